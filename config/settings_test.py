@@ -1,0 +1,24 @@
+"""Settings for the test suite: the production settings with test-friendly environment.
+
+Only what a test run needs differs: a fixed secret key, plain http on
+loopback, a fast password hasher, a per-process cache, and (on SQLite) a
+file database so live-server tests exercise the real WAL/locking behaviour.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdefghijklmnop")
+os.environ.setdefault("DJANGO_HTTPS", "0")
+os.environ.setdefault("CACHE_URL", "locmem")
+
+from config.settings import *  # noqa: F403
+from config.settings import BASE_DIR, DATABASES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test_db.sqlite3")}
+MEDIA_ROOT = BASE_DIR / ".test_media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,3 @@
+"""Non-router API paths of inspections (feedback status)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Report API paths."""
+
+urlpatterns: list = []

@@ -1,0 +1,54 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from staff.models import Staff, Unit, UnitHead
+from staff.scoping import scope_queryset
+
+
+class ScopedAdminMixin:
+    """Admin lists restricted by the same scoping as the API."""
+
+    scope_field = "unit"
+
+    def get_queryset(self, request):
+        return scope_queryset(super().get_queryset(request), request.user, self.scope_field)
+
+
+@admin.register(Unit)
+class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_field = ""
+    list_display = ("indented_name", "code", "level", "parent", "valid_from", "valid_until", "successor")
+    list_filter = ("level",)
+    search_fields = ("code", "name", "name_key")
+    autocomplete_fields = ("parent", "successor")
+    ordering = ("path",)
+
+    @admin.display(description=_("name"), ordering="path")
+    def indented_name(self, obj):
+        return ("— " * obj.depth) + obj.name
+
+
+@admin.register(Staff)
+class StaffAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("full_name", "code", "unit", "category", "position", "status", "sanction_until")
+    list_filter = ("category", "status", "gender", "is_leader", "unit__level")
+    search_fields = ("code", "full_name", "name_key")
+    autocomplete_fields = ("unit",)
+    list_select_related = ("unit",)
+    readonly_fields = ("sanction_until",)
+
+    def get_search_results(self, request, queryset, search_term):
+        from core.text import search_key
+
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        key = search_key(search_term)
+        if key:
+            queryset |= self.model.objects.filter(name_key__contains=key)
+            queryset = scope_queryset(queryset, request.user, self.scope_field)
+        return queryset, may_have_duplicates
+
+
+@admin.register(UnitHead)
+class UnitHeadAdmin(admin.ModelAdmin):
+    list_display = ("user", "unit")
+    autocomplete_fields = ("unit",)

@@ -1,0 +1,148 @@
+"""Serializers and viewsets for units and staff."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers, viewsets
+
+from core.exports import ExportMixin
+from core.text import nfc
+from staff.filtersets import StaffFilterSet, UnitFilterSet
+from staff.models import Staff, Unit
+from staff.scoping import ScopedQuerysetMixin
+
+
+class UnitCodeField(serializers.SlugRelatedField):
+    """A unit referred to by its code, as everywhere in the API."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "code")
+        kwargs.setdefault("queryset", Unit.objects.all())
+        super().__init__(**kwargs)
+
+
+class StaffCodeField(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("slug_field", "code")
+        kwargs.setdefault("queryset", Staff.objects.all())
+        super().__init__(**kwargs)
+
+
+class ModelCleanMixin:
+    """Run the model's ``clean()`` so API and admin enforce the same rules."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        instance = self.instance or self.Meta.model()
+        for key, value in attrs.items():
+            if not isinstance(self.fields.get(key), serializers.ManyRelatedField):
+                setattr(instance, key, value)
+        try:
+            instance.clean()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+            ) from exc
+        return attrs
+
+
+class UnitSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    parent = UnitCodeField(required=False, allow_null=True)
+    successor = UnitCodeField(required=False, allow_null=True)
+
+    class Meta:
+        model = Unit
+        fields = [
+            "code", "name", "level", "parent", "valid_from", "valid_until", "successor",
+            "address", "phone", "sort_order", "depth",
+        ]
+        read_only_fields = ["depth"]
+
+    def validate_name(self, value):
+        value = nfc(value)
+        if not value:
+            raise serializers.ValidationError(_("This field may not be blank."))
+        return value
+
+
+class UnitViewSet(ScopedQuerysetMixin, ExportMixin, viewsets.ModelViewSet):
+    """Units of the administrative tree. `?active_on=YYYY-MM-DD` lists those in force that day."""
+
+    queryset = Unit.objects.select_related("parent", "successor")
+    serializer_class = UnitSerializer
+    filterset_class = UnitFilterSet
+    lookup_field = "code"
+    lookup_value_regex = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
+    scope_field = ""
+    search_key_fields = ("name_key",)
+    search_code_fields = ("code",)
+    ordering_fields = ["path", "code", "name_key", "level"]
+    ordering = ["path"]
+    export_filename = "units"
+    export_columns = [
+        ("code", _("Code")),
+        ("name", _("Name")),
+        ("level", _("Level")),
+        ("parent__code", _("Parent unit")),
+        ("valid_from", _("In force from")),
+        ("valid_until", _("In force until")),
+        ("successor__code", _("Successor unit")),
+    ]
+
+
+class StaffSerializer(ModelCleanMixin, serializers.ModelSerializer):
+    unit = UnitCodeField()
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    is_sanctioned = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Staff
+        fields = [
+            "code", "full_name", "unit", "unit_name", "category", "position", "is_leader", "rank",
+            "salary_step", "date_of_birth", "gender", "status", "joined_on", "left_on",
+            "phone", "email", "sanction_until", "is_sanctioned",
+        ]
+        read_only_fields = ["sanction_until"]
+
+    def validate_full_name(self, value):
+        value = nfc(value)
+        if not value:
+            raise serializers.ValidationError(_("This field may not be blank."))
+        return value
+
+
+class StaffViewSet(ScopedQuerysetMixin, ExportMixin, viewsets.ModelViewSet):
+    """The roster. `?search=` ignores case and diacritics ("nguyen thi anh" finds "Nguyễn Thị Ánh")."""
+
+    queryset = Staff.objects.select_related("unit")
+    serializer_class = StaffSerializer
+    filterset_class = StaffFilterSet
+    lookup_field = "code"
+    lookup_value_regex = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
+    search_key_fields = ("name_key",)
+    search_code_fields = ("code",)
+    ordering_fields = ["code", "name_key", "date_of_birth", "joined_on"]
+    ordering = ["unit__path", "name_key"]
+    export_filename = "staff"
+    export_columns = [
+        ("code", _("Staff code")),
+        ("full_name", _("Full name")),
+        ("unit__code", _("Unit code")),
+        ("unit__name", _("Unit")),
+        ("category", _("Category")),
+        ("position", _("Position")),
+        ("rank", _("Rank")),
+        ("date_of_birth", _("Date of birth")),
+        ("gender", _("Gender")),
+        ("status", _("Status")),
+        ("joined_on", _("Joined on")),
+        ("left_on", _("Left on")),
+    ]
+
+
+ROUTES = [
+    ("units", UnitViewSet, "unit"),
+    ("staff", StaffViewSet, "staff"),
+]

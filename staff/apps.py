@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StaffConfig(AppConfig):
+    name = "staff"
+    verbose_name = _("Units and staff")
+
+    def ready(self) -> None:
+        from staff import signals  # noqa: F401

@@ -1,0 +1,69 @@
+"""Shared fixtures: a small unit tree and one user per role (STYLE.md habit 4).
+
+Tree::
+
+    P   province
+    └── D   district
+        ├── D-NV  department
+        ├── A     commune   (head_a sees A only)
+        └── B     commune   (head_b sees B only)
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from rest_framework.test import APIClient
+
+from staff.choices import UnitLevel
+from staff.models import UnitHead
+from staff.roles import ensure_roles
+from tests.factories import UnitFactory, UserFactory
+
+PASSWORD = "pw-for-tests-123"
+
+
+@pytest.fixture
+def tree(db):
+    province = UnitFactory(code="P", name="Tỉnh Thử", level=UnitLevel.PROVINCE)
+    district = UnitFactory(code="D", name="Huyện Thử", level=UnitLevel.DISTRICT, parent=province)
+    dept = UnitFactory(code="D-NV", name="Phòng Nội vụ", level=UnitLevel.DEPARTMENT, parent=district)
+    a = UnitFactory(code="A", name="Xã Đạ Tồn", level=UnitLevel.COMMUNE, parent=district)
+    b = UnitFactory(code="B", name="Xã Hà Lâm", level=UnitLevel.COMMUNE, parent=district)
+    return {"P": province, "D": district, "D-NV": dept, "A": a, "B": b}
+
+
+def _role_user(username: str, role: str | None, *, superuser: bool = False, unit=None):
+    user = UserFactory(username=username, is_staff=True, is_superuser=superuser)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    if unit is not None:
+        UnitHead.objects.create(user=user, unit=unit)
+    return user
+
+
+@pytest.fixture
+def users(tree):
+    ensure_roles()
+    return {
+        "admin": _role_user("admin", "admin", superuser=True),
+        "inspector": _role_user("inspector", "inspector"),
+        "hr": _role_user("hr", "hr"),
+        "auditor": _role_user("auditor", "auditor"),
+        "head_a": _role_user("head-a", "unit_head", unit=tree["A"]),
+        "head_b": _role_user("head-b", "unit_head", unit=tree["B"]),
+        "nobody": _role_user("nobody", None),
+    }
+
+
+@pytest.fixture
+def client_for(users):
+    """``client_for("hr")`` -> an APIClient authenticated as that role; ``None`` -> anonymous."""
+
+    def make(role: str | None) -> APIClient:
+        client = APIClient()
+        if role is not None:
+            client.force_authenticate(users[role])
+        return client
+
+    return make

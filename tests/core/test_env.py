@@ -1,0 +1,71 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_bool, env_int, env_list, env_rate, parse_rate
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("on", True), ("YES", True), ("0", False), ("off", False), ("", False)])
+def test_env_bool_reads_common_spellings(monkeypatch, raw, expected):
+    monkeypatch.setenv("X_FLAG", raw)
+    assert env_bool("X_FLAG", not expected) is expected
+
+
+def test_env_bool_rejects_garbage(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="X_FLAG"):
+        env_bool("X_FLAG", False)
+
+
+def test_env_bool_default_when_unset(monkeypatch):
+    monkeypatch.delenv("X_FLAG", raising=False)
+    assert env_bool("X_FLAG", True) is True
+
+
+def test_env_int_rejects_non_integer_and_too_small(monkeypatch):
+    monkeypatch.setenv("X_INT", "ten")
+    with pytest.raises(ImproperlyConfigured):
+        env_int("X_INT", 1)
+    monkeypatch.setenv("X_INT", "-1")
+    with pytest.raises(ImproperlyConfigured):
+        env_int("X_INT", 1, minimum=0)
+    monkeypatch.setenv("X_INT", " 7 ")
+    assert env_int("X_INT", 1) == 7
+
+
+def test_env_list_splits_and_trims(monkeypatch):
+    monkeypatch.setenv("X_HOSTS", " a.vn, b.vn ,,")
+    assert env_list("X_HOSTS", "") == ["a.vn", "b.vn"]
+
+
+def test_env_rate_validates(monkeypatch):
+    monkeypatch.setenv("X_RATE", "5/h")
+    assert env_rate("X_RATE", "10/m") == "5/h"
+    assert parse_rate("5/h") == (5, 3600)
+    monkeypatch.setenv("X_RATE", "ten per minute")
+    with pytest.raises(ImproperlyConfigured):
+        env_rate("X_RATE", "10/m")
+
+
+def test_settings_refuse_missing_secret_in_production(tmp_path):
+    """Production settings without DJANGO_SECRET_KEY (and no key file) stop at start-up."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", DJANGO_SECRET_KEY_FILE=str(tmp_path / "none"))
+    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_bad_database_url_fails_fast():
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings", DJANGO_SECRET_KEY="x" * 50, DATABASE_URL="nosuchdb://")
+    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True, check=False)
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr

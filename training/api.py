@@ -1,0 +1,3 @@
+"""API for this app (filled in by its issue)."""
+
+ROUTES: list = []
