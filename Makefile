@@ -66,4 +66,4 @@ bench: install
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .test_db.sqlite3* .test_media staticfiles
+	rm -rf $(VENV) .pytest_cache .ruff_cache .test_db*.sqlite3* .test_media staticfiles

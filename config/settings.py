@@ -240,6 +240,9 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-pass-2019")
 # Each app adds its part of the demo district; run in this order by seed_demo.
 DEMO_SEEDERS = [
     "staff.demo.seed",
+    "training.demo.seed",
+    "inspections.demo.seed",
+    "inspections.feedback.demo.seed",
 ]
 
 LOGGING = {

@@ -1,3 +1,3 @@
-"""API for this app (filled in by its issue)."""
+"""Training API (issue 4)."""
 
 ROUTES: list = []

@@ -1,0 +1,3 @@
+"""Admin of the inspections app."""
+
+from inspections.admin import casework, feedback  # noqa: F401

@@ -1,0 +1,1 @@
+"""Casework admin (issue 3)."""

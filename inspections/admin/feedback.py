@@ -1,0 +1,1 @@
+"""Feedback admin (issue 5)."""

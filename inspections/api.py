@@ -1,3 +1,0 @@
-"""API for this app (filled in by its issue)."""
-
-ROUTES: list = []

@@ -1,0 +1,3 @@
+"""Casework API (issue 3)."""
+
+ROUTES: list = []

@@ -1,0 +1,3 @@
+"""Feedback API (issue 5)."""
+
+ROUTES: list = []

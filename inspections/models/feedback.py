@@ -1,0 +1,3 @@
+"""Citizen conduct feedback (issue 5)."""
+
+__all__: list[str] = []

@@ -1,0 +1,13 @@
+"""What each role may write in the inspections app (see staff/roles.py)."""
+
+WRITE = {
+    "inspector": [
+        "inspection", "finding", "correctiveaction", "findingcategory", "evidence",
+        "citizenfeedback", "feedbackcategory",
+    ],
+    "hr": ["disciplinarycase", "disciplinestep", "disciplineregime", "disciplineform"],
+}
+EXTRA = {
+    "inspector": ["view_reporter_identity"],
+    "unit_head": ["report_progress_correctiveaction"],
+}

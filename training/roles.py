@@ -1,0 +1,5 @@
+"""What each role may write in the training app (see staff/roles.py)."""
+
+WRITE = {
+    "hr": ["course", "enrolment", "trainingtopic", "trainingrequirement"],
+}
