@@ -1,0 +1,3 @@
+"""Roles in core: HR keeps the working-day calendar."""
+
+WRITE = {"hr": ["calendarday"]}
