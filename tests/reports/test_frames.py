@@ -1,0 +1,187 @@
+"""The pandas layer alone, on hand-made frames: roll-up, rates, score, rank, change."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from reports import frames
+from reports.frames import Period
+from reports.scoring import ScoringConfig
+
+# P (1) -> D (2) -> {A (3), B (4), C (5)}; E (6) was dissolved before 2019.
+UNITS = [
+    {"id": 1, "code": "P", "name": "Tỉnh", "level": "province", "parent": None, "path": "/1/", "depth": 0},
+    {"id": 2, "code": "D", "name": "Huyện", "level": "district", "parent": "P", "path": "/1/2/", "depth": 1},
+    {"id": 3, "code": "A", "name": "Xã A", "level": "commune", "parent": "D", "path": "/1/2/3/", "depth": 2},
+    {"id": 4, "code": "B", "name": "Xã B", "level": "commune", "parent": "D", "path": "/1/2/4/", "depth": 2},
+    {"id": 5, "code": "C", "name": "Xã C", "level": "commune", "parent": "D", "path": "/1/2/5/", "depth": 2},
+    {"id": 6, "code": "E", "name": "Xã E", "level": "commune", "parent": "D", "path": "/1/2/6/", "depth": 2,
+     "valid_until": dt.date(2018, 12, 31)},
+]
+CONFIG = ScoringConfig(min_staff=5)
+Y2019 = Period.year(2019)
+
+
+def units():
+    return frames.units_frame([{"valid_from": None, "valid_until": None, **row} for row in UNITS])
+
+
+def own(rows):
+    return frames.counts_frame(rows)
+
+
+def test_counts_frame_fills_every_metric_with_zero():
+    frame = own([{"unit_id": 3, "findings": 2}, {"unit_id": 3, "inspections": 1}])
+    assert list(frame.columns) == list(frames.COUNT_COLUMNS)
+    assert frame.loc[3, "findings"] == 2 and frame.loc[3, "inspections"] == 1
+    assert frame.loc[3, "training_turns"] == 0
+
+
+def test_rollup_sums_the_subtree_including_dissolved_units():
+    counts = own([
+        {"unit_id": 2, "findings": 1},
+        {"unit_id": 3, "findings": 2},
+        {"unit_id": 4, "findings": 4},
+        {"unit_id": 6, "findings": 8},
+        {"unit_id": 99, "findings": 100},  # not in the tree: ignored
+    ])
+    rolled = frames.rollup(units(), counts)
+    assert rolled.loc[3, "findings"] == 2
+    assert rolled.loc[5, "findings"] == 0
+    assert rolled.loc[2, "findings"] == 1 + 2 + 4 + 8
+    assert rolled.loc[1, "findings"] == 15
+
+
+def test_rates_are_null_on_zero_denominators():
+    frame = frames.add_rates(frames.rollup(units(), own([
+        {"unit_id": 3, "staff_count": 4, "findings": 2, "feedback_due": 0},
+        {"unit_id": 4, "feedback_due": 4, "feedback_resolved_on_time": 3},
+    ])))
+    assert frame.loc[3, "findings_per_staff"] == pytest.approx(0.5)
+    assert pd.isna(frame.loc[4, "findings_per_staff"])
+    assert pd.isna(frame.loc[3, "feedback_resolved_on_time_rate"])
+    assert frame.loc[4, "feedback_resolved_on_time_rate"] == pytest.approx(0.75)
+    assert frame.loc[2, "feedback_resolved_on_time_rate"] == pytest.approx(0.75)
+
+
+def test_score_is_the_weighted_mean_of_present_components():
+    # 10 staff, 1 finding (0.1 per staff, cap 0.5 -> 0.8), no discipline (1.0),
+    # 2 of 4 actions on time (0.5); no feedback, no training requirement:
+    # those two are left out, so score = 100 * (0.8 + 1.0 + 0.5) / 3.
+    frame = frames.add_rates(own([{
+        "unit_id": 3, "staff_count": 10, "findings": 1,
+        "corrective_actions_due": 4, "corrective_actions_on_time": 2,
+    }]))
+    assert frames.score(frame, CONFIG).loc[3] == pytest.approx(round(100 * 2.3 / 3, 2))
+
+
+def test_score_weights_are_configurable():
+    frame = frames.add_rates(own([{
+        "unit_id": 3, "staff_count": 10, "findings": 5,  # findings component 0.0
+        "training_required_staff": 10, "training_requirement_met": 10,  # training 1.0
+    }]))
+    only_training = CONFIG.with_overrides({"weights": {c: 0.0 for c in ("discipline", "findings", "corrective_actions", "feedback")} | {"training": 1.0}})
+    assert frames.score(frame, only_training).loc[3] == 100.0
+    heavy_findings = CONFIG.with_overrides({"weights": {"findings": 3.0, "discipline": 0.0}})
+    # findings 0.0 x 3, training 1.0 x 0.2 -> 100 * 0.2 / 3.2
+    assert frames.score(frame, heavy_findings).loc[3] == pytest.approx(round(100 * 0.2 / 3.2, 2))
+
+
+def test_score_caps_findings_and_discipline_at_zero():
+    frame = frames.add_rates(own([{"unit_id": 3, "staff_count": 10, "findings": 50, "discipline_cases": 5}]))
+    assert frames.score(frame, CONFIG).loc[3] == 0.0
+
+
+def test_unit_without_any_data_has_no_score():
+    frame = frames.add_rates(own([{"unit_id": 3, "inspections": 1}]))
+    assert pd.isna(frames.score(frame, CONFIG).loc[3])
+
+
+def test_bad_weights_are_refused():
+    with pytest.raises(ValueError, match="unknown"):
+        ScoringConfig(weights={"luck": 1.0})
+    with pytest.raises(ValueError):
+        ScoringConfig(weights=dict.fromkeys(("discipline", "findings", "corrective_actions", "feedback", "training"), 0.0))
+
+
+def test_ranks_are_per_level_and_ties_share_a_rank():
+    counts = own([
+        {"unit_id": 3, "staff_count": 10, "findings": 1},  # score 90 (findings 0.8, discipline 1.0)
+        {"unit_id": 4, "staff_count": 20, "findings": 2},  # same rate -> same score
+        {"unit_id": 5, "staff_count": 10, "findings": 0},  # 100
+    ])
+    report = frames.period_frame(units(), counts, Y2019, CONFIG)
+    assert report.loc[5, "rank"] == 1
+    assert report.loc[3, "rank"] == 2 and report.loc[4, "rank"] == 2
+    assert report.loc[2, "rank"] == 1  # the only district
+    assert report.loc[1, "rank"] == 1  # the only province
+
+
+def test_units_below_the_minimum_sample_are_marked_not_ranked():
+    counts = own([
+        {"unit_id": 3, "staff_count": 2, "findings": 0},   # perfect score, but two people
+        {"unit_id": 4, "staff_count": 20, "findings": 2},
+        {"unit_id": 5, "staff_count": 10, "findings": 5},
+    ])
+    report = frames.period_frame(units(), counts, Y2019, CONFIG)
+    assert report.loc[3, "score"] == 100.0
+    assert not report.loc[3, "rankable"]
+    assert pd.isna(report.loc[3, "rank"])
+    assert report.loc[4, "rank"] == 1 and report.loc[5, "rank"] == 2
+
+
+def test_period_lists_only_units_in_force():
+    report = frames.period_frame(units(), own([]), Y2019, CONFIG)
+    assert list(report["code"]) == ["P", "D", "A", "B", "C"]
+    old = frames.period_frame(units(), own([]), Period.year(2018), CONFIG)
+    assert "E" in list(old["code"])
+
+
+def test_empty_period_gives_zero_counts_null_rates_and_no_rank():
+    report = frames.period_frame(units(), own([]), Y2019, CONFIG)
+    assert (report["findings"] == 0).all()
+    assert report["feedback_resolved_on_time_rate"].isna().all()
+    assert report["score"].isna().all()
+    assert report["rank"].isna().all()
+
+
+def test_previous_period_of_the_same_length():
+    assert Period.year(2020).previous() == Period.year(2019)
+    assert Period(dt.date(2019, 1, 1), dt.date(2020, 12, 31)).previous() == Period(dt.date(2017, 1, 1), dt.date(2018, 12, 31))
+    assert Period(dt.date(2019, 4, 1), dt.date(2019, 4, 30)).previous() == Period(dt.date(2019, 3, 2), dt.date(2019, 3, 31))
+    with pytest.raises(ValueError):
+        Period(dt.date(2019, 2, 1), dt.date(2019, 1, 1))
+
+
+def test_change_against_the_previous_period():
+    now = own([
+        {"unit_id": 3, "staff_count": 10, "findings": 0},  # 100, rank 1
+        {"unit_id": 4, "staff_count": 10, "findings": 1},  # 90, rank 2
+    ])
+    before = own([
+        {"unit_id": 3, "staff_count": 10, "findings": 2},  # 80, rank 2
+        {"unit_id": 4, "staff_count": 10, "findings": 0},  # 100, rank 1
+    ])
+    report = frames.build_report(units(), now, before, Y2019, CONFIG)
+    assert report.loc[3, "previous_score"] == 80.0
+    assert report.loc[3, "score_change"] == 20.0
+    assert report.loc[3, "rank_change"] == 1
+    assert report.loc[4, "score_change"] == -10.0
+    assert report.loc[4, "rank_change"] == -1
+    assert pd.isna(report.loc[5, "score_change"])
+
+
+def test_subtree_total_holds_for_a_dissolved_root():
+    counts = own([{"unit_id": 6, "findings": 3}, {"unit_id": 3, "findings": 1}])
+    assert frames.subtree_total(units(), counts, 2)["findings"] == 4
+    assert frames.subtree_total(units(), counts, 6)["findings"] == 3
+
+
+def test_clean_value_unwraps_numpy_and_nulls():
+    import numpy as np
+
+    assert frames.clean_value(np.int64(3)) == 3 and type(frames.clean_value(np.int64(3))) is int
+    assert frames.clean_value(float("nan")) is None
+    assert frames.clean_value(pd.NA) is None
+    assert frames.clean_value(np.bool_(True)) is True
