@@ -5,7 +5,10 @@ WRITE = {
         "inspection", "finding", "correctiveaction", "findingcategory", "evidence",
         "citizenfeedback", "feedbackcategory",
     ],
-    "hr": ["disciplinarycase", "disciplinestep", "disciplineregime", "disciplineform"],
+    "hr": [
+        "disciplinarycase", "disciplinestep", "disciplineregime", "disciplineform", "casesuspension",
+        "evidence",
+    ],
 }
 EXTRA = {
     "inspector": ["view_reporter_identity"],
