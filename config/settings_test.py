@@ -10,6 +10,11 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdefghijklmnop")
 os.environ.setdefault("DJANGO_HTTPS", "0")
 os.environ.setdefault("CACHE_URL", "locmem")
+# Throttles stay on (the real classes run) but far above what the suite sends;
+# tests of throttling set their own rates.
+os.environ.setdefault("DJANGO_THROTTLE_ANON", "100000/m")
+os.environ.setdefault("DJANGO_THROTTLE_USER", "100000/m")
+os.environ.setdefault("DJANGO_THROTTLE_AUTH", "100000/m")
 
 from config.settings import *  # noqa: F403
 from config.settings import BASE_DIR, DATABASES
@@ -23,3 +28,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# django-axes refuses authenticate() without a request, which the test
+# client's login() does not pass; tests of lockout turn it on.
+AXES_ENABLED = False

@@ -202,6 +202,21 @@ class ExportMixin:
     def export_rows(self, queryset, lookups: Sequence[str]) -> Iterable[Sequence[Any]]:
         return queryset.order_by("pk").values_list(*lookups).iterator(chunk_size=2000)
 
+    def log_export(self, request, fmt: str) -> None:
+        """Record who exported which list with which filters (the security event log)."""
+        from core.audit import log_event
+        from core.models import SecurityEventKind
+
+        filters = {key: request.query_params.getlist(key) for key in request.query_params if key != "format"}
+        log_event(
+            SecurityEventKind.EXPORT,
+            request=request._request,
+            user=request.user,
+            resource=self.export_filename,
+            format=fmt,
+            filters=filters,
+        )
+
     def list(self, request, *args, **kwargs):
         fmt = getattr(request, "accepted_renderer", None)
         fmt = getattr(fmt, "format", None)
@@ -213,6 +228,7 @@ class ExportMixin:
             rows = self.export_rows(queryset, lookups)
             stamp = timezone.localdate().isoformat()
             name = f"{self.export_filename}-{stamp}"
+            self.log_export(request, fmt)
             if fmt == "csv":
                 return csv_response(name, headers, rows)
             return xlsx_response(name, headers, rows, sheet_name=self.export_filename)

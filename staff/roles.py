@@ -23,7 +23,10 @@ WRITE = {
 EXTRA: dict[str, list[str]] = {}
 
 # Models no role but admin may read through the API or admin.
-ADMIN_ONLY_APPS = {"auth", "contenttypes", "sessions", "admin", "authtoken"}
+# Sign-in records and authenticator secrets (axes, django-otp) are for admins only.
+ADMIN_ONLY_APPS = {
+    "auth", "contenttypes", "sessions", "admin", "authtoken", "axes", "otp_totp", "otp_static",
+}
 
 
 def _declarations():

@@ -1,0 +1,138 @@
+"""API tokens: issue (``POST``) and revoke (``DELETE``) at ``/api/v1/auth/token/``.
+
+Issuing goes through ``django.contrib.auth.authenticate`` with the request,
+so django-axes counts failures and locks out (429) exactly as on the admin
+login; admins and inspectors also give a TOTP code when ``REQUIRE_2FA`` is
+on. A token is one per user (DRF's ``authtoken``); revoking deletes it, and
+a deactivated user's token is deleted too (``core.signals``).
+"""
+
+from __future__ import annotations
+
+from axes.handlers.proxy import AxesProxyHandler
+from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
+from django.utils.translation import gettext_lazy as _
+from django_otp import match_token, user_has_device
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import permissions, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from core.audit import log_event
+from core.models import SecurityEventKind
+from core.security import AuthThrottle, two_factor_required
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(label=_("User name"), max_length=150)
+    password = serializers.CharField(
+        label=_("Password"), max_length=4096, trim_whitespace=False, style={"input_type": "password"}
+    )
+    otp_token = serializers.CharField(
+        label=_("Authenticator code"),
+        max_length=16,
+        required=False,
+        allow_blank=True,
+        help_text=_("6-digit TOTP code; required for admins and inspectors when two-factor sign-in is on."),
+    )
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
+
+
+_DETAIL = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
+_FIELD_ERRORS = OpenApiResponse(
+    description=_("Bad input or wrong credentials: field name -> list of messages."),
+    response=inline_serializer(
+        "TokenErrors",
+        fields={
+            "username": serializers.ListField(child=serializers.CharField(), required=False),
+            "password": serializers.ListField(child=serializers.CharField(), required=False),
+            "otp_token": serializers.ListField(child=serializers.CharField(), required=False),
+            "non_field_errors": serializers.ListField(child=serializers.CharField(), required=False),
+        },
+    ),
+)
+
+
+class TokenView(APIView):
+    """Issue or revoke the caller's API token."""
+
+    def get_permissions(self):
+        if self.request.method == "DELETE":
+            return [permissions.IsAuthenticated()]
+        return [permissions.AllowAny()]
+
+    def get_throttles(self):
+        throttles = [throttle() for throttle in api_settings.DEFAULT_THROTTLE_CLASSES]
+        if self.request.method == "POST":
+            throttles.append(AuthThrottle())
+        return throttles
+
+    @extend_schema(
+        operation_id="auth_token_create",
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenSerializer,
+            400: _FIELD_ERRORS,
+            429: OpenApiResponse(_DETAIL, description=_("Locked out after repeated failures, or throttled.")),
+        },
+        auth=[],
+        summary=_("Get an API token"),
+        description=_(
+            "Exchange a user name and password (and, when required, an authenticator code) "
+            "for a token; send it as `Authorization: Token <token>`. The same token is returned "
+            "until it is revoked."
+        ),
+    )
+    def post(self, request):
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        username = data.validated_data["username"]
+        credentials = {"username": username, "password": data.validated_data["password"]}
+        user = authenticate(request=request, **credentials)
+        if user is None:
+            if AxesProxyHandler.is_locked(request, {"username": username}):
+                return Response(
+                    {"detail": _("Too many failed sign-in attempts. Try again later.")},
+                    status=status.HTTP_429_TOO_MANY_REQUESTS,
+                )
+            raise ValidationError({"non_field_errors": [_("Unable to sign in with the given user name and password.")]})
+        if two_factor_required(user):
+            self._check_second_factor(request, user, data.validated_data.get("otp_token", ""))
+        token, created = Token.objects.get_or_create(user=user)
+        log_event(SecurityEventKind.TOKEN_ISSUED, request=request._request, user=user, created=created)
+        return Response({"token": token.key})
+
+    @staticmethod
+    def _check_second_factor(request, user, code: str) -> None:
+        if not user_has_device(user):
+            raise ValidationError(
+                {"otp_token": [_("Two-factor sign-in is required, but no authenticator is enrolled for this account.")]}
+            )
+        if not code:
+            raise ValidationError({"otp_token": [_("Enter the 6-digit code from your authenticator app.")]})
+        if match_token(user, code) is None:
+            # A wrong code counts as a failed sign-in, so axes locks out guessing.
+            user_login_failed.send(
+                sender=__name__, credentials={"username": user.get_username()}, request=request
+            )
+            raise ValidationError({"otp_token": [_("The code is not valid. Check your authenticator app and try again.")]})
+
+    @extend_schema(
+        operation_id="auth_token_destroy",
+        request=None,
+        responses={204: None, 401: OpenApiResponse(_DETAIL, description=_("Not signed in."))},
+        summary=_("Revoke the caller's API token"),
+        description=_("Deletes the token used (or held) by the caller; later requests with it get 401."),
+    )
+    def delete(self, request):
+        deleted, _per_model = Token.objects.filter(user=request.user).delete()
+        if deleted:
+            log_event(SecurityEventKind.TOKEN_REVOKED, request=request._request, user=request.user, reason="revoked")
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,100 @@
+"""Authentication hardening shared by the admin and the API.
+
+- who must sign in with a second factor (TOTP) when ``REQUIRE_2FA`` is on;
+- session authentication for the API that honours that rule;
+- throttles whose rates are read from settings at request time;
+- the response given to a client that django-axes locked out.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from rest_framework import throttling
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.settings import api_settings
+
+from core.audit import client_ip
+
+# Roles that may see reporters' identity or change everything: the accounts
+# an attacker gains most from, so the ones that must use a second factor.
+TWO_FACTOR_ROLES = ("admin", "inspector")
+
+
+def two_factor_required(user) -> bool:
+    """Whether ``user`` must prove a TOTP code to sign in (``REQUIRE_2FA`` on, admin or inspector)."""
+    if not getattr(settings, "REQUIRE_2FA", False) or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_congvu_2fa_required", None)
+    if cached is None:
+        cached = user.groups.filter(name__in=TWO_FACTOR_ROLES).exists()
+        user._congvu_2fa_required = cached
+    return cached
+
+
+def is_verified(user) -> bool:
+    """True when the session was signed in with an OTP device (django-otp's middleware says so)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check()) if callable(check) else False
+
+
+class VerifiedSessionAuthentication(SessionAuthentication):
+    """Session authentication that ignores a session lacking the second factor it needs.
+
+    Sessions are opened by the admin login, which already asks for the code;
+    this closes the gap of a session opened before ``REQUIRE_2FA`` was turned on.
+    """
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is None:
+            return None
+        user = result[0]
+        if two_factor_required(user) and not is_verified(user):
+            return None
+        return result
+
+
+class _SettingsRateMixin:
+    """Read the rate on every request (so settings overrides apply) and key by the real client address."""
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request):
+        return client_ip(request) or "unknown"
+
+
+class AnonThrottle(_SettingsRateMixin, throttling.AnonRateThrottle):
+    """Anonymous clients, per address: ``DJANGO_THROTTLE_ANON``."""
+
+    scope = "anon"
+
+
+class UserThrottle(_SettingsRateMixin, throttling.UserRateThrottle):
+    """Signed-in clients, per user: ``DJANGO_THROTTLE_USER``."""
+
+    scope = "user"
+
+
+class AuthThrottle(_SettingsRateMixin, throttling.SimpleRateThrottle):
+    """Token requests per client address, signed in or not: ``DJANGO_THROTTLE_AUTH``."""
+
+    scope = "auth"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """What django-axes answers to a locked-out client: JSON on the API, a page elsewhere."""
+    message = _("Too many failed sign-in attempts. Try again in %(minutes)d minutes.") % {
+        "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=429)
+    return TemplateResponse(request, "security/lockout.html", {"message": message}, status=429)
