@@ -1,0 +1,396 @@
+"""Disciplinary deadlines, forms and workflow as pure functions (no ORM, no request).
+
+The rules themselves are data (``DisciplineRegime``/``DisciplineForm`` rows);
+``services.py`` turns the rows into the frozen dataclasses below and stores
+what these functions compute. Every computation returns its value together
+with a sentence saying how it was reached, so a person can check it.
+
+How DOMAIN.md's date examples are read: "a deadline is the start date plus
+the period", and both examples agree with that literally:
+
+- 90 days from 1 March -> 1 March + 90 days = 30 May (the start day itself is
+  not counted, the deadline day is the 90th day after it);
+- 2 years from 15 January 2022 -> 15 January 2024 (same day number; when that
+  day does not exist in the target month, e.g. 29 February or the 31st, the
+  last day of that month is the deadline: the month-end rule).
+"""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from core.workdays import Calendar
+
+OPENED, SELF_REVIEW, COUNCIL, DECIDED = "opened", "self_review", "council", "decided"
+CLOSED_NO_ACTION, POSTPONED, EXEMPT = "closed_no_action", "postponed", "exempt"
+ACTIVE_STEPS = (OPENED, SELF_REVIEW, COUNCIL)
+TERMINAL = (DECIDED, CLOSED_NO_ACTION, EXEMPT)
+
+# The legal path: each active step may move to the next one, or leave the
+# path (closed without discipline, deferred, exempt). A deferred case returns
+# to the step it was deferred from (or is closed).
+NEXT_STEP = {OPENED: SELF_REVIEW, SELF_REVIEW: COUNCIL, COUNCIL: DECIDED}
+EXITS = (CLOSED_NO_ACTION, POSTPONED, EXEMPT)
+
+
+class RuleError(ValueError):
+    """A rule was broken; ``field`` names the input at fault (for a 400 answer)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RegimeRule:
+    key: str
+    code: str
+    categories: frozenset[str]
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+    statute_months_minor: int
+    statute_months_other: int
+    handling_period: int
+    handling_period_complex: int
+    handling_unit: str  # "days" or "months"
+    handling_working_days: bool = False
+    deferral_reasons: frozenset[str] = field(default_factory=frozenset)
+
+    def applies(self, category: str, day: dt.date) -> bool:
+        return (
+            category in self.categories
+            and (self.valid_from is None or self.valid_from <= day)
+            and (self.valid_until is None or day <= self.valid_until)
+        )
+
+
+@dataclass(frozen=True)
+class FormRule:
+    form: str
+    category: str
+    level: int
+    effect_months: int
+    salary_delay_months: int = 0
+    leaders_only: bool = False
+    non_leaders_only: bool = False
+
+
+@dataclass(frozen=True)
+class Interval:
+    """Days ``start``..``end`` inclusive that do not count; ``end`` None while it lasts."""
+
+    start: dt.date
+    end: dt.date | None
+
+
+@dataclass(frozen=True)
+class Computed:
+    value: dt.date | None
+    explanation: str
+
+
+@dataclass(frozen=True)
+class HandlingResult:
+    base: dt.date
+    deadline: dt.date | None
+    suspended_days: int
+    max_extension_days: int
+    explanation: str
+
+
+def fmt(day: dt.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else "-"
+
+
+# --- Date arithmetic -----------------------------------------------------------
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """``start`` plus whole months; a missing day becomes the month's last day."""
+    if months < 0:
+        raise ValueError("months must be >= 0")
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    last = pycalendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(start.day, last))
+
+
+def add_period(start: dt.date, amount: int, unit: str) -> dt.date:
+    """``start`` plus ``amount`` days or months (the start day is not counted)."""
+    if unit == "months":
+        return add_months(start, amount)
+    if unit == "days":
+        if amount < 0:
+            raise ValueError("days must be >= 0")
+        return start + dt.timedelta(days=amount)
+    raise ValueError(f"unknown period unit {unit!r}")
+
+
+def merge_intervals(intervals: Iterable[Interval], *, after: dt.date, as_of: dt.date | None = None) -> list[Interval]:
+    """Sorted, non-overlapping intervals clipped to days after ``after``.
+
+    An open interval is kept open; overlapping periods (a deferral during a
+    criminal investigation) are counted once.
+    """
+    clipped = []
+    for item in intervals:
+        start = max(item.start, after + dt.timedelta(days=1))
+        if item.end is not None and item.end < start:
+            continue
+        clipped.append(Interval(start, item.end))
+    clipped.sort(key=lambda i: i.start)
+    merged: list[Interval] = []
+    for item in clipped:
+        if merged and (merged[-1].end is None or item.start <= merged[-1].end + dt.timedelta(days=1)):
+            last = merged[-1]
+            end = None if last.end is None or item.end is None else max(last.end, item.end)
+            merged[-1] = Interval(last.start, end)
+        else:
+            merged.append(item)
+    return merged
+
+
+def days_in(intervals: Sequence[Interval]) -> int:
+    """Days covered by closed, merged intervals."""
+    return sum((i.end - i.start).days + 1 for i in intervals if i.end is not None)
+
+
+# --- Which regime --------------------------------------------------------------
+
+
+def pick_regime(regimes: Iterable[RegimeRule], category: str, day: dt.date) -> RegimeRule | None:
+    """The regime in force for ``category`` on ``day`` (the latest to start if rows overlap)."""
+    matching = [r for r in regimes if r.applies(category, day)]
+    if not matching:
+        return None
+    return max(matching, key=lambda r: (r.valid_from or dt.date.min, r.key))
+
+
+# --- Statute of limitations ------------------------------------------------------
+
+
+def statute_start(
+    *, violation_date: dt.date, ended_on: dt.date | None, ongoing: bool, discovered_on: dt.date
+) -> tuple[dt.date, str]:
+    """Where the statute starts: the violation's end, its date, or its discovery if ongoing."""
+    if ongoing:
+        return discovered_on, _("the violation was still ongoing, so from its discovery on %(d)s") % {
+            "d": fmt(discovered_on)
+        }
+    if ended_on:
+        return ended_on, _("from the end of the violation on %(d)s") % {"d": fmt(ended_on)}
+    return violation_date, _("from the violation on %(d)s") % {"d": fmt(violation_date)}
+
+
+def statute_deadline(
+    regime: RegimeRule,
+    *,
+    severity: str,
+    violation_date: dt.date,
+    ended_on: dt.date | None = None,
+    ongoing: bool = False,
+    discovered_on: dt.date,
+    no_limitation_reason: str = "",
+    no_limitation_label: str = "",
+) -> Computed:
+    """The last day discipline may be imposed, or None for violations without limitation."""
+    if no_limitation_reason:
+        return Computed(None, _("No statute of limitations: %(reason)s.") % {"reason": no_limitation_label or no_limitation_reason})
+    start, why = statute_start(violation_date=violation_date, ended_on=ended_on, ongoing=ongoing, discovered_on=discovered_on)
+    minor = severity == "minor"
+    months = regime.statute_months_minor if minor else regime.statute_months_other
+    deadline = add_months(start, months)
+    kind = _("a violation warranting a reprimand") if minor else _("a violation more serious than a reprimand")
+    return Computed(
+        deadline,
+        _(
+            "Regime %(regime)s: %(months)s months for %(kind)s, counted %(why)s: "
+            "%(start)s + %(months)s months = %(deadline)s."
+        )
+        % {"regime": regime.code, "months": months, "kind": kind, "why": why, "start": fmt(start), "deadline": fmt(deadline)},
+    )
+
+
+# --- Handling time limit -----------------------------------------------------------
+
+
+def _walk(start: dt.date, count: int, counts) -> dt.date:
+    day = start
+    remaining = count
+    while remaining > 0:
+        day += dt.timedelta(days=1)
+        if counts(day):
+            remaining -= 1
+    return day
+
+
+def max_extension_days(regime: RegimeRule, discovered_on: dt.date) -> int:
+    """How far an extension for a complex case may move the limit, in the limit's own days."""
+    normal = add_period(discovered_on, regime.handling_period, regime.handling_unit)
+    complex_ = add_period(discovered_on, regime.handling_period_complex, regime.handling_unit)
+    return (complex_ - normal).days
+
+
+def handling_deadline(
+    regime: RegimeRule,
+    *,
+    discovered_on: dt.date,
+    suspensions: Iterable[Interval] = (),
+    extension_days: int = 0,
+    calendar: Calendar | None = None,
+) -> HandlingResult:
+    """The day a decision is due: discovery + the limit (+ extension), skipping suspended days.
+
+    Suspended days (criminal proceedings, complaints, deferral) do not count;
+    while a suspension is still open the clock is stopped and the deadline is
+    unknown (None). With ``handling_working_days`` the limit counts working
+    days of ``calendar``; otherwise calendar days.
+    """
+    allowed = max_extension_days(regime, discovered_on)
+    if extension_days < 0 or extension_days > allowed:
+        raise RuleError(
+            "days",
+            _("The extension must be between 0 and %(max)s days (the limit for complex cases).") % {"max": allowed},
+        )
+    merged = merge_intervals(suspensions, after=discovered_on)
+    cal = calendar or Calendar()
+    if regime.handling_unit == "months":
+        base_days = (add_months(discovered_on, regime.handling_period) - discovered_on).days
+        working = False
+    else:
+        base_days = regime.handling_period
+        working = regime.handling_working_days
+    day_word = _("working days") if working else _("calendar days")
+
+    def counts_plain(day: dt.date) -> bool:
+        return not working or cal.is_working_day(day)
+
+    base = _walk(discovered_on, base_days, counts_plain)
+    period = f"{regime.handling_period} {_('months') if regime.handling_unit == 'months' else day_word}"
+    parts = [
+        _("Regime %(regime)s: %(period)s from discovery on %(start)s = %(base)s.")
+        % {"regime": regime.code, "period": period, "start": fmt(discovered_on), "base": fmt(base)}
+    ]
+    if extension_days:
+        parts.append(_("Extended by %(n)s days for a complex case.") % {"n": extension_days})
+    open_ones = [i for i in merged if i.end is None]
+    suspended = days_in(merged)
+    if open_ones:
+        parts.append(
+            _("Clock stopped since %(start)s (a period that does not count is still running): no deadline until it ends.")
+            % {"start": fmt(open_ones[0].start)}
+        )
+        return HandlingResult(base, None, suspended, allowed, " ".join(parts))
+
+    def counts(day: dt.date) -> bool:
+        if any(i.start <= day <= i.end for i in merged):  # type: ignore[operator]
+            return False
+        return counts_plain(day)
+
+    deadline = _walk(discovered_on, base_days + extension_days, counts)
+    if merged:
+        periods = ", ".join(f"{fmt(i.start)}-{fmt(i.end)}" for i in merged)
+        parts.append(_("Not counted: %(n)s days (%(periods)s).") % {"n": suspended, "periods": periods})
+    if extension_days or merged:
+        parts.append(_("Deadline: %(d)s.") % {"d": fmt(deadline)})
+    return HandlingResult(base, deadline, suspended, allowed, " ".join(parts))
+
+
+# --- Forms and effects ----------------------------------------------------------------
+
+
+def check_form(
+    forms: Iterable[FormRule],
+    *,
+    form: str,
+    category: str,
+    is_leader: bool,
+    regime_code: str,
+    running_level: int | None = None,
+) -> FormRule:
+    """The form's rule if it is valid for this person in the regime in force on the decision date.
+
+    ``running_level``: the level of a sanction still running when the new
+    violation was committed; the new form must then be at least one level higher.
+    """
+    for rule in forms:
+        if rule.form != form or rule.category != category:
+            continue
+        if rule.leaders_only and not is_leader:
+            raise RuleError("decision_form", _("This form applies only to leaders and managers."))
+        if rule.non_leaders_only and is_leader:
+            raise RuleError("decision_form", _("This form does not apply to leaders and managers."))
+        if running_level is not None and rule.level <= running_level:
+            raise RuleError(
+                "decision_form",
+                _("The violation was committed while an earlier sanction was running: the form must be at least one level higher."),
+            )
+        return rule
+    raise RuleError(
+        "decision_form",
+        _("This form does not exist for this staff category under regime %(regime)s, in force on the decision date.")
+        % {"regime": regime_code},
+    )
+
+
+def effect_end(decision_date: dt.date, rule: FormRule) -> Computed:
+    """Last day of the sanction's effects (no promotion, nomination, appointment)."""
+    if rule.effect_months <= 0:
+        return Computed(None, _("This form has no effect period."))
+    end = add_months(decision_date, rule.effect_months)
+    text = _("Effects run %(months)s months from the decision on %(start)s: until %(end)s.") % {
+        "months": rule.effect_months, "start": fmt(decision_date), "end": fmt(end),
+    }
+    if rule.salary_delay_months:
+        text += " " + _("Salary step delayed by %(n)s months.") % {"n": rule.salary_delay_months}
+    return Computed(end, text)
+
+
+# --- Workflow ----------------------------------------------------------------------------
+
+
+def allowed_targets(status: str, postponed_from: str = "") -> tuple[str, ...]:
+    """Statuses reachable from ``status`` in one legal step."""
+    if status in ACTIVE_STEPS:
+        return (NEXT_STEP[status], *EXITS)
+    if status == POSTPONED:
+        resume = postponed_from if postponed_from in ACTIVE_STEPS else OPENED
+        return (resume, CLOSED_NO_ACTION)
+    return ()
+
+
+def check_transition(
+    status: str,
+    to: str,
+    *,
+    postponed_from: str = "",
+    deferral_reason: str = "",
+    exemption_reason: str = "",
+    regime_deferrals: Iterable[str] = (),
+    note: str = "",
+) -> None:
+    """Raise ``RuleError`` unless ``status -> to`` is a legal step with what it needs."""
+    if status in TERMINAL:
+        raise RuleError("to", _("The case is closed: no further step is possible."))
+    targets = allowed_targets(status, postponed_from)
+    if to not in targets:
+        raise RuleError(
+            "to",
+            _("A case in step '%(status)s' cannot move to '%(to)s'; allowed: %(allowed)s.")
+            % {"status": status, "to": to, "allowed": ", ".join(targets)},
+        )
+    if to == POSTPONED:
+        if not deferral_reason:
+            raise RuleError("deferral_reason", _("Give the reason for deferral."))
+        if deferral_reason not in set(regime_deferrals):
+            raise RuleError("deferral_reason", _("This reason does not allow deferral under the regime of the case."))
+    if to == EXEMPT and not exemption_reason:
+        raise RuleError("exemption_reason", _("Give the reason for exemption."))
+    if to == CLOSED_NO_ACTION and not note.strip():
+        raise RuleError("note", _("Explain why the case is closed without discipline."))
