@@ -45,7 +45,7 @@ dev: install
 
 # The whole suite; pytest exits non-zero on any failure and on an empty run (5).
 test: install
-	$(PY) manage.py compile_po
+	DJANGO_SETTINGS_MODULE=config.settings_test $(PY) manage.py compile_po
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install
