@@ -45,7 +45,9 @@ def ensure_roles() -> dict[str, Group]:
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in ROLES}
     all_perms = Permission.objects.select_related("content_type")
     domain_perms = [p for p in all_perms if p.content_type.app_label not in ADMIN_ONLY_APPS]
-    view_perms = [p for p in domain_perms if p.codename.startswith("view_")]
+    # Only each model's default view permission: a custom one such as
+    # inspections.view_reporter_identity is granted through EXTRA, not to every reader.
+    view_perms = [p for p in domain_perms if p.codename == f"view_{p.content_type.model}"]
     wanted: dict[str, set[int]] = {name: set() for name in ROLES}
     wanted["admin"] = {p.pk for p in all_perms}
     for role in ("inspector", "hr", "auditor", "unit_head"):
