@@ -1,3 +1,9 @@
-"""Non-router API paths of inspections (feedback status)."""
+"""Non-router API paths of inspections: the public feedback status by tracking code."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from inspections.api.feedback import FeedbackStatusView
+
+urlpatterns = [
+    path("feedback/status/<str:tracking_code>/", FeedbackStatusView.as_view(), name="feedback-status"),
+]

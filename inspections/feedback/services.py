@@ -1,0 +1,177 @@
+"""Feedback workflows: submit, triage moves, assignment, finding from feedback.
+
+Called alike from the public form, the API, the admin and the demo seeder.
+Each function is atomic and runs ``full_clean`` before writing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.workdays import load_calendar
+from inspections.feedback import rules
+from inspections.feedback.choices import FeedbackChannel, FeedbackStatus
+from inspections.feedback.uploads import CheckedUpload
+from inspections.models.feedback import (
+    CitizenFeedback,
+    FeedbackAttachment,
+    FeedbackCategory,
+    FeedbackResponseTarget,
+    FeedbackStep,
+)
+
+logger = logging.getLogger(__name__)
+
+# How far ahead to read holidays when computing a due date: 15 working days
+# never span more than a few calendar months, even across Tết.
+_CALENDAR_HORIZON = dt.timedelta(days=180)
+
+
+def compute_response_due(received_on: dt.date, *, is_formal: bool) -> dt.date | None:
+    """Due date from the target in force on the day of receipt and the stored holidays."""
+    if not is_formal:
+        return None
+    days = FeedbackResponseTarget.working_days_on(received_on)
+    calendar = load_calendar(received_on, received_on + _CALENDAR_HORIZON)
+    return rules.response_due(received_on, is_formal=True, working_days=days, calendar=calendar)
+
+
+@transaction.atomic
+def feedback_submit(
+    *,
+    unit,
+    description: str,
+    category: FeedbackCategory | None = None,
+    incident_date: dt.date | None = None,
+    staff_name: str = "",
+    reporter_name: str = "",
+    reporter_address: str = "",
+    reporter_phone: str = "",
+    reporter_email: str = "",
+    attachment: CheckedUpload | None = None,
+    channel: str = FeedbackChannel.WEB,
+    language: str = "vi",
+    received_at: dt.datetime | None = None,
+) -> CitizenFeedback:
+    """Store a citizen's feedback with a fresh tracking code; returns it.
+
+    Formal petitions (name, address and phone) get a due date; the rest is
+    reference information. ``attachment`` has already been sniffed and sized.
+    """
+    received_at = received_at or timezone.now()
+    received_on = timezone.localdate(received_at)
+    feedback = CitizenFeedback(
+        unit=unit,
+        description=description,
+        category=category,
+        incident_date=incident_date,
+        staff_name=staff_name or "",
+        reporter_name=reporter_name or "",
+        reporter_address=reporter_address or "",
+        reporter_phone=reporter_phone or "",
+        reporter_email=reporter_email or "",
+        channel=channel,
+        language=(language or "vi")[:10],
+        received_at=received_at,
+        received_on=received_on,
+    )
+    feedback.full_clean(exclude=["tracking_code"])
+    feedback.is_formal = rules.is_formal_petition(
+        name=feedback.reporter_name, address=feedback.reporter_address, phone=feedback.reporter_phone
+    )
+    feedback.response_due = compute_response_due(received_on, is_formal=feedback.is_formal)
+    for _attempt in range(5):
+        feedback.tracking_code = rules.generate_tracking_code()
+        try:
+            # A savepoint, so a (vanishingly unlikely) duplicate code is retried
+            # without spoiling the caller's transaction.
+            with transaction.atomic():
+                feedback.save()
+            break
+        except IntegrityError:
+            if CitizenFeedback.objects.filter(tracking_code=feedback.tracking_code).exists():
+                logger.warning("tracking code collision; drawing another")
+                feedback.pk = None
+                continue
+            raise
+    else:  # pragma: no cover - 5 collisions in a 78-bit space
+        raise RuntimeError("could not draw a unique tracking code")
+    FeedbackStep.objects.create(
+        feedback=feedback, at=received_at, to_status=FeedbackStatus.RECEIVED, note=str(channel),
+    )
+    if attachment is not None:
+        row = FeedbackAttachment(
+            feedback=feedback,
+            content_type=attachment.content_type,
+            extension=attachment.extension,
+            size=attachment.size,
+            checksum=attachment.checksum,
+        )
+        row.file.save("upload", ContentFile(attachment.content), save=False)
+        row.save()
+    return feedback
+
+
+def _locked(feedback: CitizenFeedback) -> CitizenFeedback:
+    return CitizenFeedback.objects.select_for_update().select_related("unit").get(pk=feedback.pk)
+
+
+@transaction.atomic
+def feedback_transition(
+    *,
+    feedback: CitizenFeedback,
+    to: str,
+    user,
+    note: str = "",
+    public_answer: str | None = None,
+    today: dt.date | None = None,
+) -> CitizenFeedback:
+    """Move feedback along the triage; an answer needs a public answer and dates it."""
+    today = today or timezone.localdate()
+    feedback = _locked(feedback)
+    current = feedback.status
+    if to not in FeedbackStatus.values:
+        raise ValidationError({"to": _("Unknown status.")})
+    if not rules.can_transition(current, to):
+        raise ValidationError(
+            {"to": _("Feedback cannot move from “%(current)s” to “%(target)s”.")
+             % {"current": FeedbackStatus(current).label, "target": FeedbackStatus(to).label}}
+        )
+    if public_answer is not None:
+        feedback.public_answer = public_answer.strip()
+    if to in rules.ANSWERING and not feedback.public_answer:
+        raise ValidationError({"public_answer": _("Write the answer the citizen will see before concluding.")})
+    feedback.status = to
+    feedback.substantiated = rules.substantiated_after(feedback.substantiated, to)
+    feedback.resolved_on = rules.resolved_on_after(feedback.resolved_on, to, today)
+    feedback.full_clean()
+    feedback.save()
+    FeedbackStep.objects.create(feedback=feedback, user=user, from_status=current, to_status=to, note=note or "")
+    return feedback
+
+
+@transaction.atomic
+def feedback_assign(*, feedback: CitizenFeedback, assignee, user, note: str = "") -> CitizenFeedback:
+    """Give the feedback to an inspector (someone who may triage and see the identity)."""
+    feedback = _locked(feedback)
+    if assignee is not None and not (
+        assignee.is_active
+        and assignee.has_perm("inspections.change_citizenfeedback")
+        and assignee.has_perm("inspections.view_reporter_identity")
+    ):
+        raise ValidationError({"assigned_to": _("Feedback can only be assigned to an inspector.")})
+    feedback.assigned_to = assignee
+    feedback.save(update_fields=["assigned_to", "updated_at"])
+    label = assignee.get_username() if assignee else "-"
+    FeedbackStep.objects.create(
+        feedback=feedback, user=user, from_status=feedback.status, to_status=feedback.status,
+        note=(note or str(_("Assigned to %(user)s") % {"user": label})),
+    )
+    return feedback
