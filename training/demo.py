@@ -1,5 +1,350 @@
-"""Demo courses and enrolments (issue 4)."""
+"""Demo courses and enrolments: Đạ Huoai 2018-2019, and the province benchmark.
+
+``scale="demo"``: courses of 2018 and 2019 for the staff of huyện Đạ Huoai
+(units under code ``DH``) such that district and commune staff take the
+article's 96 training turns at province-organised courses in 2019, plus the 2
+district ISO 9001:2015 classes run with the provincial Department of Science
+and Technology, a central, a commune and some 2018 courses. Idempotent: courses
+are matched on their codes and an existing course keeps its enrolments.
+
+``scale="province"``: 2,000 courses and 500,000 enrolments from 2020 to 2025
+across the staff under unit ``P``, with bulk inserts; deterministic for a
+given ``rng``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from core.text import nfc, search_key
+from staff.models import Staff, Unit
+from training import rules
+from training.choices import CourseKind, CourseMode, EnrolmentStatus, OrganizerLevel
+from training.models import Course, Enrolment, TrainingTopic
+
+# The article: 96 turns of district and commune staff at province-organised courses in 2019.
+PROVINCE_TURNS_2019 = 96
+
+TOPICS = [
+    ("iso9001", "ISO 9001:2015"),
+    ("state-management", "Quản lý nhà nước"),
+    ("professional", "Kỹ năng, nghiệp vụ chuyên môn"),
+    ("it", "Công nghệ thông tin, văn phòng điện tử"),
+    ("ethics", "Đạo đức công vụ, văn hóa giao tiếp với Nhân dân"),
+    ("political-theory", "Lý luận chính trị"),
+    ("foreign-language", "Ngoại ngữ"),
+    ("defence-security", "Quốc phòng và an ninh"),
+    ("leadership", "Lãnh đạo, quản lý"),
+]
+
+SO_NOI_VU = "Sở Nội vụ tỉnh Lâm Đồng"
+SO_KHCN = "Sở Khoa học và Công nghệ tỉnh Lâm Đồng"
+
+# (code, title, topic, organiser, start, days, hours, certificate, categories or None, weight)
+# ``weight`` shares the 96 turns between the province courses of 2019.
+PROVINCE_2019 = [
+    ("LD19-QLNN-CV", "Bồi dưỡng kiến thức quản lý nhà nước chương trình chuyên viên", "state-management",
+     SO_NOI_VU, dt.date(2019, 3, 11), 40, Decimal(240), True, ["civil_servant"], 15),
+    ("LD19-CCX", "Bồi dưỡng chức danh công chức cấp xã", "professional",
+     SO_NOI_VU, dt.date(2019, 4, 8), 5, Decimal(40), True, ["civil_servant"], 14),
+    ("LD19-CBX", "Bồi dưỡng kỹ năng lãnh đạo, quản lý cho cán bộ cấp xã", "leadership",
+     "Trường Chính trị tỉnh Lâm Đồng", dt.date(2019, 5, 13), 5, Decimal(40), True, ["cadre"], 12),
+    ("LD19-MC", "Kỹ năng giao tiếp, ứng xử tại bộ phận một cửa", "ethics",
+     SO_NOI_VU, dt.date(2019, 6, 17), 3, Decimal(24), False, None, 13),
+    ("LD19-VPDT", "Sử dụng hệ thống quản lý văn bản và điều hành, dịch vụ công trực tuyến", "it",
+     "Sở Thông tin và Truyền thông tỉnh Lâm Đồng", dt.date(2019, 7, 22), 2, Decimal(16), False, None, 11),
+    ("LD19-QPAN", "Bồi dưỡng kiến thức quốc phòng và an ninh đối tượng 4", "defence-security",
+     "Bộ Chỉ huy Quân sự tỉnh Lâm Đồng", dt.date(2019, 9, 9), 5, Decimal(40), True, ["cadre", "civil_servant"], 10),
+    ("LD19-CCHC", "Nghiệp vụ cải cách hành chính và kiểm soát thủ tục hành chính", "professional",
+     SO_NOI_VU, dt.date(2019, 10, 14), 3, Decimal(24), False, ["civil_servant"], 12),
+    # Starts in December 2019 and ends in January 2020: its turns count in 2019.
+    ("LD19-DDCV", "Đạo đức công vụ và văn hóa công sở", "ethics",
+     SO_NOI_VU, dt.date(2019, 12, 23), 12, Decimal(16), False, None, 9),
+]
+
+# (code, title, topic, level, organiser, organiser unit code, co-organiser, start, days, hours, certificate, categories, participants)
+OTHER_COURSES = [
+    ("DH19-ISO-1", "Xây dựng, áp dụng hệ thống quản lý chất lượng theo TCVN ISO 9001:2015 (lớp 1)", "iso9001",
+     OrganizerLevel.DISTRICT, "UBND huyện Đạ Huoai", "DH", SO_KHCN, dt.date(2019, 8, 5), 2, Decimal(16), True,
+     ["civil_servant"], 32),
+    ("DH19-ISO-2", "Xây dựng, áp dụng hệ thống quản lý chất lượng theo TCVN ISO 9001:2015 (lớp 2)", "iso9001",
+     OrganizerLevel.DISTRICT, "UBND huyện Đạ Huoai", "DH", SO_KHCN, dt.date(2019, 8, 8), 2, Decimal(16), True,
+     ["civil_servant", "cadre"], 30),
+    ("TW19-LDCP", "Bồi dưỡng lãnh đạo, quản lý cấp phòng", "leadership",
+     OrganizerLevel.CENTRAL, "Học viện Hành chính Quốc gia", None, "", dt.date(2019, 6, 3), 26, Decimal(160), True,
+     None, 3),
+    ("XHL19-MC", "Tập huấn nghiệp vụ một cửa tại xã", "professional",
+     OrganizerLevel.COMMUNE, "UBND xã Hà Lâm", "DH-XHL", "", dt.date(2019, 11, 4), 1, Decimal(8), False,
+     None, 12),
+    # Starts in December 2018: its turns count in 2018 even though it ends in 2019.
+    ("LD18-TA", "Tiếng Anh giao tiếp cho cán bộ, công chức", "foreign-language",
+     OrganizerLevel.PROVINCE, SO_NOI_VU, None, "", dt.date(2018, 12, 17), 25, Decimal(60), True,
+     None, 8),
+    ("LD18-QLNN-CVC", "Bồi dưỡng kiến thức quản lý nhà nước chương trình chuyên viên chính", "state-management",
+     OrganizerLevel.PROVINCE, SO_NOI_VU, None, "", dt.date(2018, 9, 10), 40, Decimal(280), True,
+     ["civil_servant"], 6),
+    ("LD18-CBX", "Bồi dưỡng cán bộ chủ chốt cấp xã", "leadership",
+     OrganizerLevel.PROVINCE, "Trường Chính trị tỉnh Lâm Đồng", None, "", dt.date(2018, 5, 7), 5, Decimal(40), True,
+     ["cadre"], 20),
+    ("DH18-VPDT", "Tập huấn sử dụng phần mềm văn phòng điện tử", "it",
+     OrganizerLevel.DISTRICT, "UBND huyện Đạ Huoai", "DH", "", dt.date(2018, 4, 16), 2, Decimal(16), False,
+     None, 40),
+    ("TW18-LLCT", "Trung cấp lý luận chính trị - hành chính", "political-theory",
+     OrganizerLevel.CENTRAL, "Học viện Chính trị quốc gia Hồ Chí Minh", None, "", dt.date(2018, 3, 5), 180,
+     Decimal(600), True, ["cadre", "civil_servant"], 2),
+]
+
+NON_TURN_STATUSES = [EnrolmentStatus.NO_SHOW, EnrolmentStatus.WITHDRAWN, EnrolmentStatus.FAILED]
 
 
-def seed(*, scale, rng, stdout):
-    """Filled in by the training issue."""
+def _topics() -> dict[str, TrainingTopic]:
+    topics = {}
+    for order, (code, name) in enumerate(TOPICS, start=1):
+        topics[code] = TrainingTopic.objects.get_or_create(code=code, defaults={"name": name, "sort_order": order * 10})[0]
+    return topics
+
+
+def _split(total: int, weights: list[int]) -> list[int]:
+    """Share ``total`` in proportion to ``weights``; the largest remainders get the rest."""
+    raw = [total * w / sum(weights) for w in weights]
+    parts = [int(x) for x in raw]
+    for i in sorted(range(len(raw)), key=lambda i: raw[i] - parts[i], reverse=True)[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+class _Pool:
+    """The demo district's staff, to draw eligible participants from, in a fixed order."""
+
+    def __init__(self, root: Unit):
+        self.people = list(
+            Staff.objects.filter(unit__path__startswith=root.path)
+            .order_by("code")
+            .values("pk", "code", "unit_id", "unit__code", "category", "joined_on", "left_on", "sanction_until")
+        )
+
+    def eligible(self, start: dt.date, end: dt.date, categories=None, unit_code=None) -> list[dict]:
+        out = []
+        for p in self.people:
+            if categories and p["category"] not in categories:
+                continue
+            if unit_code and p["unit__code"] != unit_code:
+                continue
+            if rules.nomination_problems(course_start=start, course_end=end, joined_on=p["joined_on"],
+                                         left_on=p["left_on"], sanction_until=p["sanction_until"]):
+                continue
+            out.append(p)
+        return out
+
+
+def _course(topics, code, title, topic, level, organiser, organiser_unit, co_organiser, start, days, hours, certificate,
+            capacity) -> tuple[Course, bool]:
+    existing = Course.objects.filter(code=code).first()
+    if existing is not None:
+        return existing, False
+    course = Course(
+        code=code, title=nfc(title), topic=topics[topic], kind=CourseKind.REFRESHER, organizer_level=level,
+        organizer_name=organiser, organizer_unit=organiser_unit, co_organizer_name=co_organiser,
+        start_date=start, end_date=start + dt.timedelta(days=days - 1), hours=hours,
+        location="Trung tâm Hội nghị tỉnh, Đà Lạt" if level == OrganizerLevel.PROVINCE else "Hội trường UBND huyện Đạ Huoai",
+        mode=CourseMode.IN_PERSON, capacity=capacity, issues_certificate=certificate,
+    )
+    if level == OrganizerLevel.CENTRAL:
+        course.kind = CourseKind.DEGREE if hours >= 400 else CourseKind.REFRESHER
+        course.location = "Hà Nội" if "Hành chính" in organiser else "TP. Hồ Chí Minh"
+    course.full_clean()
+    course.save()
+    return course, True
+
+
+def _enrolments(rng, course: Course, people: list[dict], turns: int, extra: int) -> list[Enrolment]:
+    """``turns`` attended/completed participants and ``extra`` who withdrew, failed or did not show up."""
+    chosen = rng.sample(people, min(len(people), turns + extra))
+    rows = []
+    for i, person in enumerate(chosen):
+        if i < turns:
+            completed = course.issues_certificate or rng.random() < 0.5
+            status = EnrolmentStatus.COMPLETED if completed else EnrolmentStatus.ATTENDED
+        else:
+            status = rng.choice(NON_TURN_STATUSES)
+        row = Enrolment(course=course, staff_id=person["pk"], unit_id=person["unit_id"], status=status)
+        if status == EnrolmentStatus.COMPLETED:
+            row.completed_on = course.end_date
+            row.result = rng.choice(["Giỏi", "Khá", "Khá", "Đạt"])
+            row.score = Decimal(rng.randint(65, 95)) / 10
+            if course.issues_certificate:
+                row.certificate_number = f"{course.code}-{i + 1:03d}"
+                row.certificate_issued_on = course.end_date + dt.timedelta(days=rng.randint(3, 20))
+        elif status == EnrolmentStatus.FAILED:
+            row.result = "Không đạt"
+            row.score = Decimal(rng.randint(20, 45)) / 10
+        rows.append(row)
+    return rows
+
+
+def seed(*, scale: str, rng: random.Random, stdout) -> None:
+    """Add the training part of the demo (see the module docstring)."""
+    if scale == "province":
+        _seed_province(rng, stdout)
+        return
+    root = Unit.objects.filter(code="DH").first()
+    if root is None:
+        stdout.write("  training: no unit DH, nothing to seed")
+        return
+    # One draw from the shared stream seeds our own generator, so the seeders
+    # that follow get the same stream whatever this one finds in the database.
+    rng = random.Random(rng.random())
+    topics = _topics()
+    units = {u.code: u for u in Unit.objects.filter(code__in=["DH", "DH-XHL"])}
+    pool = _Pool(root)
+    rows: list[Enrolment] = []
+    created_courses = 0
+    # The plan is drawn in full on every run, so a re-run draws the same people.
+    shares = _split(PROVINCE_TURNS_2019, [c[-1] for c in PROVINCE_2019])
+    for (code, title, topic, organiser, start, days, hours, cert, categories, _w), turns in zip(PROVINCE_2019, shares, strict=True):
+        extra = rng.randint(1, 3)
+        people = pool.eligible(start, start + dt.timedelta(days=days - 1), categories)
+        if len(people) < turns:
+            raise RuntimeError(f"not enough staff for {code}: {len(people)} < {turns}")
+        capacity = turns + extra + rng.randint(0, 5)
+        course, new = _course(topics, code, title, topic, OrganizerLevel.PROVINCE, organiser, None, "", start, days,
+                              hours, cert, capacity)
+        planned = _enrolments(rng, course, people, turns, extra)
+        if new:
+            rows += planned
+            created_courses += 1
+    for (code, title, topic, level, organiser, unit_code, co, start, days, hours, cert, categories, size) in OTHER_COURSES:
+        end = start + dt.timedelta(days=days - 1)
+        people = pool.eligible(start, end, categories, "DH-XHL" if level == OrganizerLevel.COMMUNE else None)
+        extra = rng.randint(0, 2)
+        turns = min(size, len(people) - extra)
+        course, new = _course(topics, code, title, topic, level, organiser, units.get(unit_code), co, start, days,
+                              hours, cert, size + 5)
+        planned = _enrolments(rng, course, people, turns, extra)
+        if new:
+            rows += planned
+            created_courses += 1
+    Enrolment.objects.bulk_create(rows, batch_size=500)
+    stdout.write(f"  training: courses created {created_courses}, enrolments created {len(rows)}")
+
+
+# --- Province benchmark -------------------------------------------------------
+
+PROVINCE_YEARS = range(2020, 2026)
+LEVEL_WEIGHTS = [(OrganizerLevel.CENTRAL, 5), (OrganizerLevel.PROVINCE, 35), (OrganizerLevel.DISTRICT, 45), (OrganizerLevel.COMMUNE, 15)]
+STATUS_WEIGHTS = [
+    (EnrolmentStatus.COMPLETED, 55), (EnrolmentStatus.ATTENDED, 30), (EnrolmentStatus.FAILED, 3),
+    (EnrolmentStatus.NO_SHOW, 6), (EnrolmentStatus.WITHDRAWN, 6),
+]
+
+
+def _seed_province(rng: random.Random, stdout, *, courses: int = 2_000, enrolments: int = 500_000,
+                   root_code: str = "P") -> None:
+    root = Unit.objects.filter(code=root_code).first()
+    if root is None:
+        stdout.write(f"  training: no unit {root_code}, nothing to seed")
+        return
+    prefix = f"{root_code}-K"
+    if Course.objects.filter(code__startswith=prefix).exists():
+        stdout.write("  training: benchmark courses already present, skipped")
+        return
+    topics = list(_topics().values())
+    units = {u["pk"]: u for u in Unit.objects.filter(path__startswith=root.path).values("pk", "code", "level", "parent_id", "path")}
+    staff = list(
+        Staff.objects.filter(unit__path__startswith=root.path).order_by("code")
+        .values_list("pk", "unit_id", "joined_on", "left_on")
+    )
+    districts = [pk for pk, u in units.items() if u["level"] == "district"]
+    communes = [pk for pk, u in units.items() if u["level"] == "commune"]
+    district_of = {pk: (pk if u["level"] == "district" else u["parent_id"]) for pk, u in units.items()}
+
+    def pool(year: int, key=None) -> list[tuple[int, int]]:
+        start, end = rules.year_bounds(year)
+        return [
+            (pk, unit) for pk, unit, joined, left in staff
+            if (joined is None or joined <= start) and (left is None or left >= end)
+            and (key is None or key(unit))
+        ]
+
+    pools: dict = {}
+    levels, level_weights = zip(*LEVEL_WEIGHTS, strict=True)
+    statuses, status_weights = zip(*STATUS_WEIGHTS, strict=True)
+    plan = []
+    for i in range(courses):
+        year = PROVINCE_YEARS[i % len(PROVINCE_YEARS)]
+        level = rng.choices(levels, level_weights)[0]
+        if level == OrganizerLevel.DISTRICT:
+            owner = rng.choice(districts)
+            key = (year, owner)
+            if key not in pools:
+                pools[key] = pool(year, lambda unit, owner=owner: district_of.get(unit) == owner)
+        elif level == OrganizerLevel.COMMUNE:
+            owner = rng.choice(communes)
+            key = (year, owner)
+            if key not in pools:
+                pools[key] = pool(year, lambda unit, owner=owner: unit == owner)
+        else:
+            owner, key = None, (year, None)
+            if key not in pools:
+                pools[key] = pool(year)
+        plan.append((year, level, owner, key))
+    # Course sizes: commune classes are small, the others share the rest of the
+    # total in proportion to random weights (never more than their pool).
+    sizes = [min(len(pools[key]), rng.randint(15, 60)) if level == OrganizerLevel.COMMUNE else 0 for _, level, _, key in plan]
+    big = [i for i, (_, level, _, _) in enumerate(plan) if level != OrganizerLevel.COMMUNE]
+    remaining = enrolments - sum(sizes)
+    weights = [rng.randint(50, 150) for _ in big]
+    for i, share in zip(big, _split(remaining, weights), strict=True):
+        sizes[i] = share
+    overflow = 0
+    for i in big:
+        cap = len(pools[plan[i][3]])
+        if sizes[i] > cap:
+            overflow += sizes[i] - cap
+            sizes[i] = cap
+    for i in big:
+        if not overflow:
+            break
+        room = min(len(pools[plan[i][3]]) - sizes[i], overflow)
+        sizes[i] += room
+        overflow -= room
+    course_rows = []
+    for i, ((year, level, owner, _key), size) in enumerate(zip(plan, sizes, strict=True)):
+        start = dt.date(year, 1, 1) + dt.timedelta(days=rng.randint(0, 364))
+        days = rng.choice([1, 2, 3, 5, 5, 10])
+        hours = Decimal(8 * days if days < 10 else 60)
+        topic = rng.choice(topics)
+        title = f"{topic.name} - lớp {i + 1}"
+        owner_unit = units.get(owner) if owner else None
+        course_rows.append(
+            Course(
+                code=f"{prefix}{i + 1:05d}", title=title, title_key=search_key(title), topic=topic,
+                kind=CourseKind.REFRESHER, organizer_level=level,
+                organizer_name=f"UBND {owner_unit['code']}" if owner_unit else ("Bộ Nội vụ" if level == OrganizerLevel.CENTRAL else "Sở Nội vụ"),
+                organizer_unit_id=owner, start_date=start, end_date=start + dt.timedelta(days=days - 1),
+                hours=hours, periods=rules.hours_to_periods(hours), capacity=size + rng.randint(0, 20),
+                mode=rng.choice([CourseMode.IN_PERSON, CourseMode.IN_PERSON, CourseMode.ONLINE]),
+                issues_certificate=rng.random() < 0.3,
+            )
+        )
+    Course.objects.bulk_create(course_rows, batch_size=1000)
+    ids = dict(Course.objects.filter(code__startswith=prefix).values_list("code", "pk"))
+    batch: list[Enrolment] = []
+    written = 0
+    for course, (_year, _level, _owner, key), size in zip(course_rows, plan, sizes, strict=True):
+        course_id = ids[course.code]
+        for staff_id, unit_id in rng.sample(pools[key], size):
+            status = rng.choices(statuses, status_weights)[0]
+            batch.append(Enrolment(
+                course_id=course_id, staff_id=staff_id, unit_id=unit_id, status=status,
+                completed_on=course.end_date if status == EnrolmentStatus.COMPLETED else None,
+            ))
+        if len(batch) >= 50_000:
+            Enrolment.objects.bulk_create(batch, batch_size=5000)
+            written += len(batch)
+            batch = []
+    Enrolment.objects.bulk_create(batch, batch_size=5000)
+    written += len(batch)
+    stdout.write(f"  training: {len(course_rows)} courses, {written} enrolments")
