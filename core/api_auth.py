@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import authenticate
-from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.utils.translation import gettext_lazy as _
 from django_otp import match_token, user_has_device
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -105,6 +105,9 @@ class TokenView(APIView):
             raise ValidationError({"non_field_errors": [_("Unable to sign in with the given user name and password.")]})
         if two_factor_required(user):
             self._check_second_factor(request, user, data.validated_data.get("otp_token", ""))
+        # A successful sign-in like any other: last_login is updated, axes
+        # clears the failure count, and the security log records it.
+        user_logged_in.send(sender=user.__class__, request=request, user=user)
         token, created = Token.objects.get_or_create(user=user)
         log_event(SecurityEventKind.TOKEN_ISSUED, request=request._request, user=user, created=created)
         return Response({"token": token.key})

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import JsonResponse
-from django.template.response import TemplateResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from rest_framework import throttling
 from rest_framework.authentication import SessionAuthentication
@@ -97,4 +97,4 @@ def lockout_response(request, original_response=None, credentials=None):
     }
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=429)
-    return TemplateResponse(request, "security/lockout.html", {"message": message}, status=429)
+    return render(request, "security/lockout.html", {"message": message}, status=429)
