@@ -1,0 +1,261 @@
+"""Accountability report, layer 1: the database to plain rows.
+
+Every section is ONE grouped query whatever the number of units: rows are
+grouped by unit and the current and the previous period are counted in the
+same pass with filtered aggregates (``COUNT(*) FILTER (WHERE ...)``), so the
+report costs a fixed number of queries (see ``QUERY_COUNT``). Counts are the
+unit's *own*; ``reports.frames`` rolls them up the tree.
+
+The grouping key is ``unit_id + 0`` on SQLite. Given a bare ``GROUP BY
+unit_id`` SQLite walks the foreign-key index in unit order and fetches every
+row from the table through it, which is several times slower on a large
+table than scanning it and sorting the small grouped result; ``+ 0`` hides
+the index from the planner. PostgreSQL scans and hash-aggregates either way,
+so it gets the plain column. ``tests/reports/test_queries.py`` checks the plan.
+
+What each metric counts (the contract names them; these are our readings):
+
+- ``staff_count``: staff employed at some point of the period
+  (``Staff.objects.employed_during``), by their current unit.
+- ``inspections``: inspections starting in the period, by inspected unit.
+- ``findings`` and ``findings_by_severity``: substantiated findings found in
+  the period, by the unit the finding is about.
+- ``corrective_actions``: actions due in the period, by responsible unit;
+  ``corrective_actions_due``: those due by the report's "as of" day (the end
+  of the period, or today while the period runs); ``corrective_actions_on_time``:
+  of those, done by their due date; ``corrective_actions_open``: due in the
+  period and not done on the as-of day; ``corrective_actions_overdue``: open
+  with the due date before the as-of day.
+- ``discipline_cases``: cases opened in the period, by the unit the case was
+  opened in; ``discipline_decisions_by_form``: decisions dated in the
+  period; ``discipline_overdue``: cases opened in the period that were decided
+  after the handling deadline or are still open past it (docs/INTERFACES.md).
+- ``feedback_received``, ``feedback_substantiated``: feedback received in the
+  period; ``feedback_due``: of those with a response date, the ones answered
+  or past that date on the as-of day; ``feedback_resolved_on_time``: answered
+  by the response date.
+- ``training_turns``, ``training_turns_by_organizer_level``, ``training_hours``:
+  attended or completed enrolments in courses starting in the period, by the
+  unit at enrolment.
+- ``training_required_staff``, ``training_requirement_met``: staff under an
+  annual requirement and those who met it (``training.compliance``), for the
+  calendar year in which the period ends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum
+from django.db.models.expressions import CombinedExpression, Value
+
+from inspections.choices import ActionStatus, CaseStatus
+from inspections.models import (
+    CitizenFeedback,
+    CorrectiveAction,
+    DisciplinaryCase,
+    Finding,
+    Inspection,
+)
+from reports.frames import DECISION_FORMS, ORGANIZER_LEVELS, SEVERITIES, Period
+from staff.models import Staff, Unit
+from training.compliance import staff_compliance
+from training.models import TURN_Q, Enrolment
+
+# units, staff, inspections, findings, corrective actions, discipline,
+# feedback, training turns, and the training requirement once per period.
+QUERY_COUNT = 10
+
+OPEN_CASE_STATUSES = (CaseStatus.OPENED, CaseStatus.SELF_REVIEW, CaseStatus.COUNCIL, CaseStatus.POSTPONED)
+UNIT_KEY = "unit_key"
+
+
+@dataclass
+class ReportRows:
+    """What the queries return: the unit tree and own counts per period (current first)."""
+
+    units: list[dict[str, Any]]
+    counts: list[list[dict[str, Any]]]
+
+
+def unit_key(field: str = "unit") -> F | CombinedExpression:
+    """The grouping key for ``field``'s unit id (``+ 0`` on SQLite: see the module docstring)."""
+    column = F(f"{field}_id")
+    if connection.vendor == "sqlite":
+        return CombinedExpression(column, "+", Value(0), output_field=IntegerField())
+    return column
+
+
+def _between(field: str, start: dt.date, end: dt.date) -> Q:
+    return Q(**{f"{field}__gte": start, f"{field}__lte": end})
+
+
+def _in_tree(queryset: QuerySet, root: Unit, field: str = "unit") -> QuerySet:
+    # The whole tree needs no filter: the frames layer drops units outside it.
+    if root.parent_id is None:
+        return queryset
+    return queryset.filter(**{f"{field}__path__startswith": root.path})
+
+
+def _grouped(queryset: QuerySet, field: str, measures: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(queryset.order_by().values(**{UNIT_KEY: unit_key(field)}).annotate(**measures))
+
+
+def _split(rows: list[dict[str, Any]], periods: int) -> list[list[dict[str, Any]]]:
+    """``{"unit_key": 3, "findings__p0": 2, "findings__p1": 1}`` -> one row per period."""
+    result: list[list[dict[str, Any]]] = [[] for _ in range(periods)]
+    for row in rows:
+        per = [{"unit_id": row[UNIT_KEY]} for _ in range(periods)]
+        for key, value in row.items():
+            if key == UNIT_KEY:
+                continue
+            name, _sep, index = key.rpartition("__p")
+            if isinstance(value, Decimal):
+                value = float(value)
+            per[int(index)][name] = value or 0
+        for i in range(periods):
+            result[i].append(per[i])
+    return result
+
+
+def as_of_day(period: Period, today: dt.date) -> dt.date:
+    """The day open items are judged on: the period's end, or today while it runs."""
+    return min(period.end, today)
+
+
+def units_rows(root: Unit) -> list[dict[str, Any]]:
+    """Every unit of ``root``'s subtree, whatever its dates (the frames pick those in force)."""
+    rows = (
+        Unit.objects.filter(path__startswith=root.path)
+        .order_by("path")
+        .values("id", "code", "name", "level", "path", "depth", "valid_from", "valid_until", parent_code=F("parent__code"))
+    )
+    return [{**row, "parent": row.pop("parent_code")} for row in rows]
+
+
+def staff_rows(root: Unit, periods: list[Period]) -> list[dict[str, Any]]:
+    measures = {}
+    for i, p in enumerate(periods):
+        employed = (Q(joined_on__isnull=True) | Q(joined_on__lte=p.end)) & (Q(left_on__isnull=True) | Q(left_on__gte=p.start))
+        measures[f"staff_count__p{i}"] = Count("pk", filter=employed)
+    return _grouped(_in_tree(Staff.objects.all(), root), "unit", measures)
+
+
+def inspection_rows(root: Unit, periods: list[Period]) -> list[dict[str, Any]]:
+    window = _between("start_date", periods[-1].start, periods[0].end)
+    measures = {f"inspections__p{i}": Count("pk", filter=_between("start_date", p.start, p.end)) for i, p in enumerate(periods)}
+    return _grouped(_in_tree(Inspection.objects.filter(window), root), "unit", measures)
+
+
+def finding_rows(root: Unit, periods: list[Period]) -> list[dict[str, Any]]:
+    window = _between("found_on", periods[-1].start, periods[0].end)
+    measures = {}
+    for i, p in enumerate(periods):
+        in_period = _between("found_on", p.start, p.end)
+        measures[f"findings__p{i}"] = Count("pk", filter=in_period)
+        for severity in SEVERITIES:
+            measures[f"findings_by_severity.{severity}__p{i}"] = Count("pk", filter=in_period & Q(severity=severity))
+    qs = Finding.objects.filter(window, substantiated=True)
+    return _grouped(_in_tree(qs, root), "unit", measures)
+
+
+def corrective_action_rows(root: Unit, periods: list[Period], today: dt.date) -> list[dict[str, Any]]:
+    window = _between("due_date", periods[-1].start, periods[0].end)
+    measures = {}
+    for i, p in enumerate(periods):
+        as_of = as_of_day(p, today)
+        in_period = _between("due_date", p.start, p.end)
+        due = _between("due_date", p.start, as_of)
+        done_by_due = ~Q(status=ActionStatus.OPEN) & Q(done_on__isnull=False, done_on__lte=F("due_date"))
+        open_on_day = Q(status=ActionStatus.OPEN) | Q(done_on__gt=as_of)
+        measures[f"corrective_actions__p{i}"] = Count("pk", filter=in_period)
+        measures[f"corrective_actions_due__p{i}"] = Count("pk", filter=due)
+        measures[f"corrective_actions_on_time__p{i}"] = Count("pk", filter=due & done_by_due)
+        measures[f"corrective_actions_open__p{i}"] = Count("pk", filter=in_period & open_on_day)
+        measures[f"corrective_actions_overdue__p{i}"] = Count(
+            "pk", filter=in_period & open_on_day & Q(due_date__lt=as_of)
+        )
+    return _grouped(_in_tree(CorrectiveAction.objects.filter(window), root), "unit", measures)
+
+
+def discipline_rows(root: Unit, periods: list[Period], today: dt.date) -> list[dict[str, Any]]:
+    first, last = periods[-1].start, periods[0].end
+    window = _between("opened_on", first, last) | _between("decision_date", first, last)
+    measures = {}
+    for i, p in enumerate(periods):
+        opened = _between("opened_on", p.start, p.end)
+        decided = Q(status=CaseStatus.DECIDED) & _between("decision_date", p.start, p.end)
+        late = Q(status=CaseStatus.DECIDED, decision_date__gt=F("handling_deadline")) | Q(
+            status__in=OPEN_CASE_STATUSES, handling_deadline__lt=as_of_day(p, today)
+        )
+        measures[f"discipline_cases__p{i}"] = Count("pk", filter=opened)
+        for form in DECISION_FORMS:
+            measures[f"discipline_decisions_by_form.{form}__p{i}"] = Count("pk", filter=decided & Q(decision_form=form))
+        measures[f"discipline_overdue__p{i}"] = Count("pk", filter=opened & late)
+    return _grouped(_in_tree(DisciplinaryCase.objects.filter(window), root), "unit", measures)
+
+
+def feedback_rows(root: Unit, periods: list[Period], today: dt.date) -> list[dict[str, Any]]:
+    window = _between("received_on", periods[-1].start, periods[0].end)
+    measures = {}
+    for i, p in enumerate(periods):
+        received = _between("received_on", p.start, p.end)
+        with_due = received & Q(response_due__isnull=False)
+        answered_or_late = Q(resolved_on__isnull=False) | Q(response_due__lt=as_of_day(p, today))
+        on_time = Q(resolved_on__isnull=False, resolved_on__lte=F("response_due"))
+        measures[f"feedback_received__p{i}"] = Count("pk", filter=received)
+        measures[f"feedback_substantiated__p{i}"] = Count("pk", filter=received & Q(substantiated=True))
+        measures[f"feedback_due__p{i}"] = Count("pk", filter=with_due & answered_or_late)
+        measures[f"feedback_resolved_on_time__p{i}"] = Count("pk", filter=with_due & on_time)
+    return _grouped(_in_tree(CitizenFeedback.objects.filter(window), root), "unit", measures)
+
+
+def training_rows(root: Unit, periods: list[Period]) -> list[dict[str, Any]]:
+    window = _between("course__start_date", periods[-1].start, periods[0].end)
+    measures = {}
+    for i, p in enumerate(periods):
+        in_period = _between("course__start_date", p.start, p.end)
+        measures[f"training_turns__p{i}"] = Count("pk", filter=in_period)
+        for level in ORGANIZER_LEVELS:
+            measures[f"training_turns_by_organizer_level.{level}__p{i}"] = Count(
+                "pk", filter=in_period & Q(course__organizer_level=level)
+            )
+        measures[f"training_hours__p{i}"] = Sum("course__hours", filter=in_period)
+    qs = Enrolment.objects.filter(TURN_Q).filter(window)
+    return _grouped(_in_tree(qs, root), "unit", measures)
+
+
+def requirement_rows(root: Unit, period: Period) -> list[dict[str, Any]]:
+    """Staff under the annual requirement of the period's last year, and those meeting it."""
+    staff = _in_tree(Staff.objects.all(), root)
+    qs = staff_compliance(period.end.year, staff).filter(required_hours__isnull=False)
+    rows = _grouped(qs, "unit", {
+        "training_required_staff": Count("pk"),
+        "training_requirement_met": Count("pk", filter=Q(meets=True)),
+    })
+    return [{"unit_id": row.pop(UNIT_KEY), **row} for row in rows]
+
+
+def report_rows(root: Unit, period: Period, *, today: dt.date) -> ReportRows:
+    """Units and own counts for ``period`` and the period before it, in ``QUERY_COUNT`` queries."""
+    periods = [period, period.previous()]
+    sections = [
+        staff_rows(root, periods),
+        inspection_rows(root, periods),
+        finding_rows(root, periods),
+        corrective_action_rows(root, periods, today),
+        discipline_rows(root, periods, today),
+        feedback_rows(root, periods, today),
+        training_rows(root, periods),
+    ]
+    counts: list[list[dict[str, Any]]] = [[] for _ in periods]
+    for rows in sections:
+        for i, split in enumerate(_split(rows, len(periods))):
+            counts[i].extend(split)
+    for i, p in enumerate(periods):
+        counts[i].extend(requirement_rows(root, p))
+    return ReportRows(units=units_rows(root), counts=counts)

@@ -1,0 +1,78 @@
+"""One call from parameters to a ``Report``: queries -> frames, shared by the API, the page and the command.
+
+Scope is not checked here: callers pass a root the user may see
+(``staff.scoping``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reports import frames, queries
+from reports.frames import Period
+from reports.render import Report
+from reports.scoring import ScoringConfig, scoring_from_settings
+from staff.models import Unit
+
+_LEVEL_PREFIX = re.compile(
+    r"^(tỉnh|thành phố|huyện|quận|thị xã|thị trấn|xã|phường|đặc khu)\s+", re.IGNORECASE
+)
+_PEOPLES_COMMITTEE_LEVELS = {"province", "district", "commune"}
+
+
+def default_place(unit: Unit) -> str:
+    """The place name of the document's date line: the unit's name without its level word."""
+    return _LEVEL_PREFIX.sub("", unit.name).strip() or unit.name
+
+
+def default_issuing_body(unit: Unit) -> str:
+    """The People's Committee of a local unit, or a department's own name.
+
+    ``settings.REPORT_ISSUING_BODY`` (if set) replaces it for every report.
+    """
+    configured = getattr(settings, "REPORT_ISSUING_BODY", "")
+    if configured:
+        return configured
+    if unit.level in _PEOPLES_COMMITTEE_LEVELS:
+        return _("People's Committee of %(unit)s") % {"unit": unit.name}
+    return unit.name
+
+
+def top_unit() -> Unit | None:
+    """The default root: the first top-level unit of the tree."""
+    return Unit.objects.filter(parent__isnull=True).order_by("path").first()
+
+
+def build_report(
+    root: Unit,
+    period: Period,
+    *,
+    config: ScoringConfig | None = None,
+    today: dt.date | None = None,
+    issuing_body: str | None = None,
+    place: str | None = None,
+) -> Report:
+    """Compute the accountability report of ``root``'s subtree for ``period``."""
+    config = config or scoring_from_settings()
+    today = today or timezone.localdate()
+    rows = queries.report_rows(root, period, today=today)
+    units = frames.units_frame(rows.units)
+    current = frames.counts_frame(rows.counts[0])
+    previous = frames.counts_frame(rows.counts[1])
+    report_frame = frames.build_report(units, current, previous, period, config)
+    total = frames.subtree_total(units, current, root.pk)
+    return Report(
+        period=period,
+        root={"code": root.code, "name": root.name, "level": root.level},
+        units=report_frame,
+        total=total,
+        config=config,
+        generated_on=today,
+        issuing_body=issuing_body if issuing_body is not None else default_issuing_body(root),
+        place=place if place is not None else default_place(root),
+    )
