@@ -331,20 +331,23 @@ def detect_encoding(handle: IO[bytes]) -> str:
 
 
 def _guess_delimiter(sample: str) -> str:
-    """The delimiter that splits the sample's lines into the most columns.
+    """The delimiter that splits most of the sample's lines into the same, widest shape.
 
-    csv.Sniffer is misled by title rows ("DANH SÁCH CÁN BỘ, CÔNG CHỨC"); the
-    header row has the most columns, so the right delimiter wins here.
+    csv.Sniffer is misled by title rows ("DANH SÁCH CÁN BỘ, CÔNG CHỨC" in a
+    semicolon file); the header and data rows share one width, so the
+    delimiter giving the most lines of its widest width wins.
     """
-    best, best_width = ",", 0
-    lines = sample.splitlines()[:HEADER_SCAN_ROWS]
+    best, best_score = ",", (0, 0)
+    lines = sample.splitlines()[: HEADER_SCAN_ROWS * 2]
     for delimiter in (",", ";", "\t"):
         try:
-            width = max((len(row) for row in csv.reader(lines, delimiter=delimiter)), default=0)
+            widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
         except csv.Error:
             continue
-        if width > best_width:
-            best, best_width = delimiter, width
+        widest = max(widths, default=0)
+        score = (widths.count(widest) if widest > 1 else 0, widest)
+        if score > best_score:
+            best, best_score = delimiter, score
     return best
 
 
@@ -607,7 +610,7 @@ def _run(importer: Importer, sheets: list[Sheet], report: ImportReport, *, progr
         if header is not None:
             break
     else:
-        expected = ", ".join(str(column.label) for column in importer.columns if column.required)
+        expected = _lazy_join([column.label for column in importer.columns if column.required])
         raise ImportFileError(
             format_lazy(
                 _("No header row found in the first {count} rows. Expected columns such as: {columns}."),
@@ -630,12 +633,12 @@ def _run(importer: Importer, sheets: list[Sheet], report: ImportReport, *, progr
             )
         positions[column.key] = index
         headers[column.key] = report.headers[index]
-    missing = [str(column.label) for column in importer.columns if column.required and column.key not in positions]
+    missing = [column.label for column in importer.columns if column.required and column.key not in positions]
     if missing:
         raise ImportFileError(
             format_lazy(
                 _("Row {row} (the header row) lacks the column(s): {columns}."),
-                row=header_number, columns=", ".join(missing),
+                row=header_number, columns=_lazy_join(missing),
             )
         )
     importer.begin(headers)
@@ -671,6 +674,11 @@ def _run(importer: Importer, sheets: list[Sheet], report: ImportReport, *, progr
             report.committed = True
     if report.rows == 0 and report.ok:
         report.add_error(RowError(_("The file has a header row but no data rows."), sheet.name))
+
+
+def _lazy_join(labels: Sequence[Any]):
+    """``", ".join`` of lazy labels, itself lazy, so it renders in the language of the reader."""
+    return format_lazy(", ".join(["{}"] * len(labels)), *labels)
 
 
 def _flush(importer: Importer, batch: list[Any], report: ImportReport) -> None:

@@ -56,6 +56,7 @@ COLUMNS = (
     Column("date_of_birth", _("Date of birth"), ("Ngày sinh", "Ngày tháng năm sinh", "date of birth", "birth date")),
     Column("gender", _("Gender"), ("Giới tính", "sex")),
 )
+COLUMN_KEYS = {column.key for column in COLUMNS}
 OPTIONAL_FIELDS = ("position", "date_of_birth", "gender")
 
 
@@ -149,14 +150,15 @@ class StaffImporter(Importer):
         # birth date) without its uniqueness and foreign-key checks, which
         # would cost a query per row and are settled per batch instead.
         probe = Staff(code=code, **{k: v for k, v in values.items() if v not in (None, "")})
-        try:
-            probe.clean_fields(exclude={"unit", "name_key"})
-            probe.clean()
-        except ValidationError as exc:
-            for field_name, messages in exc.message_dict.items():
-                key = field_name if field_name in {c.key for c in COLUMNS} else "code"
-                for message in messages:
-                    row.error(key, message)
+        for check in (lambda: probe.clean_fields(exclude={"unit", "name_key"}), probe.clean):
+            try:
+                check()
+            except ValidationError as exc:
+                for field_name, messages in exc.message_dict.items():
+                    key = field_name if field_name in COLUMN_KEYS else "code"
+                    for message in messages:
+                        row.error(key, message)
+        if row.errors:
             return None
         return StagedStaff(row=row.number, code=code, values=values)
 

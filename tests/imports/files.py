@@ -65,9 +65,13 @@ def to_cp1258(text: str) -> bytes:
         except UnicodeEncodeError:
             pass
         decomposed = unicodedata.normalize("NFD", char)
-        base, tone = unicodedata.normalize("NFC", decomposed[:-1]), decomposed[-1]
-        out += base.encode("cp1258") + tone.encode("cp1258")
+        tones = [mark for mark in decomposed if mark in _TONES]
+        base = unicodedata.normalize("NFC", "".join(mark for mark in decomposed if mark not in _TONES))
+        out += base.encode("cp1258") + "".join(tones).encode("cp1258")
     return bytes(out)
+
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
 
 
 def csv_cp1258(rows, *, delimiter: str = ",") -> io.BytesIO:
