@@ -1,10 +1,12 @@
-"""Public feedback pages (the feedback issue fills these in)."""
+"""Public feedback pages under /feedback/ (URL names ``form`` and ``status`` are used by base.html)."""
 
 from django.urls import path
-from django.views.generic import TemplateView
+
+from inspections.feedback import views
 
 app_name = "feedback"
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="form"),
-    path("status/", TemplateView.as_view(template_name="home.html"), name="status"),
+    path("", views.feedback_form, name="form"),
+    path("sent/<str:token>/", views.feedback_sent, name="sent"),
+    path("status/", views.feedback_status, name="status"),
 ]
