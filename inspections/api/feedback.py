@@ -168,12 +168,12 @@ class CitizenFeedbackSerializer(ModelCleanMixin, serializers.ModelSerializer):
             "id", "tracking_code", "unit", "unit_name", "staff", "staff_name", "category", "description",
             "incident_date", "channel", "status", "status_label", "substantiated", "is_formal",
             "received_at", "received_on", "response_due", "resolved_on", "is_overdue",
-            "assigned_to", "public_answer", "internal_note",
+            "assigned_to", "finding", "public_answer", "internal_note",
             "identity_visible", *IDENTITY_FIELDS, "attachments",
         ]
         read_only_fields = [
             "id", "tracking_code", "staff_name", "description", "incident_date", "channel", "status", "substantiated",
-            "is_formal", "received_at", "received_on", "response_due", "resolved_on", *IDENTITY_FIELDS,
+            "is_formal", "received_at", "received_on", "response_due", "resolved_on", "finding", *IDENTITY_FIELDS,
         ]
 
     def get_is_overdue(self, obj) -> bool:

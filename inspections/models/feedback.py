@@ -171,6 +171,11 @@ class CitizenFeedback(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("assigned inspector"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="assigned_feedback",
     )
+    finding = models.ForeignKey(
+        "inspections.Finding", verbose_name=_("finding"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="feedback",
+        help_text=_("The finding this feedback led to, when it was substantiated."),
+    )
     public_answer = models.TextField(
         _("public answer"), blank=True, validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)],
         help_text=_("Shown on the public status page: no names of reporters, no internal notes."),
