@@ -30,11 +30,13 @@ from rest_framework.views import APIView
 from core.audit import log_event
 from core.exports import ExportMixin
 from core.models import SecurityEventKind
+from inspections.choices import Severity
 from inspections.feedback import rules, services
 from inspections.feedback.choices import FeedbackChannel, FeedbackStatus
 from inspections.feedback.filtersets import CitizenFeedbackFilterSet
 from inspections.feedback.ratelimit import FeedbackRateThrottle
 from inspections.feedback.uploads import check_upload
+from inspections.models.casework import FindingCategory
 from inspections.models.feedback import (
     DESCRIPTION_MAX_LENGTH,
     CitizenFeedback,
@@ -205,6 +207,23 @@ class TransitionSerializer(serializers.Serializer):
     public_answer = StrictCharField(required=False, allow_blank=True, max_length=DESCRIPTION_MAX_LENGTH)
 
 
+class CreateFindingSerializer(serializers.Serializer):
+    severity = serializers.ChoiceField(choices=Severity.choices)
+    category = serializers.SlugRelatedField(
+        slug_field="code", queryset=FindingCategory.objects.all(), required=False, allow_null=True,
+    )
+    description = StrictCharField(required=False, allow_blank=True, max_length=DESCRIPTION_MAX_LENGTH)
+    found_on = serializers.DateField(required=False, allow_null=True)
+    staff = StaffCodeField(required=False, allow_null=True)
+    public_answer = StrictCharField(required=False, allow_blank=True, max_length=DESCRIPTION_MAX_LENGTH)
+    note = StrictCharField(required=False, allow_blank=True, max_length=2000)
+
+    def validate_found_on(self, value):
+        if value and value > timezone.localdate():
+            raise serializers.ValidationError(_("The date cannot be in the future."))
+        return value
+
+
 class CitizenFeedbackViewSet(
     ScopedQuerysetMixin,
     ExportMixin,
@@ -327,6 +346,25 @@ class CitizenFeedbackViewSet(
             public_answer=serializer.validated_data.get("public_answer"),
         )
         return self._detail(feedback)
+
+    @extend_schema(
+        request=CreateFindingSerializer,
+        responses={201: inline_serializer("FeedbackFinding", {"finding": serializers.IntegerField(), "feedback": CitizenFeedbackSerializer()})},
+    )
+    @action(detail=True, methods=["post"], url_path="create-finding")
+    def create_finding(self, request, pk=None):
+        """Substantiate the feedback and create its finding in one step (category defaults from the feedback's)."""
+        feedback = self.get_object()
+        serializer = CreateFindingSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        finding = services.feedback_create_finding(
+            feedback=feedback, user=request.user, severity=data["severity"], category=data.get("category"),
+            description=data.get("description", ""), found_on=data.get("found_on"), staff=data.get("staff"),
+            public_answer=data.get("public_answer"), note=data.get("note", ""),
+        )
+        detail = self._detail(feedback)
+        return Response({"finding": finding.pk, "feedback": detail.data}, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[0-9]+)")

@@ -175,3 +175,68 @@ def feedback_assign(*, feedback: CitizenFeedback, assignee, user, note: str = ""
         note=(note or str(_("Assigned to %(user)s") % {"user": label})),
     )
     return feedback
+
+
+@transaction.atomic
+def feedback_create_finding(
+    *,
+    feedback: CitizenFeedback,
+    user,
+    severity: str,
+    category=None,
+    description: str = "",
+    found_on: dt.date | None = None,
+    staff=None,
+    public_answer: str | None = None,
+    note: str = "",
+    today: dt.date | None = None,
+):
+    """Substantiate the feedback and record the violation as a finding, in one step.
+
+    The finding has no inspection (it comes from a citizen), the feedback's
+    unit, and the official if known; the feedback moves to ``substantiated``
+    (through ``under_review`` when it was just received) with its public answer.
+    """
+    from inspections.models.casework import Finding
+
+    today = today or timezone.localdate()
+    feedback = _locked(feedback)
+    if feedback.finding_id:
+        raise ValidationError({"finding": _("A finding was already created from this feedback.")})
+    if feedback.status not in (FeedbackStatus.RECEIVED, FeedbackStatus.UNDER_REVIEW):
+        raise ValidationError(
+            {"to": _("A finding can only be created from feedback that is received or under review.")}
+        )
+    if public_answer is not None:
+        feedback.public_answer = public_answer.strip()
+    if not feedback.public_answer:
+        raise ValidationError({"public_answer": _("Write the answer the citizen will see before concluding.")})
+    category = category or (feedback.category.finding_category if feedback.category_id else None)
+    if category is None:
+        raise ValidationError({"category": _("Choose the finding category.")})
+    staff = staff or feedback.staff
+    finding = Finding(
+        inspection=None,
+        unit=feedback.unit,
+        staff=staff,
+        category=category,
+        severity=severity,
+        description=(description or "").strip()
+        or str(_("From citizen feedback %(code)s: %(text)s") % {"code": feedback.tracking_code, "text": feedback.description}),
+        found_on=found_on or today,
+        substantiated=True,
+    )
+    finding.full_clean()
+    finding.save()
+    feedback.finding = finding
+    if staff is not None and feedback.staff_id is None:
+        feedback.staff = staff
+    feedback.full_clean()
+    feedback.save()
+    if feedback.status == FeedbackStatus.RECEIVED:
+        feedback_transition(feedback=feedback, to=FeedbackStatus.UNDER_REVIEW, user=user, today=today)
+    feedback_transition(
+        feedback=feedback, to=FeedbackStatus.SUBSTANTIATED, user=user, today=today,
+        note=note or str(_("Finding #%(id)s created") % {"id": finding.pk}),
+    )
+    return finding

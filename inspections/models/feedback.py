@@ -41,6 +41,11 @@ class FeedbackCategory(models.Model):
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     sort_order = models.PositiveIntegerField(_("display order"), default=0)
     is_active = models.BooleanField(_("offered on the public form"), default=True)
+    finding_category = models.ForeignKey(
+        "inspections.FindingCategory", verbose_name=_("default finding category"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text=_("Proposed when an inspector creates a finding from feedback of this category."),
+    )
 
     class Meta:
         verbose_name = _("feedback category")

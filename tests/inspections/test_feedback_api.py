@@ -356,3 +356,48 @@ def test_attachment_download_only_for_identity_holders(client_for, tree):
     assert client_for("auditor").get(url).status_code == 404
     assert client_for("head_a").get(url).status_code == 404
     assert client_for("auditor").get(f"{URL}{feedback.pk}/").json()["attachments"] == []
+
+
+# --- finding from feedback -------------------------------------------------------
+
+
+def test_create_finding_in_one_step(client_for, tree, complaints):
+    from inspections.models.casework import Finding
+    from inspections.models.feedback import FeedbackCategory
+
+    feedback = complaints["a"]
+    feedback.category = FeedbackCategory.objects.get(code="attitude")
+    feedback.save()
+    staff = StaffFactory(code="A555", unit=tree["A"])
+    response = client_for("inspector").post(
+        f"{URL}{feedback.pk}/create-finding/",
+        {"severity": "minor", "staff": "A555", "public_answer": "Phản ánh đúng; cán bộ đã bị nhắc nhở."},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    finding = Finding.objects.get(pk=response.json()["finding"])
+    assert finding.inspection is None and finding.unit == tree["A"] and finding.staff == staff
+    assert finding.category.code == "attitude" and finding.substantiated
+    assert feedback.tracking_code in finding.description
+    feedback.refresh_from_db()
+    assert feedback.finding == finding and feedback.status == "substantiated" and feedback.substantiated is True
+    assert feedback.resolved_on is not None
+    body = response.json()["feedback"]
+    assert body["finding"] == finding.pk and body["reporter_name"] == "Phạm Thị Hoa"
+    # A second finding from the same feedback is refused.
+    again = client_for("inspector").post(f"{URL}{feedback.pk}/create-finding/", {"severity": "minor"}, format="json")
+    assert again.status_code == 400
+
+
+def test_create_finding_needs_a_category_answer_and_rights(client_for, complaints):
+    from inspections.models.casework import Finding
+
+    url = f"{URL}{complaints['a'].pk}/create-finding/"
+    client = client_for("inspector")
+    assert "category" in client.post(url, {"severity": "minor", "public_answer": "Đúng."}, format="json").json()
+    assert "severity" in client.post(url, {"category": "attitude"}, format="json").json()
+    assert "public_answer" in client.post(url, {"severity": "minor", "category": "attitude"}, format="json").json()
+    assert client_for("auditor").post(url, {"severity": "minor", "category": "attitude", "public_answer": "x"}, format="json").status_code == 403
+    assert client_for("head_b").post(url, {"severity": "minor"}, format="json").status_code == 403
+    assert not Finding.objects.exists()
+    assert CitizenFeedback.objects.get(pk=complaints["a"].pk).status == "received"
