@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.import_admin import ImportAdminMixin
 from staff.models import Staff, Unit, UnitHead
 from staff.scoping import scope_queryset
 
@@ -29,7 +30,9 @@ class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Staff)
-class StaffAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class StaffAdmin(ImportAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    change_list_template = "admin/staff/import_change_list.html"
+    import_template = "admin/staff/import.html"
     list_display = ("full_name", "code", "unit", "category", "position", "status", "sanction_until")
     list_filter = ("category", "status", "gender", "is_leader", "unit__level")
     search_fields = ("code", "full_name", "name_key")
@@ -46,6 +49,16 @@ class StaffAdmin(ScopedAdminMixin, admin.ModelAdmin):
             queryset |= self.model.objects.filter(name_key__contains=key)
             queryset = scope_queryset(queryset, request.user, self.scope_field)
         return queryset, may_have_duplicates
+
+    def has_import_permission(self, request) -> bool:
+        # HR and admin (CONTRACT: "import rosters"): whoever may both add and change staff.
+        return request.user.has_perm("staff.add_staff") and request.user.has_perm("staff.change_staff")
+
+    def get_importer(self, request):
+        from staff.importers import StaffImporter
+        from staff.scoping import is_scoped, visible_units
+
+        return StaffImporter(units=visible_units(request.user), restrict_to_units=is_scoped(request.user))
 
 
 @admin.register(UnitHead)
