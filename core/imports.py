@@ -642,6 +642,7 @@ def _run(importer: Importer, sheets: list[Sheet], report: ImportReport, *, progr
             )
         )
     importer.begin(headers)
+    order = {headers[key]: index for key, index in positions.items()}
     with transaction.atomic():
         batch: list[Any] = []
         for number, values in rows:
@@ -653,6 +654,8 @@ def _run(importer: Importer, sheets: list[Sheet], report: ImportReport, *, progr
                 values={key: (values[index] if index < len(values) else None) for key, index in positions.items()},
             )
             item = importer.parse(row)
+            # Errors read left to right, as the columns stand in the sheet.
+            row.errors.sort(key=lambda error: order.get(error.column, len(order)))
             for error in row.errors:
                 report.add_error(error)
             if (row.errors and len(report.preview) < MAX_ERRORS) or len(report.preview) < preview_rows:
