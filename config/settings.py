@@ -277,7 +277,7 @@ REST_FRAMEWORK = {
         "core.exports.CSVRenderer",
         "core.exports.XLSXRenderer",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DATE_INPUT_FORMATS": ["iso-8601", "%d/%m/%Y"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -292,6 +292,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models share a choice set or a field name ("status", "category");
+    # one name per choice set keeps the schema's enums stable and readable.
+    "ENUM_NAME_OVERRIDES": {
+        "UnitLevelEnum": "staff.choices.UnitLevel",
+        "StaffCategoryEnum": "staff.choices.StaffCategory",
+        "StaffStatusEnum": "staff.choices.StaffStatus",
+        "InspectionStatusEnum": "inspections.choices.InspectionStatus",
+        "SeverityEnum": "inspections.choices.Severity",
+        "ActionStatusEnum": "inspections.choices.ActionStatus",
+        "CaseStatusEnum": "inspections.choices.CaseStatus",
+        "FeedbackStatusEnum": "inspections.feedback.choices.FeedbackStatus",
+        "EnrolmentStatusEnum": "training.choices.EnrolmentStatus",
+    },
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False},
 }
 
 # --- Application ------------------------------------------------------------

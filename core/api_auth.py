@@ -18,12 +18,14 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import permissions, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from core.audit import log_event
 from core.models import SecurityEventKind
+from core.schema import ErrorSerializer
 from core.security import AuthThrottle, two_factor_required
 
 
@@ -45,7 +47,6 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
 
 
-_DETAIL = inline_serializer("ErrorDetail", fields={"detail": serializers.CharField()})
 _FIELD_ERRORS = OpenApiResponse(
     description=_("Bad input or wrong credentials: field name -> list of messages."),
     response=inline_serializer(
@@ -62,6 +63,8 @@ _FIELD_ERRORS = OpenApiResponse(
 
 class TokenView(APIView):
     """Issue or revoke the caller's API token."""
+
+    renderer_classes = [JSONRenderer]
 
     def get_permissions(self):
         if self.request.method == "DELETE":
@@ -80,7 +83,7 @@ class TokenView(APIView):
         responses={
             200: TokenSerializer,
             400: _FIELD_ERRORS,
-            429: OpenApiResponse(_DETAIL, description=_("Locked out after repeated failures, or throttled.")),
+            429: OpenApiResponse(ErrorSerializer, description=_("Locked out after repeated failures, or throttled.")),
         },
         auth=[],
         summary=_("Get an API token"),
@@ -130,7 +133,7 @@ class TokenView(APIView):
     @extend_schema(
         operation_id="auth_token_destroy",
         request=None,
-        responses={204: None, 401: OpenApiResponse(_DETAIL, description=_("Not signed in."))},
+        responses={204: None, 401: OpenApiResponse(ErrorSerializer, description=_("Not signed in."))},
         summary=_("Revoke the caller's API token"),
         description=_("Deletes the token used (or held) by the caller; later requests with it get 401."),
     )

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import throttling
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.settings import api_settings
@@ -57,6 +58,12 @@ class VerifiedSessionAuthentication(SessionAuthentication):
         if two_factor_required(user) and not is_verified(user):
             return None
         return result
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """OpenAPI: the verified session is a cookie session like Django's."""
+
+    target_class = "core.security.VerifiedSessionAuthentication"
 
 
 class _SettingsRateMixin:
