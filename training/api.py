@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -23,7 +22,7 @@ from core.exports import ExportMixin
 from staff.api import ModelCleanMixin, StaffCodeField, UnitCodeField
 from staff.choices import StaffCategory
 from staff.models import Staff, Unit
-from staff.scoping import ScopedQuerysetMixin, is_scoped, scope_queryset, scope_unit, unit_in_scope
+from staff.scoping import ScopedQuerysetMixin, scope_queryset, scope_unit, unit_in_scope
 from training import rules, services
 from training.choices import EnrolmentStatus
 from training.compliance import staff_compliance, unit_compliance
@@ -177,16 +176,7 @@ class CourseViewSet(ExportMixin, viewsets.ModelViewSet):
     ]
 
     def get_queryset(self):
-        qs = super().get_queryset()
-        user = self.request.user
-        if not getattr(user, "is_authenticated", False):
-            return qs.none()
-        if not is_scoped(user):
-            return qs
-        # Both conditions go through staff.scoping, the one place that decides scope.
-        organised = scope_queryset(Course.objects.all(), user, "organizer_unit").values("pk")
-        attended = scope_queryset(Enrolment.objects.filter(course=OuterRef("pk")), user, "unit")
-        return qs.filter(Q(pk__in=organised) | Exists(attended))
+        return super().get_queryset().visible_to(self.request.user)
 
     @extend_schema(
         request=BulkEnrolSerializer,
