@@ -9,7 +9,7 @@ and the demo seeder follow the same rules. Every case record has a
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, ProtectedError
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -232,6 +232,13 @@ class FindingViewSet(ScopedQuerysetMixin, ExportMixin, HistoryMixin, viewsets.Mo
         ("substantiated", _("Substantiated")),
         ("description", _("Description")),
     ]
+
+    def perform_destroy(self, instance):
+        cases = list(instance.discipline_cases.all()[:5])
+        if cases:
+            # The M2M would silently drop the finding from its cases.
+            raise ProtectedError("finding is referenced by disciplinary cases", cases)
+        super().perform_destroy(instance)
 
 
 # --- Corrective actions ---------------------------------------------------------------

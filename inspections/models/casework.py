@@ -196,7 +196,7 @@ class CorrectiveAction(models.Model):
     """What a unit must fix after a finding; the unit reports, an inspector verifies."""
 
     finding = models.ForeignKey(
-        Finding, verbose_name=_("finding"), on_delete=models.CASCADE, related_name="actions"
+        Finding, verbose_name=_("finding"), on_delete=models.PROTECT, related_name="actions"
     )
     unit = models.ForeignKey(
         "staff.Unit", verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="corrective_actions"
