@@ -12,6 +12,7 @@ event log when needed.
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
 
@@ -21,6 +22,16 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 request_logger = logging.getLogger("congvu.request")
 
 _REQUEST_ID_OK = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+
+
+_REGEX_GROUP = re.compile(r"\(\?P<(\w+)>[^()]*\)")
+
+
+def _route(match) -> str:
+    """The URL pattern that matched, with regex groups shown as ``<name>`` (router URLs are regexes)."""
+    if match is None or not match.route:
+        return "(unmatched)"
+    return "/" + _REGEX_GROUP.sub(r"<\1>", match.route).replace("^", "").replace("$", "")
 
 
 def _request_id(request) -> str:
@@ -49,7 +60,7 @@ class RequestLogMiddleware:
                 "data": {
                     "request_id": request.request_id,
                     "method": request.method,
-                    "route": ("/" + match.route) if match is not None and match.route else "(unmatched)",
+                    "route": _route(match),
                     "view": match.view_name if match is not None else None,
                     "status": response.status_code,
                     "duration_ms": round((time.monotonic() - started) * 1000, 1),
