@@ -153,12 +153,24 @@ def feedback_transition(
     feedback.resolved_on = rules.resolved_on_after(feedback.resolved_on, to, today)
     feedback.full_clean()
     feedback.save()
-    FeedbackStep.objects.create(feedback=feedback, user=user, from_status=current, to_status=to, note=note or "")
+    FeedbackStep.objects.create(
+        feedback=feedback, user=user, from_status=current, to_status=to, note=note or "", at=_moment(today),
+    )
     return feedback
 
 
+def _moment(day: dt.date) -> dt.datetime:
+    """Now, or office hours of ``day`` when a step is recorded for another day (demo, back-entry)."""
+    now = timezone.now()
+    if day == timezone.localdate(now):
+        return now
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
+
+
 @transaction.atomic
-def feedback_assign(*, feedback: CitizenFeedback, assignee, user, note: str = "") -> CitizenFeedback:
+def feedback_assign(
+    *, feedback: CitizenFeedback, assignee, user, note: str = "", today: dt.date | None = None
+) -> CitizenFeedback:
     """Give the feedback to an inspector (someone who may triage and see the identity)."""
     feedback = _locked(feedback)
     if assignee is not None and not (
@@ -173,6 +185,7 @@ def feedback_assign(*, feedback: CitizenFeedback, assignee, user, note: str = ""
     FeedbackStep.objects.create(
         feedback=feedback, user=user, from_status=feedback.status, to_status=feedback.status,
         note=(note or str(_("Assigned to %(user)s") % {"user": label})),
+        at=_moment(today or timezone.localdate()),
     )
     return feedback
 
