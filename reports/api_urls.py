@@ -1,3 +1,9 @@
-"""Report API paths."""
+"""Report API paths (not viewsets, so not on the router)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from reports.api import AccountabilityReportView
+
+urlpatterns = [
+    path("reports/accountability/", AccountabilityReportView.as_view(), name="report-accountability"),
+]

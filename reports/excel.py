@@ -24,6 +24,7 @@ import xlsxwriter
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from reports.frames import ORGANIZER_LEVELS, SEVERITIES
 from reports.render import (
@@ -199,7 +200,7 @@ class _Writer:
 
     # -- sheets ------------------------------------------------------------------------
     def summary(self) -> None:
-        name = _("Summary")[:31]
+        name = pgettext("workbook sheet", "Summary")[:31]
         sheet = self.book.add_worksheet(name)
         columns = SUMMARY_COLUMNS
         width = len(ID_COLUMNS) + len(columns)

@@ -91,16 +91,23 @@ class Period:
     def is_whole_years(self) -> bool:
         return (self.start.month, self.start.day, self.end.month, self.end.day) == (1, 1, 12, 31)
 
+    @property
+    def is_whole_months(self) -> bool:
+        return self.start.day == 1 and (self.end + dt.timedelta(days=1)).day == 1
+
     def previous(self) -> Period:
         """The period of the same length just before this one.
 
-        Whole calendar years step back by years (2020, a leap year, is
-        compared with 2019, not with 366 days ending on 31/12/2019); any
-        other range steps back by its length in days.
+        Whole calendar months (a month, a quarter, a year) step back by months,
+        so 2020 (a leap year) is compared with 2019 and the first quarter
+        with the last quarter of the year before; any other range steps back
+        by its length in days.
         """
-        if self.is_whole_years:
-            years = self.end.year - self.start.year + 1
-            return Period(dt.date(self.start.year - years, 1, 1), dt.date(self.end.year - years, 12, 31))
+        if self.is_whole_months:
+            months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+            index = self.start.year * 12 + self.start.month - 1 - months
+            start = dt.date(index // 12, index % 12 + 1, 1)
+            return Period(start, self.start - dt.timedelta(days=1))
         length = self.end - self.start
         end = self.start - dt.timedelta(days=1)
         return Period(end - length, end)

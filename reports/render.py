@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from reports.frames import (
     COUNT_COLUMNS,
@@ -99,9 +100,9 @@ LABELS: dict[str, Any] = {
     "training_requirement_met_rate": _("Training requirement met (%)"),
     "score": _("Score"),
     "rankable": _("Ranked"),
-    "rank": _("Rank"),
+    "rank": pgettext_lazy("place in a ranking", "Rank"),
     "previous_score": _("Previous score"),
-    "previous_rank": _("Previous rank"),
+    "previous_rank": pgettext_lazy("place in a ranking", "Previous rank"),
     "score_change": _("Score change"),
     "rank_change": _("Rank change"),
 }

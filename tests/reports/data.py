@@ -18,9 +18,10 @@ from inspections.models import (
     FindingCategory,
     Inspection,
 )
-from tests.factories import StaffFactory
+from tests.factories import StaffFactory, UnitFactory
 from training.models import Course, Enrolment, TrainingTopic
 
+__all__ = ["UnitFactory"]
 _serial = itertools.count(1)
 D = dt.date
 D2019_02_01 = D(2019, 2, 1)

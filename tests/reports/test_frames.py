@@ -149,7 +149,9 @@ def test_empty_period_gives_zero_counts_null_rates_and_no_rank():
 def test_previous_period_of_the_same_length():
     assert Period.year(2020).previous() == Period.year(2019)
     assert Period(dt.date(2019, 1, 1), dt.date(2020, 12, 31)).previous() == Period(dt.date(2017, 1, 1), dt.date(2018, 12, 31))
-    assert Period(dt.date(2019, 4, 1), dt.date(2019, 4, 30)).previous() == Period(dt.date(2019, 3, 2), dt.date(2019, 3, 31))
+    assert Period(dt.date(2019, 4, 1), dt.date(2019, 4, 30)).previous() == Period(dt.date(2019, 3, 1), dt.date(2019, 3, 31))
+    assert Period(dt.date(2019, 1, 1), dt.date(2019, 3, 31)).previous() == Period(dt.date(2018, 10, 1), dt.date(2018, 12, 31))
+    assert Period(dt.date(2019, 4, 10), dt.date(2019, 4, 19)).previous() == Period(dt.date(2019, 3, 31), dt.date(2019, 4, 9))
     with pytest.raises(ValueError):
         Period(dt.date(2019, 2, 1), dt.date(2019, 1, 1))
 

@@ -1,0 +1,88 @@
+"""``/api/v1/reports/accountability/``: the report as JSON, CSV (``format=csv``) or a workbook (``format=xlsx``).
+
+The view only checks rights, validates parameters, resolves the scope and
+calls queries -> frames -> renderers (``reports.report``). Errors are JSON
+whatever format was asked for.
+"""
+
+from __future__ import annotations
+
+import tempfile
+
+from django.http import FileResponse
+from django.utils import translation
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.exports import XLSX_CONTENT_TYPE, CSVRenderer, XLSXRenderer, csv_response
+from reports import params
+from reports.excel import write_workbook
+from reports.render import CSV_COLUMNS, csv_rows, filename, to_json
+from reports.report import build_report
+
+
+class CanReadReports(permissions.BasePermission):
+    """Any role may read reports (every role reads units); rows are then scoped."""
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.has_perm("staff.view_unit"))
+
+
+def xlsx_file_response(report, lang: str | None) -> FileResponse:
+    # A temporary file, not memory: the workbook of a whole province is a few MB.
+    tmp = tempfile.TemporaryFile()
+    write_workbook(tmp, report, lang=lang)
+    tmp.seek(0)
+    response = FileResponse(
+        tmp, as_attachment=True, filename=filename(report, "xlsx"), content_type=XLSX_CONTENT_TYPE
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def csv_file_response(report, lang: str | None):
+    response = csv_response(filename(report, "csv")[:-4], CSV_COLUMNS, csv_rows(report))
+    response["Content-Language"] = lang or translation.get_language()
+    return response
+
+
+class AccountabilityReportView(APIView):
+    """Accountability report of a unit's subtree: metrics, score and rank of every unit.
+
+    `?year=YYYY` (or `start=`/`end=`), `unit=CODE` (default: the top of your
+    scope), `format=json|csv|xlsx`, `lang=vi|en` for the file headers.
+    """
+
+    permission_classes = [CanReadReports]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
+
+    @extend_schema(
+        parameters=[
+            params.ReportParamsSerializer,
+            OpenApiParameter("format", str, enum=["json", "csv", "xlsx"], description="Output format."),
+        ],
+        responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/csv"): OpenApiTypes.STR,
+                   (200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY},
+    )
+    def get(self, request, *args, **kwargs):
+        wanted = params.resolve(request.user, request.query_params)
+        output = getattr(request.accepted_renderer, "format", "json")
+        with translation.override(wanted.lang or translation.get_language()):
+            report = build_report(wanted.root, wanted.period)
+            if output == "xlsx":
+                return xlsx_file_response(report, wanted.lang)
+            if output == "csv":
+                return csv_file_response(report, wanted.lang)
+            return Response(to_json(report))
+
+    def handle_exception(self, exc):
+        # Errors stay JSON even when a file format was asked for (CONTRACT.md).
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
