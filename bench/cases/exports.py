@@ -1,0 +1,205 @@
+"""List export: every enrolment of the province to xlsx and to csv through the real API.
+
+Subject: ``GET /api/v1/enrolments/?format=xlsx`` (and ``format=csv``) with
+Django's test client as the demo admin, the streamed content read to the end.
+
+Floor: the same rows from the same ``values_list(...).iterator()`` the
+viewset's ``export_columns`` name, written with bare xlsxwriter in
+``constant_memory`` mode (or ``csv.writer``) into a temporary file that is
+then read back, as the API's response is.
+
+Peer: django-import-export, the library people would otherwise pick: a
+``ModelResource`` over the same columns (relations followed with ``__``, and
+``select_related`` so it is not N+1), ``export()`` then tablib's xlsx or csv.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import decimal
+import tempfile
+
+from bench.cases import Case
+from bench.cases.common import (
+    admin_client,
+    consume,
+    first_reason,
+    missing_model,
+    missing_route,
+    missing_rows,
+    timed,
+)
+
+PREFIX = "enrolments"
+MIN_ROWS = 100_000
+CHUNK = 64 * 1024
+
+
+def viewset_for(prefix: str):
+    from config.api import router
+
+    for registered, viewset, _basename in router.registry:
+        if registered == prefix:
+            return viewset
+    raise LookupError(f"/api/v1/{prefix}/ is not registered")
+
+
+def columns(prefix: str = PREFIX) -> tuple[list[str], list[str]]:
+    viewset = viewset_for(prefix)
+    pairs = list(viewset.export_columns)
+    return [lookup for lookup, _h in pairs], [str(header) for _l, header in pairs]
+
+
+def rows_query(prefix: str = PREFIX):
+    """The export's rows, read exactly as ``core.exports.ExportMixin.export_rows`` reads them."""
+    viewset = viewset_for(prefix)
+    lookups, _headers = columns(prefix)
+    model = viewset.queryset.model
+    return model.objects.order_by("pk").values_list(*lookups).iterator(chunk_size=2000)
+
+
+def row_count(prefix: str = PREFIX) -> int:
+    return viewset_for(prefix).queryset.model.objects.count()
+
+
+def _read_back(handle) -> int:
+    handle.seek(0)
+    size = 0
+    while chunk := handle.read(CHUNK):
+        size += len(chunk)
+    return size
+
+
+def bare_xlsx(prefix: str = PREFIX) -> int:
+    import xlsxwriter
+
+    _lookups, headers = columns(prefix)
+    with tempfile.TemporaryFile() as handle:
+        workbook = xlsxwriter.Workbook(handle, {"constant_memory": True, "strings_to_formulas": False})
+        sheet = workbook.add_worksheet()
+        date_fmt = workbook.add_format({"num_format": "dd/mm/yyyy"})
+        sheet.write_row(0, 0, headers)
+        write_string, write_number, write_datetime = sheet.write_string, sheet.write_number, sheet.write_datetime
+        for r, row in enumerate(rows_query(prefix), start=1):
+            for c, value in enumerate(row):
+                if value is None:
+                    continue
+                kind = type(value)
+                if kind is str:
+                    write_string(r, c, value)
+                elif kind is dt.date:
+                    write_datetime(r, c, value, date_fmt)
+                elif kind is dt.datetime:
+                    write_datetime(r, c, value.replace(tzinfo=None), date_fmt)
+                elif kind is decimal.Decimal:
+                    write_number(r, c, float(value))
+                else:
+                    write_number(r, c, value)
+        workbook.close()
+        return _read_back(handle)
+
+
+class _Sink:
+    """csv.writer's file: encode each line as the HTTP response would, count the bytes."""
+
+    def __init__(self, handle):
+        self.handle = handle
+
+    def write(self, text: str) -> None:
+        self.handle.write(text.encode("utf-8"))
+
+
+def bare_csv(prefix: str = PREFIX) -> int:
+    _lookups, headers = columns(prefix)
+    with tempfile.TemporaryFile() as handle:
+        writer = csv.writer(_Sink(handle))
+        writer.writerow(headers)
+        writer.writerows(rows_query(prefix))
+        return _read_back(handle)
+
+
+def peer_export(fmt: str, prefix: str = PREFIX) -> int:
+    from import_export import resources
+
+    viewset = viewset_for(prefix)
+    model = viewset.queryset.model
+    lookups, _headers = columns(prefix)
+    relations = sorted({"__".join(lookup.split("__")[:-1]) for lookup in lookups if "__" in lookup})
+
+    class Meta:
+        pass
+
+    Meta.model = model
+    Meta.fields = tuple(lookups)
+    Meta.export_order = tuple(lookups)
+    resource_class = type("BenchExportResource", (resources.ModelResource,), {"Meta": Meta})
+    queryset = model.objects.order_by("pk").select_related(*relations)
+    dataset = resource_class().export(queryset=queryset)
+    data = dataset.export(fmt)
+    return len(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def _subject(fmt: str, runs: int):
+    def phase(ctx):
+        client = admin_client()
+        rows = row_count()
+        ctx.mark_baseline()
+        measured = timed(ctx.runs(runs), lambda: consume(client.get(f"/api/v1/{PREFIX}/?format={fmt}")))
+        measured["extra"] = {"rows": rows, "bytes": measured["result"]}
+        return measured
+
+    return phase
+
+
+def _floor(func, runs: int):
+    def phase(ctx):
+        rows = row_count()
+        ctx.mark_baseline()
+        measured = timed(ctx.runs(runs), func)
+        measured["extra"] = {"rows": rows, "bytes": measured["result"]}
+        return measured
+
+    return phase
+
+
+def _peer(fmt: str):
+    def phase(ctx):
+        ctx.mark_baseline()
+        measured = timed(1, lambda: peer_export(fmt))
+        measured["extra"] = {"bytes": measured["result"]}
+        return measured
+
+    return phase
+
+
+def unavailable() -> str | None:
+    def peer():
+        try:
+            import import_export  # noqa: F401
+        except ImportError:
+            return "django-import-export is not installed (pip install -e '.[test]')"
+        return None
+
+    return first_reason(
+        lambda: missing_model("training.Enrolment"),
+        lambda: missing_route(f"/api/v1/{PREFIX}/"),
+        lambda: missing_rows("training.Enrolment", MIN_ROWS),
+        peer,
+    )
+
+
+CASES = [
+    Case(
+        name="export_xlsx",
+        phases={"subject": _subject("xlsx", 2), "floor": _floor(bare_xlsx, 2), "peer": _peer("xlsx")},
+        unavailable=unavailable,
+        timeout=1200,
+    ),
+    Case(
+        name="export_csv",
+        phases={"subject": _subject("csv", 2), "floor": _floor(bare_csv, 2), "peer": _peer("csv")},
+        unavailable=unavailable,
+        timeout=1200,
+    ),
+]

@@ -1,0 +1,99 @@
+"""Accountability report, all units, one year: JSON and workbook.
+
+Subject: ``GET /api/v1/reports/accountability/?year=Y`` (and ``&format=xlsx``)
+as the demo admin through the test client, the body read to the end.
+
+Floor: the same aggregates written by hand in SQL (``bench/report_sql.py``),
+one statement per section with the plan found best on each database, rolled
+up the tree in plain Python; for the workbook, the same plus a bare
+xlsxwriter sheet of the per-unit table.
+"""
+
+from __future__ import annotations
+
+from bench.cases import Case
+from bench.cases.common import (
+    admin_client,
+    consume,
+    first_reason,
+    missing_route,
+    missing_rows,
+    timed,
+)
+
+URL = "/api/v1/reports/accountability/"
+
+
+def report_year() -> int:
+    """The busiest year of the data set: the year with most training turns' courses."""
+    from bench.report_sql import busiest_year
+
+    return busiest_year()
+
+
+def _subject(fmt: str, runs: int):
+    def phase(ctx):
+        client = admin_client()
+        year = report_year()
+        url = f"{URL}?year={year}" + ("&format=xlsx" if fmt == "xlsx" else "")
+        consume(client.get(url, HTTP_ACCEPT="application/json"))  # warm: imports, first-use caches
+        ctx.mark_baseline()
+        measured = timed(ctx.runs(runs), lambda: consume(client.get(url, HTTP_ACCEPT="application/json")))
+        extra = {"year": year, "bytes": measured["result"]}
+        if fmt == "json":
+            import orjson
+
+            body = orjson.loads(client.get(url, HTTP_ACCEPT="application/json").content)
+            extra["units"] = len(body["units"])
+            extra["total"] = body["total"]
+        measured["extra"] = extra
+        return measured
+
+    return phase
+
+
+def _floor(fmt: str, runs: int):
+    def phase(ctx):
+        from bench import report_sql
+
+        year = report_year()
+        report_sql.report_floor(year)  # warm
+        ctx.mark_baseline()
+        func = (lambda: report_sql.report_floor(year)) if fmt == "json" else (lambda: report_sql.report_floor_xlsx(year))
+        measured = timed(ctx.runs(runs), func)
+        totals = report_sql.report_floor(year)["total"]
+        measured["extra"] = {"year": year, "total": totals}
+        return measured
+
+    return phase
+
+
+def unavailable() -> str | None:
+    def queries_module():
+        try:
+            import reports.queries  # noqa: F401
+        except ImportError as exc:
+            return f"reports.queries cannot be imported ({exc})"
+        return None
+
+    return first_reason(
+        queries_module,
+        lambda: missing_route(URL),
+        lambda: missing_rows("training.Enrolment", 100_000),
+        lambda: missing_rows("inspections.Finding", 10_000),
+        lambda: missing_rows("inspections.CitizenFeedback", 10_000),
+    )
+
+
+CASES = [
+    Case(
+        name="report_json",
+        phases={"subject": _subject("json", 3), "floor": _floor("json", 3)},
+        unavailable=unavailable,
+    ),
+    Case(
+        name="report_xlsx",
+        phases={"subject": _subject("xlsx", 3), "floor": _floor("xlsx", 3)},
+        unavailable=unavailable,
+    ),
+]
