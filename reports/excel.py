@@ -18,6 +18,7 @@ named ``=HYPERLINK(...)`` stays text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import xlsxwriter
@@ -56,8 +57,9 @@ def official_date(report: Report) -> str:
 
 
 class _Writer:
-    def __init__(self, target: Any, report: Report) -> None:
+    def __init__(self, target: Any, report: Report, on_step: Callable[[str], None] | None = None) -> None:
         self.report = report
+        self.step = on_step or (lambda _name: None)
         self.rows = list(report.unit_rows())
         self.book = xlsxwriter.Workbook(
             target,
@@ -275,12 +277,21 @@ class _Writer:
             "comments": _("Scores from 0 to 100; ranks among units of the same level."),
         })
         self.summary()
+        self.step("summary")
         for key, title, columns in SECTIONS:
             self.section(key, str(title), columns)
+            self.step(key)
         self.book.close()
+        self.step("saved")
 
 
-def write_workbook(target: Any, report: Report, *, lang: str | None = None) -> None:
+# Steps reported to ``on_step``: the summary, one per section, the save.
+WORKBOOK_STEPS = 2 + len(SECTIONS)
+
+
+def write_workbook(
+    target: Any, report: Report, *, lang: str | None = None, on_step: Callable[[str], None] | None = None
+) -> None:
     """Write the report workbook to ``target`` (a path or a binary file object)."""
     with translation.override(lang or translation.get_language() or "vi"):
-        _Writer(target, report).write()
+        _Writer(target, report, on_step).write()

@@ -45,6 +45,7 @@ What each metric counts (the contract names them; these are our readings):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -240,22 +241,39 @@ def requirement_rows(root: Unit, period: Period) -> list[dict[str, Any]]:
     return [{"unit_id": row.pop(UNIT_KEY), **row} for row in rows]
 
 
-def report_rows(root: Unit, period: Period, *, today: dt.date) -> ReportRows:
-    """Units and own counts for ``period`` and the period before it, in ``QUERY_COUNT`` queries."""
+SECTION_NAMES = (
+    "staff", "inspections", "findings", "corrective_actions", "discipline", "feedback", "training",
+    "training_requirement", "units",
+)
+
+
+def report_rows(
+    root: Unit, period: Period, *, today: dt.date, on_step: Callable[[str], None] | None = None
+) -> ReportRows:
+    """Units and own counts for ``period`` and the period before it, in ``QUERY_COUNT`` queries.
+
+    ``on_step`` is called with each name of ``SECTION_NAMES`` once that
+    section is read (the command's progress bar).
+    """
+    step = on_step or (lambda _name: None)
     periods = [period, period.previous()]
-    sections = [
-        staff_rows(root, periods),
-        inspection_rows(root, periods),
-        finding_rows(root, periods),
-        corrective_action_rows(root, periods, today),
-        discipline_rows(root, periods, today),
-        feedback_rows(root, periods, today),
-        training_rows(root, periods),
+    readers: list[Callable[[], list[dict[str, Any]]]] = [
+        lambda: staff_rows(root, periods),
+        lambda: inspection_rows(root, periods),
+        lambda: finding_rows(root, periods),
+        lambda: corrective_action_rows(root, periods, today),
+        lambda: discipline_rows(root, periods, today),
+        lambda: feedback_rows(root, periods, today),
+        lambda: training_rows(root, periods),
     ]
     counts: list[list[dict[str, Any]]] = [[] for _ in periods]
-    for rows in sections:
-        for i, split in enumerate(_split(rows, len(periods))):
+    for name, read in zip(SECTION_NAMES, readers, strict=False):
+        for i, split in enumerate(_split(read(), len(periods))):
             counts[i].extend(split)
+        step(name)
     for i, p in enumerate(periods):
         counts[i].extend(requirement_rows(root, p))
-    return ReportRows(units=units_rows(root), counts=counts)
+    step("training_requirement")
+    units = units_rows(root)
+    step("units")
+    return ReportRows(units=units, counts=counts)

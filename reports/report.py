@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from django.conf import settings
 from django.utils import timezone
@@ -56,16 +57,19 @@ def build_report(
     today: dt.date | None = None,
     issuing_body: str | None = None,
     place: str | None = None,
+    on_step: Callable[[str], None] | None = None,
 ) -> Report:
     """Compute the accountability report of ``root``'s subtree for ``period``."""
     config = config or scoring_from_settings()
     today = today or timezone.localdate()
-    rows = queries.report_rows(root, period, today=today)
+    rows = queries.report_rows(root, period, today=today, on_step=on_step)
     units = frames.units_frame(rows.units)
     current = frames.counts_frame(rows.counts[0])
     previous = frames.counts_frame(rows.counts[1])
     report_frame = frames.build_report(units, current, previous, period, config)
     total = frames.subtree_total(units, current, root.pk)
+    if on_step is not None:
+        on_step("frames")
     return Report(
         period=period,
         root={"code": root.code, "name": root.name, "level": root.level},
