@@ -61,6 +61,7 @@ class ImportAdminMixin:
     """Mix into a ModelAdmin; define ``get_importer(request)`` and ``has_import_permission(request)``."""
 
     import_template = ""
+    import_title = None  # default: "Import <verbose name plural> from a spreadsheet"
 
     def get_importer(self, request) -> Importer:
         raise NotImplementedError
@@ -88,7 +89,7 @@ class ImportAdminMixin:
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": _("Import %(name)s from a spreadsheet") % {"name": self.opts.verbose_name_plural},
+            "title": self.import_title or _("Import %(name)s from a spreadsheet") % {"name": self.opts.verbose_name_plural},
             "columns": self.get_importer(request).columns,
         }
         if request.method == "POST" and "token" in request.POST:

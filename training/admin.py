@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.import_admin import ImportAdminMixin
 from staff.admin import ScopedAdminMixin
 from staff.choices import StaffCategory
 from staff.models import Unit
@@ -83,7 +84,12 @@ class BulkEnrolForm(forms.Form):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(ImportAdminMixin, admin.ModelAdmin):
+    # Attendance sheets are imported from the course list (``import/``, or
+    # ``import/?course=CODE`` for a sheet without a course column).
+    change_list_template = "admin/staff/import_change_list.html"
+    import_template = "admin/staff/import.html"
+    import_title = _("Import an attendance sheet")
     list_display = ("code", "title", "topic", "organizer_level", "start_date", "end_date", "hours", "periods",
                     "capacity", "enrolled", "turns")
     list_filter = ("organizer_level", "kind", "topic", "mode", "issues_certificate")
@@ -164,6 +170,16 @@ class CourseAdmin(admin.ModelAdmin):
 
     def has_record_permission(self, request):
         return request.user.has_perm("training.change_enrolment")
+
+    def has_import_permission(self, request) -> bool:
+        return request.user.has_perm("training.add_enrolment") and request.user.has_perm("training.change_enrolment")
+
+    def get_importer(self, request):
+        from training.importers import AttendanceImporter
+
+        courses = Course.objects.visible_to(request.user)
+        course = courses.filter(code=request.GET.get("course", "")).first() if request.GET.get("course") else None
+        return AttendanceImporter(course=course, units=visible_units(request.user), courses=courses)
 
 
 class YearFilter(admin.SimpleListFilter):

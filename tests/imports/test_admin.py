@@ -88,3 +88,25 @@ def test_wrong_file_type_is_a_form_error(users):
     response = upload(client_as(users["hr"]), xlsx(GOOD), "roster.pdf")
     assert response.status_code == 200
     assert "Only .xlsx and .csv files can be imported." in response.content.decode()
+
+
+def test_attendance_sheet_upload_on_courses(users, tree):
+    import datetime as dt
+
+    from tests.factories import StaffFactory
+    from tests.training.factories import CourseFactory
+    from training.models import Enrolment
+
+    CourseFactory(code="BD-01", start_date=dt.date(2019, 5, 6), end_date=dt.date(2019, 5, 10))
+    StaffFactory(code="CB001", full_name="Nguyễn Thị Ánh", unit=tree["A"])
+    url = "/admin/training/course/import/?course=BD-01"
+    assert client_as(users["auditor"]).get(url).status_code == 403
+    client = client_as(users["hr"])
+    rows = [("Mã cán bộ", "Họ và tên", "Kết quả", "Điểm"), ("CB001", "Nguyễn Thị Ánh", "Hoàn thành", "9,5")]
+    response = client.post(url, {"file": SimpleUploadedFile("diem.xlsx", xlsx(rows).getvalue())})
+    page = response.content.decode()
+    assert "Import an attendance sheet" in page and "1 new" in page
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    assert client.post(url, {"token": token}).status_code == 302
+    enrolment = Enrolment.objects.get()
+    assert (enrolment.course.code, enrolment.staff.code, enrolment.status, str(enrolment.score)) == ("BD-01", "CB001", "completed", "9.50")
