@@ -1,0 +1,66 @@
+"""In a real browser, Swagger UI and the admin work under the Content-Security-Policy."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Listen for the browser's own report of anything the policy blocked.
+_RECORD_VIOLATIONS = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation',
+  e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
+"""
+
+
+@pytest.fixture
+def page():
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert executable, "Chromium is needed for browser tests (.ci/run installs Debian's)"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.add_init_script(_RECORD_VIOLATIONS)
+        errors: list[str] = []
+        # Resource failures are checked by URL below (a missing favicon is not a CSP matter).
+        page.on(
+            "console",
+            lambda m: errors.append(m.text) if m.type == "error" and "Failed to load resource" not in m.text else None,
+        )
+        page.on(
+            "response",
+            lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 and "favicon" not in r.url else None,
+        )
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.errors = errors
+        yield page
+        browser.close()
+
+
+def test_swagger_ui_renders_with_the_policy(live_server, page):
+    response = page.goto(f"{live_server.url}/api/v1/docs/")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    page.wait_for_selector(".swagger-ui .info .title", timeout=20000)
+    assert "CongVu API" in page.inner_text(".swagger-ui .info .title")
+    page.wait_for_selector(".opblock", timeout=20000)
+    assert page.locator(".opblock").count() > 10
+    assert page.evaluate("window.__csp") == []
+    assert page.errors == []
+
+
+def test_admin_login_page_works_with_the_policy(live_server, users, page):
+    # users before page: Django refuses ORM calls once Playwright runs its event loop.
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "hr")
+    page.fill("#id_password", "pw-for-tests-123")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/", timeout=20000)
+    page.goto(f"{live_server.url}/admin/staff/staff/add/")
+    page.wait_for_selector("#staff_form", timeout=20000)
+    assert page.evaluate("window.__csp") == []
+    assert page.errors == []
