@@ -120,3 +120,11 @@ def test_two_factor_off_by_default(users, enrol):
     client = Client()
     assert _login(client, "admin").status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def test_lockout_page_is_vietnamese_by_default(users, lockout_on):
+    client = Client()
+    for _ in range(3):
+        response = _login(client, "hr", "wrong-password")
+    assert response.status_code == 429
+    assert "Đăng nhập sai quá nhiều lần" in response.content.decode()
