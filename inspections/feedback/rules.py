@@ -26,10 +26,18 @@ ENTROPY_BITS = RANDOM_CHARS * math.log2(len(ALPHABET))  # about 78.5 bits
 _CODE_RE = re.compile(rf"^{PREFIX}(-[{ALPHABET}]{{{GROUP_LENGTH}}}){{{GROUPS}}}$")
 
 
-def generate_tracking_code(choice=secrets.choice) -> str:
-    """A new code such as ``PA-7K3M-9QX2-HV4T-ZC8N`` from the OS's secure random source."""
-    chars = "".join(choice(ALPHABET) for _ in range(RANDOM_CHARS))
-    groups = [chars[i : i + GROUP_LENGTH] for i in range(0, RANDOM_CHARS, GROUP_LENGTH)]
+def generate_tracking_code(randbelow=secrets.randbelow) -> str:
+    """A new code such as ``PA-7K3M-9QX2-HV4T-ZC8N`` from the OS's secure random source.
+
+    One uniform draw below 30**16, written in base 30: every code is equally
+    likely (about 78.5 bits), and one call per code keeps bulk seeding fast.
+    """
+    number = randbelow(len(ALPHABET) ** RANDOM_CHARS)
+    chars = []
+    for _ in range(RANDOM_CHARS):
+        number, digit = divmod(number, len(ALPHABET))
+        chars.append(ALPHABET[digit])
+    groups = ["".join(chars[i : i + GROUP_LENGTH]) for i in range(0, RANDOM_CHARS, GROUP_LENGTH)]
     return "-".join([PREFIX, *groups])
 
 
