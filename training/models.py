@@ -216,10 +216,17 @@ class EnrolmentQuerySet(models.QuerySet):
 class Enrolment(models.Model):
     """One staff member in one course; attended or completed makes it a training turn."""
 
-    course = models.ForeignKey(Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="enrolments")
-    staff = models.ForeignKey(Staff, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="enrolments")
+    # No single-column indexes on the three keys: each leads a composite index
+    # below (staff+course unique, course+status, unit+status), which serves the
+    # same lookups, and four fewer indexes make bulk loads much faster.
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="enrolments", db_index=False
+    )
+    staff = models.ForeignKey(
+        Staff, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="enrolments", db_index=False
+    )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("unit at enrolment"), on_delete=models.PROTECT, related_name="enrolments",
+        Unit, verbose_name=_("unit at enrolment"), on_delete=models.PROTECT, related_name="enrolments", db_index=False,
         help_text=_("The staff member's unit when enrolled; reports count the turn there."),
     )
     status = models.CharField(
@@ -262,7 +269,6 @@ class Enrolment(models.Model):
         indexes = [
             models.Index(fields=["course", "status"], name="enrolment_course_status"),
             models.Index(fields=["unit", "status"], name="enrolment_unit_status"),
-            models.Index(fields=["staff", "status"], name="enrolment_staff_status"),
         ]
 
     def __str__(self) -> str:
