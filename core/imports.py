@@ -36,6 +36,7 @@ import csv
 import datetime as dt
 import decimal
 import io
+import logging
 import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
@@ -43,12 +44,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.text import nfc, search_key
+
+logger = logging.getLogger(__name__)
 
 HEADER_SCAN_ROWS = 30
 MAX_ERRORS = 1000
@@ -394,10 +397,14 @@ def _xlsx_sheets(handle: IO[bytes]) -> tuple[list[Sheet], Callable[[], None]]:
 
         def rows(ws=worksheet) -> Iterator[tuple[int, tuple]]:
             # openpyxl fills in missing rows, so the position is the row number.
-            for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                yield number, tuple(
-                    nfc(value) if isinstance(value, str) else value for value in values
-                )
+            try:
+                for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                    yield number, tuple(
+                        nfc(value) if isinstance(value, str) else value for value in values
+                    )
+            except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
+                # A damaged sheet is found only while streaming it (ParseError is a SyntaxError).
+                raise ImportFileError(_("The file could not be read as an Excel workbook (.xlsx).")) from exc
 
         sheets.append(Sheet(worksheet.title, rows, total))
     return sheets, book.close
@@ -596,6 +603,12 @@ def run_import(
         _run(importer, sheets, report, progress=progress, preview_rows=preview_rows)
     except ImportFileError as exc:
         report.add_error(RowError(exc.message, report.sheet))
+        report.committed = False
+    except IntegrityError:
+        # Someone else wrote a conflicting record (e.g. the same new code)
+        # between our read and our write; the transaction was rolled back.
+        logger.warning("import of %s hit a conflicting write", report.filename, exc_info=True)
+        report.add_error(RowError(_("Another change to the same records happened meanwhile; nothing was imported. Try again.")))
         report.committed = False
     finally:
         close()

@@ -61,3 +61,16 @@ def test_errors_exit_non_zero_with_row_and_column(tree, tmp_path):
 def test_missing_file_is_a_command_error(db):
     with pytest.raises(CommandError):
         run("/nonexistent/roster.xlsx")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_is_a_bar_on_a_terminal(tree, tmp_path):
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(xlsx(ROWS).getvalue())
+    err = _Terminal()
+    call_command("import_staff", str(path), "--dry-run", stdout=io.StringIO(), stderr=err)
+    assert "\r[" in err.getvalue() and "] 2/2" in err.getvalue()

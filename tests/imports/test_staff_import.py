@@ -252,3 +252,24 @@ def test_query_count_does_not_grow_with_rows(tree, updating):
         assert big_writes == 1
     else:
         assert big_writes <= 900 // 40
+
+
+def test_two_columns_meaning_the_same_field_are_refused(tree):
+    report = import_file(xlsx([("Mã cán bộ", "code", "Họ và tên", "Đơn vị", "Loại"), ("CB1", "CB1", "A", "A", "cadre")]))
+    assert not report.ok
+    with translation.override("en"):
+        assert str(report.errors[0]) == 'Row 1: the columns "Mã cán bộ" and "code" both mean Staff code.'
+
+
+def test_a_conflicting_concurrent_write_refuses_the_import_cleanly(tree):
+    class RacingImporter(StaffImporter):
+        """Another writer creates CB001 between our read of existing codes and our insert."""
+
+        def resolve(self, items, report):
+            pending = super().resolve(items, report)
+            StaffFactory(code="CB001", unit=tree["B"])
+            return pending
+
+    report = run_import(RacingImporter(), xlsx(roster_rows()), filename="r.xlsx")
+    assert not report.ok and not report.committed
+    assert not Staff.objects.exclude(code="CB001").exists()
