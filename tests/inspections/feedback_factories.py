@@ -37,3 +37,22 @@ class CitizenFeedbackFactory(factory.django.DjangoModelFactory):
     received_at = factory.LazyFunction(timezone.now)
     received_on = factory.LazyAttribute(lambda o: timezone.localdate(o.received_at))
     response_due = factory.LazyAttribute(lambda o: o.received_on + dt.timedelta(days=21))
+
+
+def ensure_catalogue() -> None:
+    """The category catalogue and response target the data migrations ship.
+
+    A transactional test elsewhere in the suite flushes every table, data
+    migrations' rows included; tests that rely on the catalogue restore it.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    from inspections.models.casework import FindingCategory
+
+    importlib.import_module("inspections.migrations.0002_feedback_catalogue").forwards(apps, None)
+    FindingCategory.objects.get_or_create(code="attitude", defaults={"name": "Thái độ hách dịch, cửa quyền"})
+    FeedbackCategory.objects.filter(code="attitude", finding_category__isnull=True).update(
+        finding_category=FindingCategory.objects.get(code="attitude")
+    )

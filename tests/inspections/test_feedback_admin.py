@@ -4,9 +4,14 @@ import pytest
 
 from core.models import SecurityEvent, SecurityEventKind
 from inspections.models.feedback import CitizenFeedback
-from tests.inspections.feedback_factories import CitizenFeedbackFactory
+from tests.inspections.feedback_factories import CitizenFeedbackFactory, ensure_catalogue
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _catalogue(db):
+    ensure_catalogue()
 
 
 @pytest.fixture

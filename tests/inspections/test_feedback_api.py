@@ -15,7 +15,7 @@ from core.models import SecurityEvent, SecurityEventKind
 from inspections.feedback import rules
 from inspections.models.feedback import CitizenFeedback, FeedbackStep
 from tests.factories import StaffFactory
-from tests.inspections.feedback_factories import CitizenFeedbackFactory
+from tests.inspections.feedback_factories import CitizenFeedbackFactory, ensure_catalogue
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,8 @@ IDENTITY = {"reporter_name": "Phạm Thị Hoa", "reporter_address": "Thôn 2, x
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limit():
+def _fresh_rate_limit(db):
+    ensure_catalogue()
     cache.clear()
     yield
     cache.clear()

@@ -10,8 +10,14 @@ from inspections.feedback import demo
 from inspections.feedback.choices import FeedbackStatus
 from inspections.models.feedback import CitizenFeedback, FeedbackStep
 from staff import demo as staff_demo
+from tests.inspections.feedback_factories import ensure_catalogue
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _catalogue(db):
+    ensure_catalogue()
 
 
 def test_demo_has_2019_feedback_in_every_status_and_is_idempotent():

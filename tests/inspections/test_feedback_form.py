@@ -11,14 +11,15 @@ from django.test.utils import override_settings
 
 from inspections.feedback.forms import issue_started_token
 from inspections.models.feedback import CitizenFeedback
-from tests.inspections.feedback_factories import CitizenFeedbackFactory
+from tests.inspections.feedback_factories import CitizenFeedbackFactory, ensure_catalogue
 from tests.inspections.test_feedback_api import png_bytes
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limit():
+def _fresh_rate_limit(db):
+    ensure_catalogue()
     cache.clear()
     yield
     cache.clear()

@@ -23,7 +23,9 @@ from inspections.feedback.forms import issue_started_token
 from inspections.models.feedback import CitizenFeedback, FeedbackStep
 from tests.factories import UnitFactory
 
-pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after a transactional test would otherwise wipe the
+# catalogues that data migrations ship, for every test that runs after this one.
+pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 THREADS = 16
 PER_THREAD = 6
