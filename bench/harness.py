@@ -91,13 +91,16 @@ def combine(name: str, database: str, phases: dict[str, dict[str, Any]]) -> dict
     row.update(subject.get("extra") or {})
     peer = phases.get("peer")
     if peer:
+        # The peer may have run on a subset; it names the phase that ran the same rows.
+        compare_to = (peer.get("extra") or {}).get("compare_to", "subject")
         row.update(
             peer_seconds=peer.get("seconds"),
             peer_peak_rss_mb=peer.get("peak_rss_mb"),
-            peer_speedup=ratio(peer.get("seconds"), subject.get("seconds")),
+            peer_speedup=ratio(peer.get("seconds"), phases[compare_to].get("seconds")),
         )
         for key, value in (peer.get("extra") or {}).items():
-            row[f"peer_{key}"] = value
+            if key != "compare_to":
+                row[f"peer_{key}"] = value
     if "requests" in row and row["seconds"] and row["floor_seconds"]:
         # Same number of requests on both sides: the time ratio inverted is the throughput share.
         row["throughput_share"] = round(row["floor_seconds"] / row["seconds"], 3)
@@ -281,7 +284,8 @@ def row_notes(row: dict[str, Any]) -> str:
     if row.get("rows") is not None:
         notes.append(f"{row['rows']:,} rows")
     if row.get("peer_seconds") is not None:
-        notes.append(f"django-import-export {row['peer_seconds']:.1f}s ({_fmt(row.get('peer_speedup'), 1)}x slower)")
+        on = f" on {row['peer_rows']:,} rows" if row.get("peer_rows") else ""
+        notes.append(f"django-import-export {row['peer_seconds']:.1f}s{on}, {_fmt(row.get('peer_speedup'), 1)}x the API's time")
     if row.get("throughput_share") is not None:
         notes.append(f"{_fmt(row['throughput_share'])}x bare view req/s")
     if row.get("requests_per_second") is not None:
