@@ -175,7 +175,7 @@ def own_counts(year: int, today: dt.date) -> list[dict[int, dict[str, float]]]:
         late = (f"(({status} = 'decided' AND {decided_on} > {deadline}) OR "
                 f"({status} IN ({open_list}) AND {deadline} < %s))")
         measures.append(_count(f"discipline_overdue@{i}", f"{opened} BETWEEN %s AND %s AND {late}",
-                               p_open + [q.date(min(e, today))]))
+                               [*p_open, q.date(min(e, today))]))
     merge(_section(q, f"{q.table(label)} d", q.key("d", label), measures,
                    f"({opened} BETWEEN %s AND %s OR {decided_on} BETWEEN %s AND %s)", [first, last, first, last]))
 
