@@ -1,0 +1,126 @@
+"""A citizen in a real browser (Debian's Chromium via Playwright): fills the form in Vietnamese on a
+phone-sized screen, submits, reads the tracking code, and finds it on the status page.
+
+Skips visibly only where no Chromium exists and ``CI`` is unset; under CI a
+missing browser is a failure. Screenshots go to docs/screenshots/ (README).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+from inspections.models.feedback import CitizenFeedback
+from tests.factories import UnitFactory
+from tests.inspections.feedback_factories import ensure_catalogue
+
+# serialized_rollback: keep the shipped catalogues for the tests that run after this one.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
+
+
+def chromium_path() -> str | None:
+    if Path(CHROMIUM).exists():
+        return CHROMIUM
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def browser_page(monkeypatch):
+    executable = chromium_path()
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing under CI: .ci/run must install Debian's chromium package")
+        pytest.skip("Chromium is not installed (apt-get install chromium); this browser test did not run")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop on this thread; the test's own ORM
+    # calls are plain synchronous ones, not run from a coroutine.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
+        # A phone: narrow viewport, touch, Vietnamese browser.
+        context = browser.new_context(
+            viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True,
+            locale="vi-VN", extra_http_headers={"Accept-Language": "vi-VN,vi;q=0.9"},
+        )
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 500 else None)
+        page.errors = errors
+        yield page
+        context.close()
+        browser.close()
+
+
+def test_citizen_files_feedback_in_vietnamese_and_tracks_it(live_server, browser_page, settings):
+    settings.FEEDBACK_MIN_FILL_SECONDS = 1
+    cache.clear()
+    ensure_catalogue()
+    district = UnitFactory(code="DH", name="Huyện Đạ Huoai", level="district")
+    UnitFactory(code="DH-XHL", name="Xã Hà Lâm", level="commune", parent=district)
+    page = browser_page
+
+    page.goto(f"{live_server.url}/feedback/?unit=DH-XHL")
+    assert page.locator("html").get_attribute("lang") == "vi"
+    assert page.get_by_role("heading", name="Gửi phản ánh về cán bộ, công chức").is_visible()
+    # The QR link preselected the unit; the labels are real <label>s, so get_by_label finds the fields.
+    assert page.get_by_label("Đơn vị, cơ quan bị phản ánh").input_value() == "DH-XHL"
+    page.get_by_label("Loại vấn đề phản ánh").select_option("extra_documents")
+    page.get_by_label("Sự việc xảy ra như thế nào?").fill(
+        "Sáng thứ Hai tại bộ phận một cửa, cán bộ yêu cầu tôi nộp thêm giấy xác nhận của thôn, "
+        "không có trong danh mục thủ tục niêm yết."
+    )
+    page.get_by_label("Ngày xảy ra").fill("2019-05-06")
+    page.get_by_label("Tên hoặc đặc điểm nhận dạng cán bộ (nếu biết)").fill("Chị cán bộ quầy số 2")
+    page.get_by_label("Họ và tên của ông/bà").fill("Nguyễn Thị Ánh")
+    page.get_by_label("Địa chỉ của ông/bà").fill("Thôn 3, xã Hà Lâm")
+    page.get_by_label("Số điện thoại của ông/bà").fill("0912 345 678")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "feedback-form.png"), full_page=True)
+    time.sleep(1.1)  # a person takes longer than the minimum fill time
+    page.get_by_role("button", name="Gửi phản ánh").click()
+
+    page.wait_for_url(re.compile(r".*/feedback/sent/.*"))
+    code = page.locator("#tracking-code").inner_text().strip()
+    assert re.fullmatch(r"PA(-[2-9A-HJKMNP-TV-Z]{4}){4}", code), code
+    assert "đơn phản ánh chính thức" in page.content()
+
+    page.goto(f"{live_server.url}/feedback/status/")
+    page.get_by_label("Mã tra cứu").fill(code.lower().replace("-", " "))
+    page.get_by_role("button", name="Tra cứu").click()
+    page.wait_for_selector("#result")
+    assert code in page.locator("#result").inner_text()
+    assert page.locator("#status").inner_text() == "Đã tiếp nhận"
+    assert "Nguyễn Thị Ánh" not in page.content()
+    page.screenshot(path=str(SCREENSHOTS / "feedback-status.png"), full_page=True)
+
+    stored = CitizenFeedback.objects.get(tracking_code=code)
+    assert stored.is_formal and stored.reporter_name == "Nguyễn Thị Ánh" and stored.unit.code == "DH-XHL"
+    assert page.errors == []
+
+
+def test_language_switch_to_english(live_server, browser_page):
+    ensure_catalogue()
+    UnitFactory(code="DH-XHL", name="Xã Hà Lâm", level="commune")
+    page = browser_page
+    page.goto(f"{live_server.url}/feedback/")
+    page.get_by_label("Ngôn ngữ").select_option("en")
+    page.get_by_role("button", name="Đổi").click()
+    page.wait_for_selector("html[lang=en]")
+    assert page.get_by_role("heading", name="Send feedback about an official").is_visible()
+    assert page.get_by_label("Unit or office concerned").is_visible()
