@@ -136,10 +136,11 @@ def counts_frame(rows: list[dict]) -> pd.DataFrame:
     return _cast_counts(frame)
 
 
+COUNT_DTYPES = {column: ("float64" if column in FLOAT_COUNTS else "int64") for column in COUNT_COLUMNS}
+
+
 def _cast_counts(frame: pd.DataFrame) -> pd.DataFrame:
-    for column in COUNT_COLUMNS:
-        frame[column] = frame[column].astype("float64" if column in FLOAT_COUNTS else "int64")
-    return frame
+    return frame.astype(COUNT_DTYPES)
 
 
 def active_units(units: pd.DataFrame, period: Period) -> pd.DataFrame:
@@ -156,16 +157,24 @@ def rollup(units: pd.DataFrame, own: pd.DataFrame) -> pd.DataFrame:
 
     Uses the materialised path: each unit contributes to every id on its own
     path. Counts of units missing from ``units`` are ignored, and so are
-    ancestors above the frame's roots.
+    ancestors above the frame's roots. Done with one ``numpy.add.at`` over
+    (ancestor, descendant) pairs: pandas' per-operation overhead would cost
+    more than the arithmetic on a province's few hundred units.
     """
-    own = _cast_counts(own.reindex(index=units.index, columns=list(COUNT_COLUMNS), fill_value=0).fillna(0))
-    if units.empty:
-        return own
-    ancestors = units["path"].str.strip("/").str.split("/").explode()
-    pairs = pd.DataFrame({"ancestor": ancestors.astype("int64")}, index=ancestors.index)
-    joined = pairs.join(own)
-    rolled = joined.groupby("ancestor").sum()
-    return _cast_counts(rolled.reindex(index=units.index, fill_value=0))
+    values = own.reindex(index=units.index, columns=list(COUNT_COLUMNS), fill_value=0).fillna(0).to_numpy("float64")
+    position = {unit_id: i for i, unit_id in enumerate(units.index)}
+    ancestors: list[int] = []
+    descendants: list[int] = []
+    for j, path in enumerate(units["path"]):
+        for part in path.strip("/").split("/"):
+            i = position.get(int(part)) if part else None
+            if i is not None:
+                ancestors.append(i)
+                descendants.append(j)
+    rolled = np.zeros_like(values)
+    if ancestors:
+        np.add.at(rolled, np.asarray(ancestors), values[np.asarray(descendants)])
+    return pd.DataFrame(rolled, index=units.index, columns=list(COUNT_COLUMNS)).astype(COUNT_DTYPES)
 
 
 def add_rates(frame: pd.DataFrame) -> pd.DataFrame:

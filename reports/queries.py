@@ -38,8 +38,8 @@ What each metric counts (the contract names them; these are our readings):
   attended or completed enrolments in courses starting in the period, by the
   unit at enrolment.
 - ``training_required_staff``, ``training_requirement_met``: staff under an
-  annual requirement and those who met it (``training.compliance``), for the
-  calendar year in which the period ends.
+  annual requirement and those who met it (as ``training.compliance`` reads
+  it), for the calendar year in which the period ends.
 """
 
 from __future__ import annotations
@@ -64,8 +64,7 @@ from inspections.models import (
 )
 from reports.frames import DECISION_FORMS, ORGANIZER_LEVELS, SEVERITIES, Period
 from staff.models import Staff, Unit
-from training.compliance import staff_compliance
-from training.models import TURN_Q, Enrolment
+from training.models import TURN_Q, Enrolment, TrainingRequirement
 
 # units, staff, inspections, findings, corrective actions, discipline,
 # feedback, training turns, and the training requirement once per period.
@@ -231,14 +230,53 @@ def training_rows(root: Unit, periods: list[Period]) -> list[dict[str, Any]]:
 
 
 def requirement_rows(root: Unit, period: Period) -> list[dict[str, Any]]:
-    """Staff under the annual requirement of the period's last year, and those meeting it."""
-    staff = _in_tree(Staff.objects.all(), root)
-    qs = staff_compliance(period.end.year, staff).filter(required_hours__isnull=False)
-    rows = _grouped(qs, "unit", {
-        "training_required_staff": Count("pk"),
-        "training_requirement_met": Count("pk", filter=Q(meets=True)),
-    })
-    return [{"unit_id": row.pop(UNIT_KEY), **row} for row in rows]
+    """Staff under the annual requirement of the period's last year, and those meeting it.
+
+    The same reading as ``training.compliance.staff_compliance`` (staff
+    employed during the year; the requirement row for their category, one
+    for their exact position taking precedence; hours of their turns in
+    courses starting that year), but as one grouped join: hours per person
+    are summed once, then staff are joined to them and to the requirement
+    table. Expressed through the ORM, each use of the per-person subqueries
+    is repeated in the SQL and correlated per staff row, which is 25 times
+    slower on a province. The ORM still writes both inner queries.
+    """
+    start, end = dt.date(period.end.year, 1, 1), dt.date(period.end.year, 12, 31)
+    qn = connection.ops.quote_name
+    done_sql, done_params = (
+        Enrolment.objects.filter(TURN_Q, course__start_date__gte=start, course__start_date__lte=end)
+        .order_by().values(sid=F("staff_id")).annotate(hours=Sum("course__hours"))
+        .query.sql_with_params()
+    )
+    person_sql, person_params = (
+        _in_tree(Staff.objects.employed_during(start, end), root).order_by()
+        .values(sid=F("id"), uid=F("unit_id"), cat=F("category"), pos=F("position"))
+        .query.sql_with_params()
+    )
+    table = qn(TrainingRequirement._meta.db_table)
+    year, category, position, hours = (
+        qn(TrainingRequirement._meta.get_field(name).column) for name in ("year", "category", "position", "hours")
+    )
+    key = "p.uid + 0" if connection.vendor == "sqlite" else "p.uid"
+    required = f"COALESCE(rs.{hours}, rg.{hours})"
+    # Only quoted identifiers from the models' _meta and ORM-compiled SQL are
+    # formatted in; every value travels as a parameter.
+    sql = (
+        f"SELECT {key}, COUNT(*), SUM(CASE WHEN COALESCE(d.hours, 0) >= {required} THEN 1 ELSE 0 END) "  # noqa: S608
+        f"FROM ({person_sql}) p "
+        f"LEFT JOIN {table} rs ON rs.{year} = %s AND rs.{category} = p.cat AND rs.{position} = p.pos "
+        f"AND rs.{position} <> '' "
+        f"LEFT JOIN {table} rg ON rg.{year} = %s AND rg.{category} = p.cat AND rg.{position} = '' "
+        f"LEFT JOIN ({done_sql}) d ON d.sid = p.sid "
+        f"WHERE {required} IS NOT NULL GROUP BY 1"
+    )
+    params = [*person_params, end.year, end.year, *done_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            {"unit_id": unit_id, "training_required_staff": count, "training_requirement_met": int(met or 0)}
+            for unit_id, count, met in cursor.fetchall()
+        ]
 
 
 SECTION_NAMES = (

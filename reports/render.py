@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ from django.utils.translation import pgettext_lazy
 from reports.frames import (
     COUNT_COLUMNS,
     DECISION_FORMS,
+    FLOAT_COUNTS,
     METRIC_COLUMNS,
     ORGANIZER_LEVELS,
     SEVERITIES,
@@ -153,8 +155,22 @@ class Report:
     def unit_rows(self) -> Iterator[dict[str, Any]]:
         """Each unit as a flat dict of plain values (unit fields, metrics, results)."""
         columns = [*UNIT_FIELDS, *METRIC_COLUMNS, *RESULT_FIELDS]
-        for values in self.units[columns].itertuples(index=False, name=None):
-            yield {column: clean_value(value) for column, value in zip(columns, values, strict=True)}
+        values = [_plain_column(self.units[column]) for column in columns]
+        for row in zip(*values, strict=True):
+            yield dict(zip(columns, row, strict=True))
+
+
+def _plain_column(series: pd.Series) -> list[Any]:
+    """A column as Python values, NaN and NA as None.
+
+    Column by column with ``tolist()`` (numpy converts to Python scalars in
+    C): converting cell by cell would cost more than the rest of the
+    report's Python work.
+    """
+    values = series.tolist()
+    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "iub":
+        return values
+    return [None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v for v in values]
 
 
 def nest(flat: dict[str, Any]) -> dict[str, Any]:
@@ -169,11 +185,16 @@ def nest(flat: dict[str, Any]) -> dict[str, Any]:
     return nested
 
 
-def _metrics(values: dict[str, Any]) -> dict[str, Any]:
+def _metrics(row: dict[str, Any]) -> dict[str, Any]:
+    """The nested metrics of a row of ``Report.unit_rows`` (plain values already)."""
+    return nest({column: row[column] for column in METRIC_COLUMNS})
+
+
+def _total_metrics(total: pd.Series) -> dict[str, Any]:
     flat = {}
     for column in METRIC_COLUMNS:
-        value = clean_value(values[column])
-        if column in COUNT_COLUMNS and value is not None and column != "training_hours":
+        value = clean_value(total[column])
+        if value is not None and column in COUNT_COLUMNS and column not in FLOAT_COUNTS:
             value = int(value)
         flat[column] = value
     return nest(flat)
@@ -195,7 +216,7 @@ def to_json(report: Report) -> dict[str, Any]:
             "end": report.previous_period.end.isoformat(),
         },
         "unit": {"code": report.root["code"], "name": report.root["name"]},
-        "total": _metrics(report.total.to_dict()),
+        "total": _total_metrics(report.total),
         "units": units,
         "scoring": {
             "weights": dict(report.config.weights),

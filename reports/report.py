@@ -67,7 +67,10 @@ def build_report(
     current = frames.counts_frame(rows.counts[0])
     previous = frames.counts_frame(rows.counts[1])
     report_frame = frames.build_report(units, current, previous, period, config)
-    total = frames.subtree_total(units, current, root.pk)
+    if root.pk in report_frame.index:
+        total = report_frame.loc[root.pk, list(frames.METRIC_COLUMNS)]
+    else:  # the root was not in force during the period: sum its former subtree
+        total = frames.subtree_total(units, current, root.pk)
     if on_step is not None:
         on_step("frames")
     return Report(
