@@ -67,7 +67,16 @@ def browser_page(monkeypatch):
         browser.close()
 
 
-def test_citizen_files_feedback_in_vietnamese_and_tracks_it(live_server, browser_page, settings):
+def screenshot_dir(tmp_path: Path) -> Path:
+    """docs/screenshots/ when asked (UPDATE_SCREENSHOTS=1) or when missing; else a temporary folder,
+    so an ordinary test run does not rewrite the committed images."""
+    if os.environ.get("UPDATE_SCREENSHOTS") or not (SCREENSHOTS / "feedback-form.png").exists():
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        return SCREENSHOTS
+    return tmp_path
+
+
+def test_citizen_files_feedback_in_vietnamese_and_tracks_it(live_server, browser_page, settings, tmp_path):
     settings.FEEDBACK_MIN_FILL_SECONDS = 1
     cache.clear()
     ensure_catalogue()
@@ -90,8 +99,8 @@ def test_citizen_files_feedback_in_vietnamese_and_tracks_it(live_server, browser
     page.get_by_label("Họ và tên của ông/bà").fill("Nguyễn Thị Ánh")
     page.get_by_label("Địa chỉ của ông/bà").fill("Thôn 3, xã Hà Lâm")
     page.get_by_label("Số điện thoại của ông/bà").fill("0912 345 678")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "feedback-form.png"), full_page=True)
+    shots = screenshot_dir(tmp_path)
+    page.screenshot(path=str(shots / "feedback-form.png"), full_page=True)
     time.sleep(1.1)  # a person takes longer than the minimum fill time
     page.get_by_role("button", name="Gửi phản ánh").click()
 
@@ -107,7 +116,7 @@ def test_citizen_files_feedback_in_vietnamese_and_tracks_it(live_server, browser
     assert code in page.locator("#result").inner_text()
     assert page.locator("#status").inner_text() == "Đã tiếp nhận"
     assert "Nguyễn Thị Ánh" not in page.content()
-    page.screenshot(path=str(SCREENSHOTS / "feedback-status.png"), full_page=True)
+    page.screenshot(path=str(shots / "feedback-status.png"), full_page=True)
 
     stored = CitizenFeedback.objects.get(tracking_code=code)
     assert stored.is_formal and stored.reporter_name == "Nguyễn Thị Ánh" and stored.unit.code == "DH-XHL"
