@@ -187,3 +187,15 @@ def test_clean_value_unwraps_numpy_and_nulls():
     assert frames.clean_value(float("nan")) is None
     assert frames.clean_value(pd.NA) is None
     assert frames.clean_value(np.bool_(True)) is True
+
+
+def test_bad_scoring_setting_is_a_system_check_error(settings):
+    from reports.apps import check_scoring
+
+    assert check_scoring() == []
+    settings.REPORT_SCORING = {"weights": {"luck": 1}}
+    assert [e.id for e in check_scoring()] == ["reports.E001"]
+    settings.REPORT_SCORING = {"min_stafff": 3}
+    assert [e.id for e in check_scoring()] == ["reports.E001"]
+    settings.REPORT_SCORING = {"min_staff": 10}
+    assert check_scoring() == []

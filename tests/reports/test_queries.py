@@ -244,3 +244,18 @@ def test_sqlite_groups_by_a_sort_not_by_walking_the_unit_index(tree):
             # index ("SCAN x USING INDEX ..._unit_id..."), avoiding the sort.
             assert "USE TEMP B-TREE FOR GROUP BY" in plan, plan
             assert not any("USING INDEX" in step and "unit" in step and step.startswith("SCAN") for step in plan.split(" | ")), plan
+
+
+def test_requirement_for_a_position_takes_precedence(tree):
+    from decimal import Decimal
+
+    from training.models import TrainingRequirement
+
+    TrainingRequirement.objects.create(year=2019, category="civil_servant", position="Chủ tịch UBND", hours=Decimal(8))
+    chair = data.staff(tree["A"], 1, position="Chủ tịch UBND")[0]
+    clerk = data.staff(tree["A"], 1, position="Văn thư")[0]
+    short = data.course(hours="8")
+    data.turn(chair, short)  # 8 h: meets the chair's 8 h
+    data.turn(clerk, short)  # 8 h: short of the generic 30 h
+    m = metrics(tree, "A")
+    assert (m["training_required_staff"], m["training_requirement_met"]) == (2, 1)
