@@ -201,13 +201,13 @@ class CanTriage(permissions.BasePermission):
         return bool(request.user and request.user.is_authenticated and request.user.has_perm(TRIAGE_PERM))
 
 
-class TransitionSerializer(serializers.Serializer):
+class FeedbackTransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=FeedbackStatus.choices)
     note = StrictCharField(required=False, allow_blank=True, max_length=2000)
     public_answer = StrictCharField(required=False, allow_blank=True, max_length=DESCRIPTION_MAX_LENGTH)
 
 
-class CreateFindingSerializer(serializers.Serializer):
+class FeedbackCreateFindingSerializer(serializers.Serializer):
     severity = serializers.ChoiceField(choices=Severity.choices)
     category = serializers.SlugRelatedField(
         slug_field="code", queryset=FindingCategory.objects.all(), required=False, allow_null=True,
@@ -333,12 +333,12 @@ class CitizenFeedbackViewSet(
             services.feedback_assign(feedback=feedback, assignee=assignee, user=request.user)
         return self._detail(feedback)
 
-    @extend_schema(request=TransitionSerializer, responses={200: CitizenFeedbackSerializer})
+    @extend_schema(request=FeedbackTransitionSerializer, responses={200: CitizenFeedbackSerializer})
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         """Move the feedback along the triage (answers need a public answer)."""
         feedback = self.get_object()
-        serializer = TransitionSerializer(data=request.data)
+        serializer = FeedbackTransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         feedback = services.feedback_transition(
             feedback=feedback, user=request.user, to=serializer.validated_data["to"],
@@ -348,14 +348,14 @@ class CitizenFeedbackViewSet(
         return self._detail(feedback)
 
     @extend_schema(
-        request=CreateFindingSerializer,
+        request=FeedbackCreateFindingSerializer,
         responses={201: inline_serializer("FeedbackFinding", {"finding": serializers.IntegerField(), "feedback": CitizenFeedbackSerializer()})},
     )
     @action(detail=True, methods=["post"], url_path="create-finding")
     def create_finding(self, request, pk=None):
         """Substantiate the feedback and create its finding in one step (category defaults from the feedback's)."""
         feedback = self.get_object()
-        serializer = CreateFindingSerializer(data=request.data)
+        serializer = FeedbackCreateFindingSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         finding = services.feedback_create_finding(
