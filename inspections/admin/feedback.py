@@ -216,3 +216,46 @@ class CitizenFeedbackAdmin(ScopedAdminMixin, admin.ModelAdmin):
         response["Content-Disposition"] = f'inline; filename="qr-{unit.code}.svg"'
         return response
 
+
+
+@admin.register(FeedbackStep)
+class FeedbackStepAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """The triage trail, read-only (it is the record of who did what)."""
+
+    scope_field = "feedback__unit"
+    list_display = ("feedback", "at", "user", "from_status", "to_status", "note")
+    list_filter = ("to_status",)
+    list_select_related = ("feedback", "user")
+    search_fields = ("feedback__tracking_code",)
+    readonly_fields = ("feedback", "at", "user", "from_status", "to_status", "note")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FeedbackAttachment)
+class FeedbackAttachmentAdmin(admin.ModelAdmin):
+    """Attachments may show the reporter (a face, handwriting): identity holders only."""
+
+    list_display = ("feedback", "content_type", "size", "uploaded_at")
+    list_select_related = ("feedback",)
+    search_fields = ("feedback__tracking_code",)
+    readonly_fields = ("feedback", "file", "content_type", "extension", "size", "checksum", "uploaded_at")
+
+    def has_module_permission(self, request):
+        return can_see_identity(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return can_see_identity(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

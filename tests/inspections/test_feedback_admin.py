@@ -86,3 +86,12 @@ def test_qr_sheet_and_svg_for_units_in_scope(client, users, tree):
     svg = client.get("/admin/inspections/citizenfeedback/qr/A.svg")
     assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
     assert client.get("/admin/inspections/citizenfeedback/qr/B.svg").status_code == 404
+
+
+def test_attachment_admin_only_for_identity_holders(client, users, feedback):
+    assert login(client, users["inspector"]).get("/admin/inspections/feedbackattachment/").status_code == 200
+    client.logout()
+    assert login(client, users["auditor"]).get("/admin/inspections/feedbackattachment/").status_code == 403
+    client.logout()
+    steps = login(client, users["head_b"]).get("/admin/inspections/feedbackstep/")
+    assert steps.status_code == 200 and feedback.tracking_code not in steps.content.decode()
