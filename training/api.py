@@ -260,6 +260,9 @@ class EnrolmentSerializer(ModelCleanMixin, serializers.ModelSerializer):
             note=validated_data.get("note", ""), details=details,
         )
 
+    def update(self, instance, validated_data):
+        return services.enrolment_update(enrolment=instance, data=validated_data)
+
 
 class EnrolmentViewSet(ScopedQuerysetMixin, ExportMixin, viewsets.ModelViewSet):
     """Enrolments, scoped by the unit at enrolment. `?turn=true` lists training turns only."""

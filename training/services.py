@@ -69,6 +69,21 @@ def enrolment_create(
     return enrolment
 
 
+@transaction.atomic
+def enrolment_update(*, enrolment: Enrolment, data: Mapping) -> Enrolment:
+    """Change an enrolment's outcome fields; taking a seat again (after a withdrawal) checks capacity."""
+    course = _locked_course(enrolment.course)
+    was_holding = rules.holds_seat(Enrolment.objects.filter(pk=enrolment.pk).values_list("status", flat=True).get())
+    for key, value in data.items():
+        if key not in ("course", "staff", "unit"):
+            setattr(enrolment, key, value)
+    if not was_holding and rules.holds_seat(enrolment.status) and not rules.capacity_allows(course.capacity, _seats_taken(course)):
+        raise ValidationError({"status": _("The course is full (%(capacity)d places).") % {"capacity": course.capacity}})
+    enrolment.full_clean(validate_unique=False)
+    enrolment.save()
+    return enrolment
+
+
 @dataclass
 class BulkEnrolmentResult:
     """What a bulk enrolment did: who was enrolled, who was skipped and why."""
@@ -203,6 +218,10 @@ def attendance_record(
         e.status in rules.OUTCOME_STATUSES for e in changed.values()
     ):
         raise ValidationError({"records": _("Attendance can be recorded only once the course has begun.")})
+    if course.capacity is not None:
+        holding = sum(1 for e in enrolments.values() if rules.holds_seat(e.status))
+        if holding > course.capacity:
+            raise ValidationError({"records": _("The course is full (%(capacity)d places).") % {"capacity": course.capacity}})
     errors = {}
     for code, enrolment in changed.items():
         try:

@@ -260,3 +260,16 @@ def test_xlsx_export_respects_scope(client_for, data):
 
 def test_schema_builds(client_for):
     assert client_for(None).get("/api/v1/schema/").status_code == 200
+
+
+@time_machine.travel(dt.datetime(2019, 8, 9, 10, 0), tick=False)
+def test_patch_an_enrolment(client_for, data):
+    enrolment = data["prov"].enrolments.get(staff__code="A001")
+    client = client_for("hr")
+    ok = client.patch(f"/api/v1/enrolments/{enrolment.pk}/", {"certificate_number": "CC-19-001"}, format="json")
+    assert ok.status_code == 200, ok.content
+    moved = client.patch(f"/api/v1/enrolments/{enrolment.pk}/", {"staff": "B001"}, format="json")
+    assert moved.status_code == 400 and "staff" in moved.json()
+    wrong = client.patch(f"/api/v1/enrolments/{enrolment.pk}/", {"status": "attended"}, format="json")
+    assert wrong.status_code == 400 and "certificate_number" in wrong.json()
+    assert client_for("auditor").patch(f"/api/v1/enrolments/{enrolment.pk}/", {"note": "x"}, format="json").status_code == 403

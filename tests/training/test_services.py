@@ -189,3 +189,17 @@ def test_capacity_holds_under_concurrent_enrolment():
         t.join()
     assert sorted(outcomes) == ["full"] * 5 + ["ok"] * 3
     assert Enrolment.objects.filter(course=course).count() == 3
+
+
+@time_machine.travel(dt.datetime(2019, 6, 1, 9, 0), tick=False)
+def test_a_withdrawn_person_cannot_come_back_into_a_full_course(course, roster):
+    for key in ("a1", "a2", "a3"):
+        services.enrolment_create(course=course, staff=roster[key])
+    withdrawn = Enrolment.objects.get(staff=roster["a3"])
+    services.enrolment_update(enrolment=withdrawn, data={"status": "withdrawn"})
+    services.enrolment_create(course=course, staff=roster["b1"])
+    with pytest.raises(ValidationError):
+        services.enrolment_update(enrolment=Enrolment.objects.get(pk=withdrawn.pk), data={"status": "registered"})
+    with pytest.raises(ValidationError):
+        services.attendance_record(course=course, records=[{"staff": "A003", "status": "attended"}])
+    assert course.enrolments.holding_seats().count() == 3
