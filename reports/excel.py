@@ -68,6 +68,9 @@ class _Writer:
                 "strings_to_urls": False,
                 "strings_to_numbers": False,
                 "remove_timezone": True,
+                # A few hundred units: assembling the parts in memory is
+                # cheaper than xlsxwriter's default temporary files.
+                "in_memory": True,
             },
         )
         add = self.book.add_format
