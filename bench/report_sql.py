@@ -311,7 +311,8 @@ def report_floor(year: int, today: dt.date | None = None) -> dict[str, Any]:
     current, previous = own_counts(year, today)
     rolled = roll_up(unit_rows, current)
     rolled_previous = roll_up(unit_rows, previous)
-    top = unit_rows[0][0]
+    # The report's default root: the first top-level unit by path (reports.report.top_unit).
+    top = min((row for row in unit_rows if row[3].count("/") == 2), key=lambda row: row[3])[0]
     total = dict(rolled[top])
     total.update(_rates(total))
     return {
