@@ -55,7 +55,7 @@ class AccountabilityReportView(APIView):
     """Accountability report of a unit's subtree: metrics, score and rank of every unit.
 
     `?year=YYYY` (or `start=`/`end=`), `unit=CODE` (default: the top of your
-    scope), `format=json|csv|xlsx`, `lang=vi|en` for the file headers.
+    scope), `format=json|csv|xlsx`, `lang=vi|en` for the workbook.
     """
 
     permission_classes = [CanReadReports]

@@ -39,7 +39,7 @@ class ReportParamsSerializer(serializers.Serializer):
     )
     lang = serializers.ChoiceField(
         choices=[("vi", "Tiếng Việt"), ("en", "English")], required=False,
-        help_text=_("Language of the workbook and CSV headers (default: the request's language)."),
+        help_text=_("Language of the workbook (default: the request's language); CSV columns are always the metric names."),
     )
 
     def validate(self, attrs):
