@@ -6,7 +6,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.db.models import ProtectedError, Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -86,7 +86,7 @@ class AccentInsensitiveSearchFilter(filters.BaseFilterBackend):
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus model validation and integrity errors as 400, never 500."""
+    """DRF's handler, plus model validation and data errors as 400 and integrity errors as 409, never 500."""
     # Imported here: rest_framework.views reads the settings that name this module.
     from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -107,6 +107,13 @@ def exception_handler(exc, context):
         return Response(
             {"detail": str(_("The change conflicts with existing data (duplicate or missing reference)."))},
             status=status.HTTP_409_CONFLICT,
+        )
+    elif isinstance(exc, DataError):
+        # The database refused a value the validators let through (PostgreSQL:
+        # a NUL character, a number out of range): bad input, not a crash.
+        logger.info("data error answered as 400: %s", exc.__class__.__name__)
+        exc = exceptions.ValidationError(
+            {"non_field_errors": [str(_("A value is not acceptable (out of range or containing forbidden characters)."))]}
         )
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
