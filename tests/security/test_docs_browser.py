@@ -53,7 +53,7 @@ def test_swagger_ui_renders_with_the_policy(live_server, page):
     assert page.errors == []
 
 
-def test_admin_login_page_works_with_the_policy(live_server, users, page):
+def test_admin_and_browsable_api_work_with_the_policy(live_server, users, page):
     # users before page: Django refuses ORM calls once Playwright runs its event loop.
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "hr")
@@ -62,5 +62,9 @@ def test_admin_login_page_works_with_the_policy(live_server, users, page):
     page.wait_for_url(f"{live_server.url}/admin/", timeout=20000)
     page.goto(f"{live_server.url}/admin/staff/staff/add/")
     page.wait_for_selector("#staff_form", timeout=20000)
+    assert page.evaluate("window.__csp") == []
+    # The browsable API, signed in through the same session.
+    page.goto(f"{live_server.url}/api/v1/units/")
+    page.wait_for_selector(".response-info", timeout=20000)
     assert page.evaluate("window.__csp") == []
     assert page.errors == []
