@@ -34,12 +34,14 @@ from django.core.management import call_command
 from django.test import Client
 call_command("migrate", verbosity=0)
 client = Client()
-plain = client.get("/healthz", HTTP_HOST="localhost")
+plain = client.get("/admin/login/", HTTP_HOST="localhost")
+probe = client.get("/healthz", HTTP_HOST="localhost")
 secure = client.get("/healthz", HTTP_HOST="localhost", secure=True)
 admin = client.get("/admin/login/", HTTP_HOST="localhost", secure=True)
 print(json.dumps({
     "plain_status": plain.status_code,
     "plain_location": plain.get("Location"),
+    "probe_status": probe.status_code,
     "status": secure.status_code,
     "headers": dict(secure.headers),
     "admin_cookies": {name: dict(m) for name, m in admin.cookies.items()},
@@ -54,6 +56,7 @@ def test_production_answers_carry_security_headers(tmp_path):
     out = json.loads(result.stdout.strip().splitlines()[-1])
     assert out["plain_status"] == 301
     assert out["plain_location"].startswith("https://")
+    assert out["probe_status"] == 200  # the health probe is exempt from the redirect
     assert out["status"] == 200
     headers = out["headers"]
     assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
