@@ -285,7 +285,7 @@ def case_transition(
     exemption_reason: str = "",
 ) -> DisciplinaryCase:
     """Take one legal workflow step; ``decided`` goes through ``case_decide``."""
-    case = DisciplinaryCase.objects.select_for_update().select_related("staff", "regime_rule").get(pk=case.pk)
+    case = DisciplinaryCase.objects.select_for_update(of=("self",)).select_related("staff", "regime_rule").get(pk=case.pk)
     regime = case.regime_rule or regime_for(case.staff.category, case.discovered_on)
     try:
         rules.check_transition(
@@ -381,7 +381,7 @@ def case_decide(
 @transaction.atomic
 def case_extend(*, case: DisciplinaryCase, days: int, reason: str, on: dt.date | None = None, by=None) -> DisciplinaryCase:
     """Extend the handling limit of a complex case (up to the regime's complex limit), recorded."""
-    case = DisciplinaryCase.objects.select_for_update().select_related("staff").get(pk=case.pk)
+    case = DisciplinaryCase.objects.select_for_update(of=("self",)).select_related("staff").get(pk=case.pk)
     if not case.is_open:
         raise ValidationError({"days": [_("A closed case cannot be extended.")]})
     if not (reason or "").strip():
@@ -403,7 +403,7 @@ def case_add_suspension(
     *, case: DisciplinaryCase, kind: str, start: dt.date, end: dt.date | None = None, note: str = "", by=None
 ) -> CaseSuspension:
     """Record a period that does not count towards the handling limit and recompute."""
-    case = DisciplinaryCase.objects.select_for_update().select_related("staff").get(pk=case.pk)
+    case = DisciplinaryCase.objects.select_for_update(of=("self",)).select_related("staff").get(pk=case.pk)
     if start < case.discovered_on:
         raise ValidationError({"start": [_("The period starts before the violation was discovered.")]})
     suspension = CaseSuspension(case=case, kind=kind, start=start, end=end, note=note, created_by=by)
