@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters as filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -17,9 +18,14 @@ from training.models import Course, Enrolment, TrainingRequirement
 class YearFilter(filters.NumberFilter):
     """``?year=2019``: courses starting that year (a turn's period is its course's start)."""
 
+    # A whole number in a plausible range: anything else is a 400, not a date overflow.
+    field_class = forms.IntegerField
+
     def __init__(self, *args, date_field: str = "start_date", **kwargs):
         self.date_field = date_field
         kwargs.setdefault("label", _("Year (of the course's start)"))
+        kwargs.setdefault("min_value", 1900)
+        kwargs.setdefault("max_value", 2100)
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):

@@ -273,3 +273,10 @@ def test_patch_an_enrolment(client_for, data):
     wrong = client.patch(f"/api/v1/enrolments/{enrolment.pk}/", {"status": "attended"}, format="json")
     assert wrong.status_code == 400 and "certificate_number" in wrong.json()
     assert client_for("auditor").patch(f"/api/v1/enrolments/{enrolment.pk}/", {"note": "x"}, format="json").status_code == 403
+
+
+@pytest.mark.parametrize("year", ["0", "-5", "0.05", "99999999999999999999", "abc", "2019.5"])
+def test_impossible_years_are_400_not_500(client_for, data, year):
+    for url in ("/api/v1/courses/", "/api/v1/enrolments/", "/api/v1/enrolments/turns/", "/api/v1/training-compliance/"):
+        response = client_for("hr").get(url, {"year": year})
+        assert response.status_code == 400, (url, year, response.status_code)
