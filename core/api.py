@@ -108,10 +108,11 @@ def exception_handler(exc, context):
             {"detail": str(_("The change conflicts with existing data (duplicate or missing reference)."))},
             status=status.HTTP_409_CONFLICT,
         )
-    elif isinstance(exc, DataError):
+    elif isinstance(exc, DataError | OverflowError):
         # The database refused a value the validators let through (PostgreSQL:
-        # a NUL character, a number out of range): bad input, not a crash.
-        logger.info("data error answered as 400: %s", exc.__class__.__name__)
+        # a NUL character, a number out of range; SQLite and the date
+        # functions: an integer too large): bad input, not a crash.
+        logger.info("out-of-range input answered as 400: %s", exc.__class__.__name__)
         exc = exceptions.ValidationError(
             {"non_field_errors": [str(_("A value is not acceptable (out of range or containing forbidden characters)."))]}
         )
