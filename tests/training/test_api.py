@@ -156,6 +156,8 @@ def test_sanctioned_person_is_400_with_reason_then_override(client_for, data, ro
                           HTTP_ACCEPT_LANGUAGE="en")
     assert refused.status_code == 400
     assert "sanction" in refused.json()["staff"][0]
+    default = client.post("/api/v1/enrolments/", {"course": "DIST19", "staff": "D001"}, format="json")
+    assert "kỷ luật" in default.json()["staff"][0]  # Vietnamese without Accept-Language
     allowed = client.post(
         "/api/v1/enrolments/",
         {"course": "DIST19", "staff": "D001", "sanction_override": True, "override_reason": "Bắt buộc"},
