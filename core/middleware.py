@@ -102,3 +102,27 @@ class NoStoreMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
         return response
+
+
+class RequireTwoFactorMiddleware:
+    """End a session that lacks the second factor its user must give (``REQUIRE_2FA``).
+
+    The admin login asks for the code, so new sessions of admins and
+    inspectors are verified; this ends sessions opened before the setting
+    was turned on (or by any other door), for every page, not only the admin
+    and the API. Placed after django-otp's middleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.REQUIRE_2FA and settings.SESSION_COOKIE_NAME in request.COOKIES:
+            from django.contrib.auth import logout
+
+            from core.security import is_verified, two_factor_required
+
+            user = getattr(request, "user", None)
+            if two_factor_required(user) and not is_verified(user):
+                logout(request)
+        return self.get_response(request)

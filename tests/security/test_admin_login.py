@@ -111,8 +111,12 @@ def test_session_without_second_factor_is_not_enough(users, two_factor):
     # A session opened without the code (e.g. before the setting was turned on).
     client = Client()
     client.force_login(users["admin"])
-    assert client.get("/admin/").status_code == 302
     assert client.get("/api/v1/units/").status_code in (401, 403)
+    # The session itself is ended, for every page.
+    assert "_auth_user_id" not in client.session
+    assert SecurityEvent.objects.filter(kind=SecurityEventKind.LOGOUT, user=users["admin"]).exists()
+    client.force_login(users["admin"])
+    assert client.get("/admin/").status_code == 302
 
 
 def test_two_factor_off_by_default(users, enrol):
