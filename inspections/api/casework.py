@@ -90,6 +90,17 @@ class HistoryEntrySerializer(serializers.Serializer):
 HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 
 
+def _shown(value, field: str) -> str | None:
+    """A history value as text; linked records (M2M rows) as their ids."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        # simple-history gives M2M values as through rows: {"<owner>": id, "<target>": id}.
+        target = {"findings": "finding", "team": "staff"}.get(field, field)
+        return ", ".join(str(row.get(target)) for row in sorted(value, key=lambda r: r.get(target) or 0))
+    return str(value)
+
+
 def history_entries(obj) -> list[dict]:
     """The record's history, newest first, with the fields each change touched."""
     records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
@@ -99,10 +110,7 @@ def history_entries(obj) -> list[dict]:
         changes = []
         if previous is not None:
             delta = record.diff_against(previous)
-            changes = [
-                {"field": c.field, "old": None if c.old is None else str(c.old), "new": None if c.new is None else str(c.new)}
-                for c in delta.changes
-            ]
+            changes = [{"field": c.field, "old": _shown(c.old, c.field), "new": _shown(c.new, c.field)} for c in delta.changes]
         entries.append(
             {
                 "at": record.history_date,

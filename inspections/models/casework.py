@@ -110,7 +110,7 @@ class Inspection(models.Model):
     conclusion_date = models.DateField(_("conclusion document date"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[team])
 
     objects = InspectionQuerySet.as_manager()
 
@@ -449,7 +449,7 @@ class DisciplinaryCase(models.Model):
     effect_explanation = models.TextField(_("how the effects were computed"), blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[findings])
 
     objects = DisciplinaryCaseQuerySet.as_manager()
 

@@ -497,3 +497,14 @@ def test_evidence_upload_rights(client_for, work, settings, tmp_path, role, pare
 def test_models_counts_sanity(work):
     assert Inspection.objects.count() == 2 and Finding.objects.count() == 2
     assert CorrectiveAction.objects.overdue(D(2023, 6, 1)).count() == 2
+
+
+def test_history_records_changes_of_linked_findings(client_for, work):
+    client, case = client_for("hr"), work["A"]["case"]
+    extra = FindingFactory(inspection=work["A"]["inspection"], unit=work["A"]["inspection"].unit, found_on=D(2023, 1, 7))
+    url = f"/api/v1/discipline-cases/{case.pk}/"
+    assert client.patch(url, {"findings": [work["A"]["finding"].pk, extra.pk]}, format="json").status_code == 200
+    entries = client.get(url + "history/").json()
+    change = next(c for e in entries for c in e["changes"] if c["field"] == "findings")
+    assert change["old"] == str(work["A"]["finding"].pk)
+    assert change["new"] == f"{work['A']['finding'].pk}, {extra.pk}"
