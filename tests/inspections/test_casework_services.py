@@ -179,3 +179,23 @@ def test_verify_needs_a_done_action(tree):
         services.action_verify(action=action)
     services.action_report_progress(action=action, note="xong", done_on=D(2019, 5, 2))
     assert services.action_verify(action=action).status == "verified"
+
+
+@time_machine.travel(dt.datetime(2023, 9, 1, 9, 0), tick=False)
+def test_a_decision_after_the_handling_deadline_stays_overdue(civil_servant):
+    case = walk_to_council(open_case(civil_servant), D(2023, 5, 1))
+    assert case.handling_deadline == D(2023, 5, 30)
+    case = services.case_transition(case=case, to="decided", decision_form="khien_trach", decision_number="9", decision_date=D(2023, 6, 2))
+    assert case.is_overdue(D(2023, 9, 1))
+    assert DisciplinaryCase.objects.overdue(D(2023, 9, 1)).filter(pk=case.pk).exists()
+
+
+@time_machine.travel(dt.datetime(2024, 3, 1, 9, 0), tick=False)
+def test_working_day_regime_uses_the_holiday_calendar(civil_servant):
+    from core.models import CalendarDay
+
+    DisciplineRegime.objects.filter(key="R1-cadre-cs").update(handling_period=5, handling_working_days=True)
+    CalendarDay.objects.bulk_create([CalendarDay(date=D(2024, 2, d), name="Tết") for d in range(8, 15)])
+    case = open_case(civil_servant, violation_date=D(2024, 1, 20), discovered_on=D(2024, 2, 2))
+    assert case.handling_deadline == D(2024, 2, 16)
+    assert "ngày làm việc" in case.handling_explanation
