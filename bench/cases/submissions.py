@@ -23,6 +23,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -57,16 +58,19 @@ def _request(port: int, method: str, path: str, body: bytes | None = None, timeo
         conn.close()
 
 
-def start_gunicorn(port: int, env: dict[str, str]) -> subprocess.Popen:
+def start_gunicorn(port: int, env: dict[str, str], log) -> subprocess.Popen:
+    """gunicorn on 127.0.0.1:``port``; its output goes to ``log`` (a file: a pipe nobody
+    reads fills up after a few hundred request-log lines and blocks every worker)."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", str(WORKERS), "--timeout", "60", "--graceful-timeout", "5", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {proc.stderr.read().decode()[-800:]}")
+            log.seek(0)
+            raise RuntimeError(f"gunicorn exited: {log.read().decode(errors='replace')[-800:]}")
         try:
             status, _body = _request(port, "GET", "/api/v1/", timeout=5)
             if status in (200, 401, 403):
@@ -173,13 +177,17 @@ def subject(ctx) -> dict:
     payloads = _payloads(marker, SUBMISSIONS)
     env = dict(os.environ)  # the bench environment: rate limits raised (bench/databases.py)
     port = free_port()
-    proc = start_gunicorn(port, env)
-    try:
-        ctx.mark_baseline()
-        result = load(port, payloads, CLIENTS, TIME_LIMIT)
-        result["server_peak_rss_mb"] = server_peak_rss_mb(proc)
-    finally:
-        stop_gunicorn(proc)
+    with tempfile.TemporaryFile() as log:
+        proc = start_gunicorn(port, env, log)
+        try:
+            ctx.mark_baseline()
+            result = load(port, payloads, CLIENTS, TIME_LIMIT)
+            result["server_peak_rss_mb"] = server_peak_rss_mb(proc)
+        finally:
+            stop_gunicorn(proc)
+        log.seek(0)
+        server_errors = [line for line in log.read().decode(errors="replace").splitlines()
+                         if '"level": "ERROR"' in line or "Traceback" in line][:5]
     stored_rows = CitizenFeedback.objects.filter(description__contains=marker)
     stored = stored_rows.count()
     try:
@@ -200,6 +208,7 @@ def subject(ctx) -> dict:
             "server_peak_rss_mb": result.get("server_peak_rss_mb"),
             "statuses": result["statuses"],
             "client_errors": result["errors"],
+            "server_errors": server_errors,
         },
     }
 
