@@ -1,7 +1,5 @@
 """URL map: admin, API under /api/v1/, public feedback pages, reports, health."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
@@ -34,5 +32,5 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (evidence, feedback attachments) are never served from a public
+# media URL, not even in DEBUG: only permission- and scope-checked views stream them.
