@@ -6,6 +6,7 @@ import django_filters as filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import YearFilter
 from inspections.choices import (
     ActionStatus,
     CaseStatus,
@@ -25,7 +26,7 @@ class InspectionFilterSet(filters.FilterSet):
     status = filters.ChoiceFilter(choices=InspectionStatus.choices)
     date_from = filters.DateFilter(field_name="start_date", lookup_expr="gte", label=_("Started on or after"))
     date_to = filters.DateFilter(field_name="start_date", lookup_expr="lte", label=_("Started on or before"))
-    year = filters.NumberFilter(field_name="start_date", lookup_expr="year", label=_("Year started"))
+    year = YearFilter(date_field="start_date", label=_("Year started"))
 
     class Meta:
         model = Inspection

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import django_filters as filters
-from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import YearFilter as CoreYearFilter
 from staff.choices import StaffCategory
 from staff.filtersets import UnitSubtreeFilter
 from staff.models import Staff, Unit
@@ -15,24 +15,12 @@ from training.choices import CourseKind, CourseMode, EnrolmentStatus, OrganizerL
 from training.models import Course, Enrolment, TrainingRequirement
 
 
-class YearFilter(filters.NumberFilter):
+class YearFilter(CoreYearFilter):
     """``?year=2019``: courses starting that year (a turn's period is its course's start)."""
 
-    # A whole number in a plausible range: anything else is a 400, not a date overflow.
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, date_field: str = "start_date", **kwargs):
-        self.date_field = date_field
+    def __init__(self, *args, **kwargs):
         kwargs.setdefault("label", _("Year (of the course's start)"))
-        kwargs.setdefault("min_value", 1900)
-        kwargs.setdefault("max_value", 2100)
         super().__init__(*args, **kwargs)
-
-    def filter(self, qs, value):
-        if value in (None, ""):
-            return qs
-        # A range, not __year, so the start_date index is used.
-        return qs.filter(**{f"{self.date_field}__range": rules.year_bounds(int(value))})
 
 
 class CourseFilterSet(filters.FilterSet):

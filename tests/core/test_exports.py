@@ -32,3 +32,4 @@ def test_xlsx_writes_user_text_as_text_and_dates_as_dates():
     assert sheet["B2"].value == dt.datetime(2019, 1, 2)
     assert sheet["B3"].value == 3
     assert sheet.freeze_panes == "A2"
+

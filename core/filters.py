@@ -1,0 +1,35 @@
+"""Filters shared by every app's FilterSets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters as filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+
+
+class YearFilter(filters.NumberFilter):
+    """``?year=2019`` on a date column: rows whose date falls in that calendar year.
+
+    Only whole years in a plausible range are accepted (anything else is a 400,
+    never a date overflow), and the filter is a range so the column's index is used.
+    """
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, date_field: str = "start_date", **kwargs):
+        self.date_field = date_field
+        kwargs.setdefault("label", _("Year"))
+        kwargs.setdefault("min_value", MIN_YEAR)
+        kwargs.setdefault("max_value", MAX_YEAR)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        year = int(value)
+        return qs.filter(**{f"{self.date_field}__range": (dt.date(year, 1, 1), dt.date(year, 12, 31))})
