@@ -33,7 +33,7 @@ run: install .secret_key
 	@echo "Demo logins (password: $${DEMO_PASSWORD:-demo-pass-2019}):"
 	@echo "  admin, inspector, hr, auditor, head-<unit code> e.g. head-dh-xhl, head-dh-nv"
 	@echo "Open http://$(HOST):$(PORT)/  (admin: /admin/, API: /api/v1/, docs: /api/v1/docs/)"
-	DJANGO_HTTPS=0 $(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 3 --access-logfile -
+	DJANGO_HTTPS=0 $(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 3
 
 # Development server with auto-reload and DEBUG on.
 dev: install

@@ -1,3 +1,4 @@
-"""Roles in core: HR keeps the working-day calendar."""
+"""Roles in core: HR keeps the working-day calendar; the auditor reads the security log."""
 
 WRITE = {"hr": ["calendarday"]}
+EXTRA = {"auditor": ["view_securityevent"]}

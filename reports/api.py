@@ -18,7 +18,9 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.audit import log_event
 from core.exports import XLSX_CONTENT_TYPE, CSVRenderer, XLSXRenderer, csv_response
+from core.models import SecurityEventKind
 from reports import params
 from reports.excel import write_workbook
 from reports.render import CSV_COLUMNS, csv_rows, filename, to_json
@@ -74,6 +76,11 @@ class AccountabilityReportView(APIView):
         output = getattr(request.accepted_renderer, "format", "json")
         with translation.override(wanted.lang or translation.get_language()):
             report = build_report(wanted.root, wanted.period)
+            if output in ("xlsx", "csv"):
+                log_event(
+                    SecurityEventKind.EXPORT, request=request, list="accountability_report",
+                    format=output, unit=wanted.root.code, start=str(wanted.period.start), end=str(wanted.period.end),
+                )
             if output == "xlsx":
                 return xlsx_file_response(report, wanted.lang)
             if output == "csv":

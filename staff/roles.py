@@ -28,6 +28,11 @@ ADMIN_ONLY_APPS = {
     "auth", "contenttypes", "sessions", "admin", "authtoken", "axes", "otp_totp", "otp_static",
 }
 
+# Models of other apps that readers do not get by default: the security log
+# holds client addresses and who looked at what; roles that need it (the
+# auditor) are granted it through EXTRA in the owning app's roles.py.
+RESTRICTED_MODELS = {("core", "securityevent")}
+
 
 def _declarations():
     for config in apps.get_app_configs():
@@ -47,7 +52,11 @@ def ensure_roles() -> dict[str, Group]:
     domain_perms = [p for p in all_perms if p.content_type.app_label not in ADMIN_ONLY_APPS]
     # Only each model's default view permission: a custom one such as
     # inspections.view_reporter_identity is granted through EXTRA, not to every reader.
-    view_perms = [p for p in domain_perms if p.codename == f"view_{p.content_type.model}"]
+    view_perms = [
+        p for p in domain_perms
+        if p.codename == f"view_{p.content_type.model}"
+        and (p.content_type.app_label, p.content_type.model) not in RESTRICTED_MODELS
+    ]
     wanted: dict[str, set[int]] = {name: set() for name in ROLES}
     wanted["admin"] = {p.pk for p in all_perms}
     for role in ("inspector", "hr", "auditor", "unit_head"):
