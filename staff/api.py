@@ -21,6 +21,33 @@ class UnitCodeField(serializers.SlugRelatedField):
         super().__init__(**kwargs)
 
 
+class ActiveUnitCodeField(UnitCodeField):
+    """A unit in force today, by code. A unit that was merged or dissolved is
+    refused with a message naming the unit that took it over."""
+
+    default_error_messages = {
+        "dissolved": _("Unit {code} is no longer in force since {date}; it was succeeded by {successor} ({name})."),
+        "dissolved_no_successor": _("Unit {code} is no longer in force since {date}."),
+    }
+
+    def get_queryset(self):
+        from django.utils import timezone
+
+        return Unit.objects.active_on(timezone.localdate())
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError:
+            old = Unit.objects.select_related("successor").filter(code=str(data).strip()).first()
+            if old is None or old.valid_until is None:
+                raise
+            ended = old.valid_until.strftime("%d/%m/%Y")
+            if old.successor is not None:
+                self.fail("dissolved", code=old.code, date=ended, successor=old.successor.code, name=old.successor.name)
+            self.fail("dissolved_no_successor", code=old.code, date=ended)
+
+
 class StaffCodeField(serializers.SlugRelatedField):
     def __init__(self, **kwargs):
         kwargs.setdefault("slug_field", "code")

@@ -43,8 +43,7 @@ from inspections.models.feedback import (
     FeedbackAttachment,
     FeedbackCategory,
 )
-from staff.api import ModelCleanMixin, StaffCodeField, UnitCodeField
-from staff.models import Unit
+from staff.api import ActiveUnitCodeField, ModelCleanMixin, StaffCodeField, UnitCodeField
 from staff.scoping import ScopedQuerysetMixin, is_scoped
 
 IDENTITY_PERM = "inspections.view_reporter_identity"
@@ -76,17 +75,10 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
-class ActiveUnitField(UnitCodeField):
-    """A unit in force today, by code: feedback is about a unit that exists now."""
-
-    def get_queryset(self):
-        return Unit.objects.active_on(timezone.localdate())
-
-
 class FeedbackSubmitSerializer(serializers.Serializer):
     """What a citizen sends; the same fields, limits and messages as the public form."""
 
-    unit = ActiveUnitField()
+    unit = ActiveUnitCodeField()
     description = StrictCharField(max_length=DESCRIPTION_MAX_LENGTH, min_length=10)
     category = serializers.SlugRelatedField(
         slug_field="code", queryset=FeedbackCategory.objects.filter(is_active=True), required=False, allow_null=True,

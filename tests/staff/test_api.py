@@ -193,3 +193,18 @@ def test_token_auth_round_trip(users, roster):
     token = good.json()["token"]
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get("/api/v1/staff/").status_code == 200
+
+
+def test_feedback_about_a_merged_unit_names_its_successor(client_for, tree):
+    import datetime as dt
+
+    new = tree["P"].children.create(code="NEW", name="Xã Mới", level="commune", valid_from=dt.date(2025, 7, 1))
+    old = tree["A"]
+    old.valid_until, old.successor = dt.date(2025, 6, 30), new
+    old.save()
+    response = client_for(None).post(
+        "/api/v1/feedback/", {"unit": "A", "description": "Cán bộ gây phiền hà cho người dân."}, format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert "NEW" in response.json()["unit"][0] and "30/06/2025" in response.json()["unit"][0]
