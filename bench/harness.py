@@ -80,6 +80,7 @@ def combine(name: str, database: str, phases: dict[str, dict[str, Any]]) -> dict
         queries=subject.get("queries"),
         rss_growth_mb=subject.get("rss_growth_mb"),
         runs=subject.get("runs"),
+        rounds=subject.get("rounds", 1),
     )
     if floor:
         row.update(

@@ -23,6 +23,10 @@ class Case:
     # Returns why the case cannot run yet (a part of the project is missing), or None.
     unavailable: Callable[[], str | None]
     timeout: float = 600
+    # Subject and floor are run this many times, alternating, each in a new
+    # process, and the faster of each kept: a load spike from another process
+    # on a shared machine then hits one round of one side, not the ratio.
+    rounds: int = 1
     order: tuple[str, ...] = field(default=())
 
     def phase_order(self) -> tuple[str, ...]:
