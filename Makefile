@@ -62,8 +62,9 @@ messages: install
 	$(PY) manage.py makemessages -l vi --no-obsolete --ignore '.venv/*' --ignore 'staff/*' --ignore 'inspections/*' --ignore 'training/*' --ignore 'reports/*' --ignore 'core/*'
 	$(PY) manage.py compile_po
 
+# Province-scale benchmark on SQLite (and PostgreSQL when reachable); e.g. make bench BENCH_ARGS="--databases sqlite".
 bench: install
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .test_db*.sqlite3* .test_media staticfiles
