@@ -147,6 +147,16 @@ elif CACHE_URL == "locmem":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     raise ImproperlyConfigured("CACHE_URL must be empty, 'db', 'locmem' or a redis:// URL")
+# The signed-in users' API throttle is checked on every request. On Redis it
+# shares the default cache; on the database cache it would turn every API read
+# into a write transaction (and serialise readers on SQLite), so without Redis
+# it is counted per worker process instead. The public limits (anonymous
+# throttle, feedback rate limit, sign-in lockout) always use the shared cache.
+CACHES["throttle"] = (
+    dict(CACHES["default"])
+    if CACHE_URL.startswith(("redis://", "rediss://"))
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}
+)
 
 # --- Auth -------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

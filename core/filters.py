@@ -33,3 +33,16 @@ class YearFilter(filters.NumberFilter):
             return qs
         year = int(value)
         return qs.filter(**{f"{self.date_field}__range": (dt.date(year, 1, 1), dt.date(year, 12, 31))})
+
+
+class MultipleChoiceFilter(filters.MultipleChoiceFilter):
+    """``?status=a&status=b`` on a column of the row or of a forward relation.
+
+    django-filter adds DISTINCT by default, which makes the paginator's COUNT
+    wrap the whole query (60 ms instead of 4 on 500,000 enrolments); such a
+    filter cannot duplicate rows, so no DISTINCT.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)

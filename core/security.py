@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import caches
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -83,9 +84,14 @@ class AnonThrottle(_SettingsRateMixin, throttling.AnonRateThrottle):
 
 
 class UserThrottle(_SettingsRateMixin, throttling.UserRateThrottle):
-    """Signed-in clients, per user: ``DJANGO_THROTTLE_USER``."""
+    """Signed-in clients, per user: ``DJANGO_THROTTLE_USER``.
+
+    Counted in the ``throttle`` cache (see settings: shared on Redis, per
+    worker otherwise) so that reads do not write to the database.
+    """
 
     scope = "user"
+    cache = caches["throttle"]
 
 
 class AuthThrottle(_SettingsRateMixin, throttling.SimpleRateThrottle):

@@ -6,7 +6,7 @@ import django_filters as filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import YearFilter
+from core.filters import MultipleChoiceFilter, YearFilter
 from inspections.choices import (
     ActionStatus,
     CaseStatus,
@@ -38,7 +38,7 @@ class FindingFilterSet(filters.FilterSet):
     inspection = filters.CharFilter(field_name="inspection__code", label=_("Inspection code"))
     kind = filters.ChoiceFilter(field_name="inspection__kind", choices=InspectionKind.choices, label=_("Inspection kind"))
     category = filters.CharFilter(field_name="category__code", label=_("Category code"))
-    severity = filters.MultipleChoiceFilter(choices=Severity.choices)
+    severity = MultipleChoiceFilter(choices=Severity.choices)
     staff = filters.CharFilter(field_name="staff__code", label=_("Staff code"))
     substantiated = filters.BooleanFilter()
     date_from = filters.DateFilter(field_name="found_on", lookup_expr="gte", label=_("Found on or after"))
@@ -52,9 +52,9 @@ class FindingFilterSet(filters.FilterSet):
 class CorrectiveActionFilterSet(filters.FilterSet):
     unit = UnitSubtreeFilter()
     finding = filters.NumberFilter(field_name="finding_id")
-    status = filters.MultipleChoiceFilter(choices=ActionStatus.choices)
+    status = MultipleChoiceFilter(choices=ActionStatus.choices)
     category = filters.CharFilter(field_name="finding__category__code", label=_("Category code"))
-    severity = filters.MultipleChoiceFilter(field_name="finding__severity", choices=Severity.choices)
+    severity = MultipleChoiceFilter(field_name="finding__severity", choices=Severity.choices)
     kind = filters.ChoiceFilter(field_name="finding__inspection__kind", choices=InspectionKind.choices, label=_("Inspection kind"))
     date_from = filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("Due on or after"))
     date_to = filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("Due on or before"))
@@ -74,8 +74,8 @@ class CorrectiveActionFilterSet(filters.FilterSet):
 class DisciplinaryCaseFilterSet(filters.FilterSet):
     unit = UnitSubtreeFilter()
     staff = filters.CharFilter(field_name="staff__code", label=_("Staff code"))
-    status = filters.MultipleChoiceFilter(choices=CaseStatus.choices)
-    severity = filters.MultipleChoiceFilter(choices=Severity.choices)
+    status = MultipleChoiceFilter(choices=CaseStatus.choices)
+    severity = MultipleChoiceFilter(choices=Severity.choices)
     regime = filters.ChoiceFilter(choices=RegimeCode.choices)
     decision_form = filters.ChoiceFilter(choices=DisciplineFormCode.choices)
     category = filters.CharFilter(field_name="findings__category__code", distinct=True, label=_("Finding category code"))

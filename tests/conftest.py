@@ -67,3 +67,17 @@ def client_for(users):
         return client
 
     return make
+
+
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the data of the migrations when it ends.
+
+    A flush without it re-creates content types and role groups in another
+    order, and the next test that restores serialized data (the live-server
+    and browser tests) then collides with them; the catalogue rows loaded by
+    data migrations would be lost too.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            item.add_marker(pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}), append=False)

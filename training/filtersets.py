@@ -6,6 +6,7 @@ import django_filters as filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import MultipleChoiceFilter
 from core.filters import YearFilter as CoreYearFilter
 from staff.choices import StaffCategory
 from staff.filtersets import UnitSubtreeFilter
@@ -31,9 +32,9 @@ class CourseFilterSet(filters.FilterSet):
     )
     topic = filters.CharFilter(field_name="topic__code", label=_("Topic code"))
     kind = filters.ChoiceFilter(choices=CourseKind.choices)
-    organizer_level = filters.MultipleChoiceFilter(choices=OrganizerLevel.choices)
+    organizer_level = MultipleChoiceFilter(choices=OrganizerLevel.choices)
     mode = filters.ChoiceFilter(choices=CourseMode.choices)
-    status = filters.MultipleChoiceFilter(
+    status = MultipleChoiceFilter(
         choices=EnrolmentStatus.choices, method="filter_status",
         label=_("Has enrolments with this status"),
     )
@@ -68,8 +69,8 @@ class EnrolmentFilterSet(filters.FilterSet):
     category = filters.ChoiceFilter(field_name="staff__category", choices=StaffCategory.choices)
     topic = filters.CharFilter(field_name="course__topic__code", label=_("Topic code"))
     kind = filters.ChoiceFilter(field_name="course__kind", choices=CourseKind.choices)
-    organizer_level = filters.MultipleChoiceFilter(field_name="course__organizer_level", choices=OrganizerLevel.choices)
-    status = filters.MultipleChoiceFilter(choices=EnrolmentStatus.choices)
+    organizer_level = MultipleChoiceFilter(field_name="course__organizer_level", choices=OrganizerLevel.choices)
+    status = MultipleChoiceFilter(choices=EnrolmentStatus.choices)
     turn = filters.BooleanFilter(method="filter_turn", label=_("Only training turns (attended or completed)"))
     has_certificate = filters.BooleanFilter(method="filter_certificate", label=_("Has a certificate"))
 

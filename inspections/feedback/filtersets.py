@@ -6,6 +6,7 @@ import django_filters as filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import MultipleChoiceFilter
 from inspections.feedback.choices import FeedbackStatus
 from inspections.models.feedback import CitizenFeedback
 from staff.filtersets import UnitSubtreeFilter
@@ -13,7 +14,7 @@ from staff.filtersets import UnitSubtreeFilter
 
 class CitizenFeedbackFilterSet(filters.FilterSet):
     unit = UnitSubtreeFilter()
-    status = filters.MultipleChoiceFilter(choices=FeedbackStatus.choices)
+    status = MultipleChoiceFilter(choices=FeedbackStatus.choices)
     category = filters.CharFilter(field_name="category__code", label=_("Category code"))
     staff = filters.CharFilter(field_name="staff__code", label=_("Staff code"))
     assigned_to = filters.CharFilter(field_name="assigned_to__username", label=_("Assigned inspector (user name)"))

@@ -69,3 +69,24 @@ def test_bad_database_url_fails_fast():
     result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True, check=False)
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("cache_url", "throttle_backend"),
+    [("", "LocMemCache"), ("redis://127.0.0.1:6379/1", "RedisCache")],
+)
+def test_user_throttle_never_writes_to_the_database_cache(cache_url, throttle_backend):
+    """Without Redis the signed-in throttle is per worker, so API reads stay reads."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings", DJANGO_SECRET_KEY="x" * 50, CACHE_URL=cache_url)
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CACHES['default']['BACKEND'].rsplit('.', 1)[1], settings.CACHES['throttle']['BACKEND'].rsplit('.', 1)[1])"
+    )
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)  # noqa: S603 - our own interpreter and code
+    default_backend, backend = result.stdout.split()
+    assert backend == throttle_backend
+    assert default_backend in ("DatabaseCache", "RedisCache")

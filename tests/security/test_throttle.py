@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from rest_framework.test import APIClient
 
 
@@ -15,9 +15,11 @@ def rates(settings):
         config["DEFAULT_THROTTLE_RATES"] = {**config["DEFAULT_THROTTLE_RATES"], **rates}
         settings.REST_FRAMEWORK = config
         cache.clear()
+        caches["throttle"].clear()
 
     yield set_rates
     cache.clear()
+    caches["throttle"].clear()
 
 
 def test_anonymous_clients_are_throttled_per_address(db, rates):
