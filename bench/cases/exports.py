@@ -93,7 +93,8 @@ def bare_xlsx(prefix: str = PREFIX) -> int:
         write_string, write_number, write_datetime = sheet.write_string, sheet.write_number, sheet.write_datetime
         for r, row in enumerate(rows_query(prefix), start=1):
             for c, value in enumerate(row):
-                if value is None:
+                # An empty cell is no cell at all: written, it would cost a blank.
+                if value is None or value == "":
                     continue
                 kind = type(value)
                 if kind is str:
