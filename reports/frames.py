@@ -8,6 +8,11 @@ zero), scores every unit from 0 to 100 (``reports.scoring``), ranks units
 against the others of the same level and compares with the previous period
 of the same length.
 
+The arithmetic runs on whole NumPy arrays (the roll-up is one matrix
+product, unit-ancestor matrix times counts) and the report frame is built
+once at the end: on a province's few hundred units, pandas' fixed cost per
+operation, paid dozens of times, was most of the report's Python time.
+
 Column names are the flat metric names of the CSV (``findings_by_severity.minor``);
 the JSON renderer nests them on the dot.
 """
@@ -15,7 +20,9 @@ the JSON renderer nests them on the dot.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -121,112 +128,233 @@ def units_frame(rows: list[dict]) -> pd.DataFrame:
     return frame
 
 
+COUNT_DTYPES = {column: ("float64" if column in FLOAT_COUNTS else "int64") for column in COUNT_COLUMNS}
+_COUNT_INDEX = {column: i for i, column in enumerate(COUNT_COLUMNS)}
+
+
+def _counts_from_matrix(matrix: np.ndarray, index: pd.Index) -> pd.DataFrame:
+    """A float matrix (one column per ``COUNT_COLUMNS``) as the counts frame, in one construction."""
+    columns = {
+        column: (matrix[:, i] if column in FLOAT_COUNTS else matrix[:, i].astype("int64"))
+        for i, column in enumerate(COUNT_COLUMNS)
+    }
+    return pd.DataFrame(columns, index=index, copy=False)
+
+
 def counts_frame(rows: list[dict]) -> pd.DataFrame:
     """Own counts per unit id: every column of ``COUNT_COLUMNS``, missing ones zero.
 
     ``rows`` are dicts with ``unit_id`` and any subset of the count columns;
-    several rows for the same unit (one per query section) are summed.
+    several rows for the same unit (one per query section) are summed, other
+    keys are ignored. Summed in plain Python into one row per unit, then
+    turned into a frame once: a few thousand dicts through
+    ``pd.DataFrame(rows).groupby(...)`` cost more than the whole roll-up.
     """
-    if rows:
-        frame = pd.DataFrame(rows)
-        frame = frame.groupby("unit_id").sum(numeric_only=True)
-    else:
-        frame = pd.DataFrame(index=pd.Index([], name="unit_id", dtype="int64"))
-    frame = frame.reindex(columns=list(COUNT_COLUMNS), fill_value=0).fillna(0)
-    return _cast_counts(frame)
+    width = len(COUNT_COLUMNS)
+    position = _COUNT_INDEX
+    sums: dict[int, list[float]] = {}
+    for row in rows:
+        unit_id = row["unit_id"]
+        target = sums.get(unit_id)
+        if target is None:
+            target = sums[unit_id] = [0.0] * width
+        for key, value in row.items():
+            i = position.get(key)
+            if i is not None and value:
+                target[i] += value
+    ids = sorted(sums)
+    matrix = np.array([sums[i] for i in ids], dtype="float64").reshape(len(ids), width)
+    return _counts_from_matrix(matrix, pd.Index(ids, name="unit_id", dtype="int64"))
 
 
-COUNT_DTYPES = {column: ("float64" if column in FLOAT_COUNTS else "int64") for column in COUNT_COLUMNS}
-
-
-def _cast_counts(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.astype(COUNT_DTYPES)
+def _active_mask(units: pd.DataFrame, period: Period) -> np.ndarray:
+    return np.fromiter(
+        (
+            (start is None or pd.isna(start) or start <= period.end) and (end is None or pd.isna(end) or end >= period.start)
+            for start, end in zip(units["valid_from"].tolist(), units["valid_until"].tolist(), strict=True)
+        ),
+        dtype=bool,
+        count=len(units),
+    )
 
 
 def active_units(units: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Units in force at some point of ``period`` (the units of that period)."""
-    mask = [
-        (pd.isna(start) or start <= period.end) and (pd.isna(end) or end >= period.start)
-        for start, end in zip(units["valid_from"], units["valid_until"], strict=True)
-    ]
-    return units[np.array(mask, dtype=bool)]
+    return units[_active_mask(units, period)]
+
+
+def ancestor_matrix(units: pd.DataFrame) -> np.ndarray:
+    """``A[i, j] = 1`` when unit ``i`` is unit ``j`` or one of its ancestors (positions in ``units``).
+
+    Read from the materialised path; ids on a path that are not in ``units``
+    (ancestors above the frame's roots) are skipped. ``A @ own`` is then every
+    unit's subtree total.
+    """
+    position = {unit_id: i for i, unit_id in enumerate(units.index.tolist())}
+    matrix = np.zeros((len(position), len(position)), dtype="float64")
+    for j, path in enumerate(units["path"].tolist()):
+        for part in path.strip("/").split("/"):
+            i = position.get(int(part)) if part else None
+            if i is not None:
+                matrix[i, j] = 1.0
+    return matrix
+
+
+def _own_matrix(units: pd.DataFrame, own: pd.DataFrame) -> np.ndarray:
+    """Own counts aligned on ``units`` (zero for units without records), as floats."""
+    if list(own.columns) != list(COUNT_COLUMNS):
+        own = own.reindex(columns=list(COUNT_COLUMNS), fill_value=0)
+    values = np.nan_to_num(own.to_numpy("float64"))
+    positions = own.index.get_indexer(units.index)
+    matrix = np.zeros((len(units), len(COUNT_COLUMNS)), dtype="float64")
+    found = positions >= 0
+    matrix[found] = values[positions[found]]
+    return matrix
 
 
 def rollup(units: pd.DataFrame, own: pd.DataFrame) -> pd.DataFrame:
     """Subtree totals: every unit's counts plus those of all its descendants.
 
-    Uses the materialised path: each unit contributes to every id on its own
-    path. Counts of units missing from ``units`` are ignored, and so are
-    ancestors above the frame's roots. Done with one ``numpy.add.at`` over
-    (ancestor, descendant) pairs: pandas' per-operation overhead would cost
-    more than the arithmetic on a province's few hundred units.
+    One matrix product, the unit-ancestor matrix (``ancestor_matrix``) times
+    the own counts. Counts of units missing from ``units`` are ignored, and so
+    are ancestors above the frame's roots.
     """
-    values = own.reindex(index=units.index, columns=list(COUNT_COLUMNS), fill_value=0).fillna(0).to_numpy("float64")
-    position = {unit_id: i for i, unit_id in enumerate(units.index)}
-    ancestors: list[int] = []
-    descendants: list[int] = []
-    for j, path in enumerate(units["path"]):
-        for part in path.strip("/").split("/"):
-            i = position.get(int(part)) if part else None
-            if i is not None:
-                ancestors.append(i)
-                descendants.append(j)
-    rolled = np.zeros_like(values)
-    if ancestors:
-        np.add.at(rolled, np.asarray(ancestors), values[np.asarray(descendants)])
-    return pd.DataFrame(rolled, index=units.index, columns=list(COUNT_COLUMNS)).astype(COUNT_DTYPES)
+    rolled = ancestor_matrix(units) @ _own_matrix(units, own)
+    return _counts_from_matrix(rolled, units.index)
+
+
+def _rate_arrays(column: Callable[[str], np.ndarray]) -> dict[str, np.ndarray]:
+    """Every rate of ``RATES`` from whole columns; NaN where the denominator is zero."""
+    rates = {}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for rate, (numerator, denominator) in RATES.items():
+            den = np.asarray(column(denominator), dtype="float64")
+            rates[rate] = np.where(den > 0, np.asarray(column(numerator), dtype="float64") / den, np.nan)
+    return rates
 
 
 def add_rates(frame: pd.DataFrame) -> pd.DataFrame:
     """Add the rate columns; a rate is null (NaN) where its denominator is zero."""
     frame = frame.copy()
-    for rate, (numerator, denominator) in RATES.items():
-        den = frame[denominator].astype("float64")
-        frame[rate] = (frame[numerator].astype("float64") / den).where(den > 0)
+    for rate, values in _rate_arrays(lambda c: frame[c].to_numpy()).items():
+        frame[rate] = values
     return frame
+
+
+def _component_arrays(column: Callable[[str], np.ndarray], config: ScoringConfig) -> dict[str, np.ndarray]:
+    """Each score component between 0 and 1 (NaN when it cannot be judged), from whole columns."""
+    enough_staff = np.asarray(column("staff_count"), dtype="float64") >= max(config.min_rate_sample, 1)
+
+    def capped(rate: str, cap: float) -> np.ndarray:
+        return np.where(enough_staff, 1.0 - np.minimum(column(rate) / cap, 1.0), np.nan)
+
+    def share(rate: str) -> np.ndarray:
+        denominator = RATES[rate][1]
+        return np.where(np.asarray(column(denominator), dtype="float64") >= config.min_rate_sample, column(rate), np.nan)
+
+    return {
+        "discipline": capped("discipline_cases_per_staff", config.discipline_cap),
+        "findings": capped("findings_per_staff", config.findings_cap),
+        "corrective_actions": share("corrective_actions_on_time_rate"),
+        "feedback": share("feedback_resolved_on_time_rate"),
+        "training": share("training_requirement_met_rate"),
+    }
 
 
 def components(frame: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
     """Each score component between 0 and 1 (NaN when it cannot be judged)."""
-    staff = frame["staff_count"]
-    enough_staff = staff >= max(config.min_rate_sample, 1)
+    parts = _component_arrays(lambda c: frame[c].to_numpy("float64"), config)
+    return pd.DataFrame(parts, index=frame.index, columns=list(COMPONENTS))
 
-    def capped(rate: str, cap: float) -> pd.Series:
-        return (1.0 - (frame[rate] / cap).clip(upper=1.0)).where(enough_staff)
 
-    def share(rate: str) -> pd.Series:
-        denominator = RATES[rate][1]
-        return frame[rate].where(frame[denominator] >= config.min_rate_sample)
-
-    return pd.DataFrame(
-        {
-            "discipline": capped("discipline_cases_per_staff", config.discipline_cap),
-            "findings": capped("findings_per_staff", config.findings_cap),
-            "corrective_actions": share("corrective_actions_on_time_rate"),
-            "feedback": share("feedback_resolved_on_time_rate"),
-            "training": share("training_requirement_met_rate"),
-        },
-        index=frame.index,
-        columns=list(COMPONENTS),
-    )
+def _score_array(column: Callable[[str], np.ndarray], config: ScoringConfig) -> np.ndarray:
+    """Score 0..100 per row: weighted mean of the components present, rounded to 0.01; NaN if none."""
+    parts = _component_arrays(column, config)
+    weighted = np.zeros(len(parts["discipline"]), dtype="float64")
+    weight_sum = np.zeros_like(weighted)
+    for name in COMPONENTS:
+        weight = float(config.weights.get(name, 0.0))
+        values = parts[name]
+        present = ~np.isnan(values)
+        weight_sum += present * weight
+        weighted += np.where(present, values, 0.0) * weight
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = np.where(weight_sum > 0, 100.0 * weighted / weight_sum, np.nan)
+    return np.round(result, 2)
 
 
 def score(frame: pd.DataFrame, config: ScoringConfig) -> pd.Series:
     """Score 0..100: weighted mean of the components present, rounded to 0.01."""
-    parts = components(frame, config)
-    weights = pd.Series({c: float(config.weights.get(c, 0.0)) for c in COMPONENTS})
-    present = parts.notna()
-    weight_sum = present.mul(weights, axis=1).sum(axis=1)
-    weighted = parts.fillna(0.0).mul(weights, axis=1).sum(axis=1)
-    result = (100.0 * weighted / weight_sum).where(weight_sum > 0)
-    return result.round(2)
+    return pd.Series(_score_array(lambda c: frame[c].to_numpy("float64"), config), index=frame.index)
+
+
+def _rank_array(levels: np.ndarray, scores: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    """Rank per row among eligible rows of the same level (1 = best, ties share the lower rank); NaN if not eligible."""
+    ranks = np.full(len(scores), np.nan)
+    eligible = eligible & ~np.isnan(scores)
+    for level in set(levels[eligible].tolist()):
+        members = eligible & (levels == level)
+        ordered = np.sort(-scores[members])
+        # 1 + the number of units of the level with a strictly higher score ("min" ranking).
+        ranks[members] = np.searchsorted(ordered, -scores[members], side="left") + 1
+    return ranks
+
+
+def _nullable_int(values: np.ndarray) -> pd.arrays.IntegerArray:
+    missing = np.isnan(values)
+    return pd.arrays.IntegerArray(np.where(missing, 0, values).astype("int64"), missing)
 
 
 def rank(frame: pd.DataFrame) -> pd.Series:
     """Rank 1 = best score among rankable units of the same level; ties share a rank."""
-    eligible = frame["rankable"] & frame["score"].notna()
-    ranks = frame.loc[eligible].groupby("level")["score"].rank(method="min", ascending=False)
-    return ranks.reindex(frame.index).astype("Int64")
+    ranks = _rank_array(
+        frame["level"].to_numpy(dtype=object), frame["score"].to_numpy("float64"), frame["rankable"].to_numpy(bool)
+    )
+    return pd.Series(_nullable_int(ranks), index=frame.index)
+
+
+@dataclass
+class _PeriodResult:
+    """One period over every unit of the tree (positions of the units frame)."""
+
+    metrics: dict[str, np.ndarray]
+    active: np.ndarray
+    score: np.ndarray
+    rankable: np.ndarray
+    rank: np.ndarray
+
+
+def _period_result(
+    units: pd.DataFrame, rolled: np.ndarray, period: Period, config: ScoringConfig
+) -> _PeriodResult:
+    metrics = {column: rolled[:, i] for i, column in enumerate(COUNT_COLUMNS)}
+    metrics.update(_rate_arrays(metrics.__getitem__))
+    active = _active_mask(units, period)
+    scores = _score_array(metrics.__getitem__, config)
+    rankable = metrics["staff_count"] >= config.min_staff
+    ranks = _rank_array(units["level"].to_numpy(dtype=object), scores, rankable & active)
+    return _PeriodResult(metrics=metrics, active=active, score=scores, rankable=rankable, rank=ranks)
+
+
+def _frame(units: pd.DataFrame, result: _PeriodResult, extra: dict[str, Any] | None = None) -> pd.DataFrame:
+    """The rows of the units in force, sorted by path, built in one construction."""
+    paths = units["path"].tolist()
+    order = np.array(sorted(np.flatnonzero(result.active).tolist(), key=paths.__getitem__), dtype="int64")
+    columns: dict[str, Any] = {
+        column: units[column].to_numpy()[order] for column in ("code", "name", "level", "parent", "path")
+    }
+    columns["depth"] = units["depth"].to_numpy("int64")[order]
+    for column in COUNT_COLUMNS:
+        values = result.metrics[column][order]
+        columns[column] = values if column in FLOAT_COUNTS else values.astype("int64")
+    for column in RATE_COLUMNS:
+        columns[column] = result.metrics[column][order]
+    columns["score"] = result.score[order]
+    columns["rankable"] = result.rankable[order]
+    columns["rank"] = _nullable_int(result.rank[order])
+    for name, values in (extra or {}).items():
+        columns[name] = values(order)
+    return pd.DataFrame(columns, index=units.index[order], copy=False)
 
 
 def period_frame(
@@ -235,15 +363,8 @@ def period_frame(
     """One row per unit in force during ``period``: rolled-up metrics, rates, score, rank."""
     # Roll up over every unit of the tree (a record may sit on a unit that
     # has since been dissolved), then keep the units of the period.
-    rolled = add_rates(rollup(units, own))
-    active = active_units(units, period)
-    frame = units.loc[active.index, ["code", "name", "level", "parent", "path", "depth"]].join(
-        rolled.loc[active.index]
-    )
-    frame["score"] = score(frame, config)
-    frame["rankable"] = frame["staff_count"] >= config.min_staff
-    frame["rank"] = rank(frame)
-    return frame.sort_values("path", kind="stable")
+    rolled = ancestor_matrix(units) @ _own_matrix(units, own)
+    return _frame(units, _period_result(units, rolled, period, config))
 
 
 def build_report(
@@ -258,14 +379,26 @@ def build_report(
     ``score_change`` is current minus previous score; ``rank_change`` is
     previous minus current rank, so a positive number means the unit moved up.
     Both are null for a unit missing, unscored or unranked in either period.
+
+    Whole arrays throughout: both periods are rolled up in one matrix
+    product, rates, scores and ranks are computed on columns, and the frame
+    is built once at the end (pandas' fixed cost per operation, paid dozens
+    of times on a frame of a few hundred rows, was most of the report's
+    Python time).
     """
-    now = period_frame(units, current, period, config)
-    before = period_frame(units, previous, period.previous(), config)
-    now["previous_score"] = before["score"].reindex(now.index)
-    now["previous_rank"] = before["rank"].reindex(now.index).astype("Int64")
-    now["score_change"] = (now["score"] - now["previous_score"]).round(2)
-    now["rank_change"] = (now["previous_rank"] - now["rank"]).astype("Int64")
-    return now
+    width = len(COUNT_COLUMNS)
+    own = np.hstack([_own_matrix(units, current), _own_matrix(units, previous)])
+    rolled = ancestor_matrix(units) @ own
+    now = _period_result(units, rolled[:, :width], period, config)
+    before = _period_result(units, rolled[:, width:], period.previous(), config)
+    previous_score = np.where(before.active, before.score, np.nan)
+    previous_rank = np.where(before.active, before.rank, np.nan)
+    return _frame(units, now, {
+        "previous_score": lambda order: previous_score[order],
+        "previous_rank": lambda order: _nullable_int(previous_rank[order]),
+        "score_change": lambda order: np.round(now.score[order] - previous_score[order], 2),
+        "rank_change": lambda order: _nullable_int(previous_rank[order] - now.rank[order]),
+    })
 
 
 def subtree_total(units: pd.DataFrame, own: pd.DataFrame, root_id: int) -> pd.Series:

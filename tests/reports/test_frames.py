@@ -199,3 +199,24 @@ def test_bad_scoring_setting_is_a_system_check_error(settings):
     assert [e.id for e in check_scoring()] == ["reports.E001"]
     settings.REPORT_SCORING = {"min_staff": 10}
     assert check_scoring() == []
+
+
+def test_ancestor_matrix_marks_each_unit_and_its_ancestors():
+    matrix = frames.ancestor_matrix(units())
+    # rows: ancestors, columns: descendants, in the order of the units frame (ids 1..6)
+    assert matrix[:, 2].tolist() == [1, 1, 1, 0, 0, 0]  # A (3): P, D and itself
+    assert matrix[1].tolist() == [0, 1, 1, 1, 1, 1]  # D (2) is above every commune, dissolved E included
+    assert matrix.sum() == 1 + 2 + 3 * 4
+
+
+def test_report_frame_types_and_order():
+    now = own([{"unit_id": 4, "staff_count": 10, "training_hours": 7.5}, {"unit_id": 3, "staff_count": 10}])
+    report = frames.build_report(units(), now, own([]), Y2019, CONFIG)
+    assert list(report.index) == [1, 2, 3, 4, 5]  # by path, the dissolved E left out
+    assert report["findings"].dtype == "int64" and report["training_hours"].dtype == "float64"
+    assert str(report["rank"].dtype) == "Int64" and str(report["rank_change"].dtype) == "Int64"
+    assert report.loc[2, "training_hours"] == 7.5 and report.loc[2, "staff_count"] == 20
+    assert pd.isna(report.loc[3, "previous_score"]) and pd.isna(report.loc[3, "rank_change"])
+    assert list(report.columns) == [
+        "code", "name", "level", "parent", "path", "depth", *frames.METRIC_COLUMNS, *frames.RESULT_COLUMNS,
+    ]
