@@ -60,7 +60,15 @@ class _Writer:
     def __init__(self, target: Any, report: Report, on_step: Callable[[str], None] | None = None) -> None:
         self.report = report
         self.step = on_step or (lambda _name: None)
-        self.rows = list(report.unit_rows())
+        # Column by column, as plain Python values, once for every sheet.
+        self.columns = report.unit_columns()
+        self.row_count = len(report.units)
+        # Labels are lazy translations: resolved once per workbook, not once
+        # per cell (a gettext lookup per row and sheet cost more than
+        # writing the numbers).
+        self.labels = {column: str(label) for column, label in LABELS.items()}
+        levels = {level: str(label) for level, label in LEVEL_LABELS.items()}
+        self.level_texts = [levels.get(level, level) for level in self.columns["level"]]
         self.book = xlsxwriter.Workbook(
             target,
             {
@@ -156,28 +164,38 @@ class _Writer:
         return self.fmt["count"]
 
     def table(self, sheet, columns: tuple[str, ...]) -> int:
-        """Write header and unit rows; returns the last data row (zero-based)."""
+        """Write header and unit rows; returns the last data row (zero-based).
+
+        Written column by column: one format and one kind of value per
+        column, so the loop over cells does nothing but write.
+        """
         all_columns = (*ID_COLUMNS, *columns)
         widths = {"code": 14, "name": 34, "level": 14}
         for col, column in enumerate(all_columns):
             sheet.set_column(col, col, widths.get(column, 15))
         sheet.set_row(HEADER_ROW, 48)
         for col, column in enumerate(all_columns):
-            sheet.write_string(HEADER_ROW, col, str(LABELS[column]), self.fmt["header"])
+            sheet.write_string(HEADER_ROW, col, self.labels[column], self.fmt["header"])
+        write_string, write_number, write_blank = sheet.write_string, sheet.write_number, sheet.write_blank
+        rows = range(FIRST_DATA_ROW, FIRST_DATA_ROW + self.row_count)
+        text = self.fmt["text"]
+        for c, values in enumerate((self.columns["code"], self.columns["name"], self.level_texts)):
+            for r, value in zip(rows, values, strict=True):
+                write_string(r, c, value, text)
         yes, no = _("Yes"), _("No")
-        for r, row in enumerate(self.rows, start=FIRST_DATA_ROW):
-            sheet.write_string(r, 0, row["code"], self.fmt["text"])
-            sheet.write_string(r, 1, row["name"], self.fmt["text"])
-            sheet.write_string(r, 2, str(LEVEL_LABELS.get(row["level"], row["level"])), self.fmt["text"])
-            for c, column in enumerate(columns, start=len(ID_COLUMNS)):
-                value = row[column]
-                if column == "rankable":
-                    sheet.write_string(r, c, yes if value else no, self.fmt["text"])
-                elif value is None:
-                    sheet.write_blank(r, c, None, self.cell_format(column))
+        for c, column in enumerate(columns, start=len(ID_COLUMNS)):
+            values = self.columns[column]
+            if column == "rankable":
+                for r, value in zip(rows, values, strict=True):
+                    write_string(r, c, yes if value else no, text)
+                continue
+            fmt = self.cell_format(column)
+            for r, value in zip(rows, values, strict=True):
+                if value is None:
+                    write_blank(r, c, None, fmt)
                 else:
-                    sheet.write_number(r, c, value, self.cell_format(column))
-        last_row = FIRST_DATA_ROW + len(self.rows) - 1
+                    write_number(r, c, value, fmt)
+        last_row = FIRST_DATA_ROW + self.row_count - 1
         sheet.freeze_panes(FIRST_DATA_ROW, 2)
         sheet.autofilter(HEADER_ROW, 0, max(last_row, HEADER_ROW), len(all_columns) - 1)
         return last_row
@@ -199,7 +217,7 @@ class _Writer:
         chart.set_title({"name": title})
         chart.set_y_axis({"name": y_title})
         chart.set_legend({"position": "bottom" if len(series) > 1 else "none"})
-        height = max(320, 18 * len(self.rows) + 120) if kind.get("type") == "bar" else 360
+        height = max(320, 18 * self.row_count + 120) if kind.get("type") == "bar" else 360
         chart.set_size({"width": 720, "height": min(height, 4000)})
         sheet.insert_chart(HEADER_ROW, anchor_col, chart, {"x_offset": 12})
 
@@ -226,8 +244,8 @@ class _Writer:
             sheet.conditional_format(FIRST_DATA_ROW, rank_col, last_row, rank_col, {
                 "type": "cell", "criteria": "==", "value": 1, "format": self.fmt["good"]})
         self.chart(sheet, name, {"type": "bar"}, _("Scores by unit"),
-                   [(str(LABELS["score"]), self.column_of(columns, "score"))], last_row, width + 1,
-                   str(LABELS["score"]))
+                   [(self.labels["score"], self.column_of(columns, "score"))], last_row, width + 1,
+                   self.labels["score"])
         self.signature_block(sheet, max(last_row, HEADER_ROW) + 3, width)
         sheet.set_landscape()
         sheet.fit_to_pages(1, 0)
@@ -250,19 +268,19 @@ class _Writer:
                     sheet.conditional_format(FIRST_DATA_ROW, col, last_row, col, {
                         "type": "cell", "criteria": ">", "value": 0, "format": self.fmt["bad"]})
         if key == "inspections":
-            series = [(str(LABELS[f"findings_by_severity.{s}"]), self.column_of(columns, f"findings_by_severity.{s}"))
+            series = [(self.labels[f"findings_by_severity.{s}"], self.column_of(columns, f"findings_by_severity.{s}"))
                       for s in SEVERITIES]
             self.chart(sheet, name, {"type": "column", "subtype": "stacked"}, _("Findings by severity"),
-                       series, last_row, width + 1, str(LABELS["findings"]))
+                       series, last_row, width + 1, self.labels["findings"])
         elif key == "training":
             series = [
-                (str(LABELS[f"training_turns_by_organizer_level.{lvl}"]),
+                (self.labels[f"training_turns_by_organizer_level.{lvl}"],
                  self.column_of(columns, f"training_turns_by_organizer_level.{lvl}"))
                 for lvl in ORGANIZER_LEVELS
             ]
             self.chart(sheet, name, {"type": "column", "subtype": "stacked"},
                        _("Training turns by organiser level"), series, last_row, width + 1,
-                       str(LABELS["training_turns"]))
+                       self.labels["training_turns"])
         self.signature_block(sheet, max(last_row, HEADER_ROW) + 3, width)
         sheet.set_landscape()
         sheet.fit_to_pages(1, 0)

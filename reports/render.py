@@ -152,12 +152,16 @@ class Report:
     def previous_period(self) -> Period:
         return self.period.previous()
 
+    def unit_columns(self) -> dict[str, list[Any]]:
+        """Each column of ``unit_rows`` (unit fields, metrics, results) as a list of plain values."""
+        return {column: _plain_column(self.units[column]) for column in (*UNIT_FIELDS, *METRIC_COLUMNS, *RESULT_FIELDS)}
+
     def unit_rows(self) -> Iterator[dict[str, Any]]:
         """Each unit as a flat dict of plain values (unit fields, metrics, results)."""
-        columns = [*UNIT_FIELDS, *METRIC_COLUMNS, *RESULT_FIELDS]
-        values = [_plain_column(self.units[column]) for column in columns]
-        for row in zip(*values, strict=True):
-            yield dict(zip(columns, row, strict=True))
+        columns = self.unit_columns()
+        names = list(columns)
+        for row in zip(*columns.values(), strict=True):
+            yield dict(zip(names, row, strict=True))
 
 
 def _plain_column(series: pd.Series) -> list[Any]:
@@ -185,9 +189,27 @@ def nest(flat: dict[str, Any]) -> dict[str, Any]:
     return nested
 
 
-def _metrics(row: dict[str, Any]) -> dict[str, Any]:
-    """The nested metrics of a row of ``Report.unit_rows`` (plain values already)."""
-    return nest({column: row[column] for column in METRIC_COLUMNS})
+def _nested_columns(columns: dict[str, list[Any]], names: tuple[str, ...]) -> tuple[list[str], list[list[Any]]]:
+    """The keys of ``nest`` over ``names`` and, per key, its values for every unit (dicts for nested keys).
+
+    Column by column, so the nesting is worked out once and not once per unit.
+    """
+    groups: dict[str, list[str] | None] = {}
+    for name in names:
+        head, dot, _tail = name.partition(".")
+        if dot:
+            group = groups.setdefault(head, [])
+            group.append(name)
+        else:
+            groups[name] = None
+    values: list[list[Any]] = []
+    for head, members in groups.items():
+        if members is None:
+            values.append(columns[head])
+        else:
+            tails = [member.partition(".")[2] for member in members]
+            values.append([dict(zip(tails, row, strict=True)) for row in zip(*(columns[m] for m in members), strict=True)])
+    return list(groups), values
 
 
 def _total_metrics(total: pd.Series) -> dict[str, Any]:
@@ -202,13 +224,12 @@ def _total_metrics(total: pd.Series) -> dict[str, Any]:
 
 def to_json(report: Report) -> dict[str, Any]:
     """The report as CONTRACT.md shapes it (plus the previous period and the scoring used)."""
-    units = []
-    for row in report.unit_rows():
-        units.append({
-            **{f: row[f] for f in UNIT_FIELDS},
-            "metrics": _metrics(row),
-            **{f: row[f] for f in RESULT_FIELDS},
-        })
+    columns = report.unit_columns()
+    metric_keys, metric_values = _nested_columns(columns, METRIC_COLUMNS)
+    metrics = [dict(zip(metric_keys, row, strict=True)) for row in zip(*metric_values, strict=True)]
+    keys = [*UNIT_FIELDS, "metrics", *RESULT_FIELDS]
+    values = [*(columns[f] for f in UNIT_FIELDS), metrics, *(columns[f] for f in RESULT_FIELDS)]
+    units = [dict(zip(keys, row, strict=True)) for row in zip(*values, strict=True)]
     return {
         "period": {"start": report.period.start.isoformat(), "end": report.period.end.isoformat()},
         "previous_period": {
@@ -233,8 +254,9 @@ CSV_COLUMNS: tuple[str, ...] = (*UNIT_FIELDS, *METRIC_COLUMNS, *RESULT_FIELDS)
 
 def csv_rows(report: Report) -> Iterator[list[Any]]:
     """One row per unit, one column per metric, in ``CSV_COLUMNS`` order."""
-    for row in report.unit_rows():
-        yield [row[column] for column in CSV_COLUMNS]
+    columns = report.unit_columns()
+    for row in zip(*(columns[column] for column in CSV_COLUMNS), strict=True):
+        yield list(row)
 
 
 def filename(report: Report, extension: str) -> str:
