@@ -755,3 +755,19 @@ def console_progress(stream, *, every: int = 10_000) -> Callable[[int, int | Non
             stream.write(gettext("%(done)s rows read") % {"done": done})
 
     return show
+
+
+def run_import_command(command, importer, path, *, dry_run: bool, language: str | None) -> None:
+    """What the import commands share: run, print the report, exit 1 when the file is refused."""
+    from django.core.management.base import CommandError
+    from django.utils import translation
+
+    with translation.override(language or translation.get_language()):
+        report = run_import(
+            importer, path, filename=path.name, dry_run=dry_run, progress=console_progress(command.stderr)
+        )
+        lines = report.lines()
+    for line in lines:
+        command.stdout.write(line)
+    if not report.ok:
+        raise CommandError(lines[0], returncode=1)

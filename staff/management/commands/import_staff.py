@@ -10,9 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
 
-from core.imports import console_progress, run_import
+from core.imports import run_import_command
 from staff.importers import StaffImporter
 
 
@@ -29,13 +28,4 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
-        with translation.override(language or translation.get_language()):
-            report = run_import(
-                StaffImporter(), path, filename=path.name, dry_run=dry_run,
-                progress=console_progress(self.stderr),
-            )
-            lines = report.lines()
-        for line in lines:
-            self.stdout.write(line)
-        if not report.ok:
-            raise CommandError(lines[0], returncode=1)
+        run_import_command(self, StaffImporter(), path, dry_run=dry_run, language=language)

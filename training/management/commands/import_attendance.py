@@ -9,9 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
 
-from core.imports import console_progress, run_import
+from core.imports import run_import_command
 from training.importers import AttendanceImporter
 from training.models import Course
 
@@ -35,13 +34,4 @@ class Command(BaseCommand):
             course_obj = Course.objects.filter(code=course).first()
             if course_obj is None:
                 raise CommandError(f"{course}: no such course")
-        with translation.override(language or translation.get_language()):
-            report = run_import(
-                AttendanceImporter(course=course_obj), path, filename=path.name, dry_run=dry_run,
-                progress=console_progress(self.stderr),
-            )
-            lines = report.lines()
-        for line in lines:
-            self.stdout.write(line)
-        if not report.ok:
-            raise CommandError(lines[0], returncode=1)
+        run_import_command(self, AttendanceImporter(course=course_obj), path, dry_run=dry_run, language=language)
