@@ -108,15 +108,21 @@ def _grouped(queryset: QuerySet, field: str, measures: dict[str, Any]) -> list[d
 def _split(rows: list[dict[str, Any]], periods: int) -> list[list[dict[str, Any]]]:
     """``{"unit_key": 3, "findings__p0": 2, "findings__p1": 1}`` -> one row per period."""
     result: list[list[dict[str, Any]]] = [[] for _ in range(periods)]
+    if not rows:
+        return result
+    # Every row of a section has the same keys: parse them once, not per row.
+    plan = []
+    for key in rows[0]:
+        if key != UNIT_KEY:
+            name, _sep, index = key.rpartition("__p")
+            plan.append((key, name, int(index)))
     for row in rows:
         per = [{"unit_id": row[UNIT_KEY]} for _ in range(periods)]
-        for key, value in row.items():
-            if key == UNIT_KEY:
-                continue
-            name, _sep, index = key.rpartition("__p")
-            if isinstance(value, Decimal):
+        for key, name, index in plan:
+            value = row[key]
+            if value.__class__ is Decimal:
                 value = float(value)
-            per[int(index)][name] = value or 0
+            per[index][name] = value or 0
         for i in range(periods):
             result[i].append(per[i])
     return result
