@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.text import nfc, search_key
+
 
 class CalendarDayKind(models.TextChoices):
     HOLIDAY = "holiday", _("Public holiday (day off)")
@@ -68,3 +70,27 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.username}"
+
+
+class NamedCatalogueEntry(models.Model):
+    """An entry of an extendable catalogue (finding categories, training topics).
+
+    The name is stored in NFC with an accent-free key for search; concrete
+    catalogues add their ``code`` and anything else of their own.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    name_key = models.CharField(max_length=200, editable=False, db_index=True)
+    description = models.TextField(_("description"), blank=True)
+    sort_order = models.PositiveIntegerField(_("display order"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name = nfc(self.name)
+        self.name_key = search_key(self.name)
+        super().save(*args, **kwargs)

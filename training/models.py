@@ -17,6 +17,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import NamedCatalogueEntry
 from core.text import nfc, search_key
 from staff.choices import StaffCategory
 from staff.models import Staff, Unit, code_validator
@@ -36,27 +37,15 @@ INELIGIBLE_MESSAGES = {
 }
 
 
-class TrainingTopic(models.Model):
+class TrainingTopic(NamedCatalogueEntry):
     """An entry of the extendable topic catalogue (ISO 9001:2015, state management, ...)."""
 
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
-    name = models.CharField(_("name"), max_length=200)
-    name_key = models.CharField(max_length=200, editable=False, db_index=True)
-    description = models.TextField(_("description"), blank=True)
-    sort_order = models.PositiveIntegerField(_("display order"), default=0)
 
     class Meta:
         verbose_name = _("training topic")
         verbose_name_plural = _("training topics")
         ordering = ["sort_order", "name_key"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def save(self, *args, **kwargs) -> None:
-        self.name = nfc(self.name)
-        self.name_key = search_key(self.name)
-        super().save(*args, **kwargs)
 
 
 class CourseQuerySet(models.QuerySet):

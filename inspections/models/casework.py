@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.text import nfc, search_key
+from core.models import NamedCatalogueEntry
 from inspections.choices import (
     ActionStatus,
     CaseStatus,
@@ -55,28 +55,16 @@ UNVERIFIED_HELP = _(
 )
 
 
-class FindingCategory(models.Model):
+class FindingCategory(NamedCatalogueEntry):
     """A kind of public-service violation; the catalogue is seeded and the admin extends it."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    name_key = models.CharField(max_length=200, editable=False, db_index=True)
-    description = models.TextField(_("description"), blank=True)
     active = models.BooleanField(_("in use"), default=True)
-    sort_order = models.PositiveIntegerField(_("display order"), default=0)
 
     class Meta:
         verbose_name = _("finding category")
         verbose_name_plural = _("finding categories")
         ordering = ["sort_order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def save(self, *args, **kwargs) -> None:
-        self.name = nfc(self.name)
-        self.name_key = search_key(self.name)
-        super().save(*args, **kwargs)
 
 
 class InspectionQuerySet(models.QuerySet):
