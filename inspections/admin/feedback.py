@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ReadOnlyAdminMixin
 from core.audit import log_event
 from core.models import SecurityEventKind
 from inspections.api.feedback import IDENTITY_FIELDS, can_see_identity
@@ -217,9 +218,8 @@ class CitizenFeedbackAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return response
 
 
-
 @admin.register(FeedbackStep)
-class FeedbackStepAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class FeedbackStepAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """The triage trail, read-only (it is the record of who did what)."""
 
     scope_field = "feedback__unit"
@@ -228,15 +228,6 @@ class FeedbackStepAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("feedback", "user")
     search_fields = ("feedback__tracking_code",)
     readonly_fields = ("feedback", "at", "user", "from_status", "to_status", "note")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(FeedbackAttachment)
