@@ -24,6 +24,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.files import name_for_type
 from core.workdays import Calendar, load_calendar
 from inspections import rules
 from inspections.choices import (
@@ -483,7 +484,7 @@ def evidence_attach(*, parent, upload, description: str = "", by=None) -> Eviden
         digest.update(chunk)
     upload.seek(0)
     evidence = Evidence(
-        description=(description or "").strip(), uploaded_by=by, original_name=Path(upload.name).name[:200],
+        description=(description or "").strip(), uploaded_by=by, original_name=name_for_type(upload.name, mime),
         kind=EVIDENCE_TYPES[mime], content_type=mime, size=upload.size, sha256=digest.hexdigest(),
     )
     field = {

@@ -10,7 +10,6 @@ and the demo seeder follow the same rules. Every case record has a
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, ProtectedError
-from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -21,6 +20,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.exports import ExportMixin
+from core.files import file_download
 from inspections import services
 from inspections.choices import (
     CaseStatus,
@@ -580,13 +580,7 @@ class EvidenceViewSet(
     def download(self, request, *args, **kwargs):
         """The file itself, for those who may see the record."""
         evidence = self.get_object()
-        response = FileResponse(
-            evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
-            content_type=evidence.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return file_download(evidence.file, name=evidence.original_name, content_type=evidence.content_type)
 
 
 ROUTES = [

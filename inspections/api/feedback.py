@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +29,7 @@ from rest_framework.views import APIView
 
 from core.audit import log_event
 from core.exports import ExportMixin
+from core.files import file_download
 from core.models import SecurityEventKind
 from inspections.choices import Severity
 from inspections.feedback import rules, services
@@ -367,10 +368,9 @@ class CitizenFeedbackViewSet(
             raise Http404
         row = get_object_or_404(FeedbackAttachment, feedback=feedback, pk=attachment_id)
         log_event(SecurityEventKind.IDENTITY_VIEWED, request=request, obj=feedback, via="attachment", attachment=row.pk)
-        response = FileResponse(row.file.open("rb"), content_type=row.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{feedback.tracking_code}.{row.extension}"'
-        response["Cache-Control"] = "no-store"
-        return response
+        # Named after the tracking code (the citizen's own file name may carry a name),
+        # with the extension of the sniffed type.
+        return file_download(row.file, name=feedback.tracking_code, content_type=row.content_type)
 
 
 class FeedbackStatusView(APIView):

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.files import extension_for
 from core.models import NamedCatalogueEntry
 from inspections.choices import (
     ActionStatus,
@@ -546,9 +547,9 @@ class CaseSuspension(models.Model):
 
 
 def _evidence_path(instance: Evidence, filename: str) -> str:
-    # A random name: the stored path reveals nothing and cannot be guessed.
-    suffix = filename.rsplit(".", 1)[-1].lower()[:8] if "." in filename else "bin"
-    return f"evidence/{uuid.uuid4().hex}.{suffix}"
+    # A random name: the stored path reveals nothing and cannot be guessed; the
+    # extension is the sniffed type's, never the one the uploader gave.
+    return f"evidence/{uuid.uuid4().hex}.{extension_for(instance.content_type)}"
 
 
 class Evidence(models.Model):
