@@ -123,6 +123,8 @@ elif _db["ENGINE"].startswith("django.db.backends.postgresql"):
     _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# dumpdata/loaddata (backups) keep timestamps to the microsecond (core.serializers).
+SERIALIZATION_MODULES = {"json": "core.serializers"}
 
 # --- Cache (shared by all workers: rate limits, lockouts) -----------------
 CACHE_URL = env_str("CACHE_URL", "")

@@ -1,10 +1,13 @@
-"""A backup restores to the same data: every model's row count, keys and relations."""
+"""A backup restores to the same data: every model's row count, keys and relations, the history and the files."""
 
 from __future__ import annotations
 
 import gzip
+import hashlib
+import io
 import json
 import stat
+import tarfile
 
 import pytest
 from django.apps import apps
@@ -85,3 +88,101 @@ def test_restore_refuses_a_database_with_users(users, tmp_path):
 def test_backup_name_must_be_gzip_json(db, tmp_path):
     with pytest.raises(CommandError):
         call_command("backup_data", output=str(tmp_path / "backup.json"))
+
+
+# --- the demo district with its files: records, history and files round-trip ------------------------
+
+
+def _history_models():
+    return [model for model in apps.get_models() if hasattr(model, "instance_type") and hasattr(model, "history_id")]
+
+
+def _history_rows() -> dict[str, list[dict]]:
+    return {model._meta.label: list(model._default_manager.order_by("pk").values()) for model in _history_models()}
+
+
+def _attach_files():
+    """One evidence file on each kind of record and one feedback attachment, as uploads make them."""
+    from django.core.files.base import ContentFile
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from inspections import services
+    from inspections.models import CorrectiveAction, DisciplinaryCase, Finding, Inspection
+    from inspections.models.feedback import CitizenFeedback, FeedbackAttachment
+    from tests.inspections.test_feedback_api import png_bytes
+
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    for i, model in enumerate((Inspection, Finding, CorrectiveAction, DisciplinaryCase)):
+        parent = model.objects.order_by("pk").first()
+        services.evidence_attach(parent=parent, upload=SimpleUploadedFile(f"bien-ban-{i}.pdf", pdf + bytes([i])))
+    feedback = CitizenFeedback.objects.order_by("pk").first()
+    content = png_bytes()
+    row = FeedbackAttachment(
+        feedback=feedback, content_type="image/png", extension="png", size=len(content),
+        checksum=hashlib.sha256(content).hexdigest(),
+    )
+    row.file.save("upload", ContentFile(content), save=False)
+    row.save()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_with_files_round_trips_records_history_and_files(settings, tmp_path):
+    from django.contrib.auth import get_user_model
+    from rest_framework.test import APIClient
+
+    from inspections.models import Evidence
+    from inspections.models.feedback import FeedbackAttachment
+
+    settings.MEDIA_ROOT = tmp_path / "media-before"
+    call_command("seed_demo", stdout=io.StringIO())
+    _attach_files()
+    before = _counts()
+    history_before = _history_rows()
+    assert sum(len(rows) for rows in history_before.values()) > 100
+    assert before["inspections.Evidence"] == 4 and before["inspections.FeedbackAttachment"] == 1
+
+    backup = tmp_path / "backup.tar.gz"
+    call_command("backup_data", output=str(backup), stdout=io.StringIO())
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    with tarfile.open(backup) as archive:
+        names = archive.getnames()
+    assert "data.json" in names and sum(name.startswith("media/") for name in names) == 5
+
+    # An empty database and an empty media folder.
+    call_command("flush", interactive=False, verbosity=0)
+    settings.MEDIA_ROOT = tmp_path / "media-after"
+    call_command("restore_data", str(backup), stdout=io.StringIO())
+
+    assert _counts() == before
+    history_after = _history_rows()
+    for label, rows in history_before.items():
+        after = history_after[label]
+        assert len(after) == len(rows), label
+        for old, new in zip(rows, after, strict=True):
+            assert {k: (old[k], new[k]) for k in old if old[k] != new[k]} == {}, label
+    client = APIClient()
+    client.force_authenticate(get_user_model().objects.get(username="admin"))
+    for evidence in Evidence.objects.all():
+        response = client.get(f"/api/v1/evidence/{evidence.pk}/download/")
+        assert response.status_code == 200
+        assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == evidence.sha256
+    for row in FeedbackAttachment.objects.all():
+        response = client.get(f"/api/v1/feedback/{row.feedback_id}/attachments/{row.pk}/")
+        assert response.status_code == 200
+        assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == row.checksum
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_never_overwrites_a_file_or_follows_a_path_out_of_media(users, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    backup = tmp_path / "evil.tar.gz"
+    with tarfile.open(backup, "w:gz") as archive:
+        for name, content in (("data.json", b"[]"), ("media/../outside.txt", b"x"), ("media/ok/a.txt", b"y")):
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            archive.addfile(info, io.BytesIO(content))
+    call_command("restore_data", str(backup), force=True, stdout=io.StringIO())
+    assert not (tmp_path / "outside.txt").exists()
+    assert (tmp_path / "media" / "ok" / "a.txt").read_bytes() == b"y"
+    with pytest.raises(CommandError, match="already has"):
+        call_command("restore_data", str(backup), force=True, stdout=io.StringIO())
