@@ -57,9 +57,10 @@ messages: install
 	cd staff && ../$(PY) ../manage.py makemessages -l vi --no-obsolete
 	cd inspections && ../$(PY) ../manage.py makemessages -l vi --no-obsolete
 	cd training && ../$(PY) ../manage.py makemessages -l vi --no-obsolete
+	cd reform && ../$(PY) ../manage.py makemessages -l vi --no-obsolete
 	cd reports && ../$(PY) ../manage.py makemessages -l vi --no-obsolete
 	cd core && ../$(PY) ../manage.py makemessages -l vi --no-obsolete
-	$(PY) manage.py makemessages -l vi --no-obsolete --ignore '.venv/*' --ignore 'staff/*' --ignore 'inspections/*' --ignore 'training/*' --ignore 'reports/*' --ignore 'core/*'
+	$(PY) manage.py makemessages -l vi --no-obsolete --ignore '.venv/*' --ignore 'staff/*' --ignore 'inspections/*' --ignore 'training/*' --ignore 'reform/*' --ignore 'reports/*' --ignore 'core/*'
 	$(PY) manage.py compile_po
 
 # Province-scale benchmark on SQLite (and PostgreSQL when reachable); e.g. make bench BENCH_ARGS="--databases sqlite".

@@ -8,7 +8,7 @@ from importlib import import_module
 
 from rest_framework.routers import DefaultRouter
 
-API_MODULES = ["staff.api", "inspections.api", "training.api"]
+API_MODULES = ["staff.api", "inspections.api", "training.api", "reform.api"]
 
 router = DefaultRouter()
 for module_name in API_MODULES:

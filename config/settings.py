@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "staff",
     "inspections",
     "training",
+    "reform",
     "reports",
 ]
 
@@ -319,6 +320,7 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "inspections.choices.CaseStatus",
         "FeedbackStatusEnum": "inspections.feedback.choices.FeedbackStatus",
         "EnrolmentStatusEnum": "training.choices.EnrolmentStatus",
+        "ProcedureLevelEnum": "reform.choices.ProcedureLevel",
     },
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False},
 }
@@ -330,6 +332,7 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-pass-2019")
 DEMO_SEEDERS = [
     "staff.demo.seed",
     "training.demo.seed",
+    "reform.demo.seed",
     "inspections.demo.seed",
     "inspections.feedback.demo.seed",
 ]

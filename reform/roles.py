@@ -1,0 +1,12 @@
+"""What each role may write in the administrative-reform app (see staff/roles.py).
+
+The Home Affairs office (Phòng Nội vụ), which the ``hr`` role stands for, keeps
+the procedure catalogue, the one-stop figures and the PAR index results.
+"""
+
+WRITE = {
+    "hr": [
+        "procedure", "procedureposting", "dossier", "servicereport", "parresult", "parcriterionscore",
+        "improvementplan", "improvementitem",
+    ],
+}
