@@ -92,6 +92,7 @@ def seed(*, scale: str, rng: random.Random, stdout) -> None:
         _seed_province(rng, stdout)
     else:
         _seed_demo(rng, stdout)
+        _seed_present(stdout)
 
 
 # --- Demo district ---------------------------------------------------------------------------
@@ -152,6 +153,186 @@ def _seed_demo(rng: random.Random, stdout) -> None:
         _demo_case(stage, person, finding, day, severity, form, hr)
         cases += 1
     stdout.write(f"  inspections: {len(inspections)}, findings: {findings}, corrective actions: {actions}, discipline cases: {cases}")
+
+
+# --- The present day: the communes that succeeded Đạ Huoai's ----------------------------------
+
+PRESENT_UNITS = ["LD-XDH", "LD-XDH2", "LD-XDH3"]
+PRESENT_SCOPE = "Kiểm tra công vụ tại Trung tâm Phục vụ hành chính công và các phòng chuyên môn của xã"
+
+
+def _present_code(year: int, n: int) -> str:
+    return f"KT-{year}-LD-{n:02d}"
+
+
+def _seed_present(stdout) -> None:
+    """Casework around the day it runs, for every role's list of what is due.
+
+    Per successor commune: a concluded inspection with corrective actions
+    overdue, due this month, reported done (to verify) and verified, and an
+    inspection in progress; for HR, open cases near their handling deadline
+    and near the statute of limitations, one at the council ready to decide,
+    one decided this year, and a serious finding with no case yet. Dated from
+    ``timezone.localdate()``; idempotent on the inspection codes.
+    """
+    today = timezone.localdate()
+    units = {u.code: u for u in Unit.objects.filter(code__in=PRESENT_UNITS)}
+    if len(units) != len(PRESENT_UNITS):
+        stdout.write("  inspections (present): no successor communes, skipped")
+        return
+    if Inspection.objects.filter(code=_present_code(today.year, 1)).exists():
+        stdout.write("  inspections (present): already present")
+        return
+    inspectors = list(Staff.objects.filter(code__startswith="LD-TTR-").order_by("code"))
+    categories = {c.code: c for c in FindingCategory.objects.filter(active=True)}
+    hr = get_user_model().objects.filter(username="hr").first()
+    month_end = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    n = 0
+    made = {"inspections": 0, "findings": 0, "actions": 0, "cases": 0}
+    people_of = {}
+    for code in PRESENT_UNITS:
+        unit = units[code]
+        people = [p for p in Staff.objects.filter(unit=unit, status="active").order_by("code")
+                  if p.category in DISCIPLINABLE and not p.is_leader]
+        people_of[code] = people
+        n += 1
+        start = today - dt.timedelta(days=50 + n)
+        done = Inspection.objects.create(
+            code=_present_code(today.year, n), kind=InspectionKind.SCHEDULED, unit=unit, start_date=start,
+            end_date=start + dt.timedelta(days=3), lead_inspector=inspectors[0] if inspectors else None,
+            scope=PRESENT_SCOPE, status=InspectionStatus.CONCLUDED,
+            conclusion="Đơn vị cơ bản chấp hành tốt; còn một số tồn tại cần khắc phục trong tháng.",
+            conclusion_number=f"{n:02d}/KL-TTr", conclusion_date=start + dt.timedelta(days=10),
+        )
+        n += 1
+        running = Inspection.objects.create(
+            code=_present_code(today.year, n), kind=InspectionKind.UNANNOUNCED, unit=unit,
+            start_date=today - dt.timedelta(days=2), end_date=None,
+            lead_inspector=inspectors[1] if len(inspectors) > 1 else None, scope=PRESENT_SCOPE,
+            status=InspectionStatus.IN_PROGRESS,
+        )
+        for inspection in (done, running):
+            if len(inspectors) > 2:
+                inspection.team.set(inspectors[2:])
+        made["inspections"] += 2
+        found = done.start_date + dt.timedelta(days=1)
+        # (category, severity, action due, action state): the list every role's home reads.
+        plan = [
+            ("procedures-not-posted", Severity.MINOR, today - dt.timedelta(days=9), ActionStatus.OPEN),
+            ("late-dossier", Severity.SERIOUS, min(today + dt.timedelta(days=5), month_end), ActionStatus.OPEN),
+            ("no-badge", Severity.MINOR, today - dt.timedelta(days=2), ActionStatus.DONE),
+            ("schedule-not-kept", Severity.MINOR, today - dt.timedelta(days=20), ActionStatus.VERIFIED),
+        ]
+        for i, (category, severity, due, state) in enumerate(plan):
+            finding = Finding.objects.create(
+                inspection=done, unit=unit, staff=people[i] if i < 2 and people else None,
+                category=categories[category], severity=severity, description=DESCRIPTIONS[category], found_on=found,
+            )
+            action = CorrectiveAction(finding=finding, unit=unit, description=ACTION_TEXTS[i % len(ACTION_TEXTS)].replace(
+                "Thanh tra huyện", "Thanh tra tỉnh"), due_date=max(due, found))
+            if state != ActionStatus.OPEN:
+                action.status, action.done_on = state, max(found, due - dt.timedelta(days=3))
+                action.progress_note = "Đơn vị đã khắc phục, có báo cáo bằng văn bản."
+            if state == ActionStatus.VERIFIED:
+                action.verified_on = action.done_on + dt.timedelta(days=2)
+            action.full_clean()
+            action.save()
+            made["findings"] += 1
+            made["actions"] += 1
+        for category, severity in (("attitude", Severity.SERIOUS), ("late-early", Severity.MINOR)):
+            Finding.objects.create(
+                inspection=running, unit=unit, staff=people[2 + made["findings"] % 3] if len(people) > 5 else None,
+                category=categories[category], severity=severity, description=DESCRIPTIONS[category],
+                found_on=running.start_date + dt.timedelta(days=1),
+            )
+            made["findings"] += 1
+    made["cases"] = _present_cases(today, units, people_of, categories, hr)
+    stdout.write(f"  inspections (present, {today:%d/%m/%Y}): {made}")
+
+
+def _search_day(low: dt.date, high: dt.date, good) -> dt.date:
+    """The first day in [low, high] for which ``good(day)`` holds (it flips once); ``high`` if none."""
+    day = low
+    while day < high and not good(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def _present_cases(today, units, people_of, categories, hr) -> int:
+    regimes = list(DisciplineRegime.objects.prefetch_related("forms"))
+    cases = 0
+
+    def case_finding(code, person, category, severity, day, inspection=None):
+        return Finding.objects.create(
+            inspection=inspection, unit=units[code], staff=person, category=categories[category], severity=severity,
+            description=DESCRIPTIONS[category], found_on=day,
+        )
+
+    def handling(person, discovered, severity):
+        probe = DisciplinaryCase(staff=person, violation_date=discovered, discovered_on=discovered, severity=severity)
+        return services.case_compute(probe, regimes=regimes, suspensions=[]).handling_deadline
+
+    def statute(person, violation, discovered, severity):
+        probe = DisciplinaryCase(staff=person, violation_date=violation, discovered_on=discovered, severity=severity)
+        return services.case_compute(probe, regimes=regimes, suspensions=[]).statute_deadline
+
+    note = "Mở hồ sơ theo kết luận kiểm tra công vụ."
+    # 1. LD-XDH: at the self-review step, its handling deadline in about a week.
+    person = people_of["LD-XDH"][0]
+    discovered = _search_day(today - dt.timedelta(days=400), today,
+                             lambda d: handling(person, d, Severity.SERIOUS) >= today + dt.timedelta(days=6))
+    finding = case_finding("LD-XDH", person, "shirking", Severity.SERIOUS, discovered)
+    case = services.case_open(staff=person, findings=[finding], violation_date=discovered - dt.timedelta(days=2),
+                              discovered_on=discovered, severity=Severity.SERIOUS, summary=finding.description, by=hr,
+                              note=note)
+    services.case_transition(case=case, to="self_review", by=hr, on=min(today, discovered + dt.timedelta(days=15)),
+                             note="Họp kiểm điểm tại chi bộ và cơ quan.")
+    cases += 1
+    # 2. LD-XDH2: just opened, the statute of limitations ends in about three weeks.
+    person = people_of["LD-XDH2"][0]
+    discovered = today - dt.timedelta(days=6)
+    violation = _search_day(today - dt.timedelta(days=3000), today,
+                            lambda v: statute(person, v, discovered, Severity.MINOR) >= today + dt.timedelta(days=20))
+    finding = case_finding("LD-XDH2", person, "false-certification", Severity.MINOR, discovered)
+    services.case_open(staff=person, findings=[finding], violation_date=violation, discovered_on=discovered,
+                       severity=Severity.MINOR, summary=finding.description, by=hr,
+                       note="Mở hồ sơ theo đơn phản ánh; vi phạm xảy ra gần hai năm trước.")
+    cases += 1
+    # 3. LD-XDH3: the council has met; HR records the decision.
+    person = people_of["LD-XDH3"][0]
+    discovered = today - dt.timedelta(days=40)
+    finding = case_finding("LD-XDH3", person, "misuse-property", Severity.SERIOUS, discovered)
+    case = services.case_open(staff=person, findings=[finding], violation_date=discovered - dt.timedelta(days=5),
+                              discovered_on=discovered, severity=Severity.SERIOUS, summary=finding.description, by=hr,
+                              note=note)
+    case = services.case_transition(case=case, to="self_review", by=hr, on=discovered + dt.timedelta(days=10),
+                                    note="Họp kiểm điểm.")
+    services.case_transition(case=case, to="council", by=hr, on=discovered + dt.timedelta(days=25),
+                             note="Hội đồng kỷ luật họp, đề nghị hình thức khiển trách.")
+    cases += 1
+    # 4. LD-XDH: decided earlier in the year, the sanction still in effect.
+    person = people_of["LD-XDH"][1]
+    discovered = max(dt.date(today.year, 1, 2), today - dt.timedelta(days=120))
+    if discovered + dt.timedelta(days=40) <= today:
+        finding = case_finding("LD-XDH", person, "attitude", Severity.SERIOUS, discovered)
+        case = services.case_open(staff=person, findings=[finding], violation_date=discovered - dt.timedelta(days=3),
+                                  discovered_on=discovered, severity=Severity.SERIOUS, summary=finding.description,
+                                  by=hr, note=note)
+        case = services.case_transition(case=case, to="self_review", by=hr, on=discovered + dt.timedelta(days=10),
+                                        note="Họp kiểm điểm.")
+        case = services.case_transition(case=case, to="council", by=hr, on=discovered + dt.timedelta(days=25),
+                                        note="Hội đồng kỷ luật họp, bỏ phiếu kín.")
+        services.case_transition(
+            case=case, by=hr, to="decided", decision_form="khien_trach", decision_number=f"{case.pk:02d}/QĐ-UBND",
+            decision_date=discovered + dt.timedelta(days=40), decision_signer="Chủ tịch UBND xã Đạ Huoai",
+            note="Quyết định kỷ luật.",
+        )
+        cases += 1
+    # 5. LD-XDH2: a serious finding naming someone, no case yet (HR opens one from it).
+    person = people_of["LD-XDH2"][1]
+    case_finding("LD-XDH2", person, "extra-documents", Severity.SERIOUS, today - dt.timedelta(days=3),
+                 Inspection.objects.filter(unit=units["LD-XDH2"], status=InspectionStatus.IN_PROGRESS).first())
+    return cases
 
 
 def _demo_inspection(rng, year, number, unit, start, inspectors) -> Inspection:

@@ -3,6 +3,10 @@
 ``seed(scale="demo")`` builds the district of the seed article (10 commune-level
 units and its specialised departments) with a realistic roster, plus the
 post-2025 communes that succeeded it, and the demo users of CONTRACT.md.
+Since 2025 the communes have no district above them: the demo also staffs
+the three successor communes and the provincial inspectorate for the present
+day (``_seed_present``, its own random stream, people who joined their unit on
+the reform date or later, so nothing of 2019 moves).
 ``seed(scale="province")`` builds the benchmark province: about 300 units and
 50,000 staff with bulk inserts. Both are deterministic for a given ``rng``.
 """
@@ -16,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from core.text import nfc, search_key
 from staff.choices import Gender, StaffCategory, StaffStatus, UnitLevel
@@ -231,6 +236,76 @@ def seed(*, scale: str, rng: random.Random, stdout) -> None:
     created = _bulk_missing(staff_rows)
     stdout.write(f"  units: {len(units)}, staff created: {created} of {len(staff_rows)}")
     _users(units, stdout)
+    _seed_present(province, [u for u in units if u.code in {c for c, _n, _m in SUCCESSORS}], stdout)
+
+
+# --- The present day: the communes that succeeded Đạ Huoai's ---------------------------------
+
+PRESENT_POSTS = [
+    ("Bí thư Đảng ủy", StaffCategory.CADRE, True),
+    ("Chủ tịch HĐND", StaffCategory.CADRE, True),
+    ("Chủ tịch UBND", StaffCategory.CADRE, True),
+    ("Phó Chủ tịch UBND", StaffCategory.CADRE, True),
+    ("Chủ tịch Ủy ban MTTQ", StaffCategory.CADRE, True),
+    ("Chánh Văn phòng HĐND và UBND", StaffCategory.CIVIL_SERVANT, True),
+    ("Trưởng phòng Kinh tế", StaffCategory.CIVIL_SERVANT, True),
+    ("Trưởng phòng Văn hóa - Xã hội", StaffCategory.CIVIL_SERVANT, True),
+    ("Giám đốc Trung tâm Phục vụ hành chính công", StaffCategory.CIVIL_SERVANT, True),
+    ("Công chức bộ phận một cửa, Trung tâm Phục vụ hành chính công", StaffCategory.CIVIL_SERVANT, False),
+    ("Công chức bộ phận một cửa, Trung tâm Phục vụ hành chính công", StaffCategory.CIVIL_SERVANT, False),
+    ("Công chức Văn phòng HĐND và UBND", StaffCategory.CIVIL_SERVANT, False),
+    ("Công chức Phòng Kinh tế", StaffCategory.CIVIL_SERVANT, False),
+    ("Công chức Phòng Văn hóa - Xã hội", StaffCategory.CIVIL_SERVANT, False),
+]
+PRESENT_EXTRA = [
+    ("Công chức Văn phòng HĐND và UBND", StaffCategory.CIVIL_SERVANT, False),
+    ("Công chức Phòng Kinh tế", StaffCategory.CIVIL_SERVANT, False),
+    ("Công chức Phòng Văn hóa - Xã hội", StaffCategory.CIVIL_SERVANT, False),
+    ("Viên chức Trạm Y tế", StaffCategory.PUBLIC_EMPLOYEE, False),
+    ("Nhân viên hợp đồng", StaffCategory.CONTRACT, False),
+]
+# The province's inspectorate (the district ones were dissolved with the
+# districts); its people are on the province unit's roster.
+PRESENT_INSPECTORS = [
+    ("Phó Chánh Thanh tra tỉnh", True),
+    ("Thanh tra viên chính, Thanh tra tỉnh", False),
+    ("Thanh tra viên, Thanh tra tỉnh", False),
+    ("Thanh tra viên, Thanh tra tỉnh", False),
+]
+PRESENT_INSPECTOR_PREFIX = "LD-TTR-"
+
+
+def _seed_present(province: Unit, successors: list[Unit], stdout) -> None:
+    """Staff the successor communes and the provincial inspectorate (idempotent, codes ``LD-...``).
+
+    Everyone joined their present unit on the reform date or, for a few
+    recruits, later: there is no employment history per unit, and an earlier
+    date would count them in 2019 figures of units that did not exist then.
+    """
+    rng = random.Random("present-staff")
+    rows: list[Staff] = []
+    # One recruit per commune joined two months ago (a newcomer for the rosters).
+    recruit = max(REFORM_DATE, timezone.localdate() - dt.timedelta(days=60))
+    for unit in successors:
+        count = 22
+        people = _staff_rows(rng, unit, "", PRESENT_POSTS, PRESENT_EXTRA, count, 1)
+        for i, person in enumerate(people):
+            person.code = f"{unit.code}-{i + 1:03d}"
+            person.joined_on = recruit if i == count - 1 else REFORM_DATE
+            if person.category == StaffCategory.CIVIL_SERVANT and not person.rank:
+                person.rank = RANKS[StaffCategory.CIVIL_SERVANT]
+        rows += people
+    for i, (position, leader) in enumerate(PRESENT_INSPECTORS, start=1):
+        name, gender = random_name(rng)
+        rows.append(Staff(
+            code=f"{PRESENT_INSPECTOR_PREFIX}{i:03d}", full_name=name, name_key=search_key(name), unit=province,
+            category=StaffCategory.CIVIL_SERVANT, position=position, is_leader=leader,
+            rank="Thanh tra viên chính (04.024)" if i <= 2 else "Thanh tra viên (04.025)",
+            date_of_birth=dt.date(rng.randint(1970, 1992), rng.randint(1, 12), rng.randint(1, 28)),
+            gender=gender, status=StaffStatus.ACTIVE, joined_on=REFORM_DATE,
+        ))
+    created = _bulk_missing(rows)
+    stdout.write(f"  present day: staff of {len(successors)} successor communes and the provincial inspectorate, created {created}")
 
 
 def _seed_province(rng: random.Random, stdout, districts: int = 15, staff_total: int = 50_000) -> None:

@@ -10,6 +10,9 @@ are matched on their codes and an existing course keeps its enrolments.
 ``scale="province"``: 2,000 courses and 500,000 enrolments from 2020 to 2025
 across the staff under unit ``P``, with bulk inserts; deterministic for a
 given ``rng``.
+
+The demo also has the present day (``_seed_present``): courses around the day
+it runs for the communes that succeeded Đạ Huoai's, with this year's target.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from core.text import nfc, search_key
 from staff.models import Staff, Unit
 from training import rules
 from training.choices import CourseKind, CourseMode, EnrolmentStatus, OrganizerLevel
-from training.models import Course, Enrolment, TrainingTopic
+from training.models import Course, Enrolment, TrainingRequirement, TrainingTopic
 
 # The article: 96 turns of district and commune staff at province-organised courses in 2019.
 PROVINCE_TURNS_2019 = 96
@@ -231,6 +234,99 @@ def seed(*, scale: str, rng: random.Random, stdout) -> None:
             created_courses += 1
     Enrolment.objects.bulk_create(rows, batch_size=500)
     stdout.write(f"  training: courses created {created_courses}, enrolments created {len(rows)}")
+    _seed_present(topics, stdout)
+
+
+# --- The present day ----------------------------------------------------------
+
+SUCCESSOR_CODES = ["LD-XDH", "LD-XDH2", "LD-XDH3"]
+# A local target for the current year (none exists in law since 2022).
+PRESENT_REQUIREMENT_HOURS = Decimal(24)
+
+
+def _present_people(day: dt.date, *, unit_codes=None) -> list[Staff]:
+    people = Staff.objects.filter(
+        unit__code__in=unit_codes or SUCCESSOR_CODES, status="active", category__in=["cadre", "civil_servant"],
+    ).order_by("code")
+    return [
+        p for p in people
+        if not rules.nomination_problems(course_start=day, course_end=day, joined_on=p.joined_on, left_on=p.left_on,
+                                         sanction_until=p.sanction_until)
+    ]
+
+
+def _seed_present(topics, stdout) -> None:
+    """Courses around today for the successor communes: done, to take attendance, running, coming.
+
+    Dated from the day it runs; idempotent on the course codes (a course that
+    exists keeps its enrolments). Adds this year's local requirement when the
+    administrator has not set one, so compliance has something to measure.
+    """
+    from training import services
+
+    today = timezone.localdate()
+    year = today.year
+    if not Staff.objects.filter(unit__code__in=SUCCESSOR_CODES).exists():
+        stdout.write("  training (present): no successor communes, skipped")
+        return
+    rng = random.Random("present-training")
+    for category in ("cadre", "civil_servant"):
+        TrainingRequirement.objects.get_or_create(
+            year=year, category=category, position="",
+            defaults={"hours": PRESENT_REQUIREMENT_HOURS,
+                      "source": f"Kế hoạch bồi dưỡng cán bộ, công chức năm {year} của UBND tỉnh Lâm Đồng (minh họa)"},
+        )
+    first = dt.date(year, 1, 6)
+    xdh = Unit.objects.filter(code="LD-XDH").first()
+    yy = f"{year % 100:02d}"
+    # (code, title, topic, level, organiser, organiser unit, start, days, hours, capacity, certificate, plan)
+    # plan: "done" = results recorded, "register" = registered only, "" = no one yet.
+    plan = [
+        (f"LD{yy}-CDS", "Chuyển đổi số và dịch vụ công trực tuyến toàn trình", "it", OrganizerLevel.PROVINCE,
+         "Sở Khoa học và Công nghệ tỉnh Lâm Đồng", None, max(first, today - dt.timedelta(days=100)), 2, Decimal(16), 60,
+         True, "done"),
+        (f"LD{yy}-TCD", "Kỹ năng tiếp công dân tại Trung tâm Phục vụ hành chính công", "ethics", OrganizerLevel.PROVINCE,
+         SO_NOI_VU, None, max(first + dt.timedelta(days=7), today - dt.timedelta(days=45)), 1, Decimal(8), 60, False,
+         "done"),
+        (f"XDH{yy}-VHCS", "Văn hóa công sở và đạo đức công vụ ở xã hai cấp", "ethics", OrganizerLevel.COMMUNE,
+         "UBND xã Đạ Huoai", xdh, today - dt.timedelta(days=8), 2, Decimal(16), 25, False, "register"),
+        (f"LD{yy}-QPAN", "Bồi dưỡng kiến thức quốc phòng và an ninh đối tượng 4", "defence-security",
+         OrganizerLevel.PROVINCE, "Bộ Chỉ huy Quân sự tỉnh Lâm Đồng", None, today - dt.timedelta(days=1), 3, Decimal(24),
+         30, True, "register"),
+        (f"LD{yy}-QLNN", "Quản lý nhà nước về đất đai ở cấp xã", "state-management", OrganizerLevel.PROVINCE,
+         SO_NOI_VU, None, today + dt.timedelta(days=6), 2, Decimal(16), 30, False, "register"),
+        (f"LD{yy}-AI", "Ứng dụng trí tuệ nhân tạo trong soạn thảo văn bản hành chính", "it", OrganizerLevel.PROVINCE,
+         "Sở Khoa học và Công nghệ tỉnh Lâm Đồng", None, today + dt.timedelta(days=20), 1, Decimal(8), 40, False, ""),
+    ]
+    made = enrolled = 0
+    for code, title, topic, level, organiser, unit, start, days, hours, capacity, cert, what in plan:
+        course, new = _course(topics, code, title, topic, level, organiser, unit, "", start, days, hours, cert, capacity)
+        if not new:
+            continue
+        made += 1
+        if level == OrganizerLevel.COMMUNE:
+            course.location = "Hội trường UBND xã Đạ Huoai"
+            course.save(update_fields=["location"])
+        if not what:
+            continue
+        people = _present_people(course.start_date, unit_codes=["LD-XDH"] if unit else None)
+        finished = what == "done" and course.end_date < today
+        share = 0.7 if code.endswith("CDS") else 0.5
+        chosen = [p for p in people if rng.random() < share][: capacity - 2]
+        for i, person in enumerate(chosen):
+            details = None
+            status = EnrolmentStatus.REGISTERED
+            if finished:
+                status = EnrolmentStatus.COMPLETED if i % 9 else EnrolmentStatus.NO_SHOW
+                if status == EnrolmentStatus.COMPLETED:
+                    details = {"completed_on": course.end_date, "result": rng.choice(["Giỏi", "Khá", "Đạt"]),
+                               "score": Decimal(rng.randint(65, 95)) / 10}
+                    if cert:
+                        details["certificate_number"] = f"{code}-{i + 1:03d}"
+                        details["certificate_issued_on"] = min(course.end_date + dt.timedelta(days=5), today)
+            services.enrolment_create(course=course, staff=person, status=status, details=details)
+            enrolled += 1
+    stdout.write(f"  training (present, {year}): courses created {made}, enrolments {enrolled}")
 
 
 # --- Province benchmark -------------------------------------------------------

@@ -7,6 +7,9 @@ review, substantiated with a finding, unsubstantiated, referred, closed),
 with formal petitions and anonymous reference information. Idempotent: it
 does nothing when the district already has 2019 feedback.
 
+It also adds feedback waiting for an answer in the communes that succeeded
+Đạ Huoai's, received in the days before the one it runs (``_seed_present``).
+
 ``scale="province"``: 50,000 feedback items over 2019-2024 for the
 benchmark province, written with ``bulk_create`` (no per-row services: the
 rules are applied in memory with one calendar load).
@@ -78,6 +81,7 @@ def seed(*, scale: str, rng: random.Random, stdout) -> None:
         _seed_province(rng, stdout)
     else:
         _seed_demo(rng, stdout)
+        _seed_present(stdout)
 
 
 def _pick_status(rng: random.Random) -> str:
@@ -178,6 +182,68 @@ def _triage(feedback: CitizenFeedback, status: str, inspector, rng: random.Rando
             feedback=feedback, to=FeedbackStatus.CLOSED, user=inspector, today=answer_day + dt.timedelta(days=7),
         )
     return made
+
+
+PRESENT_UNITS = ["LD-XDH", "LD-XDH2", "LD-XDH3"]
+# (days before today, hour, minute, formal petition, what the inspector has done so far)
+PRESENT_PLAN = [
+    (1, 16, 42, True, FeedbackStatus.RECEIVED),
+    (3, 10, 5, False, FeedbackStatus.RECEIVED),
+    (5, 8, 20, True, FeedbackStatus.UNDER_REVIEW),
+    (12, 14, 10, True, FeedbackStatus.UNDER_REVIEW),
+    (40, 9, 35, True, FeedbackStatus.RECEIVED),  # past its due date, even across Tết
+    (20, 15, 0, True, FeedbackStatus.UNSUBSTANTIATED),
+]
+
+
+def _seed_present(stdout) -> None:
+    """Feedback of the last weeks in the successor communes, most of it still to answer.
+
+    Received, under review, one past its due date and one answered, per
+    commune, dated from ``timezone.localdate()``; idempotent: nothing is added
+    when these communes already have feedback.
+    """
+    units = list(Unit.objects.filter(code__in=PRESENT_UNITS).order_by("code"))
+    if not units:
+        stdout.write("  feedback (present): no successor communes, skipped")
+        return
+    if CitizenFeedback.objects.filter(unit__in=units).exists():
+        stdout.write("  feedback (present): already present")
+        return
+    rng = random.Random("present-feedback")
+    today = timezone.localdate()
+    seed_vietnam_holidays(range(today.year - 1, today.year + 2))
+    inspector = get_user_model().objects.filter(username="inspector").first()
+    categories = {c.code: c for c in FeedbackCategory.objects.select_related("finding_category")}
+    count = 0
+    for index, unit in enumerate(units):
+        counter = list(Staff.objects.filter(unit=unit, position__icontains="một cửa").order_by("code"))
+        for days, hour, minute, formal, status in PRESENT_PLAN:
+            code = rng.choice(list(STORIES))
+            moment = dt.datetime.combine(today - dt.timedelta(days=days), dt.time(hour, minute))
+            received = timezone.make_aware(moment + dt.timedelta(minutes=47 * index))
+            identity = _identity(rng, unit) if formal else {}
+            staff = counter[count % len(counter)] if counter and rng.random() < 0.5 else None
+            feedback = services.feedback_submit(
+                unit=unit, category=categories.get(code), description=rng.choice(STORIES[code]),
+                incident_date=received.date() - dt.timedelta(days=1),
+                staff_name=staff.full_name if staff else "", channel=FeedbackChannel.WEB, received_at=received,
+                **identity,
+            )
+            if staff:
+                CitizenFeedback.objects.filter(pk=feedback.pk).update(staff=staff)
+            count += 1
+            if status == FeedbackStatus.RECEIVED or inspector is None:
+                continue
+            day = received.date() + dt.timedelta(days=1)
+            services.feedback_assign(feedback=feedback, assignee=inspector, user=inspector, today=day)
+            services.feedback_transition(feedback=feedback, to=FeedbackStatus.UNDER_REVIEW, user=inspector, today=day)
+            if status != FeedbackStatus.UNDER_REVIEW:
+                services.feedback_transition(
+                    feedback=feedback, to=status, user=inspector, today=day + dt.timedelta(days=6),
+                    public_answer=ANSWERS[status],
+                )
+    stdout.write(f"  feedback (present): {count} items in {len(units)} communes")
 
 
 def _seed_province(rng: random.Random, stdout) -> None:

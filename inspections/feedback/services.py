@@ -12,6 +12,7 @@ import logging
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -154,17 +155,25 @@ def feedback_transition(
     feedback.full_clean()
     feedback.save()
     FeedbackStep.objects.create(
-        feedback=feedback, user=user, from_status=current, to_status=to, note=note or "", at=_moment(today),
+        feedback=feedback, user=user, from_status=current, to_status=to, note=note or "", at=_moment(today, feedback),
     )
     return feedback
 
 
-def _moment(day: dt.date) -> dt.datetime:
-    """Now, or office hours of ``day`` when a step is recorded for another day (demo, back-entry)."""
+def _moment(day: dt.date, feedback: CitizenFeedback) -> dt.datetime:
+    """Now, or office hours of ``day`` when a step is recorded for another day (demo, back-entry).
+
+    Never before the feedback's previous step: feedback received at 16:42 and
+    handled the same day is handled after 16:42, not at 09:00.
+    """
     now = timezone.now()
     if day == timezone.localdate(now):
         return now
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
+    last = feedback.steps.aggregate(last=Max("at"))["last"] or feedback.received_at
+    if last and moment <= last:
+        moment = last + dt.timedelta(minutes=5)
+    return moment
 
 
 @transaction.atomic
@@ -185,7 +194,7 @@ def feedback_assign(
     FeedbackStep.objects.create(
         feedback=feedback, user=user, from_status=feedback.status, to_status=feedback.status,
         note=(note or str(_("Assigned to %(user)s") % {"user": label})),
-        at=_moment(today or timezone.localdate()),
+        at=_moment(today or timezone.localdate(), feedback),
     )
     return feedback
 
