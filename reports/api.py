@@ -23,7 +23,7 @@ from core.exports import XLSX_CONTENT_TYPE, CSVRenderer, XLSXRenderer, csv_respo
 from core.models import SecurityEventKind
 from reports import params
 from reports.excel import write_workbook
-from reports.render import CSV_COLUMNS, csv_rows, filename, to_json
+from reports.render import csv_columns, csv_rows, filename, to_json
 from reports.report import build_report
 
 
@@ -48,7 +48,7 @@ def xlsx_file_response(report, lang: str | None) -> FileResponse:
 
 
 def csv_file_response(report, lang: str | None):
-    response = csv_response(filename(report, "csv")[:-4], CSV_COLUMNS, csv_rows(report))
+    response = csv_response(filename(report, "csv")[:-4], csv_columns(report), csv_rows(report))
     response["Content-Language"] = lang or translation.get_language()
     return response
 

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from reports.scoring import COMPONENTS, ScoringConfig
+from reports.scoring import Methodology, score_units
 
 SEVERITIES = ("minor", "serious", "very_serious", "extremely_serious")
 DECISION_FORMS = (
@@ -40,6 +40,7 @@ ORGANIZER_LEVELS = ("central", "province", "district", "commune")
 COUNT_COLUMNS: tuple[str, ...] = (
     "staff_count",
     "inspections",
+    "inspections_concluded",
     "findings",
     *(f"findings_by_severity.{s}" for s in SEVERITIES),
     "corrective_actions",
@@ -50,6 +51,8 @@ COUNT_COLUMNS: tuple[str, ...] = (
     "discipline_cases",
     *(f"discipline_decisions_by_form.{f}" for f in DECISION_FORMS),
     "discipline_overdue",
+    "discipline_due",
+    "discipline_handled_on_time",
     "feedback_received",
     "feedback_substantiated",
     "feedback_due",
@@ -63,9 +66,11 @@ COUNT_COLUMNS: tuple[str, ...] = (
 
 # rate column -> (numerator, denominator)
 RATES: dict[str, tuple[str, str]] = {
+    "inspections_concluded_rate": ("inspections_concluded", "inspections"),
     "findings_per_staff": ("findings", "staff_count"),
     "discipline_cases_per_staff": ("discipline_cases", "staff_count"),
     "corrective_actions_on_time_rate": ("corrective_actions_on_time", "corrective_actions_due"),
+    "discipline_handled_on_time_rate": ("discipline_handled_on_time", "discipline_due"),
     "feedback_resolved_on_time_rate": ("feedback_resolved_on_time", "feedback_due"),
     "training_requirement_met_rate": ("training_requirement_met", "training_required_staff"),
 }
@@ -75,7 +80,8 @@ FLOAT_COUNTS = frozenset({"training_hours"})
 
 UNIT_COLUMNS = ("code", "name", "level", "parent", "path", "depth", "valid_from", "valid_until")
 RESULT_COLUMNS = (
-    "score", "rankable", "rank", "previous_score", "previous_rank", "score_change", "rank_change",
+    "score", "rankable", "rank", "peers", "peer_average",
+    "previous_score", "previous_rank", "score_change", "rank_change",
 )
 
 
@@ -125,6 +131,14 @@ def units_frame(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["id", *UNIT_COLUMNS])
     frame = frame.set_index("id")
     frame["depth"] = frame["depth"].astype("int64")
+    level_of = dict(zip(frame["code"].tolist(), frame["level"].tolist(), strict=True))
+    # Peers are the units of the same level whose parents are of the same
+    # level: communes of districts with communes of districts, departments
+    # of the province with departments of the province.
+    frame["peer_group"] = [
+        f"{level}/{level_of.get(parent, '') if parent else ''}"
+        for level, parent in zip(frame["level"].tolist(), frame["parent"].tolist(), strict=True)
+    ]
     return frame
 
 
@@ -241,63 +255,32 @@ def add_rates(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _component_arrays(column: Callable[[str], np.ndarray], config: ScoringConfig) -> dict[str, np.ndarray]:
-    """Each score component between 0 and 1 (NaN when it cannot be judged), from whole columns."""
-    enough_staff = np.asarray(column("staff_count"), dtype="float64") >= max(config.min_rate_sample, 1)
-
-    def capped(rate: str, cap: float) -> np.ndarray:
-        return np.where(enough_staff, 1.0 - np.minimum(column(rate) / cap, 1.0), np.nan)
-
-    def share(rate: str) -> np.ndarray:
-        denominator = RATES[rate][1]
-        return np.where(np.asarray(column(denominator), dtype="float64") >= config.min_rate_sample, column(rate), np.nan)
-
-    return {
-        "discipline": capped("discipline_cases_per_staff", config.discipline_cap),
-        "findings": capped("findings_per_staff", config.findings_cap),
-        "corrective_actions": share("corrective_actions_on_time_rate"),
-        "feedback": share("feedback_resolved_on_time_rate"),
-        "training": share("training_requirement_met_rate"),
-    }
+def score(frame: pd.DataFrame, methodology: Methodology) -> pd.Series:
+    """Score 0..100 of each row (``reports.scoring``): the sum of its components' points."""
+    metrics = {c: frame[c].to_numpy("float64") for c in frame.columns if c in METRIC_COLUMNS or "." in c}
+    return pd.Series(score_units(metrics, methodology, len(frame)).score, index=frame.index)
 
 
-def components(frame: pd.DataFrame, config: ScoringConfig) -> pd.DataFrame:
-    """Each score component between 0 and 1 (NaN when it cannot be judged)."""
-    parts = _component_arrays(lambda c: frame[c].to_numpy("float64"), config)
-    return pd.DataFrame(parts, index=frame.index, columns=list(COMPONENTS))
+def _rank_array(groups: np.ndarray, scores: np.ndarray, eligible: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Rank, number of ranked peers and their mean score per row, within its peer group.
 
-
-def _score_array(column: Callable[[str], np.ndarray], config: ScoringConfig) -> np.ndarray:
-    """Score 0..100 per row: weighted mean of the components present, rounded to 0.01; NaN if none."""
-    parts = _component_arrays(column, config)
-    weighted = np.zeros(len(parts["discipline"]), dtype="float64")
-    weight_sum = np.zeros_like(weighted)
-    for name in COMPONENTS:
-        weight = float(config.weights.get(name, 0.0))
-        values = parts[name]
-        present = ~np.isnan(values)
-        weight_sum += present * weight
-        weighted += np.where(present, values, 0.0) * weight
-    with np.errstate(divide="ignore", invalid="ignore"):
-        result = np.where(weight_sum > 0, 100.0 * weighted / weight_sum, np.nan)
-    return np.round(result, 2)
-
-
-def score(frame: pd.DataFrame, config: ScoringConfig) -> pd.Series:
-    """Score 0..100: weighted mean of the components present, rounded to 0.01."""
-    return pd.Series(_score_array(lambda c: frame[c].to_numpy("float64"), config), index=frame.index)
-
-
-def _rank_array(levels: np.ndarray, scores: np.ndarray, eligible: np.ndarray) -> np.ndarray:
-    """Rank per row among eligible rows of the same level (1 = best, ties share the lower rank); NaN if not eligible."""
+    Rank 1 is the best score among the eligible rows of the same group; ties
+    share the lower rank; NaN for a row not eligible. ``peers`` and
+    ``peer_average`` are given to every row of a group that has ranked rows.
+    """
     ranks = np.full(len(scores), np.nan)
+    peers = np.full(len(scores), np.nan)
+    average = np.full(len(scores), np.nan)
     eligible = eligible & ~np.isnan(scores)
-    for level in set(levels[eligible].tolist()):
-        members = eligible & (levels == level)
+    for group in set(groups[eligible].tolist()):
+        members = eligible & (groups == group)
         ordered = np.sort(-scores[members])
-        # 1 + the number of units of the level with a strictly higher score ("min" ranking).
+        # 1 + the number of peers with a strictly higher score ("min" ranking).
         ranks[members] = np.searchsorted(ordered, -scores[members], side="left") + 1
-    return ranks
+        same = groups == group
+        peers[same] = members.sum()
+        average[same] = round(float(scores[members].mean()), 2)
+    return ranks, peers, average
 
 
 def _nullable_int(values: np.ndarray) -> pd.arrays.IntegerArray:
@@ -306,9 +289,10 @@ def _nullable_int(values: np.ndarray) -> pd.arrays.IntegerArray:
 
 
 def rank(frame: pd.DataFrame) -> pd.Series:
-    """Rank 1 = best score among rankable units of the same level; ties share a rank."""
-    ranks = _rank_array(
-        frame["level"].to_numpy(dtype=object), frame["score"].to_numpy("float64"), frame["rankable"].to_numpy(bool)
+    """Rank 1 = best score among rankable units of the same peer group; ties share a rank."""
+    groups = frame["peer_group"] if "peer_group" in frame else frame["level"]
+    ranks, _peers, _average = _rank_array(
+        groups.to_numpy(dtype=object), frame["score"].to_numpy("float64"), frame["rankable"].to_numpy(bool)
     )
     return pd.Series(_nullable_int(ranks), index=frame.index)
 
@@ -320,20 +304,29 @@ class _PeriodResult:
     metrics: dict[str, np.ndarray]
     active: np.ndarray
     score: np.ndarray
+    points: dict[str, np.ndarray]
     rankable: np.ndarray
     rank: np.ndarray
+    peers: np.ndarray
+    peer_average: np.ndarray
 
 
 def _period_result(
-    units: pd.DataFrame, rolled: np.ndarray, period: Period, config: ScoringConfig
+    units: pd.DataFrame, rolled: np.ndarray, period: Period, methodology: Methodology,
+    extra: dict[str, np.ndarray] | None = None,
 ) -> _PeriodResult:
     metrics = {column: rolled[:, i] for i, column in enumerate(COUNT_COLUMNS)}
     metrics.update(_rate_arrays(metrics.__getitem__))
+    metrics.update(extra or {})
     active = _active_mask(units, period)
-    scores = _score_array(metrics.__getitem__, config)
-    rankable = metrics["staff_count"] >= config.min_staff
-    ranks = _rank_array(units["level"].to_numpy(dtype=object), scores, rankable & active)
-    return _PeriodResult(metrics=metrics, active=active, score=scores, rankable=rankable, rank=ranks)
+    scores = score_units(metrics, methodology, len(units))
+    rankable = metrics["staff_count"] >= methodology.min_staff
+    groups = units["peer_group"].to_numpy(dtype=object)
+    ranks, peers, average = _rank_array(groups, scores.score, rankable & active)
+    return _PeriodResult(
+        metrics=metrics, active=active, score=scores.score, points=scores.points, rankable=rankable,
+        rank=ranks, peers=peers, peer_average=average,
+    )
 
 
 def _frame(units: pd.DataFrame, result: _PeriodResult, extra: dict[str, Any] | None = None) -> pd.DataFrame:
@@ -352,19 +345,24 @@ def _frame(units: pd.DataFrame, result: _PeriodResult, extra: dict[str, Any] | N
     columns["score"] = result.score[order]
     columns["rankable"] = result.rankable[order]
     columns["rank"] = _nullable_int(result.rank[order])
+    columns["peers"] = _nullable_int(result.peers[order])
+    columns["peer_average"] = result.peer_average[order]
     for name, values in (extra or {}).items():
         columns[name] = values(order)
+    for key, values in result.points.items():
+        columns[f"points.{key}"] = values[order]
+    columns["peer_group"] = units["peer_group"].to_numpy()[order]
     return pd.DataFrame(columns, index=units.index[order], copy=False)
 
 
 def period_frame(
-    units: pd.DataFrame, own: pd.DataFrame, period: Period, config: ScoringConfig
+    units: pd.DataFrame, own: pd.DataFrame, period: Period, methodology: Methodology
 ) -> pd.DataFrame:
-    """One row per unit in force during ``period``: rolled-up metrics, rates, score, rank."""
+    """One row per unit in force during ``period``: rolled-up metrics, rates, score, points, rank."""
     # Roll up over every unit of the tree (a record may sit on a unit that
     # has since been dissolved), then keep the units of the period.
     rolled = ancestor_matrix(units) @ _own_matrix(units, own)
-    return _frame(units, _period_result(units, rolled, period, config))
+    return _frame(units, _period_result(units, rolled, period, methodology))
 
 
 def build_report(
@@ -372,13 +370,18 @@ def build_report(
     current: pd.DataFrame,
     previous: pd.DataFrame,
     period: Period,
-    config: ScoringConfig,
+    methodology: Methodology,
 ) -> pd.DataFrame:
     """The report frame: the current period's rows with the change against the previous period.
 
+    Both periods are scored with ``methodology`` (the one of the current
+    period), so a change in score is a change in the unit, not in the method.
     ``score_change`` is current minus previous score; ``rank_change`` is
     previous minus current rank, so a positive number means the unit moved up.
     Both are null for a unit missing, unscored or unranked in either period.
+    Ranks are among the unit's peers (``peer_group``) in the whole of
+    ``units``: give it the whole tree and cut the rows afterwards, and every
+    viewer sees the same ranks.
 
     Whole arrays throughout: both periods are rolled up in one matrix
     product, rates, scores and ranks are computed on columns, and the frame
@@ -389,8 +392,8 @@ def build_report(
     width = len(COUNT_COLUMNS)
     own = np.hstack([_own_matrix(units, current), _own_matrix(units, previous)])
     rolled = ancestor_matrix(units) @ own
-    now = _period_result(units, rolled[:, :width], period, config)
-    before = _period_result(units, rolled[:, width:], period.previous(), config)
+    now = _period_result(units, rolled[:, :width], period, methodology)
+    before = _period_result(units, rolled[:, width:], period.previous(), methodology)
     previous_score = np.where(before.active, before.score, np.nan)
     previous_rank = np.where(before.active, before.rank, np.nan)
     return _frame(units, now, {

@@ -18,7 +18,8 @@ What each metric counts (the contract names them; these are our readings):
 
 - ``staff_count``: staff employed at some point of the period
   (``Staff.objects.employed_during``), by their current unit.
-- ``inspections``: inspections starting in the period, by inspected unit.
+- ``inspections``: inspections starting in the period, by inspected unit;
+  ``inspections_concluded``: of those, concluded by the as-of day (the plan done).
 - ``findings`` and ``findings_by_severity``: substantiated findings found in
   the period, by the unit the finding is about.
 - ``corrective_actions``: actions due in the period, by responsible unit;
@@ -30,7 +31,11 @@ What each metric counts (the contract names them; these are our readings):
 - ``discipline_cases``: cases opened in the period, by the unit the case was
   opened in; ``discipline_decisions_by_form``: decisions dated in the
   period; ``discipline_overdue``: cases opened in the period that were decided
-  after the handling deadline or are still open past it (docs/INTERFACES.md).
+  after the handling deadline or are still open past it (docs/INTERFACES.md);
+  ``discipline_due``: cases opened in the period that are closed (decided,
+  closed without discipline, exempt) or open past the handling deadline;
+  ``discipline_handled_on_time``: of those, decided by the handling deadline
+  or closed without a decision.
 - ``feedback_received``, ``feedback_substantiated``: feedback received in the
   period; ``feedback_due``: of those with a response date, the ones answered
   or past that date on the as-of day; ``feedback_resolved_on_time``: answered
@@ -55,7 +60,7 @@ from django.db import connection
 from django.db.models import Aggregate, Count, F, IntegerField, Q, QuerySet, Sum
 from django.db.models.expressions import CombinedExpression, Value
 
-from inspections.choices import ActionStatus, CaseStatus
+from inspections.choices import ActionStatus, CaseStatus, InspectionStatus
 from inspections.models import (
     CitizenFeedback,
     CorrectiveAction,
@@ -68,10 +73,12 @@ from staff.models import Staff, Unit
 from training.models import TURN_Q, Enrolment, TrainingRequirement
 
 # units, staff, inspections, findings, corrective actions, discipline,
-# feedback, training turns, and the training requirement once per period.
-QUERY_COUNT = 10
+# feedback, training turns, the training requirement once per period, and
+# the scoring methodology with its components (reports.models).
+QUERY_COUNT = 12
 
 OPEN_CASE_STATUSES = (CaseStatus.OPENED, CaseStatus.SELF_REVIEW, CaseStatus.COUNCIL, CaseStatus.POSTPONED)
+CLOSED_CASE_STATUSES = (CaseStatus.DECIDED, CaseStatus.CLOSED_NO_ACTION, CaseStatus.EXEMPT)
 UNIT_KEY = "unit_key"
 
 
@@ -179,9 +186,16 @@ def staff_rows(root: Unit, periods: list[Period]) -> list[dict[str, Any]]:
     return _grouped(_in_tree(Staff.objects.all(), root), "unit", measures)
 
 
-def inspection_rows(root: Unit, periods: list[Period]) -> list[dict[str, Any]]:
+def inspection_rows(root: Unit, periods: list[Period], today: dt.date) -> list[dict[str, Any]]:
     window = _between("start_date", periods[-1].start, periods[0].end)
-    measures = {f"inspections__p{i}": count_rows(_between("start_date", p.start, p.end)) for i, p in enumerate(periods)}
+    measures = {}
+    for i, p in enumerate(periods):
+        started = _between("start_date", p.start, p.end)
+        concluded = Q(status=InspectionStatus.CONCLUDED) & (
+            Q(conclusion_date__isnull=True) | Q(conclusion_date__lte=as_of_day(p, today))
+        )
+        measures[f"inspections__p{i}"] = count_rows(started)
+        measures[f"inspections_concluded__p{i}"] = count_rows(started & concluded)
     return _grouped(_in_tree(Inspection.objects.filter(window), root), "unit", measures)
 
 
@@ -230,6 +244,14 @@ def discipline_rows(root: Unit, periods: list[Period], today: dt.date) -> list[d
         for form in DECISION_FORMS:
             measures[f"discipline_decisions_by_form.{form}__p{i}"] = count_rows(decided & Q(decision_form=form))
         measures[f"discipline_overdue__p{i}"] = count_rows(opened & late)
+        measures[f"discipline_due__p{i}"] = count_rows(opened & (
+            Q(status__in=CLOSED_CASE_STATUSES)
+            | Q(status__in=OPEN_CASE_STATUSES, handling_deadline__lt=as_of_day(p, today))
+        ))
+        in_time = Q(status=CaseStatus.DECIDED) & (
+            Q(handling_deadline__isnull=True) | Q(decision_date__lte=F("handling_deadline"))
+        ) | Q(status__in=(CaseStatus.CLOSED_NO_ACTION, CaseStatus.EXEMPT))
+        measures[f"discipline_handled_on_time__p{i}"] = count_rows(opened & in_time)
     return _grouped(_in_tree(DisciplinaryCase.objects.filter(window), root), "unit", measures)
 
 
@@ -331,7 +353,7 @@ def report_rows(
     periods = [period, period.previous()]
     readers: list[Callable[[], list[dict[str, Any]]]] = [
         lambda: staff_rows(root, periods),
-        lambda: inspection_rows(root, periods),
+        lambda: inspection_rows(root, periods, today),
         lambda: finding_rows(root, periods),
         lambda: corrective_action_rows(root, periods, today),
         lambda: discipline_rows(root, periods, today),

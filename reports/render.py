@@ -15,9 +15,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.utils import translation
 from django.utils.text import format_lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from reports.frames import (
     COUNT_COLUMNS,
@@ -29,13 +30,17 @@ from reports.frames import (
     Period,
     clean_value,
 )
-from reports.scoring import ScoringConfig
+from reports.scoring import Methodology
 
 UNIT_FIELDS = ("code", "name", "level", "parent")
-RESULT_FIELDS = ("score", "rankable", "rank", "previous_score", "previous_rank", "score_change", "rank_change")
-PERCENT_COLUMNS = frozenset(
-    {"corrective_actions_on_time_rate", "feedback_resolved_on_time_rate", "training_requirement_met_rate"}
+RESULT_FIELDS = (
+    "score", "rankable", "rank", "peers", "peer_average", "previous_score", "previous_rank", "score_change",
+    "rank_change",
 )
+PERCENT_COLUMNS = frozenset({
+    "inspections_concluded_rate", "corrective_actions_on_time_rate", "discipline_handled_on_time_rate",
+    "feedback_resolved_on_time_rate", "training_requirement_met_rate",
+})
 RATIO_COLUMNS = frozenset({"findings_per_staff", "discipline_cases_per_staff"})
 
 SEVERITY_LABELS = {
@@ -73,6 +78,8 @@ LABELS: dict[str, Any] = {
     "parent": _("Parent unit"),
     "staff_count": _("Staff"),
     "inspections": _("Inspections"),
+    "inspections_concluded": _("Inspections concluded"),
+    "inspections_concluded_rate": _("Inspection plan done (%)"),
     "findings": _("Findings"),
     **{f"findings_by_severity.{s}": format_lazy(_("Findings: {severity}"), severity=SEVERITY_LABELS[s]) for s in SEVERITIES},
     "findings_per_staff": _("Findings per staff member"),
@@ -86,6 +93,9 @@ LABELS: dict[str, Any] = {
     **{f"discipline_decisions_by_form.{f}": format_lazy(_("Decisions: {form}"), form=FORM_LABELS[f]) for f in DECISION_FORMS},
     "discipline_overdue": _("Discipline cases past the handling limit"),
     "discipline_cases_per_staff": _("Discipline cases per staff member"),
+    "discipline_due": _("Discipline cases due for a decision"),
+    "discipline_handled_on_time": _("Discipline cases decided in time"),
+    "discipline_handled_on_time_rate": _("Discipline cases decided in time (%)"),
     "feedback_received": _("Feedback received"),
     "feedback_substantiated": _("Feedback substantiated"),
     "feedback_due": _("Feedback due for an answer"),
@@ -103,6 +113,8 @@ LABELS: dict[str, Any] = {
     "score": _("Score"),
     "rankable": _("Ranked"),
     "rank": pgettext_lazy("place in a ranking", "Rank"),
+    "peers": _("Ranked peers"),
+    "peer_average": _("Peers' average score"),
     "previous_score": _("Previous score"),
     "previous_rank": pgettext_lazy("place in a ranking", "Previous rank"),
     "score_change": _("Score change"),
@@ -112,8 +124,8 @@ LABELS: dict[str, Any] = {
 # Sheets of the workbook (and sections of the HTML page): title and columns.
 SECTIONS: list[tuple[str, Any, tuple[str, ...]]] = [
     ("inspections", _("Inspections and findings"), (
-        "staff_count", "inspections", "findings", *(f"findings_by_severity.{s}" for s in SEVERITIES),
-        "findings_per_staff",
+        "staff_count", "inspections", "inspections_concluded", "inspections_concluded_rate", "findings",
+        *(f"findings_by_severity.{s}" for s in SEVERITIES), "findings_per_staff",
     )),
     ("corrective_actions", _("Corrective actions"), (
         "corrective_actions", "corrective_actions_due", "corrective_actions_on_time",
@@ -121,7 +133,8 @@ SECTIONS: list[tuple[str, Any, tuple[str, ...]]] = [
     )),
     ("discipline", _("Discipline"), (
         "staff_count", "discipline_cases", *(f"discipline_decisions_by_form.{f}" for f in DECISION_FORMS),
-        "discipline_overdue", "discipline_cases_per_staff",
+        "discipline_overdue", "discipline_due", "discipline_handled_on_time", "discipline_handled_on_time_rate",
+        "discipline_cases_per_staff",
     )),
     ("feedback", _("Citizen feedback"), (
         "feedback_received", "feedback_substantiated", "feedback_due", "feedback_resolved_on_time",
@@ -142,19 +155,26 @@ class Report:
     root: dict[str, Any]
     units: pd.DataFrame
     total: pd.Series
-    config: ScoringConfig
+    methodology: Methodology
     generated_on: dt.date
     issuing_body: str = ""
     place: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    missing_components: tuple = ()
 
     @property
     def previous_period(self) -> Period:
         return self.period.previous()
 
+    @property
+    def point_columns(self) -> tuple[str, ...]:
+        """``points.<component>`` of the methodology, in its order."""
+        return tuple(f"points.{c.key}" for c in self.methodology.components)
+
     def unit_columns(self) -> dict[str, list[Any]]:
-        """Each column of ``unit_rows`` (unit fields, metrics, results) as a list of plain values."""
-        return {column: _plain_column(self.units[column]) for column in (*UNIT_FIELDS, *METRIC_COLUMNS, *RESULT_FIELDS)}
+        """Each column of ``unit_rows`` (unit fields, metrics, results, points) as a list of plain values."""
+        names = (*UNIT_FIELDS, *METRIC_COLUMNS, *RESULT_FIELDS, *self.point_columns)
+        return {column: _plain_column(self.units[column]) for column in names}
 
     def unit_rows(self) -> Iterator[dict[str, Any]]:
         """Each unit as a flat dict of plain values (unit fields, metrics, results)."""
@@ -227,8 +247,12 @@ def to_json(report: Report) -> dict[str, Any]:
     columns = report.unit_columns()
     metric_keys, metric_values = _nested_columns(columns, METRIC_COLUMNS)
     metrics = [dict(zip(metric_keys, row, strict=True)) for row in zip(*metric_values, strict=True)]
-    keys = [*UNIT_FIELDS, "metrics", *RESULT_FIELDS]
-    values = [*(columns[f] for f in UNIT_FIELDS), metrics, *(columns[f] for f in RESULT_FIELDS)]
+    points = [
+        dict(zip((c.key for c in report.methodology.components), row, strict=True))
+        for row in zip(*(columns[c] for c in report.point_columns), strict=True)
+    ] if report.point_columns else [{} for _ in range(len(report.units))]
+    keys = [*UNIT_FIELDS, "metrics", *RESULT_FIELDS, "points"]
+    values = [*(columns[f] for f in UNIT_FIELDS), metrics, *(columns[f] for f in RESULT_FIELDS), points]
     units = [dict(zip(keys, row, strict=True)) for row in zip(*values, strict=True)]
     return {
         "period": {"start": report.period.start.isoformat(), "end": report.period.end.isoformat()},
@@ -239,23 +263,87 @@ def to_json(report: Report) -> dict[str, Any]:
         "unit": {"code": report.root["code"], "name": report.root["name"]},
         "total": _total_metrics(report.total),
         "units": units,
-        "scoring": {
-            "weights": dict(report.config.weights),
-            "discipline_cap": report.config.discipline_cap,
-            "findings_cap": report.config.findings_cap,
-            "min_staff": report.config.min_staff,
-            "min_rate_sample": report.config.min_rate_sample,
-        },
+        "scoring": scoring_json(report),
     }
+
+
+def scoring_json(report: Report) -> dict[str, Any]:
+    """The methodology used, its components (and which could not be scored), and the method in words."""
+    method = report.methodology
+    missing = {c.key for c in report.missing_components}
+    return {
+        "methodology": method.code,
+        "name": method.name,
+        "valid_from": method.valid_from.isoformat(),
+        "source_document": method.source_document,
+        "min_staff": method.min_staff,
+        "components": [
+            {
+                "key": c.key, "name": c.label(translation.get_language()), "formula": c.formula, "sample": c.sample,
+                "weight": c.weight, "min_sample": c.min_sample, "scored": c.key not in missing,
+            }
+            for c in method.components
+        ],
+        "explanation": method_in_words(report),
+    }
+
+
+def _number(value: float) -> str:
+    text = f"{value:g}"
+    return text.replace(".", ",") if (translation.get_language() or "vi").startswith("vi") else text
+
+
+def method_in_words(report: Report) -> list[str]:
+    """The scoring method as sentences, for the page, the workbook, the PDF and the JSON."""
+    method = report.methodology
+    language = translation.get_language()
+    missing = report.missing_components
+    scored = [c for c in method.components if c not in missing]
+    total = sum(c.weight for c in scored) or 1.0
+    parts = [
+        gettext("Scores follow the methodology \"%(name)s\" in force from %(date)s (source: %(source)s).") % {
+            "name": method.name, "date": method.valid_from.strftime("%d/%m/%Y"), "source": method.source_document,
+        },
+        gettext(
+            "Each component is a share between 0 and 1 of something a unit should do more of; a unit earns its "
+            "weight times that share as points, and its score (0 to 100) is the sum of its points."
+        ),
+        "; ".join(
+            gettext("%(name)s: %(weight)s%% (at least %(min)s cases)") % {
+                "name": c.label(language), "weight": _number(round(100 * c.weight / total, 1)), "min": c.min_sample,
+            }
+            for c in scored
+        ) + ".",
+        gettext(
+            "A component with fewer cases than its minimum for a unit is left out for that unit and the weights "
+            "of the others are rescaled to 100."
+        ),
+    ]
+    if missing:
+        parts.append(
+            gettext("Not scored, because the report has no figures for them: %(names)s; their weight is shared among the "
+              "other components.") % {"names": ", ".join(c.label(language) for c in missing)}
+        )
+    parts.append(
+        gettext("Units are ranked among units of the same level under the same level of parent in the whole province, "
+          "whoever reads the report; units with fewer than %(min)s staff are scored but not ranked.")
+        % {"min": method.min_staff}
+    )
+    return [str(p) for p in parts]
 
 
 CSV_COLUMNS: tuple[str, ...] = (*UNIT_FIELDS, *METRIC_COLUMNS, *RESULT_FIELDS)
 
 
+def csv_columns(report: Report) -> tuple[str, ...]:
+    """The CSV's stable keys: unit fields, metrics, results, then each component's points."""
+    return (*CSV_COLUMNS, *report.point_columns)
+
+
 def csv_rows(report: Report) -> Iterator[list[Any]]:
-    """One row per unit, one column per metric, in ``CSV_COLUMNS`` order."""
+    """One row per unit, one column per metric, in ``csv_columns`` order."""
     columns = report.unit_columns()
-    for row in zip(*(columns[column] for column in CSV_COLUMNS), strict=True):
+    for row in zip(*(columns[column] for column in csv_columns(report)), strict=True):
         yield list(row)
 
 

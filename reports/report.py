@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from reports import frames, queries
 from reports.frames import Period
 from reports.render import Report
-from reports.scoring import ScoringConfig, scoring_from_settings
+from reports.scoring import Methodology
 from staff.models import Unit
 
 _LEVEL_PREFIX = re.compile(
@@ -53,20 +53,34 @@ def build_report(
     root: Unit,
     period: Period,
     *,
-    config: ScoringConfig | None = None,
+    methodology: Methodology | None = None,
     today: dt.date | None = None,
     issuing_body: str | None = None,
     place: str | None = None,
     on_step: Callable[[str], None] | None = None,
 ) -> Report:
-    """Compute the accountability report of ``root``'s subtree for ``period``."""
-    config = config or scoring_from_settings()
+    """Compute the accountability report of ``root``'s subtree for ``period``.
+
+    The figures are computed for the whole tree ``root`` belongs to and the
+    rows cut to ``root``'s subtree afterwards, so a unit's rank among its
+    peers is the same whoever reads the report. ``methodology`` defaults to
+    the one in force on the period's last day (``reports.models``).
+    """
+    from reports.models import methodology_for
+
+    methodology = methodology or methodology_for(period.end)
     today = today or timezone.localdate()
-    rows = queries.report_rows(root, period, today=today, on_step=on_step)
+    top_id = int(root.path.strip("/").split("/")[0])
+    # The queries read only the top unit's id and path (paths are "/id/.../"):
+    # no query for it.
+    top = root if top_id == root.pk else Unit(pk=top_id, path=f"/{top_id}/", parent_id=None)
+    rows = queries.report_rows(top, period, today=today, on_step=on_step)
     units = frames.units_frame(rows.units)
     current = frames.counts_frame(rows.counts[0])
     previous = frames.counts_frame(rows.counts[1])
-    report_frame = frames.build_report(units, current, previous, period, config)
+    report_frame = frames.build_report(units, current, previous, period, methodology)
+    if top.pk != root.pk:
+        report_frame = report_frame[[path.startswith(root.path) for path in report_frame["path"].tolist()]]
     if root.pk in report_frame.index:
         total = report_frame.loc[root.pk, list(frames.METRIC_COLUMNS)]
     else:  # the root was not in force during the period: sum its former subtree
@@ -78,7 +92,8 @@ def build_report(
         root={"code": root.code, "name": root.name, "level": root.level},
         units=report_frame,
         total=total,
-        config=config,
+        methodology=methodology,
+        missing_components=methodology.missing(set(frames.METRIC_COLUMNS)),
         generated_on=today,
         issuing_body=issuing_body if issuing_body is not None else default_issuing_body(root),
         place=place if place is not None else default_place(root),

@@ -19,7 +19,7 @@ from rest_framework.exceptions import ValidationError
 
 from reports import params, svg
 from reports.frames import ORGANIZER_LEVELS, SEVERITIES
-from reports.render import LABELS, LEVEL_LABELS, ORGANIZER_LABELS, SEVERITY_LABELS
+from reports.render import LABELS, LEVEL_LABELS, ORGANIZER_LABELS, SEVERITY_LABELS, method_in_words
 from reports.report import build_report
 from staff.scoping import visible_units
 
@@ -74,6 +74,7 @@ def accountability(request):
         "rows": rows,
         "total": dict(report.total.items()),
         "charts": _charts(rows),
+        "method": method_in_words(report),
         "units": list(units),
         "selected_unit": wanted.root.code,
         "selected_year": wanted.period.start.year if wanted.period.is_whole_years else None,

@@ -7,7 +7,7 @@ import pytest
 
 from reports import frames
 from reports.frames import Period
-from reports.scoring import ScoringConfig
+from reports.scoring import Component, Methodology
 
 # P (1) -> D (2) -> {A (3), B (4), C (5)}; E (6) was dissolved before 2019.
 UNITS = [
@@ -19,7 +19,31 @@ UNITS = [
     {"id": 6, "code": "E", "name": "Xã E", "level": "commune", "parent": "D", "path": "/1/2/6/", "depth": 2,
      "valid_until": dt.date(2018, 12, 31)},
 ]
-CONFIG = ScoringConfig(min_staff=5)
+
+def _method(**weights):
+    formulas = {
+        "actions": ("corrective_actions_on_time / corrective_actions_due", "corrective_actions_due"),
+        "feedback": ("feedback_resolved_on_time / feedback_due", "feedback_due"),
+        "training": ("training_requirement_met / training_required_staff", "training_required_staff"),
+    }
+    return Methodology(
+        code="test", name="Test", valid_from=dt.date(2000, 1, 1), source_document="test", min_staff=5,
+        components=tuple(
+            Component(key=k, name=k, formula=formulas[k][0], sample=formulas[k][1], weight=w) for k, w in weights.items()
+        ),
+    )
+
+
+CONFIG = _method(actions=1, feedback=1, training=1)
+
+
+def scored(rows, unit_id=3, staff=10):
+    """Own counts of one unit with ``staff`` staff, on-time rates given as (done, due)."""
+    return own([{"unit_id": unit_id, "staff_count": staff, **rows}])
+
+
+def actions(done, due, **extra):
+    return {"corrective_actions_on_time": done, "corrective_actions_due": due, **extra}
 Y2019 = Period.year(2019)
 
 
@@ -66,31 +90,23 @@ def test_rates_are_null_on_zero_denominators():
 
 
 def test_score_is_the_weighted_mean_of_present_components():
-    # 10 staff, 1 finding (0.1 per staff, cap 0.5 -> 0.8), no discipline (1.0),
-    # 2 of 4 actions on time (0.5); no feedback, no training requirement:
-    # those two are left out, so score = 100 * (0.8 + 1.0 + 0.5) / 3.
-    frame = frames.add_rates(own([{
-        "unit_id": 3, "staff_count": 10, "findings": 1,
-        "corrective_actions_due": 4, "corrective_actions_on_time": 2,
-    }]))
-    assert frames.score(frame, CONFIG).loc[3] == pytest.approx(round(100 * 2.3 / 3, 2))
+    # 2 of 4 actions on time (0.5), 3 of 4 feedback on time (0.75); no training
+    # requirement: left out, so score = 100 * (0.5 + 0.75) / 2.
+    frame = frames.add_rates(scored(actions(2, 4, feedback_due=4, feedback_resolved_on_time=3)))
+    assert frames.score(frame, CONFIG).loc[3] == pytest.approx(62.5)
 
 
-def test_score_weights_are_configurable():
-    frame = frames.add_rates(own([{
-        "unit_id": 3, "staff_count": 10, "findings": 5,  # findings component 0.0
-        "training_required_staff": 10, "training_requirement_met": 10,  # training 1.0
-    }]))
-    only_training = CONFIG.with_overrides({"weights": {c: 0.0 for c in ("discipline", "findings", "corrective_actions", "feedback")} | {"training": 1.0}})
-    assert frames.score(frame, only_training).loc[3] == 100.0
-    heavy_findings = CONFIG.with_overrides({"weights": {"findings": 3.0, "discipline": 0.0}})
-    # findings 0.0 x 3, training 1.0 x 0.2 -> 100 * 0.2 / 3.2
-    assert frames.score(frame, heavy_findings).loc[3] == pytest.approx(round(100 * 0.2 / 3.2, 2))
+def test_score_weights_are_data():
+    frame = frames.add_rates(scored(actions(0, 5, training_required_staff=10, training_requirement_met=10)))
+    assert frames.score(frame, _method(training=1)).loc[3] == 100.0
+    # actions 0.0 x 3, training 1.0 x 1 -> 100 * 1 / 4
+    assert frames.score(frame, _method(actions=3, training=1)).loc[3] == 25.0
 
 
-def test_score_caps_findings_and_discipline_at_zero():
-    frame = frames.add_rates(own([{"unit_id": 3, "staff_count": 10, "findings": 50, "discipline_cases": 5}]))
-    assert frames.score(frame, CONFIG).loc[3] == 0.0
+def test_findings_and_discipline_counts_do_not_lower_the_score():
+    few = frames.add_rates(scored(actions(4, 4, findings=1, discipline_cases=0)))
+    many = frames.add_rates(scored(actions(4, 4, findings=50, discipline_cases=5)))
+    assert frames.score(few, CONFIG).loc[3] == frames.score(many, CONFIG).loc[3] == 100.0
 
 
 def test_unit_without_any_data_has_no_score():
@@ -98,18 +114,20 @@ def test_unit_without_any_data_has_no_score():
     assert pd.isna(frames.score(frame, CONFIG).loc[3])
 
 
-def test_bad_weights_are_refused():
-    with pytest.raises(ValueError, match="unknown"):
-        ScoringConfig(weights={"luck": 1.0})
+def test_bad_components_are_refused():
+    with pytest.raises(ValueError, match="weight"):
+        Component(key="a", name="a", formula="findings / staff_count", sample="staff_count", weight=0)
     with pytest.raises(ValueError):
-        ScoringConfig(weights=dict.fromkeys(("discipline", "findings", "corrective_actions", "feedback", "training"), 0.0))
+        Component(key="a", name="a", formula="__import__('os')", sample="staff_count", weight=1)
+    with pytest.raises(ValueError):
+        _method()
 
 
 def test_ranks_are_per_level_and_ties_share_a_rank():
     counts = own([
-        {"unit_id": 3, "staff_count": 10, "findings": 1},  # score 90 (findings 0.8, discipline 1.0)
-        {"unit_id": 4, "staff_count": 20, "findings": 2},  # same rate -> same score
-        {"unit_id": 5, "staff_count": 10, "findings": 0},  # 100
+        {"unit_id": 3, "staff_count": 10, **actions(4, 5)},  # 80
+        {"unit_id": 4, "staff_count": 20, **actions(8, 10)},  # same rate -> same score
+        {"unit_id": 5, "staff_count": 10, **actions(5, 5)},  # 100
     ])
     report = frames.period_frame(units(), counts, Y2019, CONFIG)
     assert report.loc[5, "rank"] == 1
@@ -120,9 +138,9 @@ def test_ranks_are_per_level_and_ties_share_a_rank():
 
 def test_units_below_the_minimum_sample_are_marked_not_ranked():
     counts = own([
-        {"unit_id": 3, "staff_count": 2, "findings": 0},   # perfect score, but two people
-        {"unit_id": 4, "staff_count": 20, "findings": 2},
-        {"unit_id": 5, "staff_count": 10, "findings": 5},
+        {"unit_id": 3, "staff_count": 2, **actions(1, 1)},   # perfect score, but two people
+        {"unit_id": 4, "staff_count": 20, **actions(9, 10)},
+        {"unit_id": 5, "staff_count": 10, **actions(5, 10)},
     ])
     report = frames.period_frame(units(), counts, Y2019, CONFIG)
     assert report.loc[3, "score"] == 100.0
@@ -158,12 +176,12 @@ def test_previous_period_of_the_same_length():
 
 def test_change_against_the_previous_period():
     now = own([
-        {"unit_id": 3, "staff_count": 10, "findings": 0},  # 100, rank 1
-        {"unit_id": 4, "staff_count": 10, "findings": 1},  # 90, rank 2
+        {"unit_id": 3, "staff_count": 10, **actions(10, 10)},  # 100, rank 1
+        {"unit_id": 4, "staff_count": 10, **actions(9, 10)},  # 90, rank 2
     ])
     before = own([
-        {"unit_id": 3, "staff_count": 10, "findings": 2},  # 80, rank 2
-        {"unit_id": 4, "staff_count": 10, "findings": 0},  # 100, rank 1
+        {"unit_id": 3, "staff_count": 10, **actions(8, 10)},  # 80, rank 2
+        {"unit_id": 4, "staff_count": 10, **actions(10, 10)},  # 100, rank 1
     ])
     report = frames.build_report(units(), now, before, Y2019, CONFIG)
     assert report.loc[3, "previous_score"] == 80.0
@@ -189,18 +207,6 @@ def test_clean_value_unwraps_numpy_and_nulls():
     assert frames.clean_value(np.bool_(True)) is True
 
 
-def test_bad_scoring_setting_is_a_system_check_error(settings):
-    from reports.apps import check_scoring
-
-    assert check_scoring() == []
-    settings.REPORT_SCORING = {"weights": {"luck": 1}}
-    assert [e.id for e in check_scoring()] == ["reports.E001"]
-    settings.REPORT_SCORING = {"min_stafff": 3}
-    assert [e.id for e in check_scoring()] == ["reports.E001"]
-    settings.REPORT_SCORING = {"min_staff": 10}
-    assert check_scoring() == []
-
-
 def test_ancestor_matrix_marks_each_unit_and_its_ancestors():
     matrix = frames.ancestor_matrix(units())
     # rows: ancestors, columns: descendants, in the order of the units frame (ids 1..6)
@@ -219,4 +225,5 @@ def test_report_frame_types_and_order():
     assert pd.isna(report.loc[3, "previous_score"]) and pd.isna(report.loc[3, "rank_change"])
     assert list(report.columns) == [
         "code", "name", "level", "parent", "path", "depth", *frames.METRIC_COLUMNS, *frames.RESULT_COLUMNS,
+        "points.actions", "points.feedback", "points.training", "peer_group",
     ]
