@@ -33,6 +33,9 @@ run: install .secret_key
 	@echo "Demo logins (password: $${DEMO_PASSWORD:-demo-pass-2019}):"
 	@echo "  admin, inspector, hr, auditor, head-<unit code> e.g. head-dh-xhl, head-dh-nv"
 	@echo "Open http://$(HOST):$(PORT)/  (admin: /admin/, API: /api/v1/, docs: /api/v1/docs/)"
+	@echo "Notifications: /app/notifications/ (mails are printed here; the task worker runs beside the server)"
+	DJANGO_HTTPS=0 $(PY) manage.py run_worker --daily & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
 	DJANGO_HTTPS=0 $(VENV)/bin/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 3
 
 # Development server with auto-reload and DEBUG on.
@@ -60,7 +63,8 @@ messages: install
 	cd reform && ../$(PY) ../manage.py makemessages -l vi --no-obsolete
 	cd reports && ../$(PY) ../manage.py makemessages -l vi --no-obsolete
 	cd core && ../$(PY) ../manage.py makemessages -l vi --no-obsolete
-	$(PY) manage.py makemessages -l vi --no-obsolete --ignore '.venv/*' --ignore 'staff/*' --ignore 'inspections/*' --ignore 'training/*' --ignore 'reform/*' --ignore 'reports/*' --ignore 'core/*'
+	cd notifications && ../$(PY) ../manage.py makemessages -l vi --no-obsolete
+	$(PY) manage.py makemessages -l vi --no-obsolete --ignore '.venv/*' --ignore 'staff/*' --ignore 'inspections/*' --ignore 'training/*' --ignore 'reform/*' --ignore 'reports/*' --ignore 'core/*' --ignore 'notifications/*'
 	$(PY) manage.py compile_po
 
 # Province-scale benchmark on SQLite (and PostgreSQL when reachable); e.g. make bench BENCH_ARGS="--databases sqlite".

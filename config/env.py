@@ -68,3 +68,20 @@ def parse_rate(rate: str) -> tuple[int, int]:
         raise ValueError(rate)
     seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
     return int(match.group(1)), seconds
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices`` (case-insensitive); anything else stops start-up."""
+    raw = os.environ.get(name, default).strip().lower() or default
+    if raw not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}; got {raw!r}")
+    return raw
+
+
+def env_url(name: str, default: str, schemes: tuple[str, ...]) -> str:
+    """A URL whose scheme is one of ``schemes``, without a trailing slash."""
+    raw = os.environ.get(name, default).strip() or default
+    scheme, sep, rest = raw.partition("://")
+    if not sep or scheme.lower() not in schemes or not rest.strip("/"):
+        raise ImproperlyConfigured(f"{name} must be a {'/'.join(schemes)} URL; got {raw!r}")
+    return raw.rstrip("/")

@@ -10,7 +10,7 @@ from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_rate, env_str
+from config.env import env_bool, env_choice, env_int, env_list, env_rate, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -52,12 +52,16 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "core",
     "staff",
     "inspections",
     "training",
     "reform",
     "reports",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +164,52 @@ CACHES["throttle"] = (
     if CACHE_URL.startswith(("redis://", "rediss://"))
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}
 )
+
+# --- Background tasks (Django Tasks API: django-tasks now, django.tasks in Django 6) ---
+# database: the embedded queue in the database, worked by `manage.py run_worker`
+# (started by `make run`); redis: RQ on REDIS_URL (several hosts, `run_worker`
+# runs rqworker); immediate: tasks run inside the caller (tests, scripts).
+TASKS_BACKEND = env_choice("TASKS_BACKEND", "database", ("database", "redis", "immediate"))
+REDIS_URL = env_url("REDIS_URL", "redis://127.0.0.1:6379/0", ("redis", "rediss", "unix"))
+TASK_QUEUES = ["default"]
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "redis": "django_tasks_rq.RQBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND],
+        "QUEUES": TASK_QUEUES,
+    }
+}
+RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600} for name in TASK_QUEUES}
+# A failed task is tried again after TASK_RETRY_DELAY seconds, then 4x longer
+# each time, TASK_MAX_ATTEMPTS times in all; then it is kept in the admin
+# ("Failed tasks") with its error.
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 6, minimum=1)
+TASK_RETRY_DELAY = env_int("TASK_RETRY_DELAY", 30, minimum=0)
+# A database-queue worker writes a heartbeat every few seconds; a task still
+# "running" on a worker silent for this long (killed, host lost) is run again.
+TASK_WORKER_STALE_SECONDS = env_int("TASK_WORKER_STALE_SECONDS", 60, minimum=1)
+# Run by `run_worker --daily` (make run) at start-up and each new day.
+DAILY_COMMANDS = ["send_reminders"]
+
+# --- E-mail ------------------------------------------------------------------
+# Without EMAIL_HOST mails are printed on the console (make run).
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CongVu <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Absolute links in mails (the site as people reach it).
+SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", ("http", "https"))
 
 # --- Auth -------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -335,6 +385,7 @@ DEMO_SEEDERS = [
     "reform.demo.seed",
     "inspections.demo.seed",
     "inspections.feedback.demo.seed",
+    "notifications.demo.seed",
 ]
 
 # Logs are JSON lines on stderr (core.logging); "congvu.request" has one line

@@ -10,6 +10,8 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdefghijklmnop")
 os.environ.setdefault("DJANGO_HTTPS", "0")
 os.environ.setdefault("CACHE_URL", "locmem")
+# Tasks run inside the test; tests of the queues choose their backend themselves.
+os.environ.setdefault("TASKS_BACKEND", "immediate")
 # Throttles stay on (the real classes run) but far above what the suite sends;
 # tests of throttling set their own rates.
 os.environ.setdefault("DJANGO_THROTTLE_ANON", "100000/m")

@@ -30,6 +30,7 @@ urlpatterns = [
     path("api/v1/", include(api_urlpatterns)),
     path("feedback/", include("inspections.urls")),
     path("reports/", include("reports.urls")),
+    path("app/notifications/", include("notifications.urls")),
 ]
 
 # Uploaded files (evidence, feedback attachments) are never served from a public

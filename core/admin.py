@@ -1,6 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
-from core.models import CalendarDay, SecurityEvent
+from core.models import CalendarDay, FailedTask, SecurityEvent, WorkerHeartbeat
+from core.tasks import run_again
 
 
 class ReadOnlyAdminMixin:
@@ -32,3 +34,41 @@ class SecurityEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("kind",)
     search_fields = ("username", "object_id", "path")
     date_hierarchy = "at"
+
+
+class AdminOnlyMixin:
+    """Background machinery: for the admin role only (it shows task arguments)."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+@admin.register(FailedTask)
+class FailedTaskAdmin(AdminOnlyMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Tasks that failed past their last retry, with the error; "run again" enqueues them."""
+
+    list_display = ("failed_at", "task_path", "attempts", "error", "retried_at")
+    list_filter = ("task_path",)
+    search_fields = ("task_path", "error")
+    date_hierarchy = "failed_at"
+    readonly_fields = ("task_path", "args", "kwargs", "attempts", "error", "traceback", "failed_at", "retried_at")
+    actions = ["run_again"]
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    @admin.action(description=_("Run the selected tasks again"))
+    def run_again(self, request, queryset):
+        count = 0
+        for failed in queryset:
+            run_again(failed)
+            count += 1
+        self.message_user(request, _("%(count)s task(s) queued again.") % {"count": count}, messages.SUCCESS)
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(AdminOnlyMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("worker_id", "host", "pid", "started_at", "last_seen")

@@ -94,3 +94,47 @@ class NamedCatalogueEntry(models.Model):
         self.name = nfc(self.name)
         self.name_key = search_key(self.name)
         super().save(*args, **kwargs)
+
+
+class WorkerHeartbeat(models.Model):
+    """A database-queue worker says it is alive; a task held by a silent worker is run again."""
+
+    worker_id = models.CharField(_("worker"), max_length=64, primary_key=True)
+    host = models.CharField(_("host"), max_length=255, blank=True)
+    pid = models.PositiveIntegerField(_("process id"), null=True)
+    started_at = models.DateTimeField(_("started at"))
+    last_seen = models.DateTimeField(_("last seen"), db_index=True)
+
+    class Meta:
+        verbose_name = _("task worker")
+        verbose_name_plural = _("task workers")
+        ordering = ["-last_seen"]
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.pid} ({self.worker_id[:8]})"
+
+
+class FailedTask(models.Model):
+    """A background task that failed on its last allowed attempt, kept for the admin.
+
+    Whatever the queue backend (database, Redis, immediate), the error, the
+    arguments and the number of attempts stay here until someone runs it
+    again or dismisses it.
+    """
+
+    task_path = models.CharField(_("task"), max_length=255)
+    args = models.JSONField(_("arguments"), default=list)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict)
+    attempts = models.PositiveSmallIntegerField(_("attempts"))
+    error = models.TextField(_("error"))
+    traceback = models.TextField(_("traceback"), blank=True)
+    failed_at = models.DateTimeField(_("failed at"), auto_now_add=True, db_index=True)
+    retried_at = models.DateTimeField(_("run again at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("failed task")
+        verbose_name_plural = _("failed tasks")
+        ordering = ["-failed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.task_path.rsplit('.', 1)[-1]} ({self.attempts})"

@@ -180,6 +180,10 @@ class CorrectiveActionQuerySet(models.QuerySet):
         """Still open on ``day`` with the due date passed (docs/INTERFACES.md)."""
         return self.filter(status=ActionStatus.OPEN, due_date__lt=day)
 
+    def due_within(self, day: dt.date, days: int) -> CorrectiveActionQuerySet:
+        """Still open and due between ``day`` and ``days`` days later (both included)."""
+        return self.filter(status=ActionStatus.OPEN, due_date__gte=day, due_date__lte=day + dt.timedelta(days=days))
+
 
 class CorrectiveAction(models.Model):
     """What a unit must fix after a finding; the unit reports, an inspector verifies."""
@@ -366,6 +370,10 @@ class DisciplinaryCaseQuerySet(models.QuerySet):
         late_decision = Q(status=CaseStatus.DECIDED, decision_date__gt=models.F("handling_deadline"))
         open_late = Q(status__in=self.OPEN_STATUSES, handling_deadline__lt=day)
         return self.filter(late_decision | open_late)
+
+    def handling_due_between(self, first: dt.date, last: dt.date) -> DisciplinaryCaseQuerySet:
+        """Open cases whose handling deadline falls between ``first`` and ``last`` (both included)."""
+        return self.still_open().filter(handling_deadline__gte=first, handling_deadline__lte=last)
 
     def limitation_expiring(self, day: dt.date, within_days: int) -> DisciplinaryCaseQuerySet:
         """Open cases whose statute of limitations ends within ``within_days`` of ``day``."""

@@ -118,6 +118,10 @@ class CitizenFeedbackQuerySet(models.QuerySet):
         """Formal petitions still unanswered after their due date."""
         return self.filter(resolved_on__isnull=True, response_due__lt=day)
 
+    def due_between(self, first: dt.date, last: dt.date) -> CitizenFeedbackQuerySet:
+        """Formal petitions still unanswered whose due date falls between ``first`` and ``last``."""
+        return self.filter(resolved_on__isnull=True, response_due__gte=first, response_due__lte=last)
+
     def resolved_on_time(self) -> CitizenFeedbackQuerySet:
         return self.filter(resolved_on__isnull=False, response_due__isnull=False, resolved_on__lte=models.F("response_due"))
 
