@@ -64,7 +64,8 @@ messages: install
 	cd reports && ../$(PY) ../manage.py makemessages -l vi --no-obsolete
 	cd core && ../$(PY) ../manage.py makemessages -l vi --no-obsolete
 	cd notifications && ../$(PY) ../manage.py makemessages -l vi --no-obsolete
-	$(PY) manage.py makemessages -l vi --no-obsolete --ignore '.venv/*' --ignore 'staff/*' --ignore 'inspections/*' --ignore 'training/*' --ignore 'reform/*' --ignore 'reports/*' --ignore 'core/*' --ignore 'notifications/*'
+	cd workspace && ../$(PY) ../manage.py makemessages -l vi --no-obsolete
+	$(PY) manage.py makemessages -l vi --no-obsolete --ignore '.venv/*' --ignore 'staff/*' --ignore 'inspections/*' --ignore 'training/*' --ignore 'reform/*' --ignore 'reports/*' --ignore 'core/*' --ignore 'notifications/*' --ignore 'workspace/*'
 	$(PY) manage.py compile_po
 
 # Province-scale benchmark on SQLite (and PostgreSQL when reachable); e.g. make bench BENCH_ARGS="--databases sqlite".

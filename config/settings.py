@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_rq",
+    "django_htmx",
     "core",
     "staff",
     "inspections",
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "reform",
     "reports",
     "notifications",
+    "workspace",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +80,7 @@ MIDDLEWARE = [
     "core.middleware.RequireTwoFactorMiddleware",
     "core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: it turns a lockout into a 429 answer.
@@ -98,6 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "workspace.context.workspace",
             ],
         },
     },
@@ -242,8 +246,9 @@ AXES_VERBOSE = False
 # default so the demo logins work as printed.
 REQUIRE_2FA = env_bool("DJANGO_REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = "CongVu"
-LOGIN_URL = "/admin/login/"
-LOGIN_REDIRECT_URL = "/"
+# Staff sign in to the workspace (/app/); the admin keeps its own login page.
+LOGIN_URL = "/app/login/"
+LOGIN_REDIRECT_URL = "/app/"
 
 # --- Internationalisation --------------------------------------------------
 LANGUAGE_CODE = "vi"

@@ -27,6 +27,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("app/", include("workspace.urls")),
     path("api/v1/", include(api_urlpatterns)),
     path("feedback/", include("inspections.urls")),
     path("reports/", include("reports.urls")),

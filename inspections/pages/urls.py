@@ -1,0 +1,17 @@
+"""The inspections app's pages under /app/ (names in the ``app:`` namespace, see workspace/urls.py)."""
+
+from django.urls import path
+
+from inspections.pages import actions, evidence, inspections
+
+urlpatterns = [
+    path("inspections/", inspections.InspectionListPage.as_view(), name="inspection-list"),
+    path(
+        "inspections/<str:code>/",
+        inspections.InspectionDetailPage.as_view(),
+        name="inspection-detail",
+    ),
+    path("actions/", actions.ActionListPage.as_view(), name="action-list"),
+    path("actions/<int:pk>/", actions.ActionDetailPage.as_view(), name="action-detail"),
+    path("evidence/<int:pk>/", evidence.evidence_download, name="evidence-download"),
+]

@@ -1,0 +1,313 @@
+""" "My work" (Việc của tôi): what is due or overdue for the signed-in user, by role.
+
+Each section is a fixed number of queries whatever the number of rows (the
+list is cut at ``LIMIT`` lines, with the full count and a link to the
+filtered list), and every line links to the record. Leaders (the auditor,
+the admin, and heads of a unit that has sub-units) also get counts per unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from inspections.choices import ActionStatus, InspectionStatus
+from inspections.feedback.choices import FeedbackStatus
+from inspections.models import CitizenFeedback, CorrectiveAction, DisciplinaryCase, Inspection
+from staff.models import Unit
+from staff.scoping import scope_queryset, scope_unit, visible_units
+
+LIMIT = 10
+ACTION_HORIZON = 7
+CASE_HORIZON = 14
+STATUTE_HORIZON = 30
+
+
+@dataclass
+class Line:
+    text: str
+    url: str | None
+    when: str = ""
+    overdue: bool = False
+
+
+@dataclass
+class Section:
+    key: str
+    title: object
+    empty: object
+    lines: list[Line] = field(default_factory=list)
+    count: int = 0
+    more_url: str | None = None
+
+
+def _url(name: str, *args, query: str = "") -> str | None:
+    try:
+        url = reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+    return f"{url}?{query}" if query else url
+
+
+def _days_text(due: dt.date, today: dt.date) -> tuple[str, bool]:
+    delta = (due - today).days
+    if delta < 0:
+        return ngettext("%(n)d day overdue", "%(n)d days overdue", -delta) % {"n": -delta}, True
+    if delta == 0:
+        return str(_("due today")), False
+    return ngettext("due in %(n)d day", "due in %(n)d days", delta) % {"n": delta}, False
+
+
+def actions_due(user, today: dt.date) -> Section:
+    """Open corrective actions due within a week or overdue (2 queries)."""
+    qs = scope_queryset(CorrectiveAction.objects.all(), user).filter(
+        status=ActionStatus.OPEN, due_date__lte=today + dt.timedelta(days=ACTION_HORIZON)
+    )
+    section = Section(
+        "actions_due",
+        _("Corrective actions due within 7 days or overdue"),
+        _("No corrective action is due."),
+        count=qs.count(),
+        more_url=_url("app:action-list", query="status=open&sort=due"),
+    )
+    for action in qs.select_related("unit").order_by("due_date", "pk")[:LIMIT]:
+        when, late = _days_text(action.due_date, today)
+        section.lines.append(
+            Line(
+                f"{action.unit.name}: {action.description[:90]}",
+                _url("app:action-detail", action.pk),
+                when,
+                late,
+            )
+        )
+    return section
+
+
+def actions_to_verify(user, today: dt.date) -> Section:
+    """Actions reported done, waiting for an inspector (2 queries)."""
+    qs = scope_queryset(CorrectiveAction.objects.all(), user).filter(status=ActionStatus.DONE)
+    section = Section(
+        "actions_to_verify",
+        _("Corrective actions reported done, to verify"),
+        _("Nothing waits for verification."),
+        count=qs.count(),
+        more_url=_url("app:action-list", query="status=done"),
+    )
+    for action in qs.select_related("unit").order_by("done_on", "pk")[:LIMIT]:
+        when = (
+            _("done on %(d)s") % {"d": action.done_on.strftime("%d/%m/%Y")}
+            if action.done_on
+            else ""
+        )
+        section.lines.append(
+            Line(
+                f"{action.unit.name}: {action.description[:90]}",
+                _url("app:action-detail", action.pk),
+                when,
+            )
+        )
+    return section
+
+
+def feedback_waiting(user, today: dt.date) -> Section:
+    """Feedback not answered yet; overdue formal petitions first (2 queries)."""
+    qs = scope_queryset(CitizenFeedback.objects.all(), user).filter(resolved_on__isnull=True)
+    section = Section(
+        "feedback_waiting",
+        _("Citizen feedback awaiting an answer"),
+        _("No feedback is waiting."),
+        count=qs.count(),
+        more_url=_url("app:feedback-list", query="open=true"),
+    )
+    rows = qs.select_related("unit").order_by("response_due", "received_at", "pk")
+    for item in rows[:LIMIT]:
+        if item.response_due:
+            when, late = _days_text(item.response_due, today)
+        else:
+            when, late = str(_("reference information, no deadline")), False
+        label = f"{item.tracking_code} · {item.unit.name} · {FeedbackStatus(item.status).label}"
+        section.lines.append(Line(label, _url("app:feedback-detail", item.pk), when, late))
+    return section
+
+
+def inspections_running(user, today: dt.date) -> Section:
+    """Inspections planned or in progress (2 queries)."""
+    qs = scope_queryset(Inspection.objects.all(), user).filter(
+        status__in=[InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS]
+    )
+    section = Section(
+        "inspections_running",
+        _("Inspections planned or in progress"),
+        _("No inspection is running."),
+        count=qs.count(),
+        more_url=_url("app:inspection-list", query="status=in_progress"),
+    )
+    for item in qs.select_related("unit").order_by("start_date", "pk")[:LIMIT]:
+        when = _("from %(d)s") % {"d": item.start_date.strftime("%d/%m/%Y")}
+        section.lines.append(
+            Line(
+                f"{item.code} · {item.unit.name} · {InspectionStatus(item.status).label}",
+                _url("app:inspection-detail", item.code),
+                str(when),
+            )
+        )
+    return section
+
+
+def cases_near_deadline(user, today: dt.date) -> Section:
+    """Open cases whose handling deadline is within 14 days (or passed) or whose statute ends within 30 (2 queries)."""
+    qs = scope_queryset(DisciplinaryCase.objects.still_open(), user).filter(
+        Q(handling_deadline__lte=today + dt.timedelta(days=CASE_HORIZON))
+        | Q(statute_deadline__lte=today + dt.timedelta(days=STATUTE_HORIZON))
+    )
+    section = Section(
+        "cases_near_deadline",
+        _("Disciplinary cases near a deadline"),
+        _("No case is near its deadline."),
+        count=qs.count(),
+        more_url=_url("app:case-list", query="open=true"),
+    )
+    for case in qs.select_related("staff").order_by("handling_deadline", "pk")[:LIMIT]:
+        dates = [d for d in (case.handling_deadline, case.statute_deadline) if d]
+        due = min(dates) if dates else today
+        when, late = _days_text(due, today)
+        which = (
+            _("statute of limitations")
+            if case.statute_deadline and due == case.statute_deadline
+            else _("handling deadline")
+        )
+        section.lines.append(
+            Line(
+                f"#{case.pk} {case.staff.full_name} · {which}",
+                _url("app:case-detail", case.pk),
+                when,
+                late,
+            )
+        )
+    return section
+
+
+def courses_this_month(user, today: dt.date) -> Section:
+    """Courses starting this month (2 queries)."""
+    from training.models import Course
+
+    start = today.replace(day=1)
+    end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    qs = Course.objects.filter(start_date__range=(start, end))
+    root = scope_unit(user)
+    if root is not None:
+        qs = qs.filter(
+            Q(organizer_unit__path__startswith=root.path)
+            | Q(enrolments__staff__unit__path__startswith=root.path)
+        ).distinct()
+    section = Section(
+        "courses_this_month",
+        _("Courses starting this month"),
+        _("No course starts this month."),
+        count=qs.count(),
+        more_url=_url(
+            "app:course-list", query=f"date_from={start.isoformat()}&date_to={end.isoformat()}"
+        ),
+    )
+    for course in qs.order_by("start_date", "pk")[:LIMIT]:
+        when = _("starts %(d)s") % {"d": course.start_date.strftime("%d/%m/%Y")}
+        section.lines.append(
+            Line(f"{course.code} · {course.title}", _url("app:course-detail", course.pk), str(when))
+        )
+    return section
+
+
+def below_requirement(user, today: dt.date) -> Section:
+    """Staff below this year's training requirement, as the count per unit (3 queries)."""
+    from training.compliance import unit_compliance
+
+    root = scope_unit(user)
+    rows = [
+        r
+        for r in unit_compliance(today.year, root=root)
+        if r["own_counted"] and r["own_counted"] > r["own_met"]
+    ]
+    rows.sort(key=lambda r: -(r["own_counted"] - r["own_met"]))
+    section = Section(
+        "below_requirement",
+        _("People below this year's training requirement"),
+        _("Everyone meets this year's requirement so far."),
+        count=sum(r["own_counted"] - r["own_met"] for r in rows),
+        more_url=_url("app:compliance", query=f"year={today.year}"),
+    )
+    for row in rows[:LIMIT]:
+        below = row["own_counted"] - row["own_met"]
+        text = ngettext("%(unit)s: %(n)d person below", "%(unit)s: %(n)d people below", below) % {
+            "unit": row["name"],
+            "n": below,
+        }
+        section.lines.append(
+            Line(text, _url("app:compliance", query=f"year={today.year}&unit={row['code']}"))
+        )
+    return section
+
+
+SECTIONS_BY_ROLE = {
+    "inspector": [actions_due, actions_to_verify, feedback_waiting, inspections_running],
+    "admin": [actions_due, actions_to_verify, feedback_waiting, cases_near_deadline],
+    "hr": [cases_near_deadline, courses_this_month, below_requirement],
+    "unit_head": [actions_due, feedback_waiting, inspections_running],
+    "auditor": [actions_due, feedback_waiting, cases_near_deadline],
+}
+
+
+def sections_for(user, role: str | None, today: dt.date) -> list[Section]:
+    return [make(user, today) for make in SECTIONS_BY_ROLE.get(role or "", [])]
+
+
+def is_leader(user, role: str | None) -> bool:
+    if role in ("auditor", "admin"):
+        return True
+    root = scope_unit(user)
+    return role == "unit_head" and root is not None and Unit.objects.filter(parent=root).exists()
+
+
+def counts_per_unit(user, today: dt.date) -> list[dict]:
+    """Open and overdue work per unit one level below the user's root (or below the top unit), 5 queries.
+
+    Counts are grouped by the unit's path in SQL and rolled up to the shown
+    units in Python (a few hundred units at most).
+    """
+    root = scope_unit(user)
+    units = visible_units(user)
+    if root is not None:
+        shown = list(units.filter(parent=root).order_by("path"))
+    else:
+        shown = list(units.filter(depth=1).order_by("path")) or list(
+            units.filter(depth=0).order_by("path")
+        )
+    if not shown:
+        return []
+
+    def grouped(qs, **filters) -> dict[str, int]:
+        return dict(
+            qs.filter(**filters).order_by().values_list("unit__path").annotate(n=Count("pk"))
+        )
+
+    actions = scope_queryset(CorrectiveAction.objects.all(), user)
+    feedback = scope_queryset(CitizenFeedback.objects.all(), user)
+    metrics = {
+        "actions_open": grouped(actions, status=ActionStatus.OPEN),
+        "actions_overdue": grouped(actions, status=ActionStatus.OPEN, due_date__lt=today),
+        "feedback_open": grouped(feedback, resolved_on__isnull=True),
+        "cases_open": grouped(scope_queryset(DisciplinaryCase.objects.still_open(), user)),
+    }
+    rows = []
+    for unit in shown:
+        row = {"unit": unit, "url": _url("app:action-list", query=f"unit={unit.code}&status=open")}
+        for key, by_path in metrics.items():
+            row[key] = sum(n for path, n in by_path.items() if path.startswith(unit.path))
+        # Units of the past (merged, dissolved) only while they still hold open work.
+        if unit.is_active_on(today) or any(row[key] for key in metrics):
+            rows.append(row)
+    return rows
