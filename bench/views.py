@@ -14,7 +14,7 @@ import decimal
 import orjson
 from django.http import HttpResponse, JsonResponse
 
-from staff.scoping import scope_queryset
+from staff.access import restrict
 
 PAGE_SIZE = 50
 # Output name -> lookup, the fields of training.api.EnrolmentSerializer.
@@ -52,7 +52,7 @@ def enrolments_floor(request) -> HttpResponse:
 
     if not request.user.is_authenticated:
         return JsonResponse({"detail": "authentication required"}, status=401)
-    qs = scope_queryset(Enrolment.objects.all(), request.user, "unit")
+    qs = restrict(Enrolment.objects.all(), request.user, "view")
     code = request.GET.get("unit")
     if code:
         unit = Unit.objects.filter(code=code).only("path").first()

@@ -29,7 +29,7 @@ class RolePermission(permissions.DjangoModelPermissions):
     """Django model permissions, reads included: a role must hold ``view_<model>``.
 
     Row scoping (which units a user sees) is not decided here but in each
-    viewset's ``get_queryset`` through ``staff.scoping``; rows outside the
+    viewset's ``get_queryset`` through ``staff.access``; rows outside the
     scope are simply not found (404).
     """
 

@@ -2,3 +2,6 @@
 
 WRITE = {"hr": ["calendarday"]}
 EXTRA = {"auditor": ["view_securityevent"]}
+
+# Not bound to a unit (staff.access): whoever holds the permission reads every row.
+SCOPE = {"calendarday": "*", "securityevent": "*"}

@@ -1,4 +1,6 @@
-"""What each role may write in the inspections app (see staff/roles.py)."""
+"""What each role may write in the inspections app (see staff/roles.py), and how its rows are scoped."""
+
+from staff.access import GLOBAL, Rows
 
 WRITE = {
     "inspector": [
@@ -13,4 +15,42 @@ WRITE = {
 EXTRA = {
     "inspector": ["view_reporter_identity"],
     "unit_head": ["report_progress_correctiveaction"],
+}
+
+# Which unit each model's rows belong to (staff.access); "*": a catalogue, not unit-bound.
+# A case is read by the unit it was opened in and written against its staff member's unit.
+SCOPE = {
+    "inspection": "unit",
+    "finding": "unit",
+    "correctiveaction": "unit",
+    "disciplinarycase": Rows(unit="staff__unit", view="unit"),
+    "disciplinestep": "case__unit",
+    "casesuspension": "case__unit",
+    "evidence": "unit",
+    "citizenfeedback": "unit",
+    "feedbackattachment": "feedback__unit",
+    "feedbackstep": "feedback__unit",
+    "findingcategory": GLOBAL,
+    "disciplineregime": GLOBAL,
+    "disciplineform": GLOBAL,
+    "feedbackcategory": GLOBAL,
+    "feedbackresponsetarget": GLOBAL,
+}
+
+# Workflow actions (staff.access): the permissions that allow each (any of).
+ACTIONS = {
+    # The responsible unit's head reports progress; an inspector may too.
+    "correctiveaction": {
+        "progress": ["report_progress_correctiveaction", "change_correctiveaction"],
+        "verify": ["change_correctiveaction"],
+    },
+    "disciplinarycase": {
+        "transition": ["change_disciplinarycase"],
+        "extend": ["change_disciplinarycase"],
+        "suspensions": ["add_casesuspension"],
+    },
+    "citizenfeedback": {
+        "transition": ["change_citizenfeedback"],
+        "create_finding": ["change_citizenfeedback"],
+    },
 }

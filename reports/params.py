@@ -17,8 +17,8 @@ from rest_framework import serializers
 
 from reports.frames import Period
 from reports.report import top_unit
+from staff.access import scope_of, visible_units
 from staff.models import Unit
-from staff.scoping import scope_unit, visible_units
 
 MIN_YEAR = 1990
 MAX_YEAR = 2100
@@ -79,7 +79,10 @@ def root_for(user, code: str | None) -> Unit:
         if unit is None:
             raise Http404
         return unit
-    unit = scope_unit(user) or top_unit()
+    scope = scope_of(user)
+    if scope.nothing:
+        raise Http404
+    unit = scope.root or top_unit()
     if unit is None:
         raise Http404
     return unit

@@ -1,7 +1,7 @@
 """One call from parameters to a ``Report``: queries -> frames, shared by the API, the page and the command.
 
 Scope is not checked here: callers pass a root the user may see
-(``staff.scoping``).
+(``staff.access``).
 """
 
 from __future__ import annotations

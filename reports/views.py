@@ -21,7 +21,7 @@ from reports import params, svg
 from reports.frames import ORGANIZER_LEVELS, SEVERITIES
 from reports.render import LABELS, LEVEL_LABELS, ORGANIZER_LABELS, SEVERITY_LABELS, method_in_words
 from reports.report import build_report
-from staff.scoping import visible_units
+from staff.access import visible_units
 
 YEARS_BACK = 10
 

@@ -2,22 +2,19 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.import_admin import ImportAdminMixin
+from staff.access import is_scoped, rows_in_scope, visible_units
 from staff.models import Staff, Unit, UnitHead
-from staff.scoping import scope_queryset
 
 
 class ScopedAdminMixin:
     """Admin lists restricted by the same scoping as the API."""
 
-    scope_field = "unit"
-
     def get_queryset(self, request):
-        return scope_queryset(super().get_queryset(request), request.user, self.scope_field)
+        return rows_in_scope(super().get_queryset(request), request.user)
 
 
 @admin.register(Unit)
 class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    scope_field = ""
     list_display = ("indented_name", "code", "level", "parent", "valid_from", "valid_until", "successor")
     list_filter = ("level",)
     search_fields = ("code", "name", "name_key")
@@ -47,7 +44,7 @@ class StaffAdmin(ImportAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         key = search_key(search_term)
         if key:
             queryset |= self.model.objects.filter(name_key__contains=key)
-            queryset = scope_queryset(queryset, request.user, self.scope_field)
+            queryset = rows_in_scope(queryset, request.user)
         return queryset, may_have_duplicates
 
     def has_import_permission(self, request) -> bool:
@@ -56,12 +53,10 @@ class StaffAdmin(ImportAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
     def get_importer(self, request):
         from staff.importers import StaffImporter
-        from staff.scoping import is_scoped, visible_units
-
         return StaffImporter(units=visible_units(request.user), restrict_to_units=is_scoped(request.user))
 
 
 @admin.register(UnitHead)
-class UnitHeadAdmin(admin.ModelAdmin):
+class UnitHeadAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("user", "unit")
     autocomplete_fields = ("unit",)

@@ -7,9 +7,9 @@ from rest_framework import serializers, viewsets
 
 from core.exports import ExportMixin
 from core.text import nfc
+from staff.access import RestrictedViewSetMixin
 from staff.filtersets import StaffFilterSet, UnitFilterSet
 from staff.models import Staff, Unit
-from staff.scoping import ScopedQuerysetMixin
 
 
 class UnitCodeField(serializers.SlugRelatedField):
@@ -94,7 +94,7 @@ class UnitSerializer(ModelCleanMixin, serializers.ModelSerializer):
         return value
 
 
-class UnitViewSet(ScopedQuerysetMixin, ExportMixin, viewsets.ModelViewSet):
+class UnitViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
     """Units of the administrative tree. `?active_on=YYYY-MM-DD` lists those in force that day."""
 
     queryset = Unit.objects.select_related("parent", "successor")
@@ -102,7 +102,6 @@ class UnitViewSet(ScopedQuerysetMixin, ExportMixin, viewsets.ModelViewSet):
     filterset_class = UnitFilterSet
     lookup_field = "code"
     lookup_value_regex = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
-    scope_field = ""
     search_key_fields = ("name_key",)
     search_code_fields = ("code",)
     ordering_fields = ["path", "code", "name_key", "level"]
@@ -140,7 +139,7 @@ class StaffSerializer(ModelCleanMixin, serializers.ModelSerializer):
         return value
 
 
-class StaffViewSet(ScopedQuerysetMixin, ExportMixin, viewsets.ModelViewSet):
+class StaffViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
     """The roster. `?search=` ignores case and diacritics ("nguyen thi anh" finds "Nguyễn Thị Ánh")."""
 
     queryset = Staff.objects.select_related("unit")

@@ -90,3 +90,6 @@ def role_of(user) -> str | None:
         if role in names:
             return role
     return None
+
+# Which unit each model's rows belong to, for staff.access ("" is the unit itself).
+SCOPE = {"unit": "", "staff": "unit", "unithead": "unit"}

@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.import_admin import ImportAdminMixin
+from staff.access import rows_in_scope, scope_of, unit_in_scope, visible_units
 from staff.admin import ScopedAdminMixin
 from staff.choices import StaffCategory
 from staff.models import Unit
-from staff.scoping import scope_unit, unit_in_scope, visible_units
 from training import rules, services
 from training.choices import EnrolmentStatus
 from training.compliance import staff_compliance, unit_compliance
@@ -65,7 +65,8 @@ class EnrolmentInline(admin.TabularInline):
     show_change_link = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("staff", "unit")
+        # A unit head opening a course attended from its units sees only its own units' enrolments.
+        return rows_in_scope(super().get_queryset(request), request.user).select_related("staff", "unit")
 
 
 class BulkEnrolForm(forms.Form):
@@ -265,8 +266,11 @@ class TrainingRequirementAdmin(admin.ModelAdmin):
             year = int(request.GET.get("year") or timezone.localdate().year - 1)
         except ValueError:
             return redirect(reverse("admin:training_compliance"))
+        scope = scope_of(request.user)
+        if scope.nothing:
+            raise PermissionDenied
         units = visible_units(request.user).order_by("path")
-        root = scope_unit(request.user)
+        root = scope.root
         code = request.GET.get("unit")
         if code:
             chosen = units.filter(code=code).first()

@@ -19,10 +19,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.exports import ExportMixin
+from staff.access import RestrictedViewSetMixin, scope_of, unit_in_scope
 from staff.api import ModelCleanMixin, StaffCodeField, UnitCodeField
 from staff.choices import StaffCategory
 from staff.models import Staff, Unit
-from staff.scoping import ScopedQuerysetMixin, scope_queryset, scope_unit, unit_in_scope
 from training import rules, services
 from training.choices import EnrolmentStatus
 from training.compliance import staff_compliance, unit_compliance
@@ -59,7 +59,7 @@ class TrainingTopicSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "description", "sort_order"]
 
 
-class TrainingTopicViewSet(ExportMixin, viewsets.ModelViewSet):
+class TrainingTopicViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
     """The topic catalogue (extendable by HR)."""
 
     queryset = TrainingTopic.objects.all()
@@ -143,7 +143,7 @@ class AttendanceSerializer(serializers.Serializer):
     default_status = serializers.ChoiceField(choices=EnrolmentStatus.choices, required=False, allow_null=True, default=None)
 
 
-class CourseViewSet(ExportMixin, viewsets.ModelViewSet):
+class CourseViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
     """Courses (classes). Filters: `year`, `unit` (organised by or attended from that subtree), `topic`, `kind`, `organizer_level`, `status`."""
 
     queryset = Course.objects.select_related("topic", "organizer_unit").with_counts()
@@ -174,9 +174,6 @@ class CourseViewSet(ExportMixin, viewsets.ModelViewSet):
         ("enrolled_count", _("Enrolled")),
         ("turn_count", _("Turns")),
     ]
-
-    def get_queryset(self):
-        return super().get_queryset().visible_to(self.request.user)
 
     @extend_schema(
         request=BulkEnrolSerializer,
@@ -264,13 +261,12 @@ class EnrolmentSerializer(ModelCleanMixin, serializers.ModelSerializer):
         return services.enrolment_update(enrolment=instance, data=validated_data)
 
 
-class EnrolmentViewSet(ScopedQuerysetMixin, ExportMixin, viewsets.ModelViewSet):
+class EnrolmentViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
     """Enrolments, scoped by the unit at enrolment. `?turn=true` lists training turns only."""
 
     queryset = Enrolment.objects.select_related("course", "staff", "unit")
     serializer_class = EnrolmentSerializer
     filterset_class = EnrolmentFilterSet
-    scope_field = "unit"
     search_key_fields = ("staff__name_key", "course__title_key")
     search_code_fields = ("staff__code", "course__code")
     ordering_fields = ["course__start_date", "staff__name_key", "status", "id"]
@@ -324,7 +320,7 @@ class ComplianceSerializer(serializers.ModelSerializer):
         fields = ["code", "full_name", "unit", "unit_name", "category", "position", "required_hours", "done_hours", "turns", "meets"]
 
 
-class TrainingComplianceViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
+class TrainingComplianceViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
     """Per-staff compliance with the annual requirement: `?year=` (required), `unit`, `category`, `meets`.
 
     Only staff employed during the year are listed; `meets` is null where no
@@ -355,7 +351,7 @@ class TrainingComplianceViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     _year: int | None = None
 
     def get_queryset(self):
-        qs = scope_queryset(super().get_queryset(), self.request.user, "unit")
+        qs = super().get_queryset()
         if self._year is None:
             return qs
         return staff_compliance(self._year, qs)
@@ -382,7 +378,10 @@ class TrainingComplianceViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
         """Per unit of the subtree: staff counted, meeting the requirement, rate (null when none counted)."""
         year = _year_param(request)
         code = request.query_params.get("unit")
-        root = scope_unit(request.user)
+        scope = scope_of(request.user)
+        if scope.nothing:
+            raise Http404
+        root = scope.root
         if code:
             unit = Unit.objects.filter(code=code.strip()).first()
             if unit is None or not unit_in_scope(request.user, unit):

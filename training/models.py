@@ -54,16 +54,10 @@ class CourseQuerySet(models.QuerySet):
         return self.filter(start_date__range=(start, end))
 
     def visible_to(self, user) -> CourseQuerySet:
-        """Courses organised by a unit of the user's subtree or attended from it (through staff.scoping)."""
-        from staff.scoping import is_scoped, scope_queryset
+        """Courses organised by a unit of the user's subtree or attended from it (``staff.access``)."""
+        from staff.access import rows_in_scope
 
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if not is_scoped(user):
-            return self
-        organised = scope_queryset(Course.objects.all(), user, "organizer_unit").values("pk")
-        attended = scope_queryset(Enrolment.objects.filter(course=models.OuterRef("pk")), user, "unit")
-        return self.filter(Q(pk__in=organised) | models.Exists(attended))
+        return rows_in_scope(self, user)
 
     def with_counts(self) -> CourseQuerySet:
         """Enrolled (seat-holding) and turn counts, in SQL."""

@@ -1,5 +1,31 @@
-"""What each role may write in the training app (see staff/roles.py)."""
+"""What each role may write in the training app (see staff/roles.py), and how its rows are scoped."""
+
+from django.db.models import Exists, OuterRef, Q
+
+from staff.access import GLOBAL, Rows
 
 WRITE = {
     "hr": ["course", "enrolment", "trainingtopic", "trainingrequirement"],
+}
+
+
+def course_rows(queryset, root):
+    """Courses organised by a unit of ``root``'s subtree or attended from it."""
+    from training.models import Enrolment
+
+    attended = Enrolment.objects.filter(course=OuterRef("pk"), unit__path__startswith=root.path)
+    return queryset.filter(Q(organizer_unit__path__startswith=root.path) | Exists(attended))
+
+
+# Which unit each model's rows belong to (staff.access). An enrolment is read by
+# the unit the person belonged to when enrolled, and written against the person's unit.
+SCOPE = {
+    "course": Rows(unit="organizer_unit", view=course_rows),
+    "enrolment": Rows(unit="staff__unit", view="unit"),
+    "trainingtopic": GLOBAL,
+    "trainingrequirement": GLOBAL,
+}
+
+ACTIONS = {
+    "course": {"enrol": ["add_enrolment"], "attendance": ["change_enrolment"]},
 }

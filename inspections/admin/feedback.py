@@ -33,9 +33,9 @@ from inspections.models.feedback import (
     FeedbackResponseTarget,
     FeedbackStep,
 )
+from staff.access import may_see_internal_note, visible_units
 from staff.admin import ScopedAdminMixin
 from staff.models import Unit
-from staff.scoping import is_scoped, visible_units
 
 
 @admin.register(FeedbackCategory)
@@ -134,7 +134,7 @@ class CitizenFeedbackAdmin(ScopedAdminMixin, admin.ModelAdmin):
         ]
         if self._identity(request):
             fieldsets.append((_("Reporter (confidential)"), {"fields": IDENTITY_FIELDS}))
-        if is_scoped(request.user):
+        if not may_see_internal_note(request.user):
             # The unit complained about reads the feedback without the inspectors' notes.
             fieldsets = [
                 (title, {"fields": tuple(name for name in opts["fields"] if name != "internal_note")})
@@ -222,7 +222,6 @@ class CitizenFeedbackAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class FeedbackStepAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     """The triage trail, read-only (it is the record of who did what)."""
 
-    scope_field = "feedback__unit"
     list_display = ("feedback", "at", "user", "from_status", "to_status", "note")
     list_filter = ("to_status",)
     list_select_related = ("feedback", "user")

@@ -1,6 +1,6 @@
 """Casework API: inspections, findings, corrective actions, disciplinary cases, evidence.
 
-Row scoping is ``staff.scoping`` (a unit head sees its subtree; others 404);
+Row scoping is ``staff.access`` (a unit head sees its subtree; others 404);
 write rights are the role permissions of ``inspections/roles.py``. Workflow
 steps are actions that call ``inspections.services``, so the API, the admin
 and the demo seeder follow the same rules. Every case record has a
@@ -46,8 +46,8 @@ from inspections.models import (
     FindingCategory,
     Inspection,
 )
+from staff.access import RestrictedViewSetMixin, unit_in_scope
 from staff.api import ModelCleanMixin, StaffCodeField, UnitCodeField
-from staff.scoping import ScopedQuerysetMixin, unit_in_scope
 
 
 def has_perm(*codenames: str):
@@ -151,7 +151,7 @@ class InspectionSerializer(ScopedUnitMixin, ModelCleanMixin, serializers.ModelSe
         read_only_fields = ["created_at", "updated_at"]
 
 
-class InspectionViewSet(ScopedQuerysetMixin, ExportMixin, HistoryMixin, viewsets.ModelViewSet):
+class InspectionViewSet(RestrictedViewSetMixin, ExportMixin, HistoryMixin, viewsets.ModelViewSet):
     """Public-service inspections. Filters: `unit` (with sub-units), `kind`, `status`, `date_from`, `date_to`, `year`."""
 
     queryset = (
@@ -213,7 +213,7 @@ class FindingSerializer(ScopedUnitMixin, ModelCleanMixin, serializers.ModelSeria
         return value
 
 
-class FindingViewSet(ScopedQuerysetMixin, ExportMixin, HistoryMixin, viewsets.ModelViewSet):
+class FindingViewSet(RestrictedViewSetMixin, ExportMixin, HistoryMixin, viewsets.ModelViewSet):
     """Findings. Filters: `unit`, `inspection`, `kind`, `category`, `severity`, `staff`, `substantiated`, `date_from`, `date_to`."""
 
     queryset = Finding.objects.select_related("inspection", "unit", "staff", "category").annotate(
@@ -282,7 +282,7 @@ class VerifySerializer(serializers.Serializer):
     verified_on = serializers.DateField(required=False, allow_null=True)
 
 
-class CorrectiveActionViewSet(ScopedQuerysetMixin, ExportMixin, HistoryMixin, viewsets.ModelViewSet):
+class CorrectiveActionViewSet(RestrictedViewSetMixin, ExportMixin, HistoryMixin, viewsets.ModelViewSet):
     """Corrective actions. `overdue=true` lists those still open past their due date.
 
     The responsible unit's head reports progress with `progress/`; an
@@ -430,7 +430,7 @@ class SuspensionInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class DisciplinaryCaseViewSet(ScopedQuerysetMixin, ExportMixin, HistoryMixin, viewsets.ModelViewSet):
+class DisciplinaryCaseViewSet(RestrictedViewSetMixin, ExportMixin, HistoryMixin, viewsets.ModelViewSet):
     """Disciplinary cases with their computed deadlines.
 
     Filters: `unit`, `staff`, `status`, `severity`, `regime`, `decision_form`,
@@ -565,7 +565,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 
 class EvidenceViewSet(
-    ScopedQuerysetMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
+    RestrictedViewSetMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
     mixins.ListModelMixin, viewsets.GenericViewSet,
 ):
     """Evidence files: upload (multipart), list, and `download/` (scope-checked; never a public URL)."""
@@ -575,6 +575,11 @@ class EvidenceViewSet(
     filterset_class = EvidenceFilterSet
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     ordering = ["-uploaded_at"]
+
+    def access_target(self, serializer):
+        # The file belongs to the unit of the record it is attached to.
+        parent = serializer.validated_data.get("parent")
+        return "non_field_errors", getattr(parent, "unit", None)
 
     @action(detail=True, methods=["get"])
     def download(self, request, *args, **kwargs):

@@ -1,0 +1,424 @@
+"""Access: which rows may this user touch for this action. The one place that decides.
+
+Shaped like NetBox's ``RestrictedQuerySet.restrict(user, action)``: every
+answer starts from *nothing* and adds what the user may see, so a missing
+link, an unknown role or an undeclared model gives no rows, never all rows.
+
+* **Who sees which units** (``scope_of``): a superuser and the whole-tree
+  roles (``admin``, ``inspector``, ``hr``, ``auditor``) see the whole tree;
+  a user linked to a unit through ``UnitHead`` sees that unit's subtree,
+  whatever its roles; everyone else (a ``unit_head`` whose link was removed,
+  a user with no role, anonymous, inactive) sees nothing.
+* **Which rows of a model** (``restrict``): the user must hold the Django
+  permission of the action, and the row's unit (the lookup declared in the
+  owning app's ``roles.py`` as ``SCOPE``) must lie in the user's units.
+  Models declared ``GLOBAL`` (catalogues) are not unit-bound; undeclared
+  models give scoped users nothing.
+* **Writes** (``check_write``): the target unit of a new or changed row, and
+  the old unit on a move, must lie in the user's units.
+* **Workflow actions** (``verify``, ``progress``, ``transition``...) are
+  declared per model in ``roles.py`` as ``ACTIONS``: the permissions that
+  allow them (any of).
+* **Exceptions**: who may see a reporter's identity and the inspectors'
+  internal notes (``may_see_reporter_identity``, ``may_see_internal_note``).
+
+See docs/access.md for the roles table and how to declare a new model.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from staff.models import Unit
+
+VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+CRUD = (VIEW, ADD, CHANGE, DELETE)
+
+# Roles that read the whole tree unless a UnitHead link narrows them.
+WHOLE_TREE_ROLES = frozenset({"admin", "inspector", "hr", "auditor"})
+
+# A SCOPE value: the model is a catalogue, not bound to a unit.
+GLOBAL = "*"
+
+IDENTITY_PERM = "inspections.view_reporter_identity"
+
+OUTSIDE_SCOPE = _("This unit is outside your scope.")
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A SCOPE declaration for a model whose rows are read through another path than they are written.
+
+    ``unit`` is the lookup to the unit that writes are checked against;
+    ``view`` is the lookup to the unit that reads are filtered on, or a
+    function ``(queryset, root)`` returning the rows visible from ``root``'s subtree.
+    """
+
+    unit: str
+    view: str | Callable[[QuerySet, Unit], QuerySet]
+
+
+# --- Declarations (each app's roles.py) -------------------------------------------------
+
+
+@cache
+def _declarations() -> tuple[dict[str, object], dict[str, dict[str, tuple[str, ...]]]]:
+    scope: dict[str, object] = {}
+    actions: dict[str, dict[str, tuple[str, ...]]] = {}
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.roles")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.roles":
+                raise
+            continue
+        for model_name, value in getattr(module, "SCOPE", {}).items():
+            scope[f"{config.label}.{model_name}"] = value
+        for model_name, named in getattr(module, "ACTIONS", {}).items():
+            actions[f"{config.label}.{model_name}"] = {
+                name: tuple(p if "." in p else f"{config.label}.{p}" for p in perms) for name, perms in named.items()
+            }
+    return scope, actions
+
+
+def _concrete(model: type[Model]) -> type[Model]:
+    """A django-simple-history record model is scoped like the model it records."""
+    return getattr(model, "instance_type", None) or model
+
+
+def declaration(model: type[Model]) -> object | None:
+    """The SCOPE declaration of ``model``: a unit lookup, ``GLOBAL``, a ``Rows``, or None (undeclared)."""
+    return _declarations()[0].get(_concrete(model)._meta.label_lower)
+
+
+def unit_lookup(model: type[Model]) -> str | None:
+    """The lookup from ``model`` to the unit its writes are checked against (None: not unit-bound)."""
+    decl = declaration(model)
+    if isinstance(decl, Rows):
+        return decl.unit
+    if decl is None or decl == GLOBAL:
+        return None
+    return decl
+
+
+def permissions_for(model: type[Model], action: str) -> tuple[str, ...]:
+    """The permissions (any of) that allow ``action`` on ``model``."""
+    model = _concrete(model)
+    opts = model._meta
+    if action in CRUD:
+        return (f"{opts.app_label}.{action}_{opts.model_name}",)
+    named = _declarations()[1].get(opts.label_lower, {})
+    if action not in named:
+        raise ValueError(f"Unknown action {action!r} for {opts.label}; declare it in {opts.app_label}/roles.py ACTIONS.")
+    return named[action]
+
+
+def workflow_actions(model: type[Model]) -> dict[str, tuple[str, ...]]:
+    return dict(_declarations()[1].get(_concrete(model)._meta.label_lower, {}))
+
+
+# --- Who sees which units ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Everything, nothing, or the subtree of ``root``."""
+
+    everything: bool = False
+    root: Unit | None = None
+
+    @property
+    def nothing(self) -> bool:
+        return not self.everything and self.root is None
+
+    def covers(self, unit: Unit | None) -> bool:
+        if self.everything:
+            return True
+        if self.root is None or unit is None:
+            return False
+        return (unit.path or "").startswith(self.root.path)
+
+
+NOTHING = Scope()
+EVERYTHING = Scope(everything=True)
+
+
+def scope_of(user) -> Scope:
+    """The units ``user`` may see (cached on the user object for the request)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return NOTHING
+    cached = getattr(user, "_access_scope", None)
+    if cached is not None:
+        return cached
+    scope = _compute_scope(user)
+    user._access_scope = scope
+    return scope
+
+
+def _compute_scope(user) -> Scope:
+    from staff.models import UnitHead
+
+    if user.is_superuser:
+        return EVERYTHING
+    head = UnitHead.objects.select_related("unit").filter(user=user).first()
+    if head is not None:
+        return Scope(root=head.unit)
+    if user.groups.filter(name__in=WHOLE_TREE_ROLES).exists():
+        return EVERYTHING
+    return NOTHING
+
+
+def forget(user) -> None:
+    """Drop the cached scope (after a UnitHead link or the groups change)."""
+    if user is not None and hasattr(user, "_access_scope"):
+        del user._access_scope
+
+
+def is_scoped(user) -> bool:
+    """True unless the user sees the whole tree (scoped to a subtree, or to nothing)."""
+    return not scope_of(user).everything
+
+
+def scope_root(user) -> Unit | None:
+    """The root of the user's subtree; None for whole-tree users AND for users who see nothing.
+
+    Callers must check ``scope_of(user).nothing`` first; prefer ``visible_units``.
+    """
+    return scope_of(user).root
+
+
+def unit_in_scope(user, unit: Unit | None) -> bool:
+    return scope_of(user).covers(unit)
+
+
+def visible_units(user) -> QuerySet:
+    return rows_in_scope(Unit.objects.all(), user)
+
+
+# --- Which rows --------------------------------------------------------------------------
+
+
+def _unit_q(lookup: str, root: Unit) -> Q:
+    return Q(**{f"{lookup}__path__startswith" if lookup else "path__startswith": root.path})
+
+
+def rows_in_scope(queryset: QuerySet, user, lookup: str | None = None) -> QuerySet:
+    """The rows of ``queryset`` whose unit the user may see, without asking about permissions.
+
+    For building blocks (subqueries, choices) where the permission is checked
+    elsewhere; ``lookup`` overrides the model's declaration.
+    """
+    scope = scope_of(user)
+    if scope.nothing:
+        return queryset.none()
+    if scope.everything:
+        return queryset
+    decl = lookup if lookup is not None else declaration(queryset.model)
+    if decl is None:
+        return queryset.none()
+    if decl == GLOBAL:
+        return queryset
+    if isinstance(decl, Rows):
+        if callable(decl.view):
+            return decl.view(queryset, scope.root)
+        decl = decl.view
+    return queryset.filter(_unit_q(decl, scope.root))
+
+
+def has_permission(user, action: str, model: type[Model]) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return False
+    return any(user.has_perm(p) for p in permissions_for(model, action))
+
+
+def restrict(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
+    """The rows of ``queryset`` that ``user`` may touch for ``action``: none without the permission."""
+    if not has_permission(user, action, queryset.model):
+        return queryset.none()
+    return rows_in_scope(queryset, user)
+
+
+def unit_of(obj: Model, lookup: str | None = None) -> Unit | None:
+    """The unit an object belongs to for writes (a new Unit belongs to its parent)."""
+    if lookup is None:
+        lookup = unit_lookup(type(obj))
+    if lookup is None:
+        return None
+    if lookup == "":
+        if isinstance(obj, Unit) and not obj.pk:
+            return obj.parent
+        return obj
+    value = obj
+    for part in lookup.split("__"):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+def can(user, action: str, obj: Model | None = None, *, model: type[Model] | None = None) -> bool:
+    """May ``user`` do ``action`` (on ``obj``, or on ``model`` in general)?"""
+    model = model or type(obj)
+    if not has_permission(user, action, model):
+        return False
+    if obj is None:
+        return not scope_of(user).nothing
+    scope = scope_of(user)
+    if scope.everything:
+        return True
+    if scope.nothing:
+        return False
+    decl = declaration(model)
+    if decl == GLOBAL:
+        return True
+    if decl is None:
+        return False
+    if obj.pk:
+        return rows_in_scope(model._default_manager.filter(pk=obj.pk), user).exists()
+    return scope.covers(unit_of(obj))
+
+
+def check_write(
+    user, action: str, obj: Model, *, target: Unit | None = None, old_unit: Unit | None = None,
+    field: str | None = None,
+) -> None:
+    """Refuse a write whose target unit (or old unit, on a move) lies outside the user's scope.
+
+    ``target`` defaults to ``unit_of(obj)``; a moved Unit passes its new parent.
+
+    Raises ``PermissionDenied`` without the permission and a field
+    ``ValidationError`` (``{field: [message]}``) for a unit outside the scope,
+    so the API answers 403 or 400 and a form shows the message on the field.
+    """
+    from django.core.exceptions import ValidationError
+
+    model = type(obj)
+    if not has_permission(user, action, model):
+        raise PermissionDenied
+    scope = scope_of(user)
+    if scope.everything:
+        return
+    lookup = unit_lookup(model)
+    if declaration(model) == GLOBAL:
+        if scope.nothing:
+            raise PermissionDenied
+        return
+    if field is None:
+        field = (lookup or "unit").split("__")[0] or ("parent" if isinstance(obj, Unit) else "unit")
+    if target is None and lookup is not None:
+        target = unit_of(obj, lookup)
+    if not scope.covers(target):
+        raise ValidationError({field: [OUTSIDE_SCOPE]})
+    if old_unit is not None and not scope.covers(old_unit):
+        raise ValidationError({field: [OUTSIDE_SCOPE]})
+
+
+# --- The exception list ------------------------------------------------------------------
+
+
+def may_see_reporter_identity(user) -> bool:
+    """Reporters' names and contacts: holders of the identity permission who see the whole tree."""
+    return bool(has_permission_code(user, IDENTITY_PERM) and scope_of(user).everything)
+
+
+def may_see_internal_note(user) -> bool:
+    """The inspectors' internal notes on feedback: whole-tree readers only (never the unit complained about)."""
+    return scope_of(user).everything
+
+
+def has_permission_code(user, codename: str) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return False
+    return user.has_perm(codename)
+
+
+# --- API ------------------------------------------------------------------------------------
+
+
+class RestrictedViewSetMixin:
+    """For viewsets: rows restricted for the request's action; writes checked against the target unit.
+
+    ``access_action`` maps a viewset action (``verify``) to an access action;
+    by default reads are ``view``, ``update``/``partial_update`` ``change``,
+    ``destroy`` ``delete``, and a declared workflow action of the model its
+    own name.
+    """
+
+    access_actions: dict[str, str] = {}
+    # Optional ``access_target(serializer) -> (field, unit)`` for writes whose unit is not a field.
+
+    def access_action(self) -> str:
+        name = getattr(self, "action", None)
+        if name in self.access_actions:
+            return self.access_actions[name]
+        model = self.get_queryset_model()
+        if name in ("update", "partial_update"):
+            return CHANGE
+        if name == "destroy":
+            return DELETE
+        if name and name in workflow_actions(model):
+            return name
+        return VIEW
+
+    def get_queryset_model(self):
+        return self.queryset.model
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        action = self.access_action()
+        if action == VIEW or not has_permission(self.request.user, action, queryset.model):
+            # Without the write permission the permission class answers 403, not 404.
+            return restrict(queryset, self.request.user, VIEW)
+        return restrict(queryset, self.request.user, action)
+
+    def _check(self, action: str, serializer) -> None:
+        from django.core.exceptions import ValidationError as DjangoValidationError
+        from rest_framework import serializers
+
+        instance = serializer.instance
+        model = serializer.Meta.model if instance is None else type(instance)
+        data = serializer.validated_data
+        lookup = unit_lookup(model)
+        first = "parent" if model is Unit else (lookup or "").split("__")[0]
+        old_unit = unit_of(instance) if instance is not None else None
+        target = None
+        hook = getattr(self, "access_target", None)
+        if hook is not None:
+            first, target = hook(serializer)
+        elif model is Unit:
+            # A new unit is placed under its parent; a moved unit must stay in scope on both sides.
+            target = data.get("parent", instance.parent if instance is not None else None)
+            if instance is not None and "parent" not in data:
+                target = instance
+        elif first and first in data:
+            probe = model()
+            setattr(probe, first, data[first])
+            target = unit_of(probe, lookup)
+        elif instance is not None:
+            target = old_unit
+        try:
+            check_write(self.request.user, action, instance or model(), target=target, old_unit=old_unit, field=first or None)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
+
+    def perform_create(self, serializer):
+        self._check(ADD, serializer)
+        super().perform_create(serializer)
+
+    def perform_update(self, serializer):
+        self._check(CHANGE, serializer)
+        super().perform_update(serializer)
+
+
+def require(user, action: str, obj: Model) -> None:
+    """Raise ``PermissionDenied`` unless ``can(user, action, obj)``: for services and views."""
+    if not can(user, action, obj):
+        raise PermissionDenied
