@@ -30,6 +30,9 @@ SCOPE = {
     "citizenfeedback": "unit",
     "feedbackattachment": "feedback__unit",
     "feedbackstep": "feedback__unit",
+    # simple-history's records of the many-to-many links, read with their record.
+    "historicalinspection_team": "history__unit",
+    "historicaldisciplinarycase_findings": "history__unit",
     "findingcategory": GLOBAL,
     "disciplineregime": GLOBAL,
     "disciplineform": GLOBAL,

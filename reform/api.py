@@ -33,8 +33,8 @@ from reform.models import (
     Procedure,
     ServiceReport,
 )
+from staff.access import RestrictedViewSetMixin, unit_in_scope
 from staff.api import ModelCleanMixin, StaffCodeField, UnitCodeField
-from staff.scoping import ScopedQuerysetMixin, unit_in_scope
 
 CODE_REGEX = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
 
@@ -58,7 +58,7 @@ class ProcedureSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "field", "level", "resolution_days", "online", "decision", "published_on"]
 
 
-class ProcedureViewSet(ExportMixin, viewsets.ModelViewSet):
+class ProcedureViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
     """The procedure catalogue. Filters: `level`, `field`, `online`, `posted_at` (unit code)."""
 
     queryset = Procedure.objects.all()
@@ -102,13 +102,12 @@ class DossierSerializer(ModelCleanMixin, serializers.ModelSerializer):
         return rules.needs_apology(obj.state(timezone.localdate())) and obj.apology_issued_on is None
 
 
-class DossierViewSet(ScopedQuerysetMixin, ExportMixin, viewsets.ModelViewSet):
+class DossierViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
     """One-stop dossiers. Filters: `year`, `unit`, `procedure`, `level`, `channel`, `electronic`, `state`."""
 
     queryset = Dossier.objects.select_related("procedure", "unit")
     serializer_class = DossierSerializer
     filterset_class = DossierFilterSet
-    scope_field = "unit"
     search_key_fields = ("procedure__name_key",)
     search_code_fields = ("code", "procedure__code")
     ordering_fields = ["received_on", "due_on", "resolved_on", "code"]
@@ -141,13 +140,12 @@ class ServiceReportSerializer(ModelCleanMixin, serializers.ModelSerializer):
         validators: list = []  # overlapping periods are refused by the model with a clearer message
 
 
-class ServiceReportViewSet(ScopedQuerysetMixin, ExportMixin, viewsets.ModelViewSet):
+class ServiceReportViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
     """Period reports as units file them; `reconciles=false` lists those whose figures do not add up."""
 
     queryset = ServiceReport.objects.select_related("unit")
     serializer_class = ServiceReportSerializer
     filterset_class = ServiceReportFilterSet
-    scope_field = "unit"
     search_key_fields = ("unit__name_key",)
     search_code_fields = ("unit__code",)
     ordering_fields = ["period_end", "unit__path", "scope", "received"]
@@ -210,13 +208,12 @@ class ParResultSerializer(ModelCleanMixin, serializers.ModelSerializer):
         return result
 
 
-class ParResultViewSet(ScopedQuerysetMixin, ExportMixin, viewsets.ModelViewSet):
+class ParResultViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
     """PAR index results per unit and year, with criterion scores. Filters: `unit`, `year`."""
 
     queryset = ParResult.objects.select_related("unit").prefetch_related("criteria")
     serializer_class = ParResultSerializer
     filterset_class = ParResultFilterSet
-    scope_field = "unit"
     search_key_fields = ("unit__name_key",)
     search_code_fields = ("unit__code",)
     ordering_fields = ["year", "rank", "score"]
@@ -256,7 +253,7 @@ class ImprovementPlanSerializer(ModelCleanMixin, serializers.ModelSerializer):
         fields = ["id", "unit", "year", "based_on", "title", "adopted_on", "items"]
 
 
-class ImprovementPlanViewSet(ScopedQuerysetMixin, ExportMixin, viewsets.ModelViewSet):
+class ImprovementPlanViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
     """Improvement plans for low-scoring PAR criteria, with their items."""
 
     queryset = ImprovementPlan.objects.select_related("unit").prefetch_related(
@@ -264,20 +261,18 @@ class ImprovementPlanViewSet(ScopedQuerysetMixin, ExportMixin, viewsets.ModelVie
     )
     serializer_class = ImprovementPlanSerializer
     filterset_class = ImprovementPlanFilterSet
-    scope_field = "unit"
     search_code_fields = ("unit__code",)
     ordering = ["-year", "unit__path"]
     export_filename = "improvement-plans"
     export_columns = [("unit__code", _("Unit")), ("year", _("Year")), ("title", _("Title")), ("adopted_on", _("Adopted on"))]
 
 
-class ImprovementItemViewSet(ScopedQuerysetMixin, ExportMixin, viewsets.ModelViewSet):
+class ImprovementItemViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
     """Items of improvement plans. Filters: `unit`, `year`, `status`, `overdue`."""
 
     queryset = ImprovementItem.objects.select_related("plan", "plan__unit", "owner", "owner_unit")
     serializer_class = ImprovementItemSerializer
     filterset_class = ImprovementItemFilterSet
-    scope_field = "plan__unit"
     ordering_fields = ["due_date", "status"]
     ordering = ["due_date", "pk"]
     export_filename = "improvement-items"

@@ -10,3 +10,15 @@ WRITE = {
         "improvementplan", "improvementitem",
     ],
 }
+
+# Which unit each model's rows belong to (staff.access); "*": a catalogue, not unit-bound.
+SCOPE = {
+    "procedure": "*",
+    "procedureposting": "unit",
+    "dossier": "unit",
+    "servicereport": "unit",
+    "parresult": "unit",
+    "parcriterionscore": "result__unit",
+    "improvementplan": "unit",
+    "improvementitem": "plan__unit",
+}

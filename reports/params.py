@@ -1,7 +1,7 @@
 """Report parameters: validation (400 with field messages) and scope (404 outside it).
 
 Shared by the API, the HTML page and, for the period, the command. The unit
-is resolved among the units the user may see (``staff.scoping``), so a unit
+is resolved among the units the user may see (``staff.access``), so a unit
 head asking for another unit's report gets 404, exactly as for any record.
 """
 

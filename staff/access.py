@@ -91,7 +91,10 @@ def _declarations() -> tuple[dict[str, object], dict[str, dict[str, tuple[str, .
 
 def _concrete(model: type[Model]) -> type[Model]:
     """A django-simple-history record model is scoped like the model it records."""
-    return getattr(model, "instance_type", None) or model
+    recorded = getattr(model, "instance_type", None)
+    if recorded is None or recorded._meta.auto_created:
+        return model
+    return recorded
 
 
 def declaration(model: type[Model]) -> object | None:

@@ -4,7 +4,7 @@ Every app may declare, in an optional ``roles.py``, ``WRITE``: a mapping of
 role -> model names (of that app) the role may add, change and delete, and
 ``EXTRA``: role -> extra permission codenames of that app. Every role reads
 every model (``view_*``); unit heads are additionally row-scoped by
-``staff.scoping``. ``ensure_roles()`` (run after migrate and by seed_demo)
+``staff.access``. ``ensure_roles()`` (run after migrate and by seed_demo)
 builds the groups from these declarations, so the groups always match code.
 """
 

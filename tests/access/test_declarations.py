@@ -1,0 +1,43 @@
+"""Every model and every endpoint is known to ``staff.access``: nothing is scoped by accident."""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+
+from config.api import router
+from staff.access import (
+    CRUD,
+    RestrictedViewSetMixin,
+    declaration,
+    permissions_for,
+    workflow_actions,
+)
+
+# Our apps: everything outside them (auth, tokens, sign-in records) is for admins only.
+PROJECT_APPS = {"core", "staff", "inspections", "training", "reports", "reform"}
+
+
+def _project_models():
+    for model in apps.get_models():
+        if model._meta.app_label in PROJECT_APPS and not model._meta.auto_created:
+            yield model
+
+
+@pytest.mark.parametrize("model", list(_project_models()), ids=lambda m: m._meta.label_lower)
+def test_every_model_declares_its_scope(model):
+    assert declaration(model) is not None, f"declare {model._meta.model_name} in {model._meta.app_label}/roles.py SCOPE"
+
+
+@pytest.mark.parametrize("prefix,viewset", [(p, v) for p, v, _ in router.registry], ids=lambda x: x if isinstance(x, str) else "")
+def test_every_viewset_asks_access(prefix, viewset):
+    assert issubclass(viewset, RestrictedViewSetMixin), f"{viewset.__name__} must inherit staff.access.RestrictedViewSetMixin"
+
+
+def test_unknown_action_is_an_error_not_a_grant():
+    from inspections.models import CorrectiveAction
+
+    with pytest.raises(ValueError):
+        permissions_for(CorrectiveAction, "verfy")
+    assert set(workflow_actions(CorrectiveAction)) == {"progress", "verify"}
+    assert permissions_for(CorrectiveAction, CRUD[0]) == ("inspections.view_correctiveaction",)
