@@ -23,7 +23,7 @@ from core.exports import XLSX_CONTENT_TYPE, CSVRenderer, XLSXRenderer, csv_respo
 from core.models import SecurityEventKind
 from reports import params
 from reports.excel import write_workbook
-from reports.render import csv_columns, csv_rows, filename, to_json
+from reports.render import csv_headers, csv_rows, filename, to_json
 from reports.report import build_report
 
 
@@ -47,8 +47,11 @@ def xlsx_file_response(report, lang: str | None) -> FileResponse:
     return response
 
 
-def csv_file_response(report, lang: str | None):
-    response = csv_response(filename(report, "csv")[:-4], csv_columns(report), csv_rows(report))
+def csv_file_response(report, lang: str | None, *, keys: bool = False):
+    """Vietnamese column titles and level names by default; ``keys`` for the stable keys and codes."""
+    response = csv_response(
+        filename(report, "csv")[:-4], csv_headers(report, keys=keys), csv_rows(report, keys=keys)
+    )
     response["Content-Language"] = lang or translation.get_language()
     return response
 
@@ -57,7 +60,8 @@ class AccountabilityReportView(APIView):
     """Accountability report of a unit's subtree: metrics, score and rank of every unit.
 
     `?year=YYYY` (or `start=`/`end=`), `unit=CODE` (default: the top of your
-    scope), `format=json|csv|xlsx`, `lang=vi|en` for the workbook.
+    scope), `format=json|csv|xlsx|pdf`, `lang=vi|en` for the files; the CSV has
+    Vietnamese column titles unless `header=keys`.
     """
 
     permission_classes = [CanReadReports]
@@ -84,7 +88,8 @@ class AccountabilityReportView(APIView):
             if output == "xlsx":
                 return xlsx_file_response(report, wanted.lang)
             if output == "csv":
-                return csv_file_response(report, wanted.lang)
+                keys = request.query_params.get("header") == "keys"
+                return csv_file_response(report, wanted.lang, keys=keys)
             return Response(to_json(report))
 
     def handle_exception(self, exc):

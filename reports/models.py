@@ -33,7 +33,12 @@ def _validate_formula(value: str) -> None:
 class MethodologyQuerySet(models.QuerySet):
     def in_force_on(self, day: dt.date) -> ScoringMethodology | None:
         """The methodology with the latest ``valid_from`` on or before ``day``."""
-        return self.filter(valid_from__lte=day).order_by("-valid_from").prefetch_related("components").first()
+        return (
+            self.filter(valid_from__lte=day)
+            .order_by("-valid_from")
+            .prefetch_related("components")
+            .first()
+        )
 
 
 class ScoringMethodology(models.Model):
@@ -43,13 +48,15 @@ class ScoringMethodology(models.Model):
     name = models.CharField(_("name"), max_length=200)
     valid_from = models.DateField(_("valid from"), unique=True)
     source_document = models.CharField(
-        _("source document"), max_length=300,
+        _("source document"),
+        max_length=300,
         help_text=_("Number, date and issuer of the document the method follows."),
     )
     source_url = models.URLField(_("link to the source document"), blank=True)
     description = models.TextField(_("description"), blank=True)
     min_staff = models.PositiveSmallIntegerField(
-        _("minimum staff to be ranked"), default=5,
+        _("minimum staff to be ranked"),
+        default=5,
         help_text=_("Units with fewer staff are scored but not ranked."),
     )
 
@@ -79,29 +86,43 @@ class ScoringComponent(models.Model):
     """One component of a methodology: formula, sample, weight and minimum sample."""
 
     methodology = models.ForeignKey(
-        ScoringMethodology, verbose_name=_("methodology"), on_delete=models.CASCADE, related_name="components"
+        ScoringMethodology,
+        verbose_name=_("methodology"),
+        on_delete=models.CASCADE,
+        related_name="components",
     )
     key = models.CharField(
-        _("key"), max_length=40,
-        validators=[RegexValidator(r"^[a-z0-9_]+$", _("Lower-case letters, digits and underscores."))],
+        _("key"),
+        max_length=40,
+        validators=[
+            RegexValidator(r"^[a-z0-9_]+$", _("Lower-case letters, digits and underscores."))
+        ],
         help_text=_("Stable name of the component in the JSON and CSV."),
     )
     name = models.CharField(_("name (Vietnamese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     formula = models.CharField(
-        _("formula"), max_length=300, validators=[_validate_formula],
+        _("formula"),
+        max_length=300,
+        validators=[_validate_formula],
         help_text=_("Value between 0 and 1 (1 is best) over the report's metrics."),
     )
     sample = models.CharField(
-        _("sample"), max_length=300, validators=[_validate_formula],
+        _("sample"),
+        max_length=300,
+        validators=[_validate_formula],
         help_text=_("Number of cases the value rests on, usually the formula's denominator."),
     )
     weight = models.DecimalField(
         _("weight"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0.01)]
     )
     min_sample = models.PositiveIntegerField(
-        _("minimum sample"), default=1, validators=[MinValueValidator(1)],
-        help_text=_("Below it the component is left out for the unit and the other weights are rescaled."),
+        _("minimum sample"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Below it the component is left out for the unit and the other weights are rescaled."
+        ),
     )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -110,9 +131,15 @@ class ScoringComponent(models.Model):
         verbose_name_plural = _("scoring components")
         ordering = ["methodology", "sort_order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["methodology", "key"], name="scoring_component_unique_key"),
-            models.CheckConstraint(condition=models.Q(weight__gt=0), name="scoring_component_weight_positive"),
-            models.CheckConstraint(condition=models.Q(min_sample__gte=1), name="scoring_component_min_sample"),
+            models.UniqueConstraint(
+                fields=["methodology", "key"], name="scoring_component_unique_key"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weight__gt=0), name="scoring_component_weight_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_sample__gte=1), name="scoring_component_min_sample"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -120,8 +147,13 @@ class ScoringComponent(models.Model):
 
     def to_component(self) -> scoring.Component:
         return scoring.Component(
-            key=self.key, name=self.name, name_en=self.name_en, formula=self.formula, sample=self.sample,
-            weight=float(self.weight), min_sample=self.min_sample,
+            key=self.key,
+            name=self.name,
+            name_en=self.name_en,
+            formula=self.formula,
+            sample=self.sample,
+            weight=float(self.weight),
+            min_sample=self.min_sample,
         )
 
 

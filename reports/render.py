@@ -232,7 +232,7 @@ def _nested_columns(columns: dict[str, list[Any]], names: tuple[str, ...]) -> tu
     return list(groups), values
 
 
-def _total_metrics(total: pd.Series) -> dict[str, Any]:
+def total_metrics(total: pd.Series) -> dict[str, Any]:
     flat = {}
     for column in METRIC_COLUMNS:
         value = clean_value(total[column])
@@ -261,7 +261,7 @@ def to_json(report: Report) -> dict[str, Any]:
             "end": report.previous_period.end.isoformat(),
         },
         "unit": {"code": report.root["code"], "name": report.root["name"]},
-        "total": _total_metrics(report.total),
+        "total": total_metrics(report.total),
         "units": units,
         "scoring": scoring_json(report),
     }
@@ -340,10 +340,47 @@ def csv_columns(report: Report) -> tuple[str, ...]:
     return (*CSV_COLUMNS, *report.point_columns)
 
 
-def csv_rows(report: Report) -> Iterator[list[Any]]:
-    """One row per unit, one column per metric, in ``csv_columns`` order."""
+def csv_headers(report: Report, *, keys: bool = False) -> list[str]:
+    """Column titles in the active language (Vietnamese by default), or the stable keys."""
+    columns = csv_columns(report)
+    if keys:
+        return list(columns)
+    language = translation.get_language()
+    names = {f"points.{c.key}": c.label(language) for c in report.methodology.components}
+    points = gettext("Points: %(component)s")
+    return [
+        points % {"component": names[column]} if column in names else str(LABELS[column]) for column in columns
+    ]
+
+
+def _csv_value(column: str, value: Any) -> Any:
+    if value is None or value.__class__ is bool or value.__class__ is int:
+        return value
+    if column in RATE_COLUMNS_ALL:
+        value = round(value, 4)
+    if value.__class__ is float and value.is_integer():
+        return int(value)
+    return value
+
+
+RATE_COLUMNS_ALL = PERCENT_COLUMNS | RATIO_COLUMNS
+
+
+def csv_rows(report: Report, *, keys: bool = False) -> Iterator[list[Any]]:
+    """One row per unit, one column per metric, in ``csv_columns`` order.
+
+    Integers are written without ".0", rates rounded to 4 places; unless
+    ``keys``, the level and "ranked" are words in the active language.
+    """
     columns = report.unit_columns()
-    for row in zip(*(columns[column] for column in csv_columns(report)), strict=True):
+    names = csv_columns(report)
+    if not keys:
+        levels = {level: str(label) for level, label in LEVEL_LABELS.items()}
+        columns["level"] = [levels.get(level, level) for level in columns["level"]]
+        yes, no = gettext("Yes"), gettext("No")
+        columns["rankable"] = [yes if value else no for value in columns["rankable"]]
+    converted = [[_csv_value(name, v) for v in columns[name]] for name in names]
+    for row in zip(*converted, strict=True):
         yield list(row)
 
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import zipfile
 
 import openpyxl
@@ -84,7 +85,7 @@ def test_default_year_is_the_current_one(client_for, district):
 def test_csv_holds_the_same_numbers_as_json(client_for, district):
     client = client_for("auditor")
     body = get(client, year=2019).json()
-    response = get(client, year=2019, format="csv")
+    response = get(client, year=2019, format="csv", header="keys")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
@@ -99,9 +100,25 @@ def test_csv_holds_the_same_numbers_as_json(client_for, district):
             if expected is None:
                 assert row[column] == ""
             else:
-                assert float(row[column]) == pytest.approx(expected), column
+                assert float(row[column]) == pytest.approx(expected, abs=5e-5), column
         assert (float(row["score"]) if row["score"] else None) == unit["score"]
         assert (int(row["rank"]) if row["rank"] else None) == unit["rank"]
+
+
+def test_csv_speaks_vietnamese_by_default_with_plain_numbers(client_for, district):
+    response = get(client_for("auditor"), year=2019, format="csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    header = rows[0]
+    assert header[:4] == ["Mã", "Đơn vị", "Cấp", "Đơn vị cấp trên"]
+    assert "Số cán bộ" in header and any(h.startswith("Điểm: ") for h in header)
+    level = header.index("Cấp")
+    assert {row[level] for row in rows[1:]} <= {"Tỉnh", "Huyện", "Xã", "Phòng, ban"}
+    for row in rows[1:]:
+        for cell in row:
+            assert not re.fullmatch(r"-?\d+\.0", cell), cell
+            if re.fullmatch(r"-?\d+\.\d+", cell):
+                assert len(cell.partition(".")[2]) <= 4, cell
 
 
 def _sheet_rows(sheet, width):

@@ -41,13 +41,19 @@ def unit_figures(draw):
     return figures
 
 
-@given(unit_figures(), st.integers(min_value=1, max_value=200), st.sampled_from(DEFAULT_METHODOLOGIES))
+@given(
+    unit_figures(), st.integers(min_value=1, max_value=200), st.sampled_from(DEFAULT_METHODOLOGIES)
+)
 def test_more_findings_handled_on_time_never_lowers_the_score(figures, more, method):
     """More of its findings' actions done on time (of the same actions due, or more actions all done
     on time): the unit's score is never lower."""
     due, done = figures["corrective_actions_due"], figures["corrective_actions_on_time"]
     same_due = {**figures, "corrective_actions_on_time": min(due, done + more)}
-    more_done = {**figures, "corrective_actions_due": due + more, "corrective_actions_on_time": done + more}
+    more_done = {
+        **figures,
+        "corrective_actions_due": due + more,
+        "corrective_actions_on_time": done + more,
+    }
     before = score_units(_metrics(figures), method, 1).score[0]
     for after_figures in (same_due, more_done):
         after = score_units(_metrics(after_figures), method, 1).score[0]
@@ -60,8 +66,17 @@ def test_more_findings_handled_on_time_never_lowers_the_score(figures, more, met
 def test_more_findings_or_cases_found_never_lower_the_score(figures, more):
     """Finding more, or opening more cases, is not punished: only handling them in time counts."""
     before = score_units(_metrics(figures), CURRENT, 1).score[0]
-    after = score_units(_metrics({**figures, "findings": figures["findings"] + more,
-                                  "discipline_cases": figures["discipline_cases"] + more}), CURRENT, 1).score[0]
+    after = score_units(
+        _metrics(
+            {
+                **figures,
+                "findings": figures["findings"] + more,
+                "discipline_cases": figures["discipline_cases"] + more,
+            }
+        ),
+        CURRENT,
+        1,
+    ).score[0]
     assert (np.isnan(before) and np.isnan(after)) or after == before
 
 
@@ -79,7 +94,11 @@ def test_points_add_up_to_the_score_and_stay_within_100(figures):
 def test_missing_service_metrics_are_left_out_and_weights_rescaled():
     metrics = _metrics({"corrective_actions_due": 4, "corrective_actions_on_time": 4})
     result = score_units(metrics, CURRENT, 1)
-    assert {c.key for c in result.missing} == {"dossiers_on_time", "dossiers_online", "dossiers_apologies"}
+    assert {c.key for c in result.missing} == {
+        "dossiers_on_time",
+        "dossiers_online",
+        "dossiers_apologies",
+    }
     assert result.score[0] == 100.0
     assert result.points["actions_on_time"][0] == 100.0
     assert np.isnan(result.points["dossiers_on_time"][0])
@@ -87,11 +106,16 @@ def test_missing_service_metrics_are_left_out_and_weights_rescaled():
 
 def test_service_metrics_score_once_present():
     metrics = _metrics({"corrective_actions_due": 4, "corrective_actions_on_time": 4})
-    metrics.update({
-        "dossiers_on_time_rate": np.array([0.5]), "dossiers_resolved": np.array([10.0]),
-        "dossiers_received": np.array([10.0]), "dossiers_by_scope.electronic.received": np.array([5.0]),
-        "dossiers_overdue": np.array([5.0]), "dossiers_apologies_issued": np.array([5.0]),
-    })
+    metrics.update(
+        {
+            "dossiers_on_time_rate": np.array([0.5]),
+            "dossiers_resolved": np.array([10.0]),
+            "dossiers_received": np.array([10.0]),
+            "dossiers_by_scope.electronic.received": np.array([5.0]),
+            "dossiers_overdue": np.array([5.0]),
+            "dossiers_apologies_issued": np.array([5.0]),
+        }
+    )
     result = score_units(metrics, CURRENT, 1)
     assert result.missing == ()
     # actions 1.0 x 20, dossiers 0.5 x 15, online 0.5 x 10, apologies 1.0 x 5 out of 50
@@ -100,21 +124,39 @@ def test_service_metrics_score_once_present():
 
 def test_a_component_below_its_minimum_sample_is_left_out():
     method = Methodology(
-        code="t", name="t", valid_from=dt.date(2000, 1, 1), source_document="t",
+        code="t",
+        name="t",
+        valid_from=dt.date(2000, 1, 1),
+        source_document="t",
         components=(
-            Component(key="a", name="a", formula="corrective_actions_on_time / corrective_actions_due",
-                      sample="corrective_actions_due", weight=1, min_sample=5),
-            Component(key="f", name="f", formula="feedback_resolved_on_time / feedback_due",
-                      sample="feedback_due", weight=1),
+            Component(
+                key="a",
+                name="a",
+                formula="corrective_actions_on_time / corrective_actions_due",
+                sample="corrective_actions_due",
+                weight=1,
+                min_sample=5,
+            ),
+            Component(
+                key="f",
+                name="f",
+                formula="feedback_resolved_on_time / feedback_due",
+                sample="feedback_due",
+                weight=1,
+            ),
         ),
     )
-    metrics = _metrics({"corrective_actions_due": 4, "feedback_due": 2, "feedback_resolved_on_time": 1})
+    metrics = _metrics(
+        {"corrective_actions_due": 4, "feedback_due": 2, "feedback_resolved_on_time": 1}
+    )
     assert score_units(metrics, method, 1).score[0] == 50.0
 
 
 def test_formulas_are_arithmetic_over_names_only():
     assert scoring.parse("dossiers_by_scope.electronic.received / dossiers_received")[1] == {
-        "dossiers_by_scope.electronic.received", "dossiers_received"}
+        "dossiers_by_scope.electronic.received",
+        "dossiers_received",
+    }
     for bad in ("open('x')", "a if b else c", "x[0]", "'text'", "2 ** 3", "1 + 1"):
         with pytest.raises(scoring.FormulaError):
             scoring.parse(bad)
@@ -133,15 +175,26 @@ def test_stored_methodology_of_the_year_is_used_and_editable():
     assert methodology_for(dt.date(2019, 12, 31)).code == "cv-2017"  # the migration's rows
     assert methodology_for(dt.date(2026, 12, 31)).code == "cv-2022"
     method = ScoringMethodology.objects.create(
-        code="p-2025", name="Tỉnh 2025", valid_from=dt.date(2025, 1, 1), source_document="Quyết định 1/QĐ-UBND",
+        code="p-2025",
+        name="Tỉnh 2025",
+        valid_from=dt.date(2025, 1, 1),
+        source_document="Quyết định 1/QĐ-UBND",
         min_staff=3,
     )
     ScoringComponent.objects.create(
-        methodology=method, key="feedback", name="Phản ánh", formula="feedback_resolved_on_time / feedback_due",
-        sample="feedback_due", weight=1,
+        methodology=method,
+        key="feedback",
+        name="Phản ánh",
+        formula="feedback_resolved_on_time / feedback_due",
+        sample="feedback_due",
+        weight=1,
     )
     chosen = methodology_for(dt.date(2026, 12, 31))
-    assert chosen.code == "p-2025" and chosen.min_staff == 3 and [c.key for c in chosen.components] == ["feedback"]
+    assert (
+        chosen.code == "p-2025"
+        and chosen.min_staff == 3
+        and [c.key for c in chosen.components] == ["feedback"]
+    )
     assert methodology_for(dt.date(2024, 12, 31)).code == "cv-2022"
 
 
@@ -152,8 +205,12 @@ def test_bad_formula_is_a_field_error():
     from reports.models import ScoringComponent, ScoringMethodology
 
     component = ScoringComponent(
-        methodology=ScoringMethodology.objects.first(), key="x", name="x", formula="__import__('os')",
-        sample="feedback_due", weight=1,
+        methodology=ScoringMethodology.objects.first(),
+        key="x",
+        name="x",
+        formula="__import__('os')",
+        sample="feedback_due",
+        weight=1,
     )
     with pytest.raises(ValidationError) as raised:
         component.full_clean()

@@ -1,5 +1,7 @@
 """The HTML report page: filters, ranking table, server-drawn charts, downloads, scope."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -31,8 +33,14 @@ def test_page_shows_ranking_charts_and_downloads(users, filled):
     response = browser(users["auditor"]).get(URL, {"year": 2019})
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count("<svg") == 3
+    # Three charts per peer group (the district, its department, its communes); the
+    # province's own row is the totals, drawn in no chart.
+    assert html.count('<section class="chart-group">') == 3
+    assert html.count("<svg") == 9
+    charts = html[html.index('<section class="chart-group">'):]
+    assert "Tỉnh Thử (P)" not in charts and "Xã Đạ Tồn (A)" in charts
     assert "Xã Đạ Tồn" in html and "Xã Hà Lâm" in html
+    assert "/api/v1/reports/accountability/?year=2019&amp;format=pdf" in html
     assert "/api/v1/reports/accountability/?year=2019&amp;format=xlsx" in html
     assert "/api/v1/reports/accountability/?year=2019&amp;format=csv" in html
     assert '<select id="id_unit" name="unit">' in html
@@ -72,3 +80,31 @@ def test_anonymous_is_sent_to_login_and_no_role_is_refused(users, filled):
     response = browser().get(URL)
     assert response.status_code == 302
     assert browser(users["nobody"]).get(URL).status_code == 403
+
+
+def test_page_writes_integers_as_integers_and_rates_as_percentages(users, filled):
+    html = browser(users["auditor"]).get(URL, {"year": 2019}).content.decode()
+    totals = html[html.index('<ul class="totals">'):html.index("</ul>", html.index('<ul class="totals">'))]
+    assert not re.search(r"<strong>\d+[,.]0</strong>", totals), totals
+    assert re.search(r"<strong>\d{1,3}(,\d)?%</strong>", totals), totals
+    assert "100,00" in html or "–" in html
+
+
+def test_formats_are_vietnamese_by_default():
+    from django.utils import translation
+
+    from reports import formats, svg
+
+    with translation.override("vi"):
+        assert formats.count(7744.0) == "7.744"
+        assert formats.percent(0.2606516290726817) == "26,1%"
+        assert formats.score(44.52) == "44,52"
+        assert formats.rank_text(10, 10, "commune/district") == "thứ 10/10 xã thuộc huyện"
+        chart = svg.bar_chart("t", ["Phòng Lao động - Thương binh và Xã hội huyện Đạ Huoai"], [44.52],
+                              value_format=formats.score)
+        assert "44,52" in chart and "44.52" not in chart
+        assert "<title>Phòng Lao động - Thương binh và Xã hội huyện Đạ Huoai</title>" in chart
+        assert "Phòng Lao động - Thương binh và Xã hội…" in chart or "\u2026</text>" in chart
+    with translation.override("en"):
+        assert formats.count(7744.0) == "7,744" and formats.percent(0.5) == "50.0%"
+        assert formats.rank_text(10, 10, "commune/district") == "10 of 10 communes under districts"
