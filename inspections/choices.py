@@ -42,7 +42,8 @@ class CaseStatus(models.TextChoices):
 
 class RegimeCode(models.TextChoices):
     R0 = "R0", _("R0: Law on Cadres and Civil Servants 2008 (before 2020-07-01)")
-    R1 = "R1", _("R1: Law 52/2019, Decree 112/2020 and 71/2023")
+    R1A = "R1a", _("R1a: Law 52/2019, Decree 112/2020 (to 2023-09-19)")
+    R1B = "R1b", _("R1b: Law 52/2019, Decree 112/2020 as amended by Decree 71/2023 (from 2023-09-20)")
     R2 = "R2", _("R2: Law on Cadres and Civil Servants 2025, Decree 172/2025")
 
 
@@ -62,9 +63,22 @@ class PeriodUnit(models.TextChoices):
 
 
 class NoLimitationReason(models.TextChoices):
-    PARTY_EXPULSION = "party_expulsion", _("Warrants expulsion from the Party")
-    NATIONAL_SECURITY = "national_security", _("Harm to national defence, security or foreign affairs")
-    FAKE_DIPLOMA = "fake_diploma", _("Fake diplomas or certificates")
+    PARTY_EXPULSION = "party_expulsion", _("A Party member whose violation warrants expulsion from the Party")
+    INTERNAL_POLITICAL = "internal_political", _("Violation of the rules on internal political protection")
+    NATIONAL_SECURITY = "national_security", _("Harm to national interests in defence, security or foreign affairs")
+    FAKE_DIPLOMA = "fake_diploma", _(
+        "Use of a fake or unlawful diploma, certificate, attestation or confirmation (to be recruited, promoted or appointed)"
+    )
+
+
+class PriorViolationRule(models.TextChoices):
+    """How a regime treats violations committed before it took effect."""
+
+    APPLY = "apply", _("This regime's statute applies to them as well")
+    UNLESS_BARRED = "unless_barred", _(
+        "This regime's statute applies unless they were already time-barred under the previous regime"
+    )
+    FAVOURABLE = "favourable", _("The statute more favourable to the person (the shorter one) applies")
 
 
 class DeferralReason(models.TextChoices):

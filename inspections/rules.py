@@ -61,6 +61,11 @@ class RegimeRule:
     handling_unit: str  # "days" or "months"
     handling_working_days: bool = False
     deferral_reasons: frozenset[str] = field(default_factory=frozenset)
+    # How violations committed before ``valid_from`` are treated (PriorViolationRule).
+    prior_violations: str = "apply"
+    # A deadline ending on a weekend or holiday moves to the next working day
+    # (Civil Code 2015 art. 148 cl. 5; the discipline texts say nothing else).
+    shift_to_working_day: bool = False
 
     def applies(self, category: str, day: dt.date) -> bool:
         return (
@@ -175,17 +180,74 @@ def pick_regime(regimes: Iterable[RegimeRule], category: str, day: dt.date) -> R
 # --- Statute of limitations ------------------------------------------------------
 
 
+def warrants_reprimand(severity: str, *, repeat: bool = False) -> bool:
+    """Whether the violation warrants khiển trách, the form the short statute is tied to.
+
+    The texts tie the short statute to the form the violation warrants, not to a
+    severity label: a first minor violation warrants khiển trách, a repeat of it
+    (tái phạm) warrants cảnh cáo (Decree 112/2020 art. 8 and 16 as amended), so a
+    repeat takes the long statute.
+    """
+    return severity == "minor" and not repeat
+
+
 def statute_start(
-    *, violation_date: dt.date, ended_on: dt.date | None, ongoing: bool, discovered_on: dt.date
+    *,
+    violation_date: dt.date,
+    ended_on: dt.date | None,
+    ongoing: bool,
+    discovered_on: dt.date,
+    concluded_on: dt.date | None = None,
 ) -> tuple[dt.date, str]:
-    """Where the statute starts: the violation's end, its date, or its discovery if ongoing."""
+    """Where the statute starts: the violation's end, its date, or (end unknown) the conclusion.
+
+    For a violation whose end is not known the statute runs from the date the
+    competent body concludes there was a violation; until that conclusion is
+    recorded the discovery date is used, the earliest it can be.
+    """
     if ongoing:
-        return discovered_on, _("the violation was still ongoing, so from its discovery on %(d)s") % {
-            "d": fmt(discovered_on)
-        }
+        if concluded_on:
+            return concluded_on, _(
+                "the end of the violation is not known, so from the competent body's conclusion on %(d)s"
+            ) % {"d": fmt(concluded_on)}
+        return discovered_on, _(
+            "the end of the violation is not known and no conclusion of the competent body is recorded yet, "
+            "so provisionally from its discovery on %(d)s"
+        ) % {"d": fmt(discovered_on)}
     if ended_on:
         return ended_on, _("from the end of the violation on %(d)s") % {"d": fmt(ended_on)}
     return violation_date, _("from the violation on %(d)s") % {"d": fmt(violation_date)}
+
+
+def next_working_day(day: dt.date, calendar: Calendar) -> dt.date:
+    while not calendar.is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def _shift(regime: RegimeRule, day: dt.date | None, calendar: Calendar | None) -> tuple[dt.date | None, str]:
+    """Move a deadline off a weekend or holiday when the regime says so (Civil Code art. 148 cl. 5)."""
+    if day is None or not regime.shift_to_working_day:
+        return day, ""
+    moved = next_working_day(day, calendar or Calendar())
+    if moved == day:
+        return day, ""
+    return moved, _(
+        "%(d)s is a weekend day or public holiday: the deadline moves to the next working day, %(m)s "
+        "(Civil Code 2015 art. 148 cl. 5)."
+    ) % {"d": fmt(day), "m": fmt(moved)}
+
+
+def _run_statute(start: dt.date, months: int, later_violations: Iterable[dt.date]) -> tuple[dt.date, list[dt.date]]:
+    """The deadline from ``start``, restarted by each new violation committed within the running period."""
+    deadline = add_months(start, months)
+    restarts = []
+    for day in sorted(set(later_violations)):
+        if start < day <= deadline:
+            start = day
+            deadline = add_months(start, months)
+            restarts.append(day)
+    return deadline, restarts
 
 
 def statute_deadline(
@@ -196,25 +258,93 @@ def statute_deadline(
     ended_on: dt.date | None = None,
     ongoing: bool = False,
     discovered_on: dt.date,
+    concluded_on: dt.date | None = None,
+    repeat: bool = False,
+    later_violations: Iterable[dt.date] = (),
+    previous: RegimeRule | None = None,
+    calendar: Calendar | None = None,
     no_limitation_reason: str = "",
     no_limitation_label: str = "",
 ) -> Computed:
-    """The last day discipline may be imposed, or None for violations without limitation."""
+    """The last day discipline may be imposed, or None for violations without limitation.
+
+    ``later_violations``: dates of new violations by the same person; one
+    committed while the period runs restarts it from that date.
+    ``previous``: the regime in force the day before ``regime`` took effect,
+    for violations committed before that day (``regime.prior_violations``).
+    """
     if no_limitation_reason:
         return Computed(None, _("No statute of limitations: %(reason)s.") % {"reason": no_limitation_label or no_limitation_reason})
-    start, why = statute_start(violation_date=violation_date, ended_on=ended_on, ongoing=ongoing, discovered_on=discovered_on)
-    minor = severity == "minor"
+    later_violations = list(later_violations)
+    start, why = statute_start(
+        violation_date=violation_date, ended_on=ended_on, ongoing=ongoing, discovered_on=discovered_on,
+        concluded_on=concluded_on,
+    )
+    minor = warrants_reprimand(severity, repeat=repeat)
     months = regime.statute_months_minor if minor else regime.statute_months_other
-    deadline = add_months(start, months)
-    kind = _("a violation warranting a reprimand") if minor else _("a violation more serious than a reprimand")
-    return Computed(
-        deadline,
+    deadline, restarts = _run_statute(start, months, later_violations)
+    if minor:
+        kind = _("a violation warranting a reprimand")
+    elif severity == "minor":
+        kind = _("a repeated minor violation, which warrants a warning")
+    else:
+        kind = _("a violation more serious than a reprimand")
+    parts = [
         _(
             "Regime %(regime)s: %(months)s months for %(kind)s, counted %(why)s: "
             "%(start)s + %(months)s months = %(deadline)s."
         )
-        % {"regime": regime.code, "months": months, "kind": kind, "why": why, "start": fmt(start), "deadline": fmt(deadline)},
-    )
+        % {
+            "regime": regime.code, "months": months, "kind": kind, "why": why, "start": fmt(start),
+            "deadline": fmt(add_months(start, months)),
+        }
+    ]
+    for day in restarts:
+        parts.append(
+            _("A new violation on %(d)s, within the period, restarts it: %(d)s + %(months)s months = %(end)s.")
+            % {"d": fmt(day), "months": months, "end": fmt(add_months(day, months))}
+        )
+    if (
+        previous is not None
+        and regime.valid_from is not None
+        and start < regime.valid_from
+        and regime.prior_violations != "apply"
+    ):
+        old_months = previous.statute_months_minor if minor else previous.statute_months_other
+        old, _restarts = _run_statute(start, old_months, [d for d in later_violations if d < regime.valid_from])
+        old_shifted, _note = _shift(previous, old, calendar)
+        if regime.prior_violations == "unless_barred":
+            if old_shifted < regime.valid_from:
+                parts.append(
+                    _(
+                        "The violation was already time-barred on %(old)s under regime %(prev)s (%(om)s months), "
+                        "before regime %(regime)s took effect on %(from)s: the new statute does not revive it."
+                    )
+                    % {"old": fmt(old_shifted), "prev": previous.code, "om": old_months, "regime": regime.code,
+                       "from": fmt(regime.valid_from)}
+                )
+                return Computed(old_shifted, " ".join(parts))
+            parts.append(
+                _(
+                    "Committed before regime %(regime)s took effect on %(from)s and not time-barred on that day "
+                    "(under regime %(prev)s it would have ended on %(old)s): the new statute applies."
+                )
+                % {"regime": regime.code, "from": fmt(regime.valid_from), "prev": previous.code, "old": fmt(old_shifted)}
+            )
+        elif regime.prior_violations == "favourable" and old < deadline:
+            parts.append(
+                _(
+                    "Committed before regime %(regime)s took effect on %(from)s: the earlier rule of regime %(prev)s "
+                    "(%(om)s months, ending on %(old)s) is more favourable and applies."
+                )
+                % {"regime": regime.code, "from": fmt(regime.valid_from), "prev": previous.code, "om": old_months,
+                   "old": fmt(old)}
+            )
+            deadline = old
+    shifted, note = _shift(regime, deadline, calendar)
+    if note:
+        parts.append(note)
+    return Computed(shifted, " ".join(parts))
 
 
 # --- Handling time limit -----------------------------------------------------------
@@ -299,6 +429,9 @@ def handling_deadline(
         parts.append(_("Not counted: %(n)s days (%(periods)s).") % {"n": suspended, "periods": periods})
     if extension_days or merged:
         parts.append(_("Deadline: %(d)s.") % {"d": fmt(deadline)})
+    deadline, note = _shift(regime, deadline, cal)
+    if note:
+        parts.append(note)
     return HandlingResult(base, deadline, suspended, allowed, " ".join(parts))
 
 

@@ -87,8 +87,13 @@ def catalogue_load(*, regime_model=DisciplineRegime, form_model=DisciplineForm, 
     category_model = category_model or FindingCategory
     created = {"regimes": 0, "forms": 0, "categories": 0}
     data = json.loads((FIXTURES / "discipline_rules.json").read_text(encoding="utf-8"))
+    # A migration's historical model may predate some columns (or hold shorter codes):
+    # load what fits; the later migration that adds them loads the rest.
+    columns = {f.name: f for f in regime_model._meta.concrete_fields}
     for item in data["regimes"]:
-        fields = {k: v for k, v in item.items() if k not in ("key", "forms")}
+        if len(item["code"]) > (columns["code"].max_length or 0):
+            continue
+        fields = {k: v for k, v in item.items() if k not in ("key", "forms") and k in columns}
         for key in ("valid_from", "valid_until"):
             fields[key] = dt.date.fromisoformat(fields[key]) if fields[key] else None
         regime, new = regime_model.objects.get_or_create(key=item["key"], defaults=fields)
@@ -124,6 +129,7 @@ def regime_rule(row: DisciplineRegime) -> rules.RegimeRule:
         handling_period=row.handling_period, handling_period_complex=row.handling_period_complex,
         handling_unit=row.handling_unit, handling_working_days=row.handling_working_days,
         deferral_reasons=frozenset(row.deferral_reasons or ()),
+        prior_violations=row.prior_violations, shift_to_working_day=row.shift_to_working_day,
     )
 
 
@@ -155,23 +161,47 @@ def _suspension_intervals(case: DisciplinaryCase) -> list[rules.Interval]:
     return [rules.Interval(s.start, s.end) for s in case.suspensions.all()]
 
 
+def _previous_regime(rows: list[DisciplineRegime], category: str, regime: DisciplineRegime) -> rules.RegimeRule | None:
+    """The regime in force for ``category`` the day before ``regime`` took effect."""
+    if regime.valid_from is None:
+        return None
+    return rules.pick_regime([regime_rule(r) for r in rows], category, regime.valid_from - dt.timedelta(days=1))
+
+
+def _later_violations(case: DisciplinaryCase) -> list[dt.date]:
+    """Dates of the same person's other violations after this one (each may restart its statute)."""
+    if not case.staff_id:
+        return []
+    others = DisciplinaryCase.objects.filter(staff_id=case.staff_id, violation_date__gt=case.violation_date)
+    if case.pk:
+        others = others.exclude(pk=case.pk)
+    return list(others.values_list("violation_date", flat=True))
+
+
 def case_compute(
     case: DisciplinaryCase,
     *,
     regimes: list[DisciplineRegime] | None = None,
     calendar: Calendar | None = None,
     suspensions: list[rules.Interval] | None = None,
+    later_violations: list[dt.date] | None = None,
 ) -> DisciplinaryCase:
     """Fill the regime, statute and handling deadlines and their explanations (not saved)."""
-    regime = regime_for(case.staff.category, case.discovered_on, regimes)
+    rows = regimes if regimes is not None else list(DisciplineRegime.objects.all())
+    regime = regime_for(case.staff.category, case.discovered_on, rows)
     rule = regime_rule(regime)
-    if rule.handling_working_days and calendar is None:
-        calendar = load_calendar(case.discovered_on, case.discovered_on + dt.timedelta(days=800))
+    previous = _previous_regime(rows, case.staff.category, regime)
+    if calendar is None and (rule.handling_working_days or rule.shift_to_working_day):
+        # Statute deadlines reach ten years ahead, restarted ones further: read every stored day.
+        calendar = load_calendar()
     # Explanations are stored text: write them in the site's language, whoever asks.
     with translation.override(settings.LANGUAGE_CODE):
         statute = rules.statute_deadline(
             rule, severity=case.severity, violation_date=case.violation_date, ended_on=case.violation_ended_on,
             ongoing=case.violation_ongoing, discovered_on=case.discovered_on,
+            concluded_on=case.violation_concluded_on, repeat=case.repeat_violation,
+            later_violations=later_violations if later_violations is not None else _later_violations(case),
+            previous=previous, calendar=calendar,
             no_limitation_reason=case.no_limitation_reason,
             no_limitation_label=str(NoLimitationReason(case.no_limitation_reason).label) if case.no_limitation_reason else "",
         )
@@ -224,7 +254,23 @@ def case_open(*, staff, findings=(), by=None, note: str = "", **facts: Any) -> D
     if findings:
         case.findings.set(findings)
     _record_step(case, from_status="", to=CaseStatus.OPENED, on=case.opened_on, by=by, note=note)
+    _recompute_earlier(case)
     return case
+
+
+def _recompute_earlier(case: DisciplinaryCase) -> None:
+    """A new violation restarts the statute of the same person's earlier open cases: store it."""
+    earlier = (
+        DisciplinaryCase.objects.still_open()
+        .filter(staff_id=case.staff_id, violation_date__lt=case.violation_date)
+        .exclude(pk=case.pk)
+        .select_related("staff")
+    )
+    for other in earlier:
+        before = other.statute_deadline
+        case_compute(other)
+        if other.statute_deadline != before:
+            other.save()
 
 
 @transaction.atomic
@@ -241,6 +287,8 @@ def case_update(*, case: DisciplinaryCase, findings=None, **facts: Any) -> Disci
     case.save()
     if findings is not None:
         case.findings.set(findings)
+    if "violation_date" in facts or "staff" in facts:
+        _recompute_earlier(case)
     return case
 
 

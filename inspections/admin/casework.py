@@ -199,7 +199,7 @@ class CaseForm(forms.ModelForm):
         model = DisciplinaryCase
         fields = [
             "staff", "findings", "summary", "violation_date", "violation_ended_on", "violation_ongoing",
-            "discovered_on", "opened_on", "severity", "no_limitation_reason",
+            "violation_concluded_on", "discovered_on", "opened_on", "severity", "repeat_violation", "no_limitation_reason",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -236,8 +236,11 @@ class DisciplinaryCaseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         "salary_delay_months", "effect_explanation", "transition_link",
     )
     fieldsets = [
-        (None, {"fields": ("staff", "unit", "findings", "summary", "severity")}),
-        (_("Dates"), {"fields": ("violation_date", "violation_ended_on", "violation_ongoing", "discovered_on", "opened_on", "no_limitation_reason")}),
+        (None, {"fields": ("staff", "unit", "findings", "summary", "severity", "repeat_violation")}),
+        (_("Dates"), {"fields": (
+            "violation_date", "violation_ended_on", "violation_ongoing", "violation_concluded_on", "discovered_on",
+            "opened_on", "no_limitation_reason",
+        )}),
         (_("Workflow"), {"fields": ("status", "transition_link", "postponed_from", "deferral_reason", "exemption_reason")}),
         (_("Computed deadlines"), {"fields": (
             "regime", "regime_rule", "statute_deadline", "statute_explanation", "handling_base_deadline",
@@ -338,7 +341,7 @@ class DisciplineFormInline(admin.TabularInline):
 @admin.register(DisciplineRegime)
 class DisciplineRegimeAdmin(admin.ModelAdmin):
     list_display = ("key", "code", "name", "valid_from", "valid_until", "statute_months_minor", "statute_months_other",
-                    "handling_period", "handling_period_complex", "handling_unit", "verified")
+                    "handling_period", "handling_period_complex", "handling_unit", "legal_basis", "verified")
     list_filter = ("code", "verified")
     inlines = [DisciplineFormInline]
 

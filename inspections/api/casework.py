@@ -375,8 +375,8 @@ class DisciplinaryCaseSerializer(ModelCleanMixin, serializers.ModelSerializer):
         model = DisciplinaryCase
         fields = [
             "id", "staff", "staff_name", "findings", "summary", "violation_date", "violation_ended_on",
-            "violation_ongoing", "discovered_on", "opened_on", "severity", "no_limitation_reason",
-            *CASE_COMPUTED, "overdue", "steps", "suspensions", "created_at", "updated_at",
+            "violation_ongoing", "violation_concluded_on", "discovered_on", "opened_on", "severity",
+            "repeat_violation", "no_limitation_reason", *CASE_COMPUTED, "overdue", "steps", "suspensions", "created_at", "updated_at",
         ]
         read_only_fields = [*CASE_COMPUTED, "created_at", "updated_at"]
 

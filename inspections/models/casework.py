@@ -31,6 +31,7 @@ from inspections.choices import (
     InspectionStatus,
     NoLimitationReason,
     PeriodUnit,
+    PriorViolationRule,
     RegimeCode,
     Severity,
     SuspensionKind,
@@ -260,7 +261,7 @@ class DisciplineRegime(models.Model):
     """
 
     key = models.SlugField(_("key"), max_length=40, unique=True)
-    code = models.CharField(_("regime"), max_length=2, choices=RegimeCode.choices)
+    code = models.CharField(_("regime"), max_length=3, choices=RegimeCode.choices)
     name = models.CharField(_("name"), max_length=200)
     legal_basis = models.TextField(_("legal basis"), blank=True)
     categories = models.JSONField(
@@ -287,6 +288,15 @@ class DisciplineRegime(models.Model):
     deferral_reasons = models.JSONField(
         _("deferral reasons allowed"), default=list,
         help_text=_("Codes: illness, maternity, prosecuted, leave."),
+    )
+    prior_violations = models.CharField(
+        _("violations committed before this regime"), max_length=20, choices=PriorViolationRule.choices,
+        default=PriorViolationRule.APPLY,
+        help_text=_("How the statute of limitations treats violations committed before 'applies from'."),
+    )
+    shift_to_working_day = models.BooleanField(
+        _("deadlines ending on a day off move to the next working day"), default=True,
+        help_text=_("Civil Code 2015 art. 148 cl. 5, unless the discipline texts say otherwise."),
     )
     verified = models.BooleanField(_("verified against the legal text"), default=False, help_text=UNVERIFIED_HELP)
     note = models.TextField(_("note"), blank=True)
@@ -406,8 +416,19 @@ class DisciplinaryCase(models.Model):
         help_text=_("For a violation that lasted: the day it ended. The statute runs from this day."),
     )
     violation_ongoing = models.BooleanField(
-        _("violation still ongoing when discovered"), default=False,
-        help_text=_("The statute then runs from the discovery date."),
+        _("end of the violation not known"), default=False,
+        help_text=_(
+            "The violation was still going on when discovered, or its end cannot be established: the statute "
+            "then runs from the competent body's conclusion that there was a violation."
+        ),
+    )
+    violation_concluded_on = models.DateField(
+        _("competent body concluded there was a violation on"), null=True, blank=True,
+        help_text=_("For a violation whose end is not known, the statute of limitations runs from this date."),
+    )
+    repeat_violation = models.BooleanField(
+        _("repeat of a violation already disciplined (tái phạm)"), default=False,
+        help_text=_("A repeated minor violation warrants a warning, not a reprimand: the longer statute applies."),
     )
     discovered_on = models.DateField(_("discovered on"))
     opened_on = models.DateField(_("opened on"))
@@ -421,7 +442,7 @@ class DisciplinaryCase(models.Model):
     )
     deferral_reason = models.CharField(_("deferral reason"), max_length=20, choices=DeferralReason.choices, blank=True)
     exemption_reason = models.CharField(_("exemption reason"), max_length=20, choices=ExemptionReason.choices, blank=True)
-    regime = models.CharField(_("regime"), max_length=2, choices=RegimeCode.choices, editable=False)
+    regime = models.CharField(_("regime"), max_length=3, choices=RegimeCode.choices, editable=False)
     regime_rule = models.ForeignKey(
         DisciplineRegime, verbose_name=_("regime rule applied"), null=True, editable=False,
         on_delete=models.PROTECT, related_name="cases",
@@ -483,6 +504,12 @@ class DisciplinaryCase(models.Model):
             errors["violation_ongoing"] = _("An ongoing violation has no end date.")
         if self.opened_on and self.discovered_on and self.opened_on < self.discovered_on:
             errors["opened_on"] = _("A case cannot be opened before the violation was discovered.")
+        if self.violation_concluded_on and self.violation_date and self.violation_concluded_on < self.violation_date:
+            errors["violation_concluded_on"] = _("The conclusion cannot come before the violation.")
+        if self.violation_concluded_on and not self.violation_ongoing:
+            errors["violation_concluded_on"] = _(
+                "The conclusion date starts the statute only when the end of the violation is not known."
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -106,7 +106,7 @@ def test_admin_creates_a_case_through_the_service(users, data):
     })
     assert response.status_code == 302, response.content.decode()[:3000]
     case = DisciplinaryCase.objects.latest("pk")
-    assert case.regime == "R1" and case.handling_deadline == D(2023, 6, 8)
+    assert case.regime == "R1a" and case.handling_deadline == D(2023, 6, 8)
     assert list(case.findings.all()) == [data["A"]["finding"]]
     assert case.steps.get().to_status == "opened"
 

@@ -287,7 +287,8 @@ def test_extension_and_suspension_endpoints(client_for, work):
     client, case = client_for("hr"), work["A"]["case"]
     response = client.post(f"/api/v1/discipline-cases/{case.pk}/extend/", {"days": 30, "reason": "Phức tạp"}, format="json")
     assert response.status_code == 200
-    assert response.json()["handling_deadline"] == "2023-05-06"
+    # 06/05/2023 is a Saturday: the deadline moves to Monday (Civil Code art. 148 cl. 5).
+    assert response.json()["handling_deadline"] == "2023-05-08"
     assert client.post(f"/api/v1/discipline-cases/{case.pk}/extend/", {"days": 90, "reason": "x"}, format="json").status_code == 400
     response = client.post(
         f"/api/v1/discipline-cases/{case.pk}/suspensions/",
@@ -351,8 +352,10 @@ def test_action_overdue_filter(client_for, work):
 
 def test_case_filters_overdue_expiring_unit_status_category_dates(client_for, work, tree):
     client = client_for("hr")
+    # Another person: the B case's later violation would restart this one's statute.
+    other = StaffFactory(code="B-CS2", unit=work["B"]["staff"].unit, category=StaffCategory.CIVIL_SERVANT)
     expiring = services.case_open(
-        staff=work["B"]["staff"], violation_date=D(2021, 6, 20), discovered_on=D(2023, 5, 20), severity="minor"
+        staff=other, violation_date=D(2021, 6, 20), discovered_on=D(2023, 5, 20), severity="minor"
     )
     a, b = work["A"]["case"].pk, work["B"]["case"].pk
     assert ids(client.get("/api/v1/discipline-cases/", {"overdue": "true"})) == sorted([a, b])

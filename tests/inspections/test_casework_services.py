@@ -36,7 +36,8 @@ def walk_to_council(case, on):
 
 
 def test_catalogue_is_loaded_by_migration_and_reloading_changes_nothing():
-    assert DisciplineRegime.objects.filter(code="R1").count() == 2
+    assert DisciplineRegime.objects.filter(code="R1a").count() == 2
+    assert DisciplineRegime.objects.filter(code="R1b").count() == 2
     assert services.catalogue_load() == {"regimes": 0, "forms": 0, "categories": 0}
 
 
@@ -44,7 +45,7 @@ def test_catalogue_is_loaded_by_migration_and_reloading_changes_nothing():
 def test_opening_stores_regime_deadlines_and_explanations(civil_servant):
     case = open_case(civil_servant)
     case.refresh_from_db()
-    assert case.regime == "R1"
+    assert case.regime == "R1a"
     assert case.unit.code == "A"
     assert case.opened_on == D(2023, 3, 1)
     assert case.statute_deadline == D(2025, 1, 10)
@@ -58,7 +59,8 @@ def test_opening_stores_regime_deadlines_and_explanations(civil_servant):
 def test_r0_case_discovered_before_july_2020(civil_servant):
     case = open_case(civil_servant, violation_date=D(2019, 1, 31), discovered_on=D(2019, 3, 31), severity="serious")
     assert case.regime == "R0"
-    assert case.statute_deadline == D(2021, 1, 31)
+    # 31/01/2021 is a Sunday: moved to Monday 01/02/2021 (Civil Code art. 148 cl. 5).
+    assert case.statute_deadline == D(2021, 2, 1)
     assert case.handling_deadline == D(2019, 5, 31)
 
 
@@ -106,7 +108,9 @@ def test_salary_reduction_checked_against_the_regime_on_the_decision_date(civil_
 
 @time_machine.travel(dt.datetime(2025, 3, 1, 9, 0), tick=False)
 def test_decision_after_the_statute_of_limitations_is_refused(civil_servant):
-    case = walk_to_council(open_case(civil_servant, violation_date=D(2022, 1, 15), discovered_on=D(2023, 12, 1)), D(2024, 1, 5))
+    # Discovered under R1a (before 20/09/2023): two years for a minor violation.
+    case = walk_to_council(open_case(civil_servant, violation_date=D(2022, 1, 15), discovered_on=D(2023, 9, 1)), D(2023, 9, 10))
+    assert case.regime == "R1a"
     assert case.statute_deadline == D(2024, 1, 15)
     with pytest.raises(ValidationError) as err:
         services.case_transition(case=case, to="decided", decision_form="khien_trach", decision_number="2/QĐ", decision_date=D(2024, 1, 16))
@@ -128,7 +132,7 @@ def test_deferral_period_is_not_counted_and_case_resumes_where_it_was(civil_serv
 def test_extension_is_recorded_and_bounded(civil_servant):
     case = open_case(civil_servant)
     case = services.case_extend(case=case, days=60, reason="Vụ việc phức tạp")
-    assert case.handling_deadline == D(2023, 7, 29)
+    assert case.handling_deadline == D(2023, 7, 31)  # 29/07/2023 is a Saturday
     assert case.extended_on == D(2023, 4, 1)
     assert "Vụ việc phức tạp" in case.handling_explanation
     with pytest.raises(ValidationError) as err:
@@ -150,11 +154,13 @@ def test_second_violation_during_a_running_sanction_needs_a_higher_form(civil_se
 @time_machine.travel(dt.datetime(2023, 6, 1, 9, 0), tick=False)
 def test_overdue_and_expiring_querysets(civil_servant):
     late = open_case(civil_servant, violation_date=D(2021, 7, 1), discovered_on=D(2023, 1, 2))
-    fresh = open_case(civil_servant, violation_date=D(2023, 5, 1), discovered_on=D(2023, 5, 20))
+    # Another person: a new violation of the same person would restart the first one's statute.
+    other = StaffFactory(code="CS2", unit=civil_servant.unit, category=StaffCategory.CIVIL_SERVANT)
+    fresh = open_case(other, violation_date=D(2023, 5, 1), discovered_on=D(2023, 5, 20))
     overdue = set(DisciplinaryCase.objects.overdue(D(2023, 6, 1)).values_list("pk", flat=True))
     assert overdue == {late.pk}
-    expiring = set(DisciplinaryCase.objects.limitation_expiring(D(2023, 6, 1), 31).values_list("pk", flat=True))
-    assert expiring == {late.pk}  # statute ends 01/07/2023
+    expiring = set(DisciplinaryCase.objects.limitation_expiring(D(2023, 6, 1), 32).values_list("pk", flat=True))
+    assert expiring == {late.pk}  # statute ends Saturday 01/07/2023, moved to Monday 03/07/2023
     assert fresh.pk not in expiring
 
 
@@ -194,7 +200,7 @@ def test_a_decision_after_the_handling_deadline_stays_overdue(civil_servant):
 def test_working_day_regime_uses_the_holiday_calendar(civil_servant):
     from core.models import CalendarDay
 
-    DisciplineRegime.objects.filter(key="R1-cadre-cs").update(handling_period=5, handling_working_days=True)
+    DisciplineRegime.objects.filter(key="R1b-cadre-cs").update(handling_period=5, handling_working_days=True)
     CalendarDay.objects.bulk_create([CalendarDay(date=D(2024, 2, d), name="Tết") for d in range(8, 15)])
     case = open_case(civil_servant, violation_date=D(2024, 1, 20), discovered_on=D(2024, 2, 2))
     assert case.handling_deadline == D(2024, 2, 16)

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.workdays import load_calendar
 from inspections import rules, services
 from inspections.models import DisciplinaryCase, DisciplineRegime
 
@@ -32,6 +33,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, include_closed: bool = False, dry_run: bool = False, **options):
         regimes = list(DisciplineRegime.objects.all())
+        calendar = load_calendar()
+        # Every person's violation dates, once: a later violation restarts an earlier one's statute.
+        violations: dict[int, list[tuple[int, object]]] = {}
+        for pk, staff_id, day in DisciplinaryCase.objects.values_list("pk", "staff_id", "violation_date"):
+            violations.setdefault(staff_id, []).append((pk, day))
         cases = DisciplinaryCase.objects.select_related("staff").prefetch_related("suspensions").order_by("pk")
         if not include_closed:
             cases = cases.still_open()
@@ -43,7 +49,10 @@ class Command(BaseCommand):
                 before = [getattr(case, f) for f in FIELDS]
                 intervals = [rules.Interval(s.start, s.end) for s in case.suspensions.all()]
                 try:
-                    services.case_compute(case, regimes=regimes, suspensions=intervals)
+                    later = [d for pk, d in violations.get(case.staff_id, []) if pk != case.pk and d > case.violation_date]
+                    services.case_compute(
+                        case, regimes=regimes, suspensions=intervals, calendar=calendar, later_violations=later
+                    )
                 except ValidationError as exc:
                     failed += 1
                     self.stderr.write(f"case #{case.pk}: {'; '.join(exc.messages)}")
