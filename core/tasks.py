@@ -78,13 +78,18 @@ def _reschedule(the_task, args, kwargs, attempt: int, exc: BaseException) -> boo
         return False
     delay = backoff(attempt)
     try:
-        the_task.using(run_after=timezone.now() + delay).enqueue(*args, _attempt=attempt + 1, **kwargs)
+        the_task.using(run_after=timezone.now() + delay).enqueue(
+            *args, _attempt=attempt + 1, **kwargs
+        )
     except Exception:
         logger.exception("could not enqueue the retry of %s", the_task.module_path)
         return False
     logger.warning(
         "task %s failed (attempt %s: %s); next attempt in %ss",
-        the_task.module_path, attempt, type(exc).__name__, int(delay.total_seconds()),
+        the_task.module_path,
+        attempt,
+        type(exc).__name__,
+        int(delay.total_seconds()),
     )
     return True
 
@@ -95,7 +100,10 @@ def record_failure(task_path: str, args, kwargs, attempts: int, exc: BaseExcepti
     logger.error("task %s failed for good after %s attempts: %s", task_path, attempts, exc)
     try:
         FailedTask.objects.create(
-            task_path=task_path, args=list(args), kwargs=dict(kwargs), attempts=attempts,
+            task_path=task_path,
+            args=list(args),
+            kwargs=dict(kwargs),
+            attempts=attempts,
             error=f"{type(exc).__name__}: {exc}"[:2000],
             traceback="".join(traceback.format_exception(exc))[-20000:],
         )
@@ -108,7 +116,9 @@ def enqueue(the_task, *args: Any, **kwargs: Any):
     try:
         return the_task.enqueue(*args, **kwargs)
     except Exception:
-        logger.exception("could not enqueue %s; a later sweep will do the work", the_task.module_path)
+        logger.exception(
+            "could not enqueue %s; a later sweep will do the work", the_task.module_path
+        )
         return None
 
 
@@ -136,7 +146,9 @@ def beat(worker_id: str, *, host: str, pid: int, started_at: dt.datetime) -> Non
     now = timezone.now()
     updated = WorkerHeartbeat.objects.filter(worker_id=worker_id).update(last_seen=now)
     if not updated:
-        WorkerHeartbeat.objects.create(worker_id=worker_id, host=host, pid=pid, started_at=started_at, last_seen=now)
+        WorkerHeartbeat.objects.create(
+            worker_id=worker_id, host=host, pid=pid, started_at=started_at, last_seen=now
+        )
 
 
 def requeue_abandoned(now: dt.datetime | None = None) -> int:
@@ -153,20 +165,38 @@ def requeue_abandoned(now: dt.datetime | None = None) -> int:
 
     now = now or timezone.now()
     stale = now - dt.timedelta(seconds=settings.TASK_WORKER_STALE_SECONDS)
-    alive = set(WorkerHeartbeat.objects.filter(last_seen__gte=stale).values_list("worker_id", flat=True))
+    alive = set(
+        WorkerHeartbeat.objects.filter(last_seen__gte=stale).values_list("worker_id", flat=True)
+    )
     count = 0
     with exclusive_transaction(DBTaskResult.objects.db):
-        for result in DBTaskResult.objects.running().filter(started_at__lt=stale).select_for_update(skip_locked=True):
+        for result in (
+            DBTaskResult.objects.running()
+            .filter(started_at__lt=stale)
+            .select_for_update(skip_locked=True)
+        ):
             owner = result.worker_ids[-1] if result.worker_ids else None
             if owner in alive:
                 continue
             if len(result.worker_ids) >= MAX_CLAIMS:
-                error = RuntimeError(f"the worker running this task was lost {len(result.worker_ids)} times")
+                error = RuntimeError(
+                    f"the worker running this task was lost {len(result.worker_ids)} times"
+                )
                 result.set_failed(error)
-                record_failure(result.task_path, result.args_kwargs.get("args", []),
-                               result.args_kwargs.get("kwargs", {}), len(result.worker_ids), error)
+                record_failure(
+                    result.task_path,
+                    result.args_kwargs.get("args", []),
+                    result.args_kwargs.get("kwargs", {}),
+                    len(result.worker_ids),
+                    error,
+                )
                 continue
-            logger.warning("task %s (%s) was held by lost worker %s; queued again", result.task_path, result.pk, owner)
+            logger.warning(
+                "task %s (%s) was held by lost worker %s; queued again",
+                result.task_path,
+                result.pk,
+                owner,
+            )
             result.status = "READY"
             result.started_at = None
             result.save(update_fields=["status", "started_at"])

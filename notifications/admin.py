@@ -8,7 +8,15 @@ from notifications.models import Notification, ReminderRun, SentReminder
 
 @admin.register(Notification)
 class NotificationAdmin(AdminOnlyMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("created_at", "kind", "recipient", "email", "email_status", "email_error", "read_at")
+    list_display = (
+        "created_at",
+        "kind",
+        "recipient",
+        "email",
+        "email_status",
+        "email_error",
+        "read_at",
+    )
     list_filter = ("email_status", "kind", "language")
     search_fields = ("recipient__username", "subject")
     date_hierarchy = "created_at"

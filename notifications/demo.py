@@ -8,5 +8,9 @@ from django.db.models.functions import Concat
 
 
 def seed(*, scale: str, rng, stdout) -> None:
-    updated = get_user_model().objects.filter(email="").update(email=Concat("username", Value("@example.vn")))
+    updated = (
+        get_user_model()
+        .objects.filter(email="")
+        .update(email=Concat("username", Value("@example.vn")))
+    )
     stdout.write(f"  notifications: {updated} demo user address(es) set to <username>@example.vn")

@@ -19,7 +19,10 @@ class PreferencesForm(forms.Form):
         super().__init__(*args, **kwargs)
         for kind in USER_KINDS:
             self.fields[f"kind_{kind.value}"] = forms.ChoiceField(
-                label=kind.label, choices=Delivery.choices, initial=Delivery.IMMEDIATELY, widget=forms.RadioSelect,
+                label=kind.label,
+                choices=Delivery.choices,
+                initial=Delivery.IMMEDIATELY,
+                widget=forms.RadioSelect,
             )
 
     def kind_fields(self):

@@ -47,36 +47,60 @@ class Renderer:
 
     def message(self, notification, connection=None) -> EmailMultiAlternatives:
         headers = {}
-        if notification.recipient_id is None and notification.kind == NotificationKind.FEEDBACK_STATUS:
+        if (
+            notification.recipient_id is None
+            and notification.kind == NotificationKind.FEEDBACK_STATUS
+        ):
             code = notification.context.get("code", "")
             link = absolute(f"{reverse('feedback:status')}?code={code}")
-            unsubscribe = absolute(reverse("notifications:unsubscribe", args=[unsubscribe_token(notification.email)]))
-            headers = {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+            unsubscribe = absolute(
+                reverse("notifications:unsubscribe", args=[unsubscribe_token(notification.email)])
+            )
+            headers = {
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
         else:
             link = absolute(reverse("notifications:open", args=[notification.pk]))
             unsubscribe = ""
         context = {
-            "subject": notification.subject, "body": notification.body, "link": link,
-            "unsubscribe": unsubscribe, "preferences": self.preferences, "language": notification.language,
+            "subject": notification.subject,
+            "body": notification.body,
+            "link": link,
+            "unsubscribe": unsubscribe,
+            "preferences": self.preferences,
+            "language": notification.language,
         }
         with translation.override(notification.language):
             text = self.text.render(context)
             html = self.html.render(context)
         message = EmailMultiAlternatives(
-            subject=notification.subject, body=text, to=[notification.email], headers=headers, connection=connection,
+            subject=notification.subject,
+            body=text,
+            to=[notification.email],
+            headers=headers,
+            connection=connection,
         )
         message.attach_alternative(html, "text/html")
         return message
 
     def digest(self, user, language: str, notifications, connection=None) -> EmailMultiAlternatives:
         items = [
-            {"subject": n.subject, "link": absolute(reverse("notifications:open", args=[n.pk]))} for n in notifications
+            {"subject": n.subject, "link": absolute(reverse("notifications:open", args=[n.pk]))}
+            for n in notifications
         ]
         with translation.override(language):
             subject = _("CongVu: %(count)s notification(s) of the day") % {"count": len(items)}
-            context = {"items": items, "preferences": self.preferences, "language": language, "subject": subject}
+            context = {
+                "items": items,
+                "preferences": self.preferences,
+                "language": language,
+                "subject": subject,
+            }
             text = self.digest_text.render(context)
             html = self.digest_html.render(context)
-        message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email], connection=connection)
+        message = EmailMultiAlternatives(
+            subject=subject, body=text, to=[user.email], connection=connection
+        )
         message.attach_alternative(html, "text/html")
         return message

@@ -25,18 +25,22 @@ def _texts(kind: str, c: dict) -> tuple[str, str]:
     if kind == K.FEEDBACK_NEW:
         return (
             _("New feedback %(code)s about %(unit)s") % c,
-            _("Citizen feedback %(code)s about %(unit)s was received on %(received)s and waits for triage.")
+            _(
+                "Citizen feedback %(code)s about %(unit)s was received on %(received)s and waits for triage."
+            )
             % {**c, "received": _day(c.get("received"))},
         )
     if kind == K.FEEDBACK_STATUS:
         return (
             _("Your feedback %(code)s: %(status)s") % {**c, "status": _status(c["status"])},
-            _("The status of your feedback %(code)s is now: %(status)s.") % {**c, "status": _status(c["status"])},
+            _("The status of your feedback %(code)s is now: %(status)s.")
+            % {**c, "status": _status(c["status"])},
         )
     if kind == K.ACTION_ASSIGNED:
         return (
             _("Corrective action for %(unit)s, due %(due)s") % {**c, "due": _day(c["due"])},
-            _("%(unit)s must carry out a corrective action by %(due)s: %(text)s") % {**c, "due": _day(c["due"])},
+            _("%(unit)s must carry out a corrective action by %(due)s: %(text)s")
+            % {**c, "due": _day(c["due"])},
         )
     if kind == K.ACTION_DUE:
         return (
@@ -53,40 +57,53 @@ def _texts(kind: str, c: dict) -> tuple[str, str]:
     if kind in (K.CASE_DEADLINE_15, K.CASE_DEADLINE_5):
         days = 15 if kind == K.CASE_DEADLINE_15 else 5
         return (
-            _("Disciplinary case #%(id)s: handling deadline %(due)s") % {**c, "due": _day(c["due"])},
-            _("The handling deadline of disciplinary case #%(id)s (%(unit)s) is %(due)s, in %(days)s days or less.")
+            _("Disciplinary case #%(id)s: handling deadline %(due)s")
+            % {**c, "due": _day(c["due"])},
+            _(
+                "The handling deadline of disciplinary case #%(id)s (%(unit)s) is %(due)s, in %(days)s days or less."
+            )
             % {**c, "due": _day(c["due"]), "days": days},
         )
     if kind == K.CASE_DEADLINE_PASSED:
         return (
             _("Disciplinary case #%(id)s: handling deadline passed") % c,
-            _("The handling deadline of disciplinary case #%(id)s (%(unit)s) was %(due)s and the case is still open.")
+            _(
+                "The handling deadline of disciplinary case #%(id)s (%(unit)s) was %(due)s and the case is still open."
+            )
             % {**c, "due": _day(c["due"])},
         )
     if kind == K.CASE_STATUTE_30:
         return (
-            _("Disciplinary case #%(id)s: statute of limitations ends %(due)s") % {**c, "due": _day(c["due"])},
+            _("Disciplinary case #%(id)s: statute of limitations ends %(due)s")
+            % {**c, "due": _day(c["due"])},
             _("The statute of limitations of disciplinary case #%(id)s (%(unit)s) ends on %(due)s.")
             % {**c, "due": _day(c["due"])},
         )
     if kind == K.PETITION_DUE:
         return (
             _("Answer to petition %(code)s due on %(due)s") % {**c, "due": _day(c["due"])},
-            _("The answer to petition %(code)s about %(unit)s is due on %(due)s (within 3 working days).")
+            _(
+                "The answer to petition %(code)s about %(unit)s is due on %(due)s (within 3 working days)."
+            )
             % {**c, "due": _day(c["due"])},
         )
     if kind == K.PETITION_OVERDUE:
         return (
             _("Answer to petition %(code)s overdue") % c,
-            _("The answer to petition %(code)s about %(unit)s was due on %(due)s.") % {**c, "due": _day(c["due"])},
+            _("The answer to petition %(code)s about %(unit)s was due on %(due)s.")
+            % {**c, "due": _day(c["due"])},
         )
     if kind == K.OVERDUE_DIGEST:
         lines = [_("Became overdue in %(unit)s up to %(day)s:") % {**c, "day": _day(c["day"])}]
         labels = {
-            "action": _("corrective action"), "case": _("disciplinary case"), "feedback": _("petition"),
+            "action": _("corrective action"),
+            "case": _("disciplinary case"),
+            "feedback": _("petition"),
         }
         for item in c["items"]:
-            lines.append(f"- {labels[item['type']]} {item['label']} ({item['unit']}), {_day(item['due'])}")
+            lines.append(
+                f"- {labels[item['type']]} {item['label']} ({item['unit']}), {_day(item['due'])}"
+            )
         return (
             _("%(count)s item(s) became overdue in %(unit)s") % {**c, "count": len(c["items"])},
             "\n".join(lines),

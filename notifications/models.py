@@ -32,8 +32,12 @@ class Notification(models.Model):
     """One message to one person about one record."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="notifications",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
         help_text=_("Empty for a citizen, who is reached by e-mail only."),
     )
     email = models.EmailField(_("e-mail address"), blank=True)
@@ -80,15 +84,22 @@ class NotificationPreference(models.Model):
     """How one user wants the e-mails of one kind (default: immediately)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notification_preferences"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
     )
     kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
-    delivery = models.CharField(_("e-mail"), max_length=12, choices=Delivery.choices, default=Delivery.IMMEDIATELY)
+    delivery = models.CharField(
+        _("e-mail"), max_length=12, choices=Delivery.choices, default=Delivery.IMMEDIATELY
+    )
 
     class Meta:
         verbose_name = _("notification preference")
         verbose_name_plural = _("notification preferences")
-        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.kind}: {self.delivery}"
@@ -98,9 +109,14 @@ class NotificationProfile(models.Model):
     """The language a user's e-mails are written in."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notification_profile"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notification_profile",
     )
-    language = models.CharField(_("language of e-mails"), max_length=10, choices=settings.LANGUAGES, default="vi")
+    language = models.CharField(
+        _("language of e-mails"), max_length=10, choices=settings.LANGUAGES, default="vi"
+    )
 
     class Meta:
         verbose_name = _("notification profile")

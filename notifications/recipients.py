@@ -31,10 +31,16 @@ def _users_with(*perms: str) -> list:
     User = get_user_model()
     ids = None
     for perm in perms:
-        found = set(User.objects.with_perm(perm, include_superusers=False, backend=MODEL_BACKEND).values_list("pk", flat=True))
+        found = set(
+            User.objects.with_perm(
+                perm, include_superusers=False, backend=MODEL_BACKEND
+            ).values_list("pk", flat=True)
+        )
         ids = found if ids is None else ids & found
     return list(
-        User.objects.filter(pk__in=ids or [], is_active=True, is_superuser=False).select_related("unit_head__unit").order_by("pk")
+        User.objects.filter(pk__in=ids or [], is_active=True, is_superuser=False)
+        .select_related("unit_head__unit")
+        .order_by("pk")
     )
 
 
@@ -61,7 +67,11 @@ class Directory:
     def load(cls) -> Directory:
         directory = cls(triage=_users_with(*TRIAGE_PERMS), hr=_users_with(HR_PERM))
         directory.loggers = {u.pk: u for u in _users_with(ACTION_LOGGER_PERM)}
-        heads = UnitHead.objects.select_related("user", "unit").filter(user__is_active=True).order_by("user_id")
+        heads = (
+            UnitHead.objects.select_related("user", "unit")
+            .filter(user__is_active=True)
+            .order_by("user_id")
+        )
         for head in heads:
             # The scoping module reads user.unit_head; it is this very row.
             head.user.unit_head = head
@@ -69,7 +79,8 @@ class Directory:
         directory.leaders = [u for users in directory.heads_by_unit.values() for u in users]
         for key, perm in DIGEST_PERMS.items():
             allowed = set(
-                get_user_model().objects.with_perm(perm, include_superusers=False, backend=MODEL_BACKEND)
+                get_user_model()
+                .objects.with_perm(perm, include_superusers=False, backend=MODEL_BACKEND)
                 .values_list("pk", flat=True)
             )
             directory.leader_perms[key] = allowed

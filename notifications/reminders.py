@@ -63,21 +63,46 @@ def _actions(day: dt.date, directory: Directory, since: dt.date):
     fields = ("pk", "due_date", "description", "unit_id", "unit__path", "unit__name")
     for row in CorrectiveAction.objects.due_within(day, 7).values(*fields).order_by("pk"):
         unit = UnitRef(row["unit_id"], row["unit__path"])
-        context = {"id": row["pk"], "unit": row["unit__name"], "due": row["due_date"].isoformat(),
-                   "text": row["description"][:200], "record": "action"}
-        yield Due(K.ACTION_DUE, "action", row["pk"], row["due_date"], unit, context, directory.heads_of(unit))
+        context = {
+            "id": row["pk"],
+            "unit": row["unit__name"],
+            "due": row["due_date"].isoformat(),
+            "text": row["description"][:200],
+            "record": "action",
+        }
+        yield Due(
+            K.ACTION_DUE,
+            "action",
+            row["pk"],
+            row["due_date"],
+            unit,
+            context,
+            directory.heads_of(unit),
+        )
     overdue = list(CorrectiveAction.objects.overdue(day).values(*fields).order_by("pk"))
     loggers = _action_loggers([row["pk"] for row in overdue])
     for row in overdue:
         unit = UnitRef(row["unit_id"], row["unit__path"])
-        context = {"id": row["pk"], "unit": row["unit__name"], "due": row["due_date"].isoformat(),
-                   "text": row["description"][:200], "record": "action"}
+        context = {
+            "id": row["pk"],
+            "unit": row["unit__name"],
+            "due": row["due_date"].isoformat(),
+            "text": row["description"][:200],
+            "record": "action",
+        }
         recipients = directory.heads_of(unit)
         logger = directory.logger(loggers.get(row["pk"]), unit)
         if logger is not None and logger not in recipients:
             recipients = [*recipients, logger]
-        yield Due(K.ACTION_OVERDUE, "action", row["pk"], _weekly_occurrence(row["due_date"], day), unit,
-                  context, recipients)
+        yield Due(
+            K.ACTION_OVERDUE,
+            "action",
+            row["pk"],
+            _weekly_occurrence(row["due_date"], day),
+            unit,
+            context,
+            recipients,
+        )
 
 
 def _action_loggers(ids: list[int]) -> dict[int, int]:
@@ -86,7 +111,9 @@ def _action_loggers(ids: list[int]) -> dict[int, int]:
 
     if not ids:
         return {}
-    history = CorrectiveAction.history.model.objects.filter(history_type="+", history_user__isnull=False)
+    history = CorrectiveAction.history.model.objects.filter(
+        history_type="+", history_user__isnull=False
+    )
     if len(ids) < 500:
         history = history.filter(id__in=ids)
     return dict(history.values_list("id", "history_user_id"))
@@ -97,17 +124,39 @@ def _cases(day: dt.date, directory: Directory, since: dt.date):
 
     fields = ("pk", "handling_deadline", "statute_deadline", "unit_id", "unit__path", "unit__name")
     rules = [
-        (K.CASE_DEADLINE_5, DisciplinaryCase.objects.handling_due_between(day, day + dt.timedelta(days=5)), "handling_deadline"),
-        (K.CASE_DEADLINE_15, DisciplinaryCase.objects.handling_due_between(
-            day + dt.timedelta(days=6), day + dt.timedelta(days=15)), "handling_deadline"),
-        (K.CASE_DEADLINE_PASSED, DisciplinaryCase.objects.still_open().overdue(day), "handling_deadline"),
-        (K.CASE_STATUTE_30, DisciplinaryCase.objects.limitation_expiring(day, 30), "statute_deadline"),
+        (
+            K.CASE_DEADLINE_5,
+            DisciplinaryCase.objects.handling_due_between(day, day + dt.timedelta(days=5)),
+            "handling_deadline",
+        ),
+        (
+            K.CASE_DEADLINE_15,
+            DisciplinaryCase.objects.handling_due_between(
+                day + dt.timedelta(days=6), day + dt.timedelta(days=15)
+            ),
+            "handling_deadline",
+        ),
+        (
+            K.CASE_DEADLINE_PASSED,
+            DisciplinaryCase.objects.still_open().overdue(day),
+            "handling_deadline",
+        ),
+        (
+            K.CASE_STATUTE_30,
+            DisciplinaryCase.objects.limitation_expiring(day, 30),
+            "statute_deadline",
+        ),
     ]
     for kind, queryset, date_field in rules:
         for row in queryset.values(*fields).order_by("pk"):
             unit = UnitRef(row["unit_id"], row["unit__path"])
             due = row[date_field]
-            context = {"id": row["pk"], "unit": row["unit__name"], "due": due.isoformat(), "record": "case"}
+            context = {
+                "id": row["pk"],
+                "unit": row["unit__name"],
+                "due": due.isoformat(),
+                "record": "case",
+            }
             yield Due(kind, "case", row["pk"], due, unit, context, directory.hr_for(unit))
 
 
@@ -116,7 +165,15 @@ def _petitions(day: dt.date, directory: Directory, since: dt.date):
 
     calendar = load_calendar(day, day + dt.timedelta(days=30))
     last = add_working_days(day, 3, calendar)
-    fields = ("pk", "tracking_code", "response_due", "assigned_to_id", "unit_id", "unit__path", "unit__name")
+    fields = (
+        "pk",
+        "tracking_code",
+        "response_due",
+        "assigned_to_id",
+        "unit_id",
+        "unit__path",
+        "unit__name",
+    )
     rules = [
         (K.PETITION_DUE, CitizenFeedback.objects.due_between(day, last)),
         (K.PETITION_OVERDUE, CitizenFeedback.objects.overdue(day)),
@@ -124,10 +181,21 @@ def _petitions(day: dt.date, directory: Directory, since: dt.date):
     for kind, queryset in rules:
         for row in queryset.values(*fields).order_by("pk"):
             unit = UnitRef(row["unit_id"], row["unit__path"])
-            context = {"code": row["tracking_code"], "unit": row["unit__name"],
-                       "due": row["response_due"].isoformat(), "record": "feedback"}
-            yield Due(kind, "feedback", row["pk"], row["response_due"], unit, context,
-                      directory.assigned_or_triage(row["assigned_to_id"], unit))
+            context = {
+                "code": row["tracking_code"],
+                "unit": row["unit__name"],
+                "due": row["response_due"].isoformat(),
+                "record": "feedback",
+            }
+            yield Due(
+                kind,
+                "feedback",
+                row["pk"],
+                row["response_due"],
+                unit,
+                context,
+                directory.assigned_or_triage(row["assigned_to_id"], unit),
+            )
 
 
 def _became_overdue(day: dt.date, since: dt.date):
@@ -135,20 +203,49 @@ def _became_overdue(day: dt.date, since: dt.date):
     from inspections.models import CitizenFeedback, CorrectiveAction, DisciplinaryCase
 
     first = since  # deadline ``since`` became overdue on since + 1
-    for row in CorrectiveAction.objects.overdue(day).filter(due_date__gte=first).values(
-        "pk", "due_date", "unit_id", "unit__path", "unit__name"
-    ).order_by("due_date", "pk"):
-        yield "action", row["pk"], f"#{row['pk']}", UnitRef(row["unit_id"], row["unit__path"]), row["unit__name"], row["due_date"]
-    for row in DisciplinaryCase.objects.still_open().overdue(day).filter(handling_deadline__gte=first).values(
-        "pk", "handling_deadline", "unit_id", "unit__path", "unit__name"
-    ).order_by("handling_deadline", "pk"):
-        yield ("case", row["pk"], f"#{row['pk']}", UnitRef(row["unit_id"], row["unit__path"]), row["unit__name"],
-               row["handling_deadline"])
-    for row in CitizenFeedback.objects.overdue(day).filter(response_due__gte=first).values(
-        "pk", "tracking_code", "response_due", "unit_id", "unit__path", "unit__name"
-    ).order_by("response_due", "pk"):
-        yield ("feedback", row["pk"], row["tracking_code"], UnitRef(row["unit_id"], row["unit__path"]),
-               row["unit__name"], row["response_due"])
+    for row in (
+        CorrectiveAction.objects.overdue(day)
+        .filter(due_date__gte=first)
+        .values("pk", "due_date", "unit_id", "unit__path", "unit__name")
+        .order_by("due_date", "pk")
+    ):
+        yield (
+            "action",
+            row["pk"],
+            f"#{row['pk']}",
+            UnitRef(row["unit_id"], row["unit__path"]),
+            row["unit__name"],
+            row["due_date"],
+        )
+    for row in (
+        DisciplinaryCase.objects.still_open()
+        .overdue(day)
+        .filter(handling_deadline__gte=first)
+        .values("pk", "handling_deadline", "unit_id", "unit__path", "unit__name")
+        .order_by("handling_deadline", "pk")
+    ):
+        yield (
+            "case",
+            row["pk"],
+            f"#{row['pk']}",
+            UnitRef(row["unit_id"], row["unit__path"]),
+            row["unit__name"],
+            row["handling_deadline"],
+        )
+    for row in (
+        CitizenFeedback.objects.overdue(day)
+        .filter(response_due__gte=first)
+        .values("pk", "tracking_code", "response_due", "unit_id", "unit__path", "unit__name")
+        .order_by("response_due", "pk")
+    ):
+        yield (
+            "feedback",
+            row["pk"],
+            row["tracking_code"],
+            UnitRef(row["unit_id"], row["unit__path"]),
+            row["unit__name"],
+            row["response_due"],
+        )
 
 
 def _digests(day: dt.date, directory: Directory, since: dt.date):
@@ -169,8 +266,21 @@ def _digests(day: dt.date, directory: Directory, since: dt.date):
             if directory.leader_sees(leader, kind, unit)
         ]
         if mine:
-            context = {"unit": root.name, "day": day.isoformat(), "items": mine[:200], "record": "inbox"}
-            yield Due(K.OVERDUE_DIGEST, "user", leader.pk, day, UnitRef(root.pk, root.path), context, [leader])
+            context = {
+                "unit": root.name,
+                "day": day.isoformat(),
+                "items": mine[:200],
+                "record": "inbox",
+            }
+            yield Due(
+                K.OVERDUE_DIGEST,
+                "user",
+                leader.pk,
+                day,
+                UnitRef(root.pk, root.path),
+                context,
+                [leader],
+            )
 
 
 RULES = (_actions, _cases, _petitions, _digests)
@@ -181,15 +291,24 @@ def _content_types() -> dict[str, int]:
 
     from inspections.models import CitizenFeedback, CorrectiveAction, DisciplinaryCase
 
-    models = {"action": CorrectiveAction, "case": DisciplinaryCase, "feedback": CitizenFeedback, "user": get_user_model()}
+    models = {
+        "action": CorrectiveAction,
+        "case": DisciplinaryCase,
+        "feedback": CitizenFeedback,
+        "user": get_user_model(),
+    }
     return {name: ContentType.objects.get_for_model(model).pk for name, model in models.items()}
 
 
 def due_on(day: dt.date) -> tuple[list[Due], dt.date]:
     """Everything due on ``day`` with its recipients (not yet filtered by what was sent)."""
     previous = (
-        ReminderRun.objects.filter(day__lt=day, day__gte=day - dt.timedelta(days=CATCH_UP_DAYS), finished_at__isnull=False)
-        .order_by("-day").values_list("day", flat=True).first()
+        ReminderRun.objects.filter(
+            day__lt=day, day__gte=day - dt.timedelta(days=CATCH_UP_DAYS), finished_at__isnull=False
+        )
+        .order_by("-day")
+        .values_list("day", flat=True)
+        .first()
     )
     since = previous or day - dt.timedelta(days=1)
     directory = Directory.load()
@@ -221,23 +340,40 @@ def collect(day: dt.date) -> Summary:
             sent = set()
         fresh = [i for i in items if (cts[i.model], i.object_id, i.kind, i.due_on) not in sent]
         SentReminder.objects.bulk_create(
-            [SentReminder(content_type_id=cts[i.model], object_id=i.object_id, kind=i.kind, due_on=i.due_on, run_day=day)
-             for i in fresh],
+            [
+                SentReminder(
+                    content_type_id=cts[i.model],
+                    object_id=i.object_id,
+                    kind=i.kind,
+                    due_on=i.due_on,
+                    run_day=day,
+                )
+                for i in fresh
+            ],
             batch_size=BATCH,
         )
         users = {u.pk: u for i in fresh for u in i.recipients}
         builder = Builder(list(users.values()))
         rows = [
-            builder.for_user(user, kind=i.kind, content_type_id=cts[i.model], object_id=i.object_id,
-                             context=i.context, due_on=i.due_on)
-            for i in fresh for user in i.recipients
+            builder.for_user(
+                user,
+                kind=i.kind,
+                content_type_id=cts[i.model],
+                object_id=i.object_id,
+                context=i.context,
+                due_on=i.due_on,
+            )
+            for i in fresh
+            for user in i.recipients
         ]
         Notification.objects.bulk_create(rows, batch_size=BATCH)
         by_kind: dict[str, int] = defaultdict(int)
         for i in fresh:
             by_kind[i.kind] += 1
         ReminderRun.objects.filter(pk=run.pk).update(
-            finished_at=timezone.now(), reminders=F("reminders") + len(fresh), notifications=F("notifications") + len(rows),
+            finished_at=timezone.now(),
+            reminders=F("reminders") + len(fresh),
+            notifications=F("notifications") + len(rows),
         )
     summary.reminders, summary.notifications, summary.by_kind = len(fresh), len(rows), dict(by_kind)
     return summary

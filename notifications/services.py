@@ -58,8 +58,16 @@ class Builder:
             self._texts[cache_key] = messages.render(kind, context, language)
         return self._texts[cache_key]
 
-    def for_user(self, user, *, kind: str, content_type_id: int, object_id: int, context: dict,
-                 due_on: dt.date | None = None) -> Notification:
+    def for_user(
+        self,
+        user,
+        *,
+        kind: str,
+        content_type_id: int,
+        object_id: int,
+        context: dict,
+        due_on: dt.date | None = None,
+    ) -> Notification:
         language = self.language(user)
         subject, body = self._text(kind, (content_type_id, object_id, due_on), context, language)
         delivery = self.prefs.get((user.pk, kind), Delivery.IMMEDIATELY)
@@ -71,9 +79,18 @@ class Builder:
         elif delivery == Delivery.DIGEST:
             status = EmailStatus.DIGEST
         return Notification(
-            recipient=user, email=user.email, language=language, kind=kind, content_type_id=content_type_id,
-            object_id=object_id, due_on=due_on, subject=subject, body=body, context=context,
-            email_status=status, email_error=error,
+            recipient=user,
+            email=user.email,
+            language=language,
+            kind=kind,
+            content_type_id=content_type_id,
+            object_id=object_id,
+            due_on=due_on,
+            subject=subject,
+            body=body,
+            context=context,
+            email_status=status,
+            email_error=error,
         )
 
 
@@ -98,11 +115,19 @@ def feedback_received(feedback) -> list[Notification]:
     builder = Builder(users)
     ct = ContentType.objects.get_for_model(feedback).pk
     context = {
-        "code": feedback.tracking_code, "unit": feedback.unit.name,
-        "received": feedback.received_on.isoformat(), "record": "feedback",
+        "code": feedback.tracking_code,
+        "unit": feedback.unit.name,
+        "received": feedback.received_on.isoformat(),
+        "record": "feedback",
     }
     rows = [
-        builder.for_user(u, kind=NotificationKind.FEEDBACK_NEW, content_type_id=ct, object_id=feedback.pk, context=context)
+        builder.for_user(
+            u,
+            kind=NotificationKind.FEEDBACK_NEW,
+            content_type_id=ct,
+            object_id=feedback.pk,
+            context=context,
+        )
         for u in users
     ]
     return Notification.objects.bulk_create(rows)
@@ -119,13 +144,23 @@ def feedback_status_changed(feedback, status: str, at: dt.datetime | None) -> No
     address = (feedback.reporter_email or "").strip()
     if not address or not _recent(at) or opted_out(address):
         return None
-    language = feedback.language if feedback.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    language = (
+        feedback.language
+        if feedback.language in dict(settings.LANGUAGES)
+        else settings.LANGUAGE_CODE
+    )
     context = {"code": feedback.tracking_code, "status": status, "record": "feedback-public"}
     subject, body = messages.render(NotificationKind.FEEDBACK_STATUS, context, language)
     return Notification.objects.create(
-        recipient=None, email=address, language=language, kind=NotificationKind.FEEDBACK_STATUS,
-        content_type=ContentType.objects.get_for_model(feedback), object_id=feedback.pk,
-        subject=subject, body=body, context=context,
+        recipient=None,
+        email=address,
+        language=language,
+        kind=NotificationKind.FEEDBACK_STATUS,
+        content_type=ContentType.objects.get_for_model(feedback),
+        object_id=feedback.pk,
+        subject=subject,
+        body=body,
+        context=context,
     )
 
 
@@ -148,12 +183,21 @@ def action_assigned(action) -> list[Notification]:
     builder = Builder(users)
     ct = ContentType.objects.get_for_model(action).pk
     context = {
-        "id": action.pk, "unit": action.unit.name, "due": action.due_date.isoformat(),
-        "text": action.description[:200], "record": "action",
+        "id": action.pk,
+        "unit": action.unit.name,
+        "due": action.due_date.isoformat(),
+        "text": action.description[:200],
+        "record": "action",
     }
     rows = [
-        builder.for_user(u, kind=NotificationKind.ACTION_ASSIGNED, content_type_id=ct, object_id=action.pk,
-                         context=context, due_on=action.due_date)
+        builder.for_user(
+            u,
+            kind=NotificationKind.ACTION_ASSIGNED,
+            content_type_id=ct,
+            object_id=action.pk,
+            context=context,
+            due_on=action.due_date,
+        )
         for u in users
     ]
     return Notification.objects.bulk_create(rows)

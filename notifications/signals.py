@@ -24,7 +24,9 @@ def _deliver(rows) -> None:
 
 
 @receiver(post_save, sender=FeedbackStep, dispatch_uid="notifications.feedback_step")
-def feedback_step_saved(sender, instance: FeedbackStep, created: bool, raw: bool = False, **kwargs) -> None:
+def feedback_step_saved(
+    sender, instance: FeedbackStep, created: bool, raw: bool = False, **kwargs
+) -> None:
     if not created or raw:
         return
     feedback = instance.feedback
@@ -35,6 +37,8 @@ def feedback_step_saved(sender, instance: FeedbackStep, created: bool, raw: bool
 
 
 @receiver(post_save, sender=CorrectiveAction, dispatch_uid="notifications.action_created")
-def action_saved(sender, instance: CorrectiveAction, created: bool, raw: bool = False, **kwargs) -> None:
+def action_saved(
+    sender, instance: CorrectiveAction, created: bool, raw: bool = False, **kwargs
+) -> None:
     if created and not raw:
         _deliver(services.action_assigned(instance))

@@ -55,9 +55,9 @@ def _error_text(exc: Exception) -> str:
 
 def release_stale_claims() -> int:
     cutoff = timezone.now() - LEASE
-    return Notification.objects.filter(email_status=EmailStatus.SENDING, claimed_at__lt=cutoff).update(
-        email_status=EmailStatus.PENDING, claim=""
-    )
+    return Notification.objects.filter(
+        email_status=EmailStatus.SENDING, claimed_at__lt=cutoff
+    ).update(email_status=EmailStatus.PENDING, claim="")
 
 
 def _claim(ids: list[int] | None, limit: int) -> tuple[str, list[Notification]]:
@@ -71,7 +71,9 @@ def _claim(ids: list[int] | None, limit: int) -> tuple[str, list[Notification]]:
     Notification.objects.filter(pk__in=chosen, email_status=EmailStatus.PENDING).update(
         email_status=EmailStatus.SENDING, claim=token, claimed_at=timezone.now()
     )
-    rows = list(Notification.objects.filter(claim=token, email_status=EmailStatus.SENDING).order_by("pk"))
+    rows = list(
+        Notification.objects.filter(claim=token, email_status=EmailStatus.SENDING).order_by("pk")
+    )
     return token, rows
 
 
@@ -83,7 +85,7 @@ def _send_batch(rows: list[Notification], renderer: Renderer) -> tuple[list[int]
     try:
         connection.open()
     except (OSError, smtplib.SMTPException) as exc:
-        raise MailServerUnavailable(_error_text(exc)) from exc
+        raise _Unsent([row.pk for row in rows], _error_text(exc)) from None
     try:
         for row in rows:
             try:
@@ -96,10 +98,10 @@ def _send_batch(rows: list[Notification], renderer: Renderer) -> tuple[list[int]
             except (OSError, smtplib.SMTPException) as exc:
                 raise MailServerUnavailable(_error_text(exc)) from exc
             sent.append(row.pk)
-    except MailServerUnavailable:
+    except MailServerUnavailable as exc:
         _record(sent, refused)
         unsent = [row.pk for row in rows if row.pk not in sent and row.pk not in refused]
-        raise _Unsent(unsent) from None
+        raise _Unsent(unsent, str(exc)) from None
     finally:
         try:
             connection.close()
@@ -109,21 +111,30 @@ def _send_batch(rows: list[Notification], renderer: Renderer) -> tuple[list[int]
 
 
 class _Unsent(Exception):
-    def __init__(self, ids: list[int]):
-        super().__init__(ids)
+    """The rows of a batch the server did not take, and why."""
+
+    def __init__(self, ids: list[int], error: str):
+        super().__init__(error)
         self.ids = ids
+        self.error = error
 
 
 def _record(sent: list[int], refused: dict[int, str]) -> None:
     now = timezone.now()
     if sent:
         Notification.objects.filter(pk__in=sent).update(
-            email_status=EmailStatus.SENT, emailed_at=now, email_error="", claim="",
+            email_status=EmailStatus.SENT,
+            emailed_at=now,
+            email_error="",
+            claim="",
             email_attempts=F("email_attempts") + 1,
         )
     for pk, error in refused.items():
         Notification.objects.filter(pk=pk).update(
-            email_status=EmailStatus.FAILED, email_error=error, claim="", email_attempts=F("email_attempts") + 1,
+            email_status=EmailStatus.FAILED,
+            email_error=error,
+            claim="",
+            email_attempts=F("email_attempts") + 1,
         )
 
 
@@ -140,12 +151,13 @@ def deliver_notifications(ids: list[int] | None = None) -> dict:
         try:
             sent, refused = _send_batch(rows, renderer)
         except _Unsent as unsent:
-            error = str(unsent.__context__ or unsent.__cause__ or "mail server unavailable")
             Notification.objects.filter(pk__in=unsent.ids, claim=token).update(
-                email_status=EmailStatus.PENDING, claim="", email_attempts=F("email_attempts") + 1,
-                email_error=error[:1000],
+                email_status=EmailStatus.PENDING,
+                claim="",
+                email_attempts=F("email_attempts") + 1,
+                email_error=unsent.error[:1000],
             )
-            raise MailServerUnavailable(error) from None
+            raise MailServerUnavailable(unsent.error) from None
         _record(sent, refused)
         totals["sent"] += len(sent)
         totals["refused"] += len(refused)
@@ -173,7 +185,9 @@ def send_digests() -> dict:
             user = items[0].recipient
             ids = [n.pk for n in items]
             try:
-                connection.send_messages([renderer.digest(user, items[0].language, items, connection)])
+                connection.send_messages(
+                    [renderer.digest(user, items[0].language, items, connection)]
+                )
             except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
                 if not _permanent_refusal(exc):
                     raise MailServerUnavailable(_error_text(exc)) from exc

@@ -31,10 +31,12 @@ PAGE_SIZE = 30
 @never_cache
 def inbox(request):
     mine = Notification.objects.for_user(request.user)
-    page = Paginator(mine.only("pk", "kind", "subject", "body", "created_at", "read_at"), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = Paginator(
+        mine.only("pk", "kind", "subject", "body", "created_at", "read_at"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request, "notifications/list.html", {"page": page, "unread": mine.unread().count()}
     )
-    return render(request, "notifications/list.html", {"page": page, "unread": mine.unread().count()})
 
 
 @login_required
@@ -48,7 +50,9 @@ def read_all(request):
 @never_cache
 def open_notification(request, pk: int):
     """Mark the notification read and go to its record (someone else's answers 404)."""
-    notification = get_object_or_404(Notification.objects.for_user(request.user).select_related("content_type"), pk=pk)
+    notification = get_object_or_404(
+        Notification.objects.for_user(request.user).select_related("content_type"), pk=pk
+    )
     if notification.read_at is None:
         Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now())
     return redirect(record_url(notification))
@@ -62,13 +66,19 @@ def preferences(request):
     current = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "delivery"))
     profile = NotificationProfile.objects.filter(user=user).first()
     initial = {"language": profile.language if profile else "vi"}
-    initial.update({f"kind_{kind.value}": current.get(kind.value, Delivery.IMMEDIATELY) for kind in USER_KINDS})
+    initial.update(
+        {f"kind_{kind.value}": current.get(kind.value, Delivery.IMMEDIATELY) for kind in USER_KINDS}
+    )
     form = PreferencesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        NotificationProfile.objects.update_or_create(user=user, defaults={"language": form.cleaned_data["language"]})
+        NotificationProfile.objects.update_or_create(
+            user=user, defaults={"language": form.cleaned_data["language"]}
+        )
         for kind in USER_KINDS:
             NotificationPreference.objects.update_or_create(
-                user=user, kind=kind.value, defaults={"delivery": form.cleaned_data[f"kind_{kind.value}"]}
+                user=user,
+                kind=kind.value,
+                defaults={"delivery": form.cleaned_data[f"kind_{kind.value}"]},
             )
         messages.success(request, _("Your choices are saved."))
         return redirect("notifications:preferences")

@@ -16,7 +16,9 @@ from tests.notifications.conftest import DAY
 
 
 def _action(unit, due: dt.date, logged_by=None):
-    finding = FindingFactory(inspection=InspectionFactory(unit=unit), unit=unit, found_on=dt.date(2024, 1, 10))
+    finding = FindingFactory(
+        inspection=InspectionFactory(unit=unit), unit=unit, found_on=dt.date(2024, 1, 10)
+    )
     action = CorrectiveActionFactory.build(finding=finding, unit=unit, due_date=due)
     if logged_by is not None:
         action._history_user = logged_by
@@ -27,8 +29,14 @@ def _action(unit, due: dt.date, logged_by=None):
 def _case(unit, *, handling: dt.date | None, statute: dt.date | None):
     staff = StaffFactory(unit=unit)
     return DisciplinaryCase.objects.create(
-        staff=staff, unit=unit, violation_date=dt.date(2024, 1, 2), discovered_on=dt.date(2024, 2, 1),
-        opened_on=dt.date(2024, 2, 1), severity="minor", handling_deadline=handling, statute_deadline=statute,
+        staff=staff,
+        unit=unit,
+        violation_date=dt.date(2024, 1, 2),
+        discovered_on=dt.date(2024, 2, 1),
+        opened_on=dt.date(2024, 2, 1),
+        severity="minor",
+        handling_deadline=handling,
+        statute_deadline=statute,
     )
 
 
@@ -43,10 +51,14 @@ def due_records(tree, users) -> dict:
         "case_passed_a": _case(a, handling=DAY - dt.timedelta(days=10), statute=None),
         "case_statute_b": _case(b, handling=None, statute=DAY + dt.timedelta(days=20)),
         "petition_due_a": CitizenFeedbackFactory(
-            unit=a, received_on=DAY - dt.timedelta(days=20), response_due=DAY + dt.timedelta(days=1),
+            unit=a,
+            received_on=DAY - dt.timedelta(days=20),
+            response_due=DAY + dt.timedelta(days=1),
             assigned_to=users["inspector"],
         ),
         "petition_late_b": CitizenFeedbackFactory(
-            unit=b, received_on=DAY - dt.timedelta(days=30), response_due=DAY - dt.timedelta(days=3),
+            unit=b,
+            received_on=DAY - dt.timedelta(days=30),
+            response_due=DAY - dt.timedelta(days=3),
         ),
     }

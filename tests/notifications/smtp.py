@@ -17,7 +17,7 @@ class Received:
 
     @property
     def subject(self) -> str:
-        return str(self.message["Subject"])
+        return str(self.message["Subject"]).strip()
 
     @property
     def text(self) -> str:
@@ -57,7 +57,9 @@ class SMTPServer:
     def __init__(self):
         self.handler = Handler()
         self.port = free_port()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, ready_timeout=10)
+        self.controller = Controller(
+            self.handler, hostname="127.0.0.1", port=self.port, ready_timeout=10
+        )
 
     def start(self):
         self.controller.start()

@@ -75,24 +75,37 @@ def test_keys_are_unique_per_record_kind_and_due_date(tree, people):
     assert Notification.objects.count() == count
     # The weekly overdue reminder: not again within the week, again 7 days later.
     run(DAY + dt.timedelta(days=1))
-    assert not Notification.objects.filter(pk__gt=0, kind="action_overdue").exclude(due_on__lte=DAY).exists()
+    assert (
+        not Notification.objects.filter(pk__gt=0, kind="action_overdue")
+        .exclude(due_on__lte=DAY)
+        .exists()
+    )
     run(DAY + dt.timedelta(days=7))
     late = rec["action_new_late_a"]
-    weekly = Notification.objects.filter(kind="action_overdue", object_id=late.pk, recipient__username="head-a")
-    assert list(weekly.order_by("due_on").values_list("due_on", flat=True)) == [DAY, DAY + dt.timedelta(days=7)]
+    weekly = Notification.objects.filter(
+        kind="action_overdue", object_id=late.pk, recipient__username="head-a"
+    )
+    assert list(weekly.order_by("due_on").values_list("due_on", flat=True)) == [
+        DAY,
+        DAY + dt.timedelta(days=7),
+    ]
 
 
 def test_a_missed_day_is_caught_up(smtp, tree, people):
     rec = due_records(tree, people)
     # Nothing ran on DAY; the next day's run still reminds of the action due within 7 days.
     run(DAY + dt.timedelta(days=1))
-    assert any("20/05/2024" in m.subject for m in smtp.to("head-a@example.vn")), rec["action_due_a"].due_date
+    assert any("20/05/2024" in m.subject for m in smtp.to("head-a@example.vn")), rec[
+        "action_due_a"
+    ].due_date
 
 
 def test_leaders_digest_of_what_became_overdue(smtp, tree, people):
     due_records(tree, people)
     run()
-    digests = [m for m in smtp.to("head-a@example.vn") if "quá hạn" in m.subject and "mục" in m.subject]
+    digests = [
+        m for m in smtp.to("head-a@example.vn") if "quá hạn" in m.subject and "mục" in m.subject
+    ]
     assert len(digests) == 1
     assert "#" in digests[0].text
 

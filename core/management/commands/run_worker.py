@@ -65,15 +65,25 @@ class Command(BaseCommand):
     help = "Run the background task worker of the configured backend (TASKS_BACKEND)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--daily", action="store_true", help="also run DAILY_COMMANDS now and every day")
-        parser.add_argument("--batch", action="store_true", help="database queue: run what is ready, then exit")
-        parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls when idle")
-        parser.add_argument("--worker-id", default="", help="unique id of this worker (default: random)")
+        parser.add_argument(
+            "--daily", action="store_true", help="also run DAILY_COMMANDS now and every day"
+        )
+        parser.add_argument(
+            "--batch", action="store_true", help="database queue: run what is ready, then exit"
+        )
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="seconds between polls when idle"
+        )
+        parser.add_argument(
+            "--worker-id", default="", help="unique id of this worker (default: random)"
+        )
 
     def handle(self, *args, daily: bool, batch: bool, interval: float, worker_id: str, **options):
         stop = threading.Event()
         if daily:
-            threading.Thread(target=_daily_loop, args=(stop, 60.0), daemon=True, name="daily").start()
+            threading.Thread(
+                target=_daily_loop, args=(stop, 60.0), daemon=True, name="daily"
+            ).start()
         backend = settings.TASKS_BACKEND
         try:
             if backend == "redis":
@@ -87,7 +97,9 @@ class Command(BaseCommand):
         finally:
             stop.set()
 
-    def _database_worker(self, stop: threading.Event, *, batch: bool, interval: float, worker_id: str) -> None:
+    def _database_worker(
+        self, stop: threading.Event, *, batch: bool, interval: float, worker_id: str
+    ) -> None:
         from django_tasks_db.management.commands.db_worker import Worker
 
         from core.models import WorkerHeartbeat
@@ -100,11 +112,20 @@ class Command(BaseCommand):
         if requeued:
             self.stdout.write(f"{requeued} task(s) of lost workers queued again")
         threading.Thread(
-            target=_heartbeat_loop, args=(worker_id, stop, beat_every), daemon=True, name="heartbeat"
+            target=_heartbeat_loop,
+            args=(worker_id, stop, beat_every),
+            daemon=True,
+            name="heartbeat",
         ).start()
         worker = Worker(
-            queue_names=list(settings.TASK_QUEUES), interval=interval, batch=batch, backend_name="default",
-            startup_delay=False, max_tasks=None, worker_id=worker_id, excluded_queue_names=[],
+            queue_names=list(settings.TASK_QUEUES),
+            interval=interval,
+            batch=batch,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=worker_id,
+            excluded_queue_names=[],
         )
         worker.configure_signals()
         self.stdout.write(f"task worker {worker_id} on the database queue")

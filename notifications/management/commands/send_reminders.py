@@ -38,7 +38,9 @@ class Command(BaseCommand):
         # The sweep sends every pending e-mail, also those a lost task left behind.
         enqueue(deliver_notifications)
         enqueue(send_digests)
-        kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(summary.by_kind.items())) or "-"
+        kinds = (
+            ", ".join(f"{kind} {count}" for kind, count in sorted(summary.by_kind.items())) or "-"
+        )
         self.stdout.write(
             f"{day.isoformat()}: {summary.due} due, {summary.reminders} new reminder(s), "
             f"{summary.notifications} notification(s) queued ({kinds}) in {time.monotonic() - started:.1f}s"
