@@ -325,7 +325,7 @@ TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0, minimum=0)
 # --- REST framework ---------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.security.VerifiedTokenAuthentication",
         "core.security.VerifiedSessionAuthentication",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["core.security.AnonThrottle", "core.security.UserThrottle"],
@@ -334,6 +334,12 @@ REST_FRAMEWORK = {
         "user": env_rate("DJANGO_THROTTLE_USER", "600/m"),
         "auth": env_rate("DJANGO_THROTTLE_AUTH", "10/m"),
     },
+    # DRF's parsers, with JSON nesting bounded (core.parsers: a deep body is a 400, not a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",

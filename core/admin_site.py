@@ -8,14 +8,40 @@ alone, as does everyone when the setting is off.
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django import forms
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 from django_otp.admin import OTPAdminAuthenticationForm
 
+from core.dates import MAX_DATE, MIN_DATE
 from core.security import is_verified, two_factor_required
+
+_DATE_PARTS = {"__year": (MIN_DATE.year, MAX_DATE.year), "__month": (1, 12), "__day": (1, 31)}
+
+
+def bad_date_parameter(query) -> str | None:
+    """A message if a ``<field>__year/__month/__day`` parameter is not a number in range, else None.
+
+    Django's date drill-down (``date_hierarchy``) turns ``?start_date__year=9999``
+    into "9999 to 10000" and fails with a 500; such input is a 400 here.
+    """
+    for key, values in query.lists():
+        for suffix, (low, high) in _DATE_PARTS.items():
+            if not key.endswith(suffix):
+                continue
+            for value in values:
+                number = int(value) if value.isdigit() and len(value) <= 9 else None
+                if number is None or not low <= number <= high:
+                    return str(
+                        _("Bad date filter %(name)s: give a number from %(low)d to %(high)d.")
+                        % {"name": key, "low": low, "high": high}
+                    )
+    return None
 
 
 class TwoFactorAdminAuthenticationForm(OTPAdminAuthenticationForm):
@@ -50,6 +76,18 @@ class CongVuAdminSite(AdminSite):
     site_title = "CongVu"
     login_form = TwoFactorAdminAuthenticationForm
     login_template = "otp/admin111/login.html"
+
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(inner)
+        def checked(request, *args, **kwargs):
+            problem = bad_date_parameter(request.GET)
+            if problem is not None:
+                return HttpResponseBadRequest(problem, content_type="text/plain; charset=utf-8")
+            return inner(request, *args, **kwargs)
+
+        return checked
 
     def has_permission(self, request):
         if not super().has_permission(request):

@@ -3,8 +3,12 @@
 Issuing goes through ``django.contrib.auth.authenticate`` with the request,
 so django-axes counts failures and locks out (429) exactly as on the admin
 login; admins and inspectors also give a TOTP code when ``REQUIRE_2FA`` is
-on. A token is one per user (DRF's ``authtoken``); revoking deletes it, and
-a deactivated user's token is deleted too (``core.signals``).
+on, and a token records whether it was (``core.models.TokenFactor``): for
+those users a token issued without the code does not authenticate
+(``core.security.VerifiedTokenAuthentication``). Every failed sign-in gets
+the same answer, so a missing code does not reveal that the password was
+right. A token is one per user (DRF's ``authtoken``); revoking deletes it,
+and a deactivated user's token is deleted too (``core.signals``).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import authenticate
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_otp import match_token, user_has_device
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -24,9 +29,23 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from core.audit import log_event
-from core.models import SecurityEventKind
+from core.models import SecurityEventKind, TokenFactor
 from core.schema import ErrorSerializer
-from core.security import AuthThrottle, two_factor_required
+from core.security import AuthThrottle, token_has_second_factor, two_factor_required
+
+
+def _sign_in_failed() -> ValidationError:
+    """One answer for every failed sign-in: wrong password, missing or wrong code, no authenticator."""
+    return ValidationError(
+        {
+            "non_field_errors": [
+                _(
+                    "Unable to sign in with the given user name and password (and authenticator code, "
+                    "for accounts that need one)."
+                )
+            ]
+        }
+    )
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -99,36 +118,57 @@ class TokenView(APIView):
         username = data.validated_data["username"]
         credentials = {"username": username, "password": data.validated_data["password"]}
         user = authenticate(request=request, **credentials)
+        second_factor = user is not None and two_factor_required(user)
+        if user is not None and second_factor and not self._second_factor_ok(user, data.validated_data.get("otp_token", "")):
+            # The password was right but the code is missing or wrong: a failed
+            # sign-in for the lockout, answered exactly like a wrong password.
+            user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
+            user = None
         if user is None:
             if AxesProxyHandler.is_locked(request, {"username": username}):
                 return Response(
                     {"detail": _("Too many failed sign-in attempts. Try again later.")},
                     status=status.HTTP_429_TOO_MANY_REQUESTS,
                 )
-            raise ValidationError({"non_field_errors": [_("Unable to sign in with the given user name and password.")]})
-        if two_factor_required(user):
-            self._check_second_factor(request, user, data.validated_data.get("otp_token", ""))
+            raise _sign_in_failed()
         # A successful sign-in like any other: last_login is updated, axes
         # clears the failure count, and the security log records it.
         user_logged_in.send(sender=user.__class__, request=request, user=user)
-        token, created = Token.objects.get_or_create(user=user)
-        log_event(SecurityEventKind.TOKEN_ISSUED, request=request._request, user=user, created=created)
+        token, created = self._token_for(user, second_factor=second_factor)
+        log_event(
+            SecurityEventKind.TOKEN_ISSUED, request=request._request, user=user, created=created,
+            second_factor=second_factor,
+        )
         return Response({"token": token.key})
 
     @staticmethod
-    def _check_second_factor(request, user, code: str) -> None:
-        if not user_has_device(user):
-            raise ValidationError(
-                {"otp_token": [_("Two-factor sign-in is required, but no authenticator is enrolled for this account.")]}
-            )
-        if not code:
-            raise ValidationError({"otp_token": [_("Enter the 6-digit code from your authenticator app.")]})
-        if match_token(user, code) is None:
-            # A wrong code counts as a failed sign-in, so axes locks out guessing.
-            user_login_failed.send(
-                sender=__name__, credentials={"username": user.get_username()}, request=request
-            )
-            raise ValidationError({"otp_token": [_("The code is not valid. Check your authenticator app and try again.")]})
+    @transaction.atomic
+    def _token_for(user, *, second_factor: bool) -> tuple[Token, bool]:
+        """The user's token, recorded with how it was issued; a token lacking a factor now given is replaced.
+
+        A token issued on the password alone is never upgraded by a later
+        sign-in with the code (it may have leaked meanwhile): it is deleted
+        and a new key issued.
+        """
+        token = Token.objects.select_for_update().filter(user=user).first()
+        if token is not None and second_factor and not token_has_second_factor(token):
+            token.delete()
+            token = None
+        if token is not None:
+            return token, False
+        token = Token.objects.create(user=user)
+        TokenFactor.objects.filter(user=user).delete()
+        TokenFactor.objects.create(digest=TokenFactor.digest_of(token.key), user=user, second_factor=second_factor)
+        return token, True
+
+    @staticmethod
+    def _second_factor_ok(user, code: str) -> bool:
+        """A code was given, the user has an authenticator, and the code matches it.
+
+        Each failure (no code, no device, wrong code) gets the wrong-password
+        answer, so the answer never tells that the password was right.
+        """
+        return bool(code) and user_has_device(user) and match_token(user, code) is not None
 
     @extend_schema(
         operation_id="auth_token_destroy",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -138,3 +140,32 @@ class FailedTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_path.rsplit('.', 1)[-1]} ({self.attempts})"
+
+
+class TokenFactor(models.Model):
+    """How an API token was issued: with a verified second factor or not.
+
+    When two-factor sign-in is required for a user (``core.security``), only a
+    token issued after a verified TOTP code works
+    (``VerifiedTokenAuthentication``); a token without such a record (issued
+    before the rule, or by any other door) counts as issued without it. The
+    token is named by the SHA-256 of its key, never the key itself.
+    """
+
+    digest = models.CharField(_("SHA-256 of the token"), max_length=64, primary_key=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+",
+    )
+    second_factor = models.BooleanField(_("issued after a verified second factor"), default=False)
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("API token issue")
+        verbose_name_plural = _("API token issues")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'2FA' if self.second_factor else 'password'}"
+
+    @staticmethod
+    def digest_of(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()

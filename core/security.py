@@ -1,7 +1,7 @@
 """Authentication hardening shared by the admin and the API.
 
 - who must sign in with a second factor (TOTP) when ``REQUIRE_2FA`` is on;
-- session authentication for the API that honours that rule;
+- session and token authentication for the API that honour that rule;
 - throttles whose rates are read from settings at request time;
 - the response given to a client that django-axes locked out.
 """
@@ -14,8 +14,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from drf_spectacular.authentication import SessionScheme
-from rest_framework import throttling
-from rest_framework.authentication import SessionAuthentication
+from rest_framework import exceptions, throttling
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.settings import api_settings
 
 from core.audit import client_ip
@@ -59,6 +59,38 @@ class VerifiedSessionAuthentication(SessionAuthentication):
         if two_factor_required(user) and not is_verified(user):
             return None
         return result
+
+
+def token_has_second_factor(token) -> bool:
+    """Whether ``token`` (DRF ``authtoken.Token``) was issued after a verified TOTP code."""
+    from core.models import TokenFactor
+
+    return TokenFactor.objects.filter(
+        digest=TokenFactor.digest_of(token.key), user_id=token.user_id, second_factor=True
+    ).exists()
+
+
+class VerifiedTokenAuthentication(TokenAuthentication):
+    """Token authentication that refuses, for users who need a second factor, a token issued without one.
+
+    A token issued before ``REQUIRE_2FA`` was turned on (or before the user's
+    role needed it) stops working: the client gets 401 and signs in again at
+    ``/api/v1/auth/token/`` with its authenticator code.
+    """
+
+    def authenticate_credentials(self, key):
+        model = self.get_model()
+        try:
+            token = model.objects.select_related("user").get(key=key)
+        except model.DoesNotExist:
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        if two_factor_required(token.user) and not token_has_second_factor(token):
+            raise exceptions.AuthenticationFailed(
+                _("This token was issued without two-factor authentication; request a new one with your authenticator code.")
+            )
+        return (token.user, token)
 
 
 class VerifiedSessionScheme(SessionScheme):

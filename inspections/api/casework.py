@@ -16,11 +16,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.exports import ExportMixin
 from core.files import file_download
+from core.parsers import JSONParser
 from inspections import services
 from inspections.choices import (
     CaseStatus,

@@ -109,7 +109,7 @@ def test_two_factor_inspector_needs_a_code(users, two_factor, enrol):
     client = APIClient()
     response = _token(client, "inspector")
     assert response.status_code == 400
-    assert "otp_token" in response.json()
+    assert "non_field_errors" in response.json()
     response = _token(client, "inspector", otp_token=totp_code(device))
     assert response.status_code == 200
     assert response.json()["token"]
@@ -120,14 +120,14 @@ def test_two_factor_wrong_code_is_400(users, two_factor, enrol):
     bad = "000000" if totp_code(device) != "000000" else "111111"
     response = _token(APIClient(), "inspector", otp_token=bad)
     assert response.status_code == 400
-    assert "otp_token" in response.json()
+    assert "non_field_errors" in response.json()
     assert not Token.objects.filter(user=users["inspector"]).exists()
 
 
 def test_two_factor_without_device_cannot_get_a_token(users, two_factor):
     response = _token(APIClient(), "admin")
     assert response.status_code == 400
-    assert "otp_token" in response.json()
+    assert "non_field_errors" in response.json()
 
 
 def test_two_factor_not_asked_of_hr(users, two_factor):
@@ -142,3 +142,99 @@ def test_wrong_codes_count_towards_lockout(users, two_factor, enrol, lockout_on)
         assert _token(client, "inspector", otp_token=bad).status_code == 400
     _token(client, "inspector", otp_token=bad)
     assert _token(client, "inspector", otp_token=totp_code(device)).status_code == 429
+
+
+# --- tokens and the second factor (issue 12, item 7) ----------------------------------------------
+
+
+def _answer(response) -> tuple[int, bytes]:
+    return response.status_code, response.content
+
+
+@pytest.mark.parametrize("code", ["", "wrong"])
+def test_a_failed_second_factor_is_answered_exactly_like_a_wrong_password(users, two_factor, enrol, code):
+    enrol(users["inspector"])
+    extra = {"otp_token": "000000" if code == "wrong" else ""}
+    right = _token(APIClient(), "inspector", **extra)
+    wrong = _token(APIClient(), "inspector", "wrong-password", **extra)
+    assert right.status_code == 400
+    assert _answer(right) == _answer(wrong)
+    # The same for an account without an authenticator.
+    assert _answer(_token(APIClient(), "admin")) == _answer(_token(APIClient(), "admin", "wrong-password"))
+    # Both count as failed sign-ins.
+    assert SecurityEvent.objects.filter(kind=SecurityEventKind.LOGIN_FAILED, username="inspector").count() == 2
+
+
+def test_missing_code_locks_out_like_a_wrong_password(users, two_factor, enrol, lockout_on):
+    enrol(users["inspector"])
+    client = APIClient()
+    answers = [_answer(_token(client, "inspector")) for _ in range(3)]
+    users_b = [_answer(_token(client, "admin", "wrong-password")) for _ in range(3)]
+    assert [a[0] for a in answers] == [400, 400, 429] == [a[0] for a in users_b]
+
+
+@pytest.fixture
+def complaint(tree):
+    from tests.inspections.feedback_factories import CitizenFeedbackFactory
+
+    return CitizenFeedbackFactory(unit=tree["A"], reporter_phone="0959479005", reporter_name="Trần Văn B")
+
+
+def test_token_issued_without_the_code_stops_working_when_2fa_is_required(users, complaint, settings, enrol):
+    url = f"/api/v1/feedback/{complaint.pk}/"
+    client = APIClient()
+    old_key = _token(client, "inspector").json()["token"]  # 2FA off: password alone
+    client.credentials(HTTP_AUTHORIZATION=f"Token {old_key}")
+    assert client.get(url).status_code == 200
+    settings.REQUIRE_2FA = True
+    response = client.get(url)
+    assert response.status_code == 401
+    assert "0959479005" not in response.content.decode()
+    # Signing in again with the code gives a new token that works; the old one stays refused.
+    device = enrol(users["inspector"])
+    new_key = _token(APIClient(), "inspector", otp_token=totp_code(device)).json()["token"]
+    assert new_key != old_key
+    assert not Token.objects.filter(key=old_key).exists()
+    fresh = APIClient()
+    fresh.credentials(HTTP_AUTHORIZATION=f"Token {new_key}")
+    body = fresh.get(url).json()
+    assert body["reporter_phone"] == "0959479005"
+    assert client.get(url).status_code == 401
+
+
+def test_token_created_by_other_doors_is_refused_for_two_factor_roles(users, two_factor):
+    key = Token.objects.create(user=users["admin"]).key  # e.g. in the admin, or before this rule
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get("/api/v1/units/").status_code == 401
+
+
+def test_other_roles_keep_password_tokens_until_their_role_needs_the_code(users, two_factor):
+    from django.contrib.auth.models import Group
+
+    key = _token(APIClient(), "hr").json()["token"]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get("/api/v1/units/").status_code == 200
+    users["hr"].groups.add(Group.objects.get(name="inspector"))
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get("/api/v1/units/").status_code == 401
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_tokens_are_migrated_as_issued_without_the_code():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from tests.factories import UserFactory
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("core", "0001_initial")])
+    user = UserFactory(username="old")
+    key = Token.objects.create(user=user).key
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    from core.models import TokenFactor
+
+    row = TokenFactor.objects.get(digest=TokenFactor.digest_of(key))
+    assert row.user == user and row.second_factor is False
