@@ -121,11 +121,13 @@ class Command(BaseCommand):
     def _dump(path: Path) -> None:
         # dumpdata compresses by the name (.json.gz) and writes into the existing, private file.
         _private_file(path)
+        # Unmanaged models (django-rq's dashboard) have no table of their own to dump.
+        unmanaged = [model._meta.label for model in apps.get_models() if not model._meta.managed]
         call_command(
             "dumpdata",
             natural_foreign=True,
             natural_primary=True,
-            exclude=EXCLUDED,
+            exclude=[*EXCLUDED, *unmanaged],
             output=str(path),
             verbosity=0,
         )
