@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 
+from staff.access import preload_scopes, scope_unit, unit_in_scope
 from staff.models import UnitHead
-from staff.scoping import scope_unit, unit_in_scope
 
 TRIAGE_PERMS = ("inspections.change_citizenfeedback", "inspections.view_reporter_identity")
 HR_PERM = "inspections.change_disciplinarycase"
@@ -84,6 +84,7 @@ class Directory:
                 .values_list("pk", flat=True)
             )
             directory.leader_perms[key] = allowed
+        preload_scopes([*directory.triage, *directory.hr, *directory.loggers.values(), *directory.leaders])
         return directory
 
     # --- the recipients of each kind -------------------------------------------------

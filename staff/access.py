@@ -34,7 +34,7 @@ from functools import cache
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from staff.models import Unit
@@ -64,6 +64,16 @@ class Rows:
 
     unit: str
     view: str | Callable[[QuerySet, Unit], QuerySet]
+
+
+@dataclass(frozen=True)
+class Own:
+    """A SCOPE declaration for per-user rows (notifications, preferences): each user sees its own.
+
+    ``user`` is the lookup to the owning user; only superusers see everyone's.
+    """
+
+    user: str
 
 
 # --- Declarations (each app's roles.py) -------------------------------------------------
@@ -107,7 +117,7 @@ def unit_lookup(model: type[Model]) -> str | None:
     decl = declaration(model)
     if isinstance(decl, Rows):
         return decl.unit
-    if decl is None or decl == GLOBAL:
+    if decl is None or decl == GLOBAL or isinstance(decl, Own):
         return None
     return decl
 
@@ -167,16 +177,54 @@ def scope_of(user) -> Scope:
 
 
 def _compute_scope(user) -> Scope:
-    from staff.models import UnitHead
-
     if user.is_superuser:
         return EVERYTHING
-    head = UnitHead.objects.select_related("unit").filter(user=user).first()
-    if head is not None:
-        return Scope(root=head.unit)
-    if user.groups.filter(name__in=WHOLE_TREE_ROLES).exists():
-        return EVERYTHING
-    return NOTHING
+    # One query for the link and the roles; a second only to load a linked unit.
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    memberships = User.groups.through.objects.filter(
+        **{User.groups.field.m2m_field_name(): OuterRef("pk")}, group__name__in=WHOLE_TREE_ROLES
+    )
+    row = (
+        User._default_manager.filter(pk=user.pk)
+        .annotate(whole_tree=Exists(memberships))
+        .values_list("unit_head__unit_id", "whole_tree")
+        .first()
+    )
+    if row is None:
+        return NOTHING
+    unit_id, whole_tree = row
+    if unit_id is not None:
+        unit = Unit.objects.filter(pk=unit_id).first()
+        return Scope(root=unit) if unit is not None else NOTHING
+    return EVERYTHING if whole_tree else NOTHING
+
+
+def preload_scopes(users) -> None:
+    """Compute the scope of many users in two queries (for loops over recipients)."""
+    from django.contrib.auth import get_user_model
+
+    from staff.models import UnitHead
+
+    pending = [u for u in users if getattr(u, "_access_scope", None) is None]
+    if not pending:
+        return
+    ids = [u.pk for u in pending]
+    heads = {h.user_id: h.unit for h in UnitHead.objects.filter(user_id__in=ids).select_related("unit")}
+    through = get_user_model().groups.through
+    whole = set(
+        through.objects.filter(user_id__in=ids, group__name__in=WHOLE_TREE_ROLES).values_list("user_id", flat=True)
+    )
+    for user in pending:
+        if not user.is_active:
+            user._access_scope = NOTHING
+        elif user.is_superuser:
+            user._access_scope = EVERYTHING
+        elif user.pk in heads:
+            user._access_scope = Scope(root=heads[user.pk])
+        else:
+            user._access_scope = EVERYTHING if user.pk in whole else NOTHING
 
 
 def forget(user) -> None:
@@ -196,6 +244,22 @@ def scope_root(user) -> Unit | None:
     Callers must check ``scope_of(user).nothing`` first; prefer ``visible_units``.
     """
     return scope_of(user).root
+
+
+# Stands for "no unit at all": no row has this path or this primary key.
+NO_UNIT = Unit(pk=0, code="", name="", path="/0/", depth=0)
+
+
+def scope_unit(user) -> Unit | None:
+    """The root of the user's subtree; None for whole-tree users; ``NO_UNIT`` for users who see nothing.
+
+    For code that filters on ``root.path`` itself: the nothing case can never
+    read as "no restriction". New code prefers ``restrict`` or ``visible_units``.
+    """
+    scope = scope_of(user)
+    if scope.nothing:
+        return NO_UNIT
+    return scope.root
 
 
 def unit_in_scope(user, unit: Unit | None) -> bool:
@@ -222,9 +286,11 @@ def rows_in_scope(queryset: QuerySet, user, lookup: str | None = None) -> QueryS
     scope = scope_of(user)
     if scope.nothing:
         return queryset.none()
-    if scope.everything:
+    if scope.everything and not isinstance(declaration(queryset.model), Own):
         return queryset
     decl = lookup if lookup is not None else declaration(queryset.model)
+    if isinstance(decl, Own):
+        return queryset if user.is_superuser else queryset.filter(**{decl.user: user})
     if decl is None:
         return queryset.none()
     if decl == GLOBAL:
@@ -275,6 +341,8 @@ def can(user, action: str, obj: Model | None = None, *, model: type[Model] | Non
     if obj is None:
         return not scope_of(user).nothing
     scope = scope_of(user)
+    if isinstance(declaration(model), Own):
+        return not scope.nothing and (user.is_superuser or _owner(obj, declaration(model)) == user)
     if scope.everything:
         return True
     if scope.nothing:
@@ -287,6 +355,13 @@ def can(user, action: str, obj: Model | None = None, *, model: type[Model] | Non
     if obj.pk:
         return rows_in_scope(model._default_manager.filter(pk=obj.pk), user).exists()
     return scope.covers(unit_of(obj))
+
+
+def _owner(obj: Model, decl: Own):
+    value = obj
+    for part in decl.user.split("__"):
+        value = getattr(value, part, None)
+    return value
 
 
 def check_write(
@@ -307,6 +382,11 @@ def check_write(
     if not has_permission(user, action, model):
         raise PermissionDenied
     scope = scope_of(user)
+    decl = declaration(model)
+    if isinstance(decl, Own):
+        if scope.nothing or not (user.is_superuser or _owner(obj, decl) == user):
+            raise PermissionDenied
+        return
     if scope.everything:
         return
     lookup = unit_lookup(model)

@@ -1,0 +1,3 @@
+"""How the reports app's rows are scoped (staff.access): the scoring methodology is a catalogue."""
+
+SCOPE = {"scoringmethodology": "*", "scoringcomponent": "*"}
