@@ -4,4 +4,4 @@ WRITE = {"hr": ["calendarday"]}
 EXTRA = {"auditor": ["view_securityevent"]}
 
 # Not bound to a unit (staff.access): whoever holds the permission reads every row.
-SCOPE = {"calendarday": "*", "securityevent": "*", "workerheartbeat": "*", "failedtask": "*"}
+SCOPE = {"calendarday": "*", "securityevent": "*", "workerheartbeat": "*", "failedtask": "*", "tokenfactor": "*"}
