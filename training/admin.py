@@ -93,7 +93,7 @@ class CourseAdmin(ImportAdminMixin, admin.ModelAdmin):
     import_title = _("Import an attendance sheet")
     list_display = ("code", "title", "topic", "organizer_level", "start_date", "end_date", "hours", "periods",
                     "capacity", "enrolled", "turns")
-    list_filter = ("organizer_level", "kind", "topic", "mode", "issues_certificate")
+    list_filter = ("organizer_level", "kind", "purpose", "topic", "mode", "issues_certificate")
     date_hierarchy = "start_date"
     search_fields = ("code", "title", "title_key", "organizer_name")
     autocomplete_fields = ("organizer_unit",)
@@ -101,7 +101,7 @@ class CourseAdmin(ImportAdminMixin, admin.ModelAdmin):
     inlines = [EnrolmentInline]
     actions = ["enrol_staff", "mark_registered_attended"]
     fieldsets = (
-        (None, {"fields": ("code", "title", "topic", "kind", "mode")}),
+        (None, {"fields": ("code", "title", "topic", "kind", "purpose", "mode")}),
         (_("Organiser"), {"fields": ("organizer_level", "organizer_name", "organizer_unit", "co_organizer_name")}),
         (_("Dates and length"), {"fields": ("start_date", "end_date", "hours", "periods", "location", "capacity",
                                             "issues_certificate")}),

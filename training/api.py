@@ -87,7 +87,7 @@ class CourseSerializer(ModelCleanMixin, serializers.ModelSerializer):
     class Meta:
         model = Course
         fields = [
-            "code", "title", "topic", "topic_name", "kind", "organizer_level", "organizer_name",
+            "code", "title", "topic", "topic_name", "kind", "purpose", "organizer_level", "organizer_name",
             "organizer_unit", "co_organizer_name", "start_date", "end_date", "hours", "periods",
             "location", "mode", "capacity", "issues_certificate", "enrolled_count", "turn_count", "seats_left",
         ]

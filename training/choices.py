@@ -9,6 +9,13 @@ class CourseKind(models.TextChoices):
     REFRESHER = "refresher", _("Refresher training (bồi dưỡng)")
 
 
+class CoursePurpose(models.TextChoices):
+    """Why people are sent: a sanction in effect bars only the first (Law on Cadres and Civil Servants art. 82)."""
+
+    ADVANCEMENT = "advancement", _("Towards rank promotion, succession planning or appointment")
+    GENERAL = "general", _("Refresher or job skills (not towards promotion or appointment)")
+
+
 class OrganizerLevel(models.TextChoices):
     CENTRAL = "central", _("Central")
     PROVINCE = "province", _("Province")

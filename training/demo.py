@@ -2,7 +2,8 @@
 
 ``scale="demo"``: courses of 2018 and 2019 for the staff of huyện Đạ Huoai
 (units under code ``DH``) such that district and commune staff take the
-article's 96 training turns at province-organised courses in 2019, plus the 2
+article's 96 training turns of cadres and civil servants ("96 lượt cán bộ, công
+chức") at province-organised courses in 2019, plus the 2
 district ISO 9001:2015 classes run with the provincial Department of Science
 and Technology, a central, a commune and some 2018 courses. Idempotent: courses
 are matched on their codes and an existing course keeps its enrolments.
@@ -27,11 +28,13 @@ from django.utils import timezone
 from core.text import nfc, search_key
 from staff.models import Staff, Unit
 from training import rules
-from training.choices import CourseKind, CourseMode, EnrolmentStatus, OrganizerLevel
+from training.choices import CourseKind, CourseMode, CoursePurpose, EnrolmentStatus, OrganizerLevel
 from training.models import Course, Enrolment, TrainingRequirement, TrainingTopic
 
-# The article: 96 turns of district and commune staff at province-organised courses in 2019.
+# The article: "96 lượt cán bộ, công chức" of the district and communes at province-organised
+# courses in 2019: cadres and civil servants only, so these courses draw no one else.
 PROVINCE_TURNS_2019 = 96
+PROVINCE_2019_CATEGORIES = ["cadre", "civil_servant"]
 
 TOPICS = [
     ("iso9001", "ISO 9001:2015"),
@@ -45,11 +48,16 @@ TOPICS = [
     ("leadership", "Lãnh đạo, quản lý"),
 ]
 
+# Topics whose courses lead to rank promotion, succession planning or appointment: a
+# sanction in effect bars them (Law on Cadres and Civil Servants art. 82), not the others.
+ADVANCEMENT_TOPICS = frozenset({"state-management", "leadership", "political-theory"})
+
 SO_NOI_VU = "Sở Nội vụ tỉnh Lâm Đồng"
 SO_KHCN = "Sở Khoa học và Công nghệ tỉnh Lâm Đồng"
 
 # (code, title, topic, organiser, start, days, hours, certificate, categories or None, weight)
-# ``weight`` shares the 96 turns between the province courses of 2019.
+# ``weight`` shares the 96 turns between the province courses of 2019; None means
+# every category of the 96 (PROVINCE_2019_CATEGORIES).
 PROVINCE_2019 = [
     ("LD19-QLNN-CV", "Bồi dưỡng kiến thức quản lý nhà nước chương trình chuyên viên", "state-management",
      SO_NOI_VU, dt.date(2019, 3, 11), 40, Decimal(240), True, ["civil_servant"], 15),
@@ -152,6 +160,7 @@ def _course(topics, code, title, topic, level, organiser, organiser_unit, co_org
         return existing, False
     course = Course(
         code=code, title=nfc(title), topic=topics[topic], kind=CourseKind.REFRESHER, organizer_level=level,
+        purpose=CoursePurpose.ADVANCEMENT if topic in ADVANCEMENT_TOPICS else CoursePurpose.GENERAL,
         organizer_name=organiser, organizer_unit=organiser_unit, co_organizer_name=co_organiser,
         start_date=start, end_date=start + dt.timedelta(days=days - 1), hours=hours,
         location="Trung tâm Hội nghị tỉnh, Đà Lạt" if level == OrganizerLevel.PROVINCE else "Hội trường UBND huyện Đạ Huoai",
@@ -211,7 +220,7 @@ def seed(*, scale: str, rng: random.Random, stdout) -> None:
     shares = _split(PROVINCE_TURNS_2019, [c[-1] for c in PROVINCE_2019])
     for (code, title, topic, organiser, start, days, hours, cert, categories, _w), turns in zip(PROVINCE_2019, shares, strict=True):
         extra = rng.randint(1, 3)
-        people = pool.eligible(start, start + dt.timedelta(days=days - 1), categories)
+        people = pool.eligible(start, start + dt.timedelta(days=days - 1), categories or PROVINCE_2019_CATEGORIES)
         if len(people) < turns:
             raise RuntimeError(f"not enough staff for {code}: {len(people)} < {turns}")
         capacity = turns + extra + rng.randint(0, 5)

@@ -22,7 +22,7 @@ from core.text import nfc, search_key
 from staff.choices import StaffCategory
 from staff.models import Staff, Unit, code_validator
 from training import rules
-from training.choices import CourseKind, CourseMode, EnrolmentStatus, OrganizerLevel
+from training.choices import CourseKind, CourseMode, CoursePurpose, EnrolmentStatus, OrganizerLevel
 
 TURN_Q = Q(status__in=sorted(rules.TURN_STATUSES))
 SEAT_Q = ~Q(status__in=sorted(rules.SEAT_FREE_STATUSES))
@@ -32,7 +32,8 @@ INELIGIBLE_MESSAGES = {
     rules.Ineligibility.JOINED_AFTER_END: _("This person joined after the course ended."),
     rules.Ineligibility.SANCTIONED: _(
         "This person is under a disciplinary sanction on the first day of the course and may not be "
-        "nominated for training; set the sanction override with a reason to enrol anyway."
+        "sent for training towards promotion, planning or appointment (Law on Cadres and Civil Servants "
+        "art. 82); set the sanction override with a reason to enrol anyway."
     ),
 }
 
@@ -77,6 +78,13 @@ class Course(models.Model):
         TrainingTopic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="courses"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=CourseKind.choices, default=CourseKind.REFRESHER)
+    purpose = models.CharField(
+        _("purpose"), max_length=20, choices=CoursePurpose.choices, default=CoursePurpose.GENERAL,
+        help_text=_(
+            "A person under a disciplinary sanction may not be sent on a course towards promotion, planning "
+            "or appointment (Law on Cadres and Civil Servants art. 82 as amended in 2019); other courses are open."
+        ),
+    )
     organizer_level = models.CharField(_("organiser level"), max_length=20, choices=OrganizerLevel.choices)
     organizer_name = models.CharField(_("organiser"), max_length=255)
     organizer_unit = models.ForeignKey(
@@ -282,7 +290,7 @@ class Enrolment(models.Model):
         if course is not None and staff is not None and self._state.adding:
             for problem in rules.nomination_problems(
                 course_start=course.start_date, course_end=course.end_date, joined_on=staff.joined_on,
-                left_on=staff.left_on, sanction_until=staff.sanction_until,
+                left_on=staff.left_on, sanction_until=staff.sanction_until, purpose=course.purpose,
             ):
                 if problem == rules.Ineligibility.SANCTIONED and self.sanction_override:
                     continue

@@ -72,6 +72,22 @@ class Ineligibility(StrEnum):
     SANCTIONED = "sanctioned"
 
 
+# Course purposes a sanction in effect bars (CoursePurpose values).
+SANCTION_BARRED_PURPOSES = frozenset({"advancement"})
+
+
+def sanction_bars(purpose: str) -> bool:
+    """Whether a sanction in effect bars being sent on a course with this purpose.
+
+    Law on Cadres and Civil Servants art. 82 cl. 1 as amended by Law 52/2019
+    (and Decree 112/2020 art. 40 for public employees): while a sanction is in
+    effect the person is not promoted in rank, planned, trained or appointed
+    *to a higher post*; the bar is on training towards promotion, succession
+    planning and appointment, not on every refresher course.
+    """
+    return purpose in SANCTION_BARRED_PURPOSES
+
+
 def nomination_problems(
     *,
     course_start: dt.date,
@@ -79,20 +95,20 @@ def nomination_problems(
     joined_on: dt.date | None,
     left_on: dt.date | None,
     sanction_until: dt.date | None,
+    purpose: str = "advancement",
 ) -> list[Ineligibility]:
     """Reasons a person cannot be nominated for a course running ``course_start..course_end``.
 
-    A disciplinary sanction bars training nomination while it runs (Decree
-    112/2020 art. 82); ``sanction_until`` is set by the discipline workflow, so
-    the person is barred when the sanction still runs on the first day of the
-    course.
+    A disciplinary sanction in effect on the first day of the course bars
+    nomination to a course towards promotion, planning or appointment
+    (``sanction_bars``); ``sanction_until`` is set by the discipline workflow.
     """
     problems = []
     if left_on is not None and left_on < course_start:
         problems.append(Ineligibility.LEFT_BEFORE_START)
     if joined_on is not None and joined_on > course_end:
         problems.append(Ineligibility.JOINED_AFTER_END)
-    if sanction_until is not None and sanction_until >= course_start:
+    if sanction_until is not None and sanction_until >= course_start and sanction_bars(purpose):
         problems.append(Ineligibility.SANCTIONED)
     return problems
 

@@ -142,7 +142,7 @@ def enrolment_bulk_create(
             continue
         problems = rules.nomination_problems(
             course_start=course.start_date, course_end=course.end_date, joined_on=person.joined_on,
-            left_on=person.left_on, sanction_until=person.sanction_until,
+            left_on=person.left_on, sanction_until=person.sanction_until, purpose=course.purpose,
         )
         if sanction_override:
             problems = [p for p in problems if p != rules.Ineligibility.SANCTIONED]
@@ -151,7 +151,7 @@ def enrolment_bulk_create(
             continue
         overridden = sanction_override and rules.Ineligibility.SANCTIONED in rules.nomination_problems(
             course_start=course.start_date, course_end=course.end_date, joined_on=None, left_on=None,
-            sanction_until=person.sanction_until,
+            sanction_until=person.sanction_until, purpose=course.purpose,
         )
         to_create.append(
             Enrolment(

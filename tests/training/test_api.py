@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from staff.models import Staff
 from tests.factories import StaffFactory
 from tests.training.factories import CourseFactory, EnrolmentFactory, TopicFactory
+from training.models import Course
 
 pytestmark = pytest.mark.django_db
 
@@ -150,6 +151,7 @@ def test_duplicate_and_full_and_left_are_400(client_for, data, roster):
 
 
 def test_sanctioned_person_is_400_with_reason_then_override(client_for, data, roster):
+    Course.objects.filter(code="DIST19").update(purpose="advancement")
     Staff.objects.filter(code="D001").update(sanction_until=dt.date(2020, 1, 1))
     client = client_for("hr")
     refused = client.post("/api/v1/enrolments/", {"course": "DIST19", "staff": "D001"}, format="json",

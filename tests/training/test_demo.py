@@ -36,12 +36,17 @@ def demo():
     return Unit.objects.get(code="DH")
 
 
-def _province_turns_2019(root):
-    return Enrolment.objects.turns().in_year(2019).in_unit_subtree(root).filter(course__organizer_level="province").count()
+def _province_turns_2019(root, categories=("cadre", "civil_servant")):
+    return (
+        Enrolment.objects.turns().in_year(2019).in_unit_subtree(root).filter(course__organizer_level="province")
+        .filter(staff__category__in=categories).count()
+    )
 
 
 def test_demo_district_and_communes_have_exactly_96_province_turns_in_2019(demo):
+    # "96 lượt cán bộ, công chức": cadres and civil servants only, and nobody else on those courses.
     assert _province_turns_2019(demo) == 96
+    assert _province_turns_2019(demo, ("public_employee", "contract")) == 0
     # Counted from district units and communes, no one else.
     levels = set(
         Enrolment.objects.turns().in_year(2019).filter(course__organizer_level="province").values_list("unit__level", flat=True)

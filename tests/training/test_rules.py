@@ -78,3 +78,10 @@ def test_meets_requirement(done, required):
 def test_rate_is_null_without_denominator(num, den):
     value = rules.rate(min(num, den), den)
     assert value is None if den == 0 else 0 <= value <= 1
+
+
+def test_sanction_bars_only_training_towards_promotion_planning_or_appointment():
+    common = {"course_start": dt.date(2024, 3, 4), "course_end": dt.date(2024, 3, 8), "joined_on": None,
+              "left_on": None, "sanction_until": dt.date(2024, 12, 31)}
+    assert rules.nomination_problems(**common, purpose="advancement") == [rules.Ineligibility.SANCTIONED]
+    assert rules.nomination_problems(**common, purpose="general") == []

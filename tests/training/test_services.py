@@ -72,6 +72,8 @@ def test_person_who_joined_after_the_course_is_refused(course, tree):
 
 
 def test_sanctioned_person_is_refused_unless_overridden_with_a_reason(course, roster):
+    course.purpose = "advancement"
+    course.save()
     Staff.objects.filter(pk=roster["a2"].pk).update(sanction_until=dt.date(2019, 5, 6))
     person = Staff.objects.get(pk=roster["a2"].pk)
     with pytest.raises(ValidationError) as exc:
@@ -86,13 +88,29 @@ def test_sanctioned_person_is_refused_unless_overridden_with_a_reason(course, ro
     assert enrolment.sanction_override
 
 
+@time_machine.travel(dt.datetime(2019, 4, 1, 9, 0), tick=False)
+def test_sanction_bars_only_courses_towards_promotion_planning_or_appointment(topic, roster):
+    """Law on Cadres and Civil Servants art. 82 as amended in 2019: a refresher course stays open."""
+    Staff.objects.filter(pk=roster["a2"].pk).update(sanction_until=dt.date(2019, 12, 31))
+    person = Staff.objects.get(pk=roster["a2"].pk)
+    refresher = CourseFactory(code="KN19", topic=topic, purpose="general", start_date=dt.date(2019, 5, 6))
+    enrolment = services.enrolment_create(course=refresher, staff=person)
+    assert not enrolment.sanction_override
+    promotion = CourseFactory(code="CVC19", topic=topic, purpose="advancement", start_date=dt.date(2019, 5, 6))
+    with pytest.raises(ValidationError) as exc:
+        services.enrolment_create(course=promotion, staff=person)
+    assert "82" in " ".join(exc.value.message_dict["staff"])
+    result = services.enrolment_bulk_create(course=promotion, unit=person.unit, include_subtree=False)
+    assert person.code in result.as_dict()["ineligible"]
+
+
 def test_sanction_ending_before_the_course_does_not_bar(course, roster):
     Staff.objects.filter(pk=roster["a2"].pk).update(sanction_until=dt.date(2019, 5, 5))
     services.enrolment_create(course=course, staff=Staff.objects.get(pk=roster["a2"].pk))
 
 
 def test_bulk_enrolment_by_unit_subtree_and_category(topic, roster, tree):
-    course = CourseFactory(code="BULK", topic=topic, capacity=None)
+    course = CourseFactory(code="BULK", topic=topic, capacity=None, purpose="advancement")
     Staff.objects.filter(pk=roster["d1"].pk).update(sanction_until=dt.date(2030, 1, 1))
     services.enrolment_create(course=course, staff=roster["b1"])
     result = services.enrolment_bulk_create(course=course, unit=tree["D"], categories=["civil_servant"])
