@@ -35,15 +35,29 @@ from reports.render import (
     RATIO_COLUMNS,
     SECTIONS,
     Report,
+    method_in_words,
 )
 
 HEADER_ROW = 7  # zero-based row of the table header, under the document header
 FIRST_DATA_ROW = HEADER_ROW + 1
 ID_COLUMNS = ("code", "name", "level")
 SUMMARY_COLUMNS = (
-    "staff_count", "score", "rankable", "rank", "previous_score", "previous_rank", "score_change", "rank_change",
+    "staff_count", "score", "rankable", "rank", "peers", "peer_average", "previous_score", "previous_rank",
+    "score_change", "rank_change",
 )
 SHEET_NAMES = {"summary": 0}
+COLUMN_WIDTHS = {"code": 11, "name": 30, "level": 10}
+A4 = 9  # xlsxwriter's paper code
+
+
+def _width_px(columns: tuple[str, ...]) -> int:
+    """The table's width in pixels (Excel: about 7 pixels a character plus 5 a column)."""
+    return sum(int(COLUMN_WIDTHS.get(c, 12) * 7 + 5) for c in (*ID_COLUMNS, *columns))
+
+
+def number_line(report: Report) -> str:
+    """"Số: ....../BC-UBND": the number is left blank for the clerk; the symbol names the issuing body."""
+    return _("No.: ....../%(symbol)s") % {"symbol": f"BC-{report.document_symbol}"}
 
 
 def official_date(report: Report) -> str:
@@ -67,6 +81,11 @@ class _Writer:
         # per cell (a gettext lookup per row and sheet cost more than
         # writing the numbers).
         self.labels = {column: str(label) for column, label in LABELS.items()}
+        language = translation.get_language()
+        points = _("Points: %(component)s")
+        for component in report.methodology.components:
+            self.labels[f"points.{component.key}"] = points % {"component": component.label(language)}
+        self.method = method_in_words(report)
         levels = {level: str(label) for level, label in LEVEL_LABELS.items()}
         self.level_texts = [levels.get(level, level) for level in self.columns["level"]]
         self.book = xlsxwriter.Workbook(
@@ -87,6 +106,8 @@ class _Writer:
             "nation": add({"bold": True, "align": "center"}),
             "motto": add({"bold": True, "underline": True, "align": "center"}),
             "place": add({"italic": True, "align": "center"}),
+            "number": add({"align": "center"}),
+            "method": add({"text_wrap": True, "valign": "top"}),
             "title": add({"bold": True, "font_size": 14, "align": "center"}),
             "subtitle": add({"italic": True, "align": "center"}),
             "header": add({
@@ -120,6 +141,8 @@ class _Writer:
         sheet.write_string(0, right_start, _("SOCIALIST REPUBLIC OF VIETNAM"), self.fmt["nation"])
         sheet.merge_range(1, right_start, 1, last, "", self.fmt["motto"])
         sheet.write_string(1, right_start, _("Independence - Freedom - Happiness"), self.fmt["motto"])
+        sheet.merge_range(2, 0, 2, left_end, "", self.fmt["number"])
+        sheet.write_string(2, 0, number_line(self.report), self.fmt["number"])
         sheet.merge_range(2, right_start, 2, last, "", self.fmt["place"])
         sheet.write_string(2, right_start, official_date(self.report), self.fmt["place"])
         sheet.merge_range(4, 0, 4, last, "", self.fmt["title"])
@@ -155,7 +178,7 @@ class _Writer:
             return self.fmt["ratio"]
         if column == "training_hours":
             return self.fmt["hours"]
-        if column in ("score", "previous_score"):
+        if column in ("score", "previous_score", "peer_average") or column.startswith("points."):
             return self.fmt["score"]
         if column == "score_change":
             return self.fmt["change"]
@@ -170,9 +193,8 @@ class _Writer:
         column, so the loop over cells does nothing but write.
         """
         all_columns = (*ID_COLUMNS, *columns)
-        widths = {"code": 14, "name": 34, "level": 14}
         for col, column in enumerate(all_columns):
-            sheet.set_column(col, col, widths.get(column, 15))
+            sheet.set_column(col, col, COLUMN_WIDTHS.get(column, 12))
         sheet.set_row(HEADER_ROW, 48)
         for col, column in enumerate(all_columns):
             sheet.write_string(HEADER_ROW, col, self.labels[column], self.fmt["header"])
@@ -204,9 +226,10 @@ class _Writer:
         return len(ID_COLUMNS) + columns.index(column)
 
     def chart(self, sheet, sheet_name: str, kind: dict, title: str, series: list[tuple[str, int]],
-              last_row: int, anchor_col: int, y_title: str) -> None:
+              last_row: int, anchor_row: int, y_title: str, width_px: int) -> int:
+        """A native chart on its own rows from ``anchor_row``, as wide as the table; returns the rows it takes."""
         if last_row < FIRST_DATA_ROW:
-            return
+            return 0
         chart = self.book.add_chart(kind)
         for name, col in series:
             chart.add_series({
@@ -217,15 +240,16 @@ class _Writer:
         chart.set_title({"name": title})
         chart.set_y_axis({"name": y_title})
         chart.set_legend({"position": "bottom" if len(series) > 1 else "none"})
-        height = max(320, 18 * self.row_count + 120) if kind.get("type") == "bar" else 360
-        chart.set_size({"width": 720, "height": min(height, 4000)})
-        sheet.insert_chart(HEADER_ROW, anchor_col, chart, {"x_offset": 12})
+        height = min(max(320, 18 * self.row_count + 120) if kind.get("type") == "bar" else 380, 4000)
+        chart.set_size({"width": width_px, "height": height})
+        sheet.insert_chart(anchor_row, 0, chart, {"object_position": 3})
+        return height // 20 + 2
 
     # -- sheets ------------------------------------------------------------------------
     def summary(self) -> None:
         name = pgettext("workbook sheet", "Summary")[:31]
         sheet = self.book.add_worksheet(name)
-        columns = SUMMARY_COLUMNS
+        columns = (*SUMMARY_COLUMNS, *self.report.point_columns)
         width = len(ID_COLUMNS) + len(columns)
         self.document_header(sheet, width, _("Accountability report and ranking of units"))
         last_row = self.table(sheet, columns)
@@ -243,13 +267,18 @@ class _Writer:
             rank_col = self.column_of(columns, "rank")
             sheet.conditional_format(FIRST_DATA_ROW, rank_col, last_row, rank_col, {
                 "type": "cell", "criteria": "==", "value": 1, "format": self.fmt["good"]})
-        self.chart(sheet, name, {"type": "bar"}, _("Scores by unit"),
-                   [(self.labels["score"], self.column_of(columns, "score"))], last_row, width + 1,
-                   self.labels["score"])
-        self.signature_block(sheet, max(last_row, HEADER_ROW) + 3, width)
-        sheet.set_landscape()
-        sheet.fit_to_pages(1, 0)
-        sheet.repeat_rows(HEADER_ROW)
+        row = max(last_row, HEADER_ROW) + 2
+        for sentence in self.method:
+            sheet.merge_range(row, 0, row, width - 1, "", self.fmt["method"])
+            sheet.write_string(row, 0, sentence, self.fmt["method"])
+            sheet.set_row(row, 15 * (1 + len(sentence) // 150))
+            row += 1
+        row += 1
+        row += self.chart(sheet, name, {"type": "bar"}, _("Scores by unit"),
+                          [(self.labels["score"], self.column_of(columns, "score"))], last_row, row,
+                          self.labels["score"], _width_px(columns))
+        self.signature_block(sheet, row + 1, width)
+        self.page_setup(sheet)
 
     def section(self, key: str, title: str, columns: tuple[str, ...]) -> None:
         name = title[:31]
@@ -267,24 +296,32 @@ class _Writer:
                 elif column.endswith("overdue"):
                     sheet.conditional_format(FIRST_DATA_ROW, col, last_row, col, {
                         "type": "cell", "criteria": ">", "value": 0, "format": self.fmt["bad"]})
+        row = max(last_row, HEADER_ROW) + 2
         if key == "inspections":
             series = [(self.labels[f"findings_by_severity.{s}"], self.column_of(columns, f"findings_by_severity.{s}"))
                       for s in SEVERITIES]
-            self.chart(sheet, name, {"type": "column", "subtype": "stacked"}, _("Findings by severity"),
-                       series, last_row, width + 1, self.labels["findings"])
+            row += self.chart(sheet, name, {"type": "column", "subtype": "stacked"}, _("Findings by severity"),
+                              series, last_row, row, self.labels["findings"], _width_px(columns))
         elif key == "training":
             series = [
                 (self.labels[f"training_turns_by_organizer_level.{lvl}"],
                  self.column_of(columns, f"training_turns_by_organizer_level.{lvl}"))
                 for lvl in ORGANIZER_LEVELS
             ]
-            self.chart(sheet, name, {"type": "column", "subtype": "stacked"},
-                       _("Training turns by organiser level"), series, last_row, width + 1,
-                       self.labels["training_turns"])
-        self.signature_block(sheet, max(last_row, HEADER_ROW) + 3, width)
+            row += self.chart(sheet, name, {"type": "column", "subtype": "stacked"},
+                              _("Training turns by organiser level"), series, last_row, row,
+                              self.labels["training_turns"], _width_px(columns))
+        self.signature_block(sheet, row + 1, width)
+        self.page_setup(sheet)
+
+    def page_setup(self, sheet) -> None:
+        """A4 landscape, one page wide (as many pages down as needed), the table header on every page."""
+        sheet.set_paper(A4)
         sheet.set_landscape()
         sheet.fit_to_pages(1, 0)
         sheet.repeat_rows(HEADER_ROW)
+        sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+        sheet.set_footer("&C&P / &N")
 
     def write(self) -> None:
         report = self.report

@@ -158,6 +158,7 @@ class Report:
     methodology: Methodology
     generated_on: dt.date
     issuing_body: str = ""
+    document_symbol: str = "UBND"
     place: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     missing_components: tuple = ()

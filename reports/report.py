@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable
 
 from django.conf import settings
@@ -42,6 +43,23 @@ def default_issuing_body(unit: Unit) -> str:
     if unit.level in _PEOPLES_COMMITTEE_LEVELS:
         return _("People's Committee of %(unit)s") % {"unit": unit.name}
     return unit.name
+
+
+def default_symbol(unit: Unit) -> str:
+    """The issuing body's abbreviation in the document symbol "BC-UBND" (Decree 30/2020, appendix).
+
+    "UBND" for a People's Committee; a department's initials ("Phòng Nội vụ" -> "PNV") otherwise;
+    ``settings.REPORT_DOCUMENT_SYMBOL`` (if set) replaces it for every report.
+    """
+    configured = getattr(settings, "REPORT_DOCUMENT_SYMBOL", "")
+    if configured:
+        return configured
+    if unit.level in _PEOPLES_COMMITTEE_LEVELS:
+        return "UBND"
+
+    letters = [word[0] for word in unit.name.split() if word[:1].isalpha()]
+    text = unicodedata.normalize("NFD", "".join(letters).upper().replace("Đ", "D"))
+    return "".join(c for c in text if c.isascii() and c.isalpha()) or "UBND"
 
 
 def top_unit() -> Unit | None:
@@ -97,4 +115,5 @@ def build_report(
         generated_on=today,
         issuing_body=issuing_body if issuing_body is not None else default_issuing_body(root),
         place=place if place is not None else default_place(root),
+        document_symbol=default_symbol(root),
     )

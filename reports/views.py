@@ -19,7 +19,14 @@ from rest_framework.exceptions import ValidationError
 
 from reports import formats, params, svg
 from reports.frames import ORGANIZER_LEVELS, SEVERITIES
-from reports.render import LABELS, LEVEL_LABELS, ORGANIZER_LABELS, SEVERITY_LABELS, total_metrics, method_in_words
+from reports.render import (
+    LABELS,
+    LEVEL_LABELS,
+    ORGANIZER_LABELS,
+    SEVERITY_LABELS,
+    method_in_words,
+    total_metrics,
+)
 from reports.report import build_report
 from staff.access import visible_units
 

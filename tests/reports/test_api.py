@@ -164,6 +164,40 @@ def test_workbook_holds_the_same_numbers_as_json_and_has_charts(client_for, dist
     assert summary.parent.properties.creator == "CongVu"
 
 
+def test_workbook_prints_on_a4_one_page_wide_with_the_number_line(client_for, district, tmp_path):
+    import shutil
+    import subprocess
+
+    response = get(client_for("auditor"), year=2019, format="xlsx")
+    content = b"".join(response.streaming_content)
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    for sheet in book.worksheets:
+        assert int(sheet.page_setup.paperSize) == 9, sheet.title  # A4
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.page_setup.fitToWidth in (None, 1) and int(sheet.page_setup.fitToHeight) == 0  # 1 wide (the default)
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.print_title_rows.replace("$", "") == f"{HEADER_ROW + 1}:{HEADER_ROW + 1}"
+        assert sheet["A3"].value == "Số: ....../BC-UBND"
+    summary = book.worksheets[0]
+    headers = [c.value for c in summary[HEADER_ROW + 1]]
+    assert any(h.startswith("Điểm: ") for h in headers)
+    assert set(c.value for c in summary["C"][FIRST_DATA_ROW:]) - {None} <= {"Tỉnh", "Huyện", "Xã", "Phòng, ban"}
+    # Charts sit below the table, in the first column, not beside it.
+    drawing = zipfile.ZipFile(io.BytesIO(content)).read("xl/drawings/drawing1.xml").decode()
+    anchor_row = int(re.search(r"<xdr:from><xdr:col>(\d+)</xdr:col>.*?<xdr:row>(\d+)</xdr:row>", drawing).group(2))
+    assert re.search(r"<xdr:from><xdr:col>0</xdr:col>", drawing)
+    assert anchor_row > FIRST_DATA_ROW + len(_sheet_rows(summary, 3))
+    soffice = shutil.which("soffice")
+    if soffice:  # LibreOffice opens it and prints it to PDF
+        path = tmp_path / "report.xlsx"
+        path.write_bytes(content)
+        subprocess.run(  # noqa: S603
+            [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
+            check=True, capture_output=True, timeout=180,
+        )
+        assert (tmp_path / "report.pdf").stat().st_size > 1000
+
+
 def test_workbook_headers_are_english_with_lang_en(client_for, district):
     response = get(client_for("auditor"), year=2019, format="xlsx", lang="en")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
