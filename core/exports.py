@@ -20,6 +20,7 @@ import csv
 import datetime as dt
 import decimal
 import io
+import math
 import re
 import zipfile
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -151,8 +152,14 @@ _XLSX_RELS = (
 )
 
 
+# One search tells whether a string needs any of the work below; almost none do.
+_XML_NEEDS_WORK = re.compile("[\x00-\x08\x0b-\x1f&<>_\ud800-\udfff\ufffe\uffff]")
+
+
 def xlsx_text(value: str) -> str:
     """``value`` as the content of an XML text node: invalid characters removed, markup escaped."""
+    if _XML_NEEDS_WORK.search(value) is None:
+        return value
     if _XML_INVALID.search(value):
         value = _XML_INVALID.sub("", value)
     if "&" in value:
@@ -209,14 +216,16 @@ class _XlsxSheetWriter:
                 append(f'<c r="{ref}"><v>{value}</v></c>')
             elif kind is bool:
                 append(f'<c r="{ref}" t="b"><v>{int(value)}</v></c>')
+            elif kind is dt.date:
+                append(
+                    f'<c r="{ref}" s="{_STYLE_DATE}"><v>{(value - _EXCEL_EPOCH_DATE).days}</v></c>'
+                )
             elif kind is float or kind is decimal.Decimal:
-                if value != value or value in (
-                    float("inf"),
-                    float("-inf"),
-                ):  # NaN or infinite: no number
-                    append(f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>')
-                else:
+                finite = math.isfinite(value) if kind is float else value.is_finite()
+                if finite:
                     append(f'<c r="{ref}"><v>{value}</v></c>')
+                else:  # NaN or infinite: no number a spreadsheet reads
+                    append(f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>')
             elif isinstance(value, dt.datetime):
                 if timezone.is_aware(value):
                     value = timezone.localtime(value).replace(tzinfo=None)

@@ -200,3 +200,10 @@ def test_libreoffice_opens_the_file(tmp_path):
     text = (tmp_path / "list.csv").read_text(encoding="utf-8", errors="replace")
     assert "Nguyễn Văn Bình" in text
     assert "01/05/2019" in text  # the date cell keeps its dd/mm/yyyy format
+
+
+def test_numbers_that_are_not_finite_are_written_as_text():
+    rows = [(float("nan"), float("inf"), decimal.Decimal("-Infinity"), decimal.Decimal("1.50"))]
+    _, data = _write(["a", "b", "c", "d"], rows)
+    sheet = _read(data).active
+    assert [c.value for c in sheet[2]] == ["nan", "inf", "-Infinity", 1.5]
