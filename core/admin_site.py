@@ -19,7 +19,7 @@ from django_otp import user_has_device
 from django_otp.admin import OTPAdminAuthenticationForm
 
 from core.dates import MAX_DATE, MIN_DATE
-from core.security import is_verified, two_factor_required
+from core.security import is_verified, throttle_wait, too_many_requests, two_factor_required
 
 _DATE_PARTS = {"__year": (MIN_DATE.year, MAX_DATE.year), "__month": (1, 12), "__day": (1, 31)}
 
@@ -88,6 +88,15 @@ class CongVuAdminSite(AdminSite):
             return inner(request, *args, **kwargs)
 
         return checked
+
+    def login(self, request, extra_context=None):
+        # Sign-in attempts per address, whatever the user name: the same
+        # counter and rate as the token endpoint and the workspace sign-in.
+        if request.method == "POST":
+            wait = throttle_wait(request, ("auth",))
+            if wait is not None:
+                return too_many_requests(request, wait)
+        return super().login(request, extra_context)
 
     def has_permission(self, request):
         if not super().has_permission(request):

@@ -2,13 +2,32 @@
 
 - who must sign in with a second factor (TOTP) when ``REQUIRE_2FA`` is on;
 - session and token authentication for the API that honour that rule;
-- throttles whose rates are read from settings at request time;
+- throttles whose rates are read from settings at request time, for the
+  API and, with the same counters, for the HTML pages that are other ways
+  into the same thing (``throttle_wait``, ``throttle_page``);
 - the response given to a client that django-axes locked out.
+
+The rates have one home, ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` in
+settings (``DJANGO_THROTTLE_*``), keyed by the scopes of ``THROTTLES``:
+
+- ``anon``: anonymous clients per address: every public API endpoint and the
+  HTML status page ``/feedback/status/`` (shared counter with its API twin);
+- ``user``: signed-in clients per user, and anonymous ones per address;
+- ``auth``: sign-in attempts per address, whatever the user name: the token
+  endpoint, the admin login and the workspace sign-in share one counter.
+
+(Public feedback submissions have their own limit, ``FEEDBACK_RATE_LIMIT``,
+shared by the HTML form and the API: ``inspections.feedback.ratelimit``.)
 """
 
 from __future__ import annotations
 
+import logging
+import math
+from functools import wraps
+
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -19,6 +38,8 @@ from rest_framework.authentication import SessionAuthentication, TokenAuthentica
 from rest_framework.settings import api_settings
 
 from core.audit import client_ip
+
+logger = logging.getLogger("congvu.security")
 
 # Roles that may see reporters' identity or change everything: the accounts
 # an attacker gains most from, so the ones that must use a second factor.
@@ -133,6 +154,57 @@ class AuthThrottle(_SettingsRateMixin, throttling.SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+THROTTLES = {"anon": AnonThrottle, "user": UserThrottle, "auth": AuthThrottle}
+
+
+class _SeenAsAnonymous:
+    """What a throttle sees of a page request: its address and no user (as the public API twins see it)."""
+
+    def __init__(self, request):
+        self.META = request.META
+        self.user = AnonymousUser()
+
+
+def throttle_wait(request, scopes) -> int | None:
+    """Count one request against each scope's throttle; seconds to wait if any refuses, else None.
+
+    The same classes, cache keys and rates as the API, so a page and its API
+    twin (or the three sign-in doors) share one allowance per address.
+    """
+    waits = []
+    seen = _SeenAsAnonymous(request)
+    for scope in scopes:
+        throttle = THROTTLES[scope]()
+        if not throttle.allow_request(seen, None):
+            waits.append(throttle.wait() or 1)
+    return math.ceil(max(waits)) if waits else None
+
+
+def too_many_requests(request, retry_after: int):
+    """The 429 page (HTML, translated) with ``Retry-After``."""
+    response = render(request, "security/throttled.html", {"retry_after": retry_after}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def throttle_page(*scopes: str, methods: tuple[str, ...] | None = None):
+    """Decorate an HTML view with the API's throttles for ``scopes`` (all methods, or only ``methods``)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if methods is None or request.method in methods:
+                wait = throttle_wait(request, scopes)
+                if wait is not None:
+                    logger.info("page throttled", extra={"data": {"scopes": list(scopes)}})
+                    return too_many_requests(request, wait)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
 
 
 def lockout_response(request, original_response=None, credentials=None):

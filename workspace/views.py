@@ -7,9 +7,11 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 from django_otp import login as otp_login
 
+from core.security import throttle_page
 from workspace import home
 from workspace.context import user_role
 from workspace.forms import SignInForm
@@ -27,6 +29,7 @@ class WorkspaceMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+@method_decorator(throttle_page("auth", methods=("POST",)), name="dispatch")
 class SignInView(auth_views.LoginView):
     template_name = "workspace/sign_in.html"
     authentication_form = SignInForm

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from core.security import throttle_page
 from inspections.feedback import ratelimit, rules, services
 from inspections.feedback.choices import FeedbackChannel
 from inspections.feedback.forms import FeedbackForm
@@ -91,8 +92,13 @@ def feedback_sent(request, token: str):
 
 
 @never_cache
+@throttle_page("anon", "user")
 def feedback_status(request):
-    """Look up a tracking code: status, dates and the public answer only."""
+    """Look up a tracking code: status, dates and the public answer only.
+
+    Throttled like its API twin (``/api/v1/feedback/status/<code>/``), on the
+    same counter: codes cannot be guessed faster through the page.
+    """
     raw = request.GET.get("code", "").strip()
     context = {"code": raw[:40], "feedback": None, "searched": bool(raw)}
     status = 200
