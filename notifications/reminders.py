@@ -23,7 +23,7 @@ from django.utils import timezone
 from core.workdays import add_working_days, load_calendar
 from notifications.choices import NotificationKind as K
 from notifications.models import Notification, ReminderRun, SentReminder
-from notifications.recipients import Directory, UnitRef
+from notifications.recipients import Directory, UnitRef, leader_root
 from notifications.services import Builder
 
 # A run looks back at most this far for the digest window (days missed).
@@ -259,11 +259,13 @@ def _digests(day: dt.date, directory: Directory, since: dt.date):
         for part in item[3].path.strip("/").split("/"):
             under[int(part)].append(item)
     for leader in directory.leaders:
-        root = leader.unit_head.unit
+        root = leader_root(leader)
+        if root is None:
+            continue
         mine = [
             {"type": kind, "id": pk, "label": label, "unit": unit_name, "due": due.isoformat()}
             for kind, pk, label, unit, unit_name, due in under.get(root.pk, ())
-            if directory.leader_sees(leader, kind, unit)
+            if directory.sees(leader, kind, unit)
         ]
         if mine:
             context = {

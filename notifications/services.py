@@ -109,7 +109,7 @@ def feedback_received(feedback) -> list[Notification]:
     if not _recent(feedback.received_at):
         return []
     unit = UnitRef(feedback.unit_id, feedback.unit.path)
-    users = Directory(triage=_triage_users()).inspectors_for(unit)
+    users = Directory.load(hr=False, loggers=False, heads=False).inspectors_for(unit)
     if not users:
         return []
     builder = Builder(users)
@@ -131,12 +131,6 @@ def feedback_received(feedback) -> list[Notification]:
         for u in users
     ]
     return Notification.objects.bulk_create(rows)
-
-
-def _triage_users():
-    from notifications.recipients import TRIAGE_PERMS, _users_with
-
-    return _users_with(*TRIAGE_PERMS)
 
 
 def feedback_status_changed(feedback, status: str, at: dt.datetime | None) -> Notification | None:
@@ -170,12 +164,7 @@ def action_assigned(action) -> list[Notification]:
 
     if action.due_date < timezone.localdate():
         return []
-    directory = Directory()
-    from staff.models import UnitHead
-
-    for head in UnitHead.objects.select_related("user", "unit").filter(user__is_active=True):
-        head.user.unit_head = head
-        directory.heads_by_unit.setdefault(head.unit_id, []).append(head.user)
+    directory = Directory.load(triage=False, hr=False, loggers=False)
     unit = UnitRef(action.unit_id, action.unit.path)
     users = directory.heads_of(unit)
     if not users:

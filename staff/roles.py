@@ -31,7 +31,16 @@ ADMIN_ONLY_APPS = {
 # Models of other apps that readers do not get by default: the security log
 # holds client addresses and who looked at what; roles that need it (the
 # auditor) are granted it through EXTRA in the owning app's roles.py.
-RESTRICTED_MODELS = {("core", "securityevent")}
+RESTRICTED_MODELS = {
+    ("core", "securityevent"),
+    # The task queue's failures and workers show task arguments: admins only.
+    ("core", "failedtask"), ("core", "workerheartbeat"),
+    # Notifications name their recipients and citizens' addresses: each user
+    # reads their own on /app/notifications/, only admins read them all.
+    ("notifications", "notification"), ("notifications", "notificationpreference"),
+    ("notifications", "notificationprofile"), ("notifications", "sentreminder"),
+    ("notifications", "reminderrun"), ("notifications", "emailoptout"),
+}
 
 
 def _declarations():
