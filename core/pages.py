@@ -35,20 +35,29 @@ EXPORT_FORMATS = ("csv", "xlsx")
 
 
 class DateInput(forms.DateInput):
-    """A native date picker; the browser shows it in its locale (dd/mm/yyyy in Vietnamese).
+    """A date typed as dd/mm/yyyy, with the browser's calendar one click away.
 
-    The value travels as ISO (what ``type=date`` submits); the server also
-    accepts dd/mm/yyyy typed into browsers without a picker (DATE_INPUT_FORMATS).
+    The field is text (the server also takes the ISO form); ``static/js/workspace.js``
+    adds a calendar button that opens the native picker and writes the day back as
+    dd/mm/yyyy, so the format is the same in every browser language and without JavaScript.
     """
 
-    input_type = "date"
+    input_type = "text"
 
     def __init__(self, attrs=None):
-        attrs = {"placeholder": "dd/mm/yyyy", **(attrs or {})}
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        attrs = {
+            "placeholder": _("dd/mm/yyyy"),
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "class": "date",
+            "data-pick-label": _("Choose a day in the calendar"),
+            "size": 10,
+            **(attrs or {}),
+        }
+        super().__init__(attrs=attrs, format="%d/%m/%Y")
 
     def format_value(self, value):
-        # Typed text (dd/mm/yyyy) comes back as the picker's ISO value when it is a date.
+        # Typed or ISO text comes back as dd/mm/yyyy when it is a date.
         if isinstance(value, str) and value:
             try:
                 value = forms.DateField().to_python(value)

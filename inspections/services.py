@@ -544,3 +544,83 @@ def evidence_attach(*, parent, upload, description: str = "", by=None) -> Eviden
     evidence.file.save(evidence.original_name, upload, save=False)
     evidence.save()
     return evidence
+
+
+# --- Logging an inspection on one page -------------------------------------------------
+
+
+def _outside(unit, person) -> bool:
+    return not person.unit.path.startswith(unit.path)
+
+
+@transaction.atomic
+def inspection_log(
+    *,
+    by,
+    unit,
+    code: str,
+    kind: str,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    status: str,
+    scope: str = "",
+    lead_inspector=None,
+    team=(),
+    findings: list[dict] = (),
+    uploads=(),
+):
+    """Create an inspection with its findings, their corrective actions and evidence, all or nothing.
+
+    ``findings`` holds dicts of ``category``, ``severity``, ``description``,
+    ``found_on`` (default: the start date), ``staff`` (optional), ``actions``
+    (dicts of ``description`` and ``due_date``) and ``uploads``. The staff
+    member of a finding must work in the inspected unit's subtree; the
+    finding takes that person's unit. Nobody of the inspected unit may sit on
+    its own inspection team.
+    """
+    from inspections.models import Finding, Inspection
+
+    errors: dict[str, list[str]] = {}
+    members = [p for p in (lead_inspector, *team) if p is not None]
+    if any(not _outside(unit, person) for person in members):
+        errors["team"] = [_("Members of the inspected unit cannot inspect it.")]
+    if errors:
+        raise ValidationError(errors)
+    inspection = Inspection(
+        code=(code or "").strip(), kind=kind, unit=unit, start_date=start_date, end_date=end_date, status=status,
+        scope=(scope or "").strip(), lead_inspector=lead_inspector,
+    )
+    inspection.full_clean()
+    inspection.save()
+    inspection.team.set(team)
+    for upload in uploads:
+        evidence_attach(parent=inspection, upload=upload, by=by)
+    for index, data in enumerate(findings):
+        staff = data.get("staff")
+        if staff is not None and _outside(unit, staff):
+            raise ValidationError({f"findings-{index}-staff": [_("This person does not work in the inspected unit.")]})
+        finding = Finding(
+            inspection=inspection, unit=staff.unit if staff is not None else unit, staff=staff,
+            category=data["category"], severity=data["severity"], description=(data.get("description") or "").strip(),
+            found_on=data.get("found_on") or start_date,
+        )
+        try:
+            finding.full_clean()
+        except ValidationError as exc:
+            raise ValidationError({f"findings-{index}-{k}": v for k, v in exc.message_dict.items()}) from exc
+        finding.save()
+        for upload in data.get("uploads", ()):
+            evidence_attach(parent=finding, upload=upload, by=by)
+        for number, item in enumerate(data.get("actions", ())):
+            action = CorrectiveAction(
+                finding=finding, unit=finding.unit, description=(item.get("description") or "").strip(),
+                due_date=item["due_date"],
+            )
+            try:
+                action.full_clean()
+            except ValidationError as exc:
+                raise ValidationError(
+                    {f"findings-{index}-actions-{number}-{k}": v for k, v in exc.message_dict.items()}
+                ) from exc
+            action.save()
+    return inspection

@@ -88,6 +88,29 @@ def actions_due(user, today: dt.date) -> Section:
     return section
 
 
+def actions_open(user, today: dt.date) -> Section:
+    """A unit head's open corrective actions, the most urgent first (2 queries)."""
+    qs = scope_queryset(CorrectiveAction.objects.all(), user).filter(status=ActionStatus.OPEN)
+    section = Section(
+        "actions_open",
+        _("Corrective actions your unit must carry out"),
+        _("Your unit has no open corrective action."),
+        count=qs.count(),
+        more_url=_url("app:action-list", query="status=open&sort=due"),
+    )
+    for action in qs.select_related("unit").order_by("due_date", "pk")[:LIMIT]:
+        when, late = _days_text(action.due_date, today)
+        section.lines.append(
+            Line(
+                f"{action.unit.name}: {action.description[:90]}",
+                _url("app:action-detail", action.pk),
+                when,
+                late,
+            )
+        )
+    return section
+
+
 def actions_to_verify(user, today: dt.date) -> Section:
     """Actions reported done, waiting for an inspector (2 queries)."""
     qs = scope_queryset(CorrectiveAction.objects.all(), user).filter(status=ActionStatus.DONE)
@@ -256,7 +279,7 @@ SECTIONS_BY_ROLE = {
     "inspector": [actions_due, actions_to_verify, feedback_waiting, inspections_running],
     "admin": [actions_due, actions_to_verify, feedback_waiting, cases_near_deadline],
     "hr": [cases_near_deadline, courses_this_month, below_requirement],
-    "unit_head": [actions_due, feedback_waiting, inspections_running],
+    "unit_head": [actions_open, feedback_waiting, inspections_running],
     "auditor": [actions_due, feedback_waiting, cases_near_deadline],
 }
 

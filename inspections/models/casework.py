@@ -172,6 +172,9 @@ class Finding(models.Model):
                 errors["unit"] = _("The unit must be the inspected unit or one of its sub-units.")
         if self.inspection_id and self.found_on and self.found_on < self.inspection.start_date:
             errors["found_on"] = _("The finding is dated before the inspection started.")
+        if self.staff_id and self.unit_id and not self.staff.unit.path.startswith(self.unit.path):
+            # Otherwise a case opened from the finding would take another unit.
+            errors["staff"] = _("The staff member does not work in this unit or its sub-units.")
         if errors:
             raise ValidationError(errors)
 

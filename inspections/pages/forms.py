@@ -75,3 +75,127 @@ class VerifyForm(forms.Form):
     verified_on = forms.DateField(
         label=_("Verified on"), widget=DateInput(), initial=timezone.localdate
     )
+
+
+# --- Logging an inspection on one page -------------------------------------------------------
+
+
+def staff_label(person) -> str:
+    return f"{person.full_name} · {person.unit.name}"
+
+
+class InspectionLogForm(forms.Form):
+    """The inspection itself; the unit's subtree decides whom the findings may name."""
+
+    unit = forms.ChoiceField(label=_("Inspected unit"))
+    code = forms.CharField(label=_("Inspection code"), max_length=40)
+    kind = forms.ChoiceField(label=_("Kind"))
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
+    end_date = forms.DateField(label=_("End date"), required=False, widget=DateInput())
+    status = forms.ChoiceField(label=_("Status"))
+    scope = forms.CharField(
+        label=_("Scope"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    lead_inspector = forms.ModelChoiceField(
+        label=_("Lead inspector"), queryset=None, required=False
+    )
+    team = forms.ModelMultipleChoiceField(
+        label=_("Inspection team"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, units, inspectors, **kwargs):
+        from inspections.choices import InspectionKind, InspectionStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", "---------"), *units]
+        self.fields["kind"].choices = InspectionKind.choices
+        self.fields["status"].choices = InspectionStatus.choices
+        self.fields["lead_inspector"].queryset = inspectors
+        self.fields["team"].queryset = inspectors
+        self.fields["lead_inspector"].label_from_instance = self.fields[
+            "team"
+        ].label_from_instance = staff_label
+        self.fields["unit"].widget.attrs.update({"data-staff-picker": "1"})
+
+
+class FindingLogForm(EvidenceFields):
+    category = forms.ModelChoiceField(label=_("Kind of violation"), queryset=None)
+    severity = forms.ChoiceField(label=_("Severity"), initial="minor")
+    description = forms.CharField(
+        label=_("What was found"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    staff = forms.ModelChoiceField(
+        label=_("Staff member involved"),
+        queryset=None,
+        required=False,
+        help_text=_("Only people of the inspected unit and its sub-units."),
+    )
+    found_on = forms.DateField(
+        label=_("Found on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Empty: the start date."),
+    )
+    field_order = ["category", "severity", "description", "staff", "found_on", "photos", "files"]
+
+    def __init__(self, *args, staff, **kwargs):
+        from inspections.choices import Severity
+        from inspections.models import FindingCategory
+
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = FindingCategory.objects.filter(active=True)
+        self.fields["severity"].choices = Severity.choices
+        self.fields["staff"].queryset = staff
+        self.fields["staff"].label_from_instance = staff_label
+        self.fields["staff"].widget.attrs["class"] = "staff-picker"
+
+
+class ActionLogForm(forms.Form):
+    description = forms.CharField(
+        label=_("What must be fixed"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput())
+
+
+class BaseLogFormSet(forms.BaseFormSet):
+    """A formset whose extra forms may carry initial values (kept when the page grows a block)."""
+
+    def __init__(self, *args, per_form_initial=None, **kwargs):
+        self.per_form_initial = per_form_initial or []
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is not None and index < len(self.per_form_initial):
+            kwargs["initial"] = self.per_form_initial[index]
+        return kwargs
+
+
+def finding_formset(data=None, files=None, *, count: int, staff, initial=None):
+    cls = forms.formset_factory(
+        FindingLogForm, formset=BaseLogFormSet, extra=count, max_num=30, validate_max=True
+    )
+    return cls(
+        data, files, prefix="findings", form_kwargs={"staff": staff}, per_form_initial=initial
+    )
+
+
+def action_formset(index: int, data=None, *, count: int, initial=None):
+    cls = forms.formset_factory(
+        ActionLogForm, formset=BaseLogFormSet, extra=count, max_num=20, validate_max=True
+    )
+    return cls(data, prefix=f"findings-{index}-actions", per_form_initial=initial)
+
+
+def raw_values(form_class, data, prefix: str, **form_kwargs) -> dict:
+    """What the user typed into one form of ``form_class`` (to show it again, unvalidated)."""
+    probe = form_class(prefix=prefix, **form_kwargs)
+    values = {}
+    for name, field in probe.fields.items():
+        if isinstance(field, forms.FileField):
+            continue
+        values[name] = field.widget.value_from_datadict(data, {}, probe.add_prefix(name))
+    return values

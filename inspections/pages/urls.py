@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from inspections.pages import actions, evidence, inspections
+from inspections.pages import actions, evidence, inspections, log
 
 urlpatterns = [
     path("inspections/", inspections.InspectionListPage.as_view(), name="inspection-list"),
+    path("inspections/new/", log.InspectionLogPage.as_view(), name="inspection-new"),
     path(
         "inspections/<str:code>/",
         inspections.InspectionDetailPage.as_view(),

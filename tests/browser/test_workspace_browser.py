@@ -59,7 +59,10 @@ def browser(monkeypatch):
 
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
+        # A Vietnamese browser: its date pickers show dd/mm/yyyy, its file buttons speak Vietnamese.
+        browser = playwright.chromium.launch(
+            executable_path=executable, args=[*LAUNCH_ARGS, "--lang=vi-VN"]
+        )
         yield browser
         browser.close()
 
@@ -153,3 +156,149 @@ def test_each_role_home_and_lists_fit_and_read_vietnamese(
             shot(page, f"workspace-{role}-{name.replace('app', 'home')}-{viewport}", tmp_path)
         assert page.errors == []
         page.context.close()
+
+
+class Clicks:
+    """Counts what a person does with the pointer: clicks, choices in a list, files picked. Typing is free."""
+
+    def __init__(self, page):
+        self.page, self.count = page, 0
+
+    def click(self, locator):
+        self.count += 1
+        locator.click()
+
+    def select(self, locator, **option):
+        self.count += 1
+        locator.select_option(**option)
+
+    def check(self, locator):
+        self.count += 1
+        locator.check()
+
+    def files(self, locator, path):
+        self.count += 1
+        locator.set_input_files(str(path))
+
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def inspectorate(district):
+    lead = StaffFactory(code="TT-1", full_name="Lê Thanh Tra", unit=district["D-NV"])
+    member = StaffFactory(code="TT-2", full_name="Võ Kiểm Tra", unit=district["D-NV"])
+    old = InspectionFactory(
+        code="KT-2025-009", unit=district["B"], lead_inspector=lead, start_date=dt.date(2025, 5, 1)
+    )
+    old.team.set([member])
+    return district
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_inspection_round_log_report_progress_verify(
+    live_server, browser, inspectorate, viewport, tmp_path
+):
+    from inspections.models import CorrectiveAction, Evidence, Inspection
+
+    photo = tmp_path / "hien-truong.png"
+    photo.write_bytes(PNG)
+    report = tmp_path / "bao-cao-khac-phuc.pdf"
+    report.write_bytes(PDF)
+
+    # 1. The inspector logs the inspection: two findings, an action, a photo, on one page.
+    page = open_page(browser, viewport)
+    sign_in(page, live_server.url, "inspector")
+    clicks = Clicks(page)
+    clicks.click(page.get_by_role("link", name="Ghi nhận cuộc kiểm tra").first)
+    page.wait_for_url(re.compile(r".*/app/inspections/new/$"))
+    check(page, f"log {viewport}")
+    clicks.select(page.get_by_label("Đơn vị được kiểm tra"), label="Xã Đạ Tồn")
+    first_staff = page.locator("#id_findings-0-staff")
+    first_staff.locator("option", has_text="Trần Văn Bình").wait_for(state="attached")
+    clicks.check(page.get_by_label("Võ Kiểm Tra · Phòng Nội vụ"))
+    finding = page.locator("#finding-0")
+    clicks.select(finding.get_by_label("Loại vi phạm"), index=1)
+    finding.get_by_label("Nội dung vi phạm phát hiện").fill(
+        "Không niêm yết công khai thủ tục hành chính mới"
+    )
+    clicks.select(finding.get_by_label("Cán bộ liên quan"), label="Trần Văn Bình · Xã Đạ Tồn")
+    finding.get_by_label("Nội dung phải khắc phục").fill(
+        "Niêm yết đầy đủ 12 thủ tục tại bộ phận một cửa"
+    )
+    finding.get_by_label("Hạn khắc phục").fill(
+        (dt.date.today() + dt.timedelta(days=30)).strftime("%d/%m/%Y")
+    )
+    clicks.files(finding.get_by_label("Chụp ảnh"), photo)
+    second = page.locator("#finding-1")
+    clicks.select(second.get_by_label("Loại vi phạm"), index=2)
+    clicks.select(second.get_by_label("Mức độ"), index=1)
+    second.get_by_label("Nội dung vi phạm phát hiện").fill(
+        "Hai hồ sơ trả trễ hẹn, không có văn bản xin lỗi"
+    )
+    shot(page, f"workspace-inspection-log-{viewport}", tmp_path)
+    clicks.click(page.get_by_role("button", name="Lưu cuộc kiểm tra"))
+    page.wait_for_url(re.compile(r".*/app/inspections/KT-\d{4}-\d{3}/$"))
+    check(page, f"inspection detail {viewport}")
+    shot(page, f"workspace-inspection-detail-{viewport}", tmp_path)
+    inspection = Inspection.objects.latest("pk")
+    assert inspection.findings.count() == 2
+    action = CorrectiveAction.objects.get(finding__inspection=inspection)
+    assert Evidence.objects.filter(finding__inspection=inspection).count() == 1
+    log_clicks = clicks.count
+    page.context.close()
+
+    # 2. The unit head reports progress with a file, from its home.
+    page = open_page(browser, viewport)
+    sign_in(page, live_server.url, "head-a")
+    clicks = Clicks(page)
+    clicks.click(page.get_by_role("link", name=re.compile("Niêm yết đầy đủ 12 thủ tục")))
+    page.wait_for_url(re.compile(rf".*/app/actions/{action.pk}/$"))
+    check(page, f"action {viewport}")
+    page.get_by_label("Đã làm được gì").fill("Đã niêm yết đủ 12 thủ tục, có ảnh chụp bảng niêm yết")
+    # A day picked in the calendar is written back as dd/mm/yyyy (typing it is the same).
+    today = dt.date.today()
+    assert page.get_by_role("button", name="Chọn ngày trên lịch").count() >= 1
+    page.evaluate(
+        """(iso) => { const p = document.querySelector('#id_done_on').parentNode.querySelector('.date-picker');
+        p.value = iso; p.dispatchEvent(new Event('change')); }""",
+        today.isoformat(),
+    )
+    assert page.get_by_label("Ngày hoàn thành").input_value() == today.strftime("%d/%m/%Y")
+    clicks.files(page.get_by_label("Đính kèm ảnh hoặc tệp PDF"), report)
+    shot(page, f"workspace-action-progress-{viewport}", tmp_path)
+    clicks.click(page.get_by_role("button", name="Gửi báo cáo"))
+    page.wait_for_url(re.compile(rf".*/app/actions/{action.pk}/$"))
+    assert "Đã ghi nhận tiến độ" in page.content()
+    action.refresh_from_db()
+    assert action.status == "done" and action.evidence.count() == 1
+    progress_clicks = clicks.count
+    page.context.close()
+
+    # 3. The inspector verifies it, from the home's "to verify" list.
+    page = open_page(browser, viewport)
+    sign_in(page, live_server.url, "inspector")
+    clicks = Clicks(page)
+    clicks.click(
+        page.locator("#actions_to_verify").get_by_role(
+            "link", name=re.compile("Niêm yết đầy đủ 12 thủ tục")
+        )
+    )
+    check(page, f"verify {viewport}")
+    clicks.click(page.get_by_role("button", name="Xác nhận đã khắc phục xong"))
+    page.wait_for_selector("text=Đã xác minh biện pháp khắc phục")
+    check(page, f"verified {viewport}")
+    shot(page, f"workspace-action-verified-{viewport}", tmp_path)
+    action.refresh_from_db()
+    assert action.status == "verified"
+    verify_clicks = clicks.count
+    assert page.errors == []
+    page.context.close()
+    print(
+        f"clicks {viewport}: log {log_clicks}, progress {progress_clicks}, verify {verify_clicks}"
+    )
+    assert log_clicks <= 10

@@ -56,7 +56,7 @@ def test_inspector_sees_due_and_overdue_actions_as_links(page_for, tree):
 def test_unit_head_sees_only_its_unit(page_for, tree):
     add_work(tree, 4)
     response = page_for("head_a").get("/app/")
-    assert sections(response)["actions_due"].count == 2
+    assert sections(response)["actions_open"].count == 2
     assert sections(response)["feedback_waiting"].count == 2
     assert response.context["unit_counts"] is None  # commune head: no sub-units
 

@@ -77,7 +77,7 @@ def test_dates_filter_takes_the_picker_value_and_ddmmyyyy(page_for, inspections)
     assert sorted(codes(client.get(URL, {"date_from": "2019-04-01"}))) == ["KT-A-2", "KT-B-1"]
     assert sorted(codes(client.get(URL, {"date_from": "01/04/2019"}))) == ["KT-A-2", "KT-B-1"]
     html = client.get(URL, {"date_from": "01/04/2019"}).content.decode()
-    assert 'type="date"' in html and 'value="2019-04-01"' in html
+    assert 'class="date"' in html and 'value="01/04/2019"' in html
 
 
 def test_dates_are_shown_as_dd_mm_yyyy(page_for, inspections):
