@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from inspections.pages import actions, evidence, inspections, log
+from inspections.pages import actions, cases, evidence, inspections, log
 
 urlpatterns = [
     path("inspections/", inspections.InspectionListPage.as_view(), name="inspection-list"),
@@ -15,4 +15,7 @@ urlpatterns = [
     path("actions/", actions.ActionListPage.as_view(), name="action-list"),
     path("actions/<int:pk>/", actions.ActionDetailPage.as_view(), name="action-detail"),
     path("evidence/<int:pk>/", evidence.evidence_download, name="evidence-download"),
+    path("cases/", cases.CaseListPage.as_view(), name="case-list"),
+    path("cases/open/", cases.CaseOpenPage.as_view(), name="case-open"),
+    path("cases/<int:pk>/", cases.CaseDetailPage.as_view(), name="case-detail"),
 ]
