@@ -19,8 +19,8 @@ from django.utils.translation import ngettext
 from inspections.choices import ActionStatus, InspectionStatus
 from inspections.feedback.choices import FeedbackStatus
 from inspections.models import CitizenFeedback, CorrectiveAction, DisciplinaryCase, Inspection
+from staff.access import restrict, scope_unit, visible_units
 from staff.models import Unit
-from staff.scoping import scope_queryset, scope_unit, visible_units
 
 LIMIT = 10
 ACTION_HORIZON = 7
@@ -65,7 +65,7 @@ def _days_text(due: dt.date, today: dt.date) -> tuple[str, bool]:
 
 def actions_due(user, today: dt.date) -> Section:
     """Open corrective actions due within a week or overdue (2 queries)."""
-    qs = scope_queryset(CorrectiveAction.objects.all(), user).filter(
+    qs = restrict(CorrectiveAction.objects.all(), user).filter(
         status=ActionStatus.OPEN, due_date__lte=today + dt.timedelta(days=ACTION_HORIZON)
     )
     section = Section(
@@ -90,7 +90,7 @@ def actions_due(user, today: dt.date) -> Section:
 
 def actions_open(user, today: dt.date) -> Section:
     """A unit head's open corrective actions, the most urgent first (2 queries)."""
-    qs = scope_queryset(CorrectiveAction.objects.all(), user).filter(status=ActionStatus.OPEN)
+    qs = restrict(CorrectiveAction.objects.all(), user).filter(status=ActionStatus.OPEN)
     section = Section(
         "actions_open",
         _("Corrective actions your unit must carry out"),
@@ -113,7 +113,7 @@ def actions_open(user, today: dt.date) -> Section:
 
 def actions_to_verify(user, today: dt.date) -> Section:
     """Actions reported done, waiting for an inspector (2 queries)."""
-    qs = scope_queryset(CorrectiveAction.objects.all(), user).filter(status=ActionStatus.DONE)
+    qs = restrict(CorrectiveAction.objects.all(), user).filter(status=ActionStatus.DONE)
     section = Section(
         "actions_to_verify",
         _("Corrective actions reported done, to verify"),
@@ -139,7 +139,7 @@ def actions_to_verify(user, today: dt.date) -> Section:
 
 def feedback_waiting(user, today: dt.date) -> Section:
     """Feedback not answered yet; overdue formal petitions first (2 queries)."""
-    qs = scope_queryset(CitizenFeedback.objects.all(), user).filter(resolved_on__isnull=True)
+    qs = restrict(CitizenFeedback.objects.all(), user).filter(resolved_on__isnull=True)
     section = Section(
         "feedback_waiting",
         _("Citizen feedback awaiting an answer"),
@@ -160,7 +160,7 @@ def feedback_waiting(user, today: dt.date) -> Section:
 
 def inspections_running(user, today: dt.date) -> Section:
     """Inspections planned or in progress (2 queries)."""
-    qs = scope_queryset(Inspection.objects.all(), user).filter(
+    qs = restrict(Inspection.objects.all(), user).filter(
         status__in=[InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS]
     )
     section = Section(
@@ -184,7 +184,7 @@ def inspections_running(user, today: dt.date) -> Section:
 
 def cases_near_deadline(user, today: dt.date) -> Section:
     """Open cases whose handling deadline is within 14 days (or passed) or whose statute ends within 30 (2 queries)."""
-    qs = scope_queryset(DisciplinaryCase.objects.still_open(), user).filter(
+    qs = restrict(DisciplinaryCase.objects.still_open(), user).filter(
         Q(handling_deadline__lte=today + dt.timedelta(days=CASE_HORIZON))
         | Q(statute_deadline__lte=today + dt.timedelta(days=STATUTE_HORIZON))
     )
@@ -317,13 +317,13 @@ def counts_per_unit(user, today: dt.date) -> list[dict]:
             qs.filter(**filters).order_by().values_list("unit__path").annotate(n=Count("pk"))
         )
 
-    actions = scope_queryset(CorrectiveAction.objects.all(), user)
-    feedback = scope_queryset(CitizenFeedback.objects.all(), user)
+    actions = restrict(CorrectiveAction.objects.all(), user)
+    feedback = restrict(CitizenFeedback.objects.all(), user)
     metrics = {
         "actions_open": grouped(actions, status=ActionStatus.OPEN),
         "actions_overdue": grouped(actions, status=ActionStatus.OPEN, due_date__lt=today),
         "feedback_open": grouped(feedback, resolved_on__isnull=True),
-        "cases_open": grouped(scope_queryset(DisciplinaryCase.objects.still_open(), user)),
+        "cases_open": grouped(restrict(DisciplinaryCase.objects.still_open(), user)),
     }
     rows = []
     for unit in shown:

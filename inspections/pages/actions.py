@@ -19,6 +19,7 @@ from inspections.filtersets import CorrectiveActionFilterSet
 from inspections.models import CorrectiveAction
 from inspections.pages.base import ScopedListPage, restrict
 from inspections.pages.forms import ProgressForm, VerifyForm
+from staff import access
 
 PROGRESS_PERMS = (
     "inspections.report_progress_correctiveaction",
@@ -138,7 +139,7 @@ class ActionDetailPage(PermissionPage, View):
         return self.render_page(_action(self.request, action.pk), progress_form=form, status=400)
 
     def verify(self, action):
-        if not self.request.user.has_perm("inspections.change_correctiveaction"):
+        if not access.can(self.request.user, "verify", action):
             raise PermissionDenied
         form = VerifyForm(self.request.POST)
         if form.is_valid():

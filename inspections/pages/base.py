@@ -6,12 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.pages import ListPage
-from staff.scoping import scope_queryset, visible_units
+from staff import access
+from staff.access import visible_units
 
 
-def restrict(queryset, user, unit_field: str = "unit"):
-    """The rows ``user`` may see (the access layer's one question for pages)."""
-    return scope_queryset(queryset, user, unit_field)
+def restrict(queryset, user, action: str = access.VIEW):
+    """The rows ``user`` may touch for ``action``: the access layer's one question for pages."""
+    return access.restrict(queryset, user, action)
 
 
 def unit_choices(user, *, active_only_on=None) -> list[tuple[str, str]]:
@@ -24,10 +25,8 @@ def unit_choices(user, *, active_only_on=None) -> list[tuple[str, str]]:
 class ScopedListPage(ListPage):
     """A list of rows that carry a unit; the ``unit`` filter becomes a picker of visible units."""
 
-    scope_field = "unit"
-
     def restrict(self, queryset):
-        return restrict(queryset, self.request.user, self.scope_field)
+        return restrict(queryset, self.request.user)
 
     def filtered(self):
         filterset, queryset = super().filtered()

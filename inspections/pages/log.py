@@ -32,9 +32,9 @@ from inspections.pages.forms import (
     finding_formset,
     raw_values,
 )
+from staff import access
 from staff.choices import StaffStatus
 from staff.models import Staff
-from staff.scoping import scope_queryset, visible_units
 
 DEFAULT_FINDINGS = 2
 DEFAULT_ACTIONS = 1
@@ -65,14 +65,14 @@ class InspectionLogPage(PermissionPage, View):
     def chosen_unit(self, code: str | None):
         if not code:
             return None
-        return visible_units(self.request.user).filter(code=code).first()
+        return access.visible_units(self.request.user).filter(code=code).first()
 
     def staff_of(self, unit):
         if unit is None:
             return Staff.objects.none()
         people = Staff.objects.filter(unit__path__startswith=unit.path, status=StaffStatus.ACTIVE)
         return (
-            scope_queryset(people, self.request.user)
+            access.restrict(people, self.request.user)
             .select_related("unit")
             .order_by("unit__path", "name_key")
         )
@@ -82,7 +82,8 @@ class InspectionLogPage(PermissionPage, View):
         people = Staff.objects.filter(status=StaffStatus.ACTIVE).filter(
             Q(inspections_led__isnull=False) | Q(inspection_teams__isnull=False)
         )
-        people = Staff.objects.filter(pk__in=people.values("pk")).order_by("name_key")
+        people = access.restrict(Staff.objects.filter(pk__in=people.values("pk")), self.request.user)
+        people = people.select_related("unit").order_by("name_key")
         if unit is not None:
             people = people.exclude(unit__path__startswith=unit.path)
         return people
