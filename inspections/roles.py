@@ -38,6 +38,7 @@ SCOPE = {
     "disciplineform": GLOBAL,
     "feedbackcategory": GLOBAL,
     "feedbackresponsetarget": GLOBAL,
+    "feedbackdeadlinerule": GLOBAL,
 }
 
 # Workflow actions (staff.access): the permissions that allow each (any of).
@@ -55,5 +56,7 @@ ACTIONS = {
     "citizenfeedback": {
         "transition": ["change_citizenfeedback"],
         "create_finding": ["change_citizenfeedback"],
+        "classify": ["change_citizenfeedback"],
+        "extend": ["change_citizenfeedback"],
     },
 }

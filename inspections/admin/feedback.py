@@ -30,6 +30,7 @@ from inspections.models.feedback import (
     CitizenFeedback,
     FeedbackAttachment,
     FeedbackCategory,
+    FeedbackDeadlineRule,
     FeedbackResponseTarget,
     FeedbackStep,
 )
@@ -49,6 +50,17 @@ class FeedbackCategoryAdmin(admin.ModelAdmin):
 @admin.register(FeedbackResponseTarget)
 class FeedbackResponseTargetAdmin(admin.ModelAdmin):
     list_display = ("valid_from", "valid_until", "working_days", "note")
+
+
+@admin.register(FeedbackDeadlineRule)
+class FeedbackDeadlineRuleAdmin(admin.ModelAdmin):
+    list_display = ("kind", "valid_from", "valid_until", "days", "extension_days", "max_extensions", "legal_basis", "verified")
+    list_filter = ("kind", "verified")
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None and not obj.verified:
+            messages.warning(request, _("This rule is marked unverified: check it against the official text. %(note)s") % {"note": obj.note})
+        return super().get_form(request, obj, **kwargs)
 
 
 class FeedbackStepInline(admin.TabularInline):

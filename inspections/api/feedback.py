@@ -33,7 +33,7 @@ from core.files import file_download
 from core.models import SecurityEventKind
 from inspections.choices import Severity
 from inspections.feedback import rules, services
-from inspections.feedback.choices import FeedbackChannel, FeedbackStatus
+from inspections.feedback.choices import FeedbackChannel, FeedbackKind, FeedbackStatus
 from inspections.feedback.filtersets import CitizenFeedbackFilterSet
 from inspections.feedback.ratelimit import FeedbackRateThrottle
 from inspections.feedback.uploads import check_upload
@@ -49,7 +49,7 @@ from staff.api import ActiveUnitCodeField, ModelCleanMixin, StaffCodeField, Unit
 
 IDENTITY_PERM = "inspections.view_reporter_identity"
 TRIAGE_PERM = "inspections.change_citizenfeedback"
-IDENTITY_FIELDS = ("reporter_name", "reporter_address", "reporter_phone", "reporter_email")
+IDENTITY_FIELDS = ("reporter_name", "reporter_address", "reporter_phone", "reporter_email", "reporter_postal_address")
 PHONE_RE = re.compile(r"^\+?[0-9 .()-]{8,20}$")
 
 
@@ -89,6 +89,7 @@ class FeedbackSubmitSerializer(serializers.Serializer):
     reporter_address = StrictCharField(max_length=300, required=False, allow_blank=True)
     reporter_phone = StrictCharField(max_length=20, required=False, allow_blank=True, validators=[validate_phone])
     reporter_email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
+    reporter_postal_address = StrictCharField(max_length=300, required=False, allow_blank=True)
     attachment = serializers.FileField(required=False, allow_null=True, write_only=True)
 
     def validate_incident_date(self, value):
@@ -160,14 +161,15 @@ class CitizenFeedbackSerializer(ModelCleanMixin, serializers.ModelSerializer):
         model = CitizenFeedback
         fields = [
             "id", "tracking_code", "unit", "unit_name", "staff", "staff_name", "category", "description",
-            "incident_date", "channel", "status", "status_label", "substantiated", "is_formal",
-            "received_at", "received_on", "response_due", "resolved_on", "is_overdue",
+            "incident_date", "channel", "status", "status_label", "substantiated", "is_formal", "kind",
+            "accepted_on", "extensions", "received_at", "received_on", "response_due", "resolved_on", "is_overdue",
             "assigned_to", "finding", "public_answer", "internal_note",
             "identity_visible", *IDENTITY_FIELDS, "attachments",
         ]
         read_only_fields = [
             "id", "tracking_code", "staff_name", "description", "incident_date", "channel", "status", "substantiated",
-            "is_formal", "received_at", "received_on", "response_due", "resolved_on", "finding", *IDENTITY_FIELDS,
+            "is_formal", "kind", "accepted_on", "extensions", "received_at", "received_on", "response_due",
+            "resolved_on", "finding", *IDENTITY_FIELDS,
         ]
 
     def get_is_overdue(self, obj) -> bool:
@@ -197,6 +199,16 @@ class FeedbackTransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=FeedbackStatus.choices)
     note = StrictCharField(required=False, allow_blank=True, max_length=2000)
     public_answer = StrictCharField(required=False, allow_blank=True, max_length=DESCRIPTION_MAX_LENGTH)
+
+
+class FeedbackClassifySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=FeedbackKind.choices)
+    accepted_on = serializers.DateField(required=False, allow_null=True, default=None)
+    note = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class FeedbackExtendSerializer(serializers.Serializer):
+    note = StrictCharField(max_length=2000)
 
 
 class FeedbackCreateFindingSerializer(serializers.Serializer):
@@ -260,7 +272,7 @@ class CitizenFeedbackViewSet(
     def get_permissions(self):
         if self.action == "create":
             return [permissions.AllowAny()]
-        if self.action in ("transition", "create_finding"):
+        if self.action in ("transition", "create_finding", "classify", "extend"):
             return [CanTriage()]
         return super().get_permissions()
 
@@ -337,6 +349,26 @@ class CitizenFeedbackViewSet(
             note=serializer.validated_data.get("note", ""),
             public_answer=serializer.validated_data.get("public_answer"),
         )
+        return self._detail(feedback)
+
+    @extend_schema(request=FeedbackClassifySerializer, responses={200: CitizenFeedbackSerializer})
+    @action(detail=True, methods=["post"])
+    def classify(self, request, pk=None):
+        """Say whether it is feedback or a petition, a complaint or a denunciation; each has its own deadline."""
+        feedback = self.get_object()
+        serializer = FeedbackClassifySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        feedback = services.feedback_classify(feedback=feedback, user=request.user, **serializer.validated_data)
+        return self._detail(feedback)
+
+    @extend_schema(request=FeedbackExtendSerializer, responses={200: CitizenFeedbackSerializer})
+    @action(detail=True, methods=["post"])
+    def extend(self, request, pk=None):
+        """Extend the time limit of a complex complaint or denunciation (within the legal number of extensions)."""
+        feedback = self.get_object()
+        serializer = FeedbackExtendSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        feedback = services.feedback_extend(feedback=feedback, user=request.user, note=serializer.validated_data["note"])
         return self._detail(feedback)
 
     @extend_schema(

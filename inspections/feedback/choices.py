@@ -13,6 +13,14 @@ class FeedbackStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class FeedbackKind(models.TextChoices):
+    """What the submission is in law, decided at triage; each has its own deadline."""
+
+    REFLECTION = "reflection", _("Feedback or petition (phản ánh, kiến nghị)")
+    COMPLAINT = "complaint", _("Complaint (khiếu nại)")
+    DENUNCIATION = "denunciation", _("Denunciation (tố cáo)")
+
+
 class FeedbackChannel(models.TextChoices):
     WEB = "web", _("Public web form")
     API = "api", _("API")

@@ -88,6 +88,10 @@ class FeedbackForm(forms.Form):
         label=_("Your email (optional)"), max_length=254, required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+    reporter_postal_address = forms.CharField(
+        label=_("Postal address for the reply, if different (optional)"), max_length=300, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     attachment = forms.FileField(
         label=_("Photo or PDF (optional)"), required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,application/pdf"}),

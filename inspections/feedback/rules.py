@@ -62,9 +62,44 @@ def normalize_tracking_code(value: str | None) -> str | None:
     return "-".join([PREFIX, *groups])
 
 
-def is_formal_petition(*, name: str, address: str, phone: str) -> bool:
-    """Name, address and phone together make a formal petition (Decree 20/2008 as amended)."""
-    return all((value or "").strip() for value in (name, address, phone))
+def is_formal_petition(*, name: str, address: str, phone: str = "", email: str = "", postal_address: str = "") -> bool:
+    """A formal petition gives a name, an address and a way to reach the person.
+
+    Decree 20/2008/NĐ-CP art. 7 cl. 1(d): "tên, địa chỉ, số điện thoại (hoặc
+    địa chỉ thư tín khi cần liên hệ)"; Decree 92/2017 as the brief reads it adds
+    e-mail. So name + address + (phone or e-mail or postal address).
+    """
+    has = [bool((value or "").strip()) for value in (name, address, phone, email, postal_address)]
+    return has[0] and has[1] and any(has[2:])
+
+
+def procedure_deadline(
+    *,
+    accepted_on: dt.date | None,
+    days: int,
+    extension_days: int,
+    extensions: int,
+    max_extensions: int,
+    calendar: Calendar | None = None,
+) -> dt.date | None:
+    """The day a complaint or denunciation must be resolved: acceptance + days (+ extensions).
+
+    Law on Denunciations 2018 art. 30: 30 days from acceptance (thụ lý), one
+    extension of up to 30 days for a complex case, two for an especially
+    complex one. Law on Complaints 2011 art. 28: 30 days, up to 45 for a
+    complex case. No deadline before the case is accepted. A last day that is
+    a weekend day or holiday moves to the next working day (Civil Code 2015
+    art. 148 cl. 5).
+    """
+    if accepted_on is None:
+        return None
+    if not 0 <= extensions <= max_extensions:
+        raise ValueError(f"extensions must be between 0 and {max_extensions}")
+    due = accepted_on + dt.timedelta(days=days + extension_days * extensions)
+    cal = calendar or Calendar()
+    while not cal.is_working_day(due):
+        due += dt.timedelta(days=1)
+    return due
 
 
 def response_due(received_on: dt.date, *, is_formal: bool, working_days: int, calendar: Calendar) -> dt.date | None:

@@ -18,12 +18,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.workdays import load_calendar
 from inspections.feedback import rules
-from inspections.feedback.choices import FeedbackChannel, FeedbackStatus
+from inspections.feedback.choices import FeedbackChannel, FeedbackKind, FeedbackStatus
 from inspections.feedback.uploads import CheckedUpload
 from inspections.models.feedback import (
     CitizenFeedback,
     FeedbackAttachment,
     FeedbackCategory,
+    FeedbackDeadlineRule,
     FeedbackResponseTarget,
     FeedbackStep,
 )
@@ -56,6 +57,7 @@ def feedback_submit(
     reporter_address: str = "",
     reporter_phone: str = "",
     reporter_email: str = "",
+    reporter_postal_address: str = "",
     attachment: CheckedUpload | None = None,
     channel: str = FeedbackChannel.WEB,
     language: str = "vi",
@@ -63,7 +65,7 @@ def feedback_submit(
 ) -> CitizenFeedback:
     """Store a citizen's feedback with a fresh tracking code; returns it.
 
-    Formal petitions (name, address and phone) get a due date; the rest is
+    Formal petitions (name, address and a phone, e-mail or postal address) get a due date; the rest is
     reference information. ``attachment`` has already been sniffed and sized.
     """
     received_at = received_at or timezone.now()
@@ -78,6 +80,7 @@ def feedback_submit(
         reporter_address=reporter_address or "",
         reporter_phone=reporter_phone or "",
         reporter_email=reporter_email or "",
+        reporter_postal_address=reporter_postal_address or "",
         channel=channel,
         language=(language or "vi")[:10],
         received_at=received_at,
@@ -85,7 +88,8 @@ def feedback_submit(
     )
     feedback.full_clean(exclude=["tracking_code"])
     feedback.is_formal = rules.is_formal_petition(
-        name=feedback.reporter_name, address=feedback.reporter_address, phone=feedback.reporter_phone
+        name=feedback.reporter_name, address=feedback.reporter_address, phone=feedback.reporter_phone,
+        email=feedback.reporter_email, postal_address=feedback.reporter_postal_address,
     )
     feedback.response_due = compute_response_due(received_on, is_formal=feedback.is_formal)
     for _attempt in range(5):
@@ -262,3 +266,106 @@ def feedback_create_finding(
         note=note or str(_("Finding #%(id)s created") % {"id": finding.pk}),
     )
     return finding
+
+
+# --- Classification at triage: feedback or petition, complaint, denunciation ---------
+
+
+def _procedure_due(feedback: CitizenFeedback, rule: FeedbackDeadlineRule) -> dt.date | None:
+    calendar = load_calendar(feedback.accepted_on, feedback.accepted_on + dt.timedelta(days=400))
+    return rules.procedure_deadline(
+        accepted_on=feedback.accepted_on, days=rule.days, extension_days=rule.extension_days,
+        extensions=feedback.extensions, max_extensions=rule.max_extensions, calendar=calendar,
+    )
+
+
+@transaction.atomic
+def feedback_classify(
+    *,
+    feedback: CitizenFeedback,
+    kind: str,
+    user,
+    accepted_on: dt.date | None = None,
+    note: str = "",
+    today: dt.date | None = None,
+) -> CitizenFeedback:
+    """Say what the submission is in law and apply that procedure's deadline.
+
+    A feedback or petition keeps the working-day target from receipt (formal
+    petitions only). A complaint or denunciation runs from its acceptance
+    (thụ lý, default today) under the ``FeedbackDeadlineRule`` in force that day.
+    """
+    today = today or timezone.localdate()
+    feedback = _locked(feedback)
+    if kind not in FeedbackKind.values:
+        raise ValidationError({"kind": _("Unknown kind.")})
+    if feedback.resolved_on is not None:
+        raise ValidationError({"kind": _("Answered feedback cannot be classified again.")})
+    if kind == FeedbackKind.REFLECTION:
+        feedback.accepted_on, feedback.extensions = None, 0
+        feedback.response_due = compute_response_due(feedback.received_on, is_formal=feedback.is_formal)
+    else:
+        accepted_on = accepted_on or today
+        if accepted_on < feedback.received_on:
+            raise ValidationError({"accepted_on": _("A case cannot be accepted before it was received.")})
+        if accepted_on > today:
+            raise ValidationError({"accepted_on": _("The date is in the future.")})
+        rule = FeedbackDeadlineRule.in_force(kind, accepted_on)
+        if not rule:
+            raise ValidationError({"kind": _("No time limit is recorded for this kind on the day of acceptance.")})
+        feedback.accepted_on, feedback.extensions = accepted_on, 0
+        feedback.kind = kind
+        feedback.response_due = _procedure_due(feedback, rule)
+    feedback.kind = kind
+    feedback.full_clean()
+    feedback.save()
+    FeedbackStep.objects.create(
+        feedback=feedback, user=user, from_status=feedback.status, to_status=feedback.status,
+        note=note or str(_("Classified as: %(kind)s") % {"kind": FeedbackKind(kind).label}), at=_moment(today, feedback),
+    )
+    return feedback
+
+
+@transaction.atomic
+def feedback_extend(*, feedback: CitizenFeedback, user, note: str, today: dt.date | None = None) -> CitizenFeedback:
+    """Extend the time limit of a complex complaint or denunciation once more, within what the law allows."""
+    today = today or timezone.localdate()
+    feedback = _locked(feedback)
+    if feedback.kind == FeedbackKind.REFLECTION or feedback.accepted_on is None:
+        raise ValidationError({"kind": _("Only an accepted complaint or denunciation has a time limit to extend.")})
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Give the reason for the extension.")})
+    rule = FeedbackDeadlineRule.in_force(feedback.kind, feedback.accepted_on)
+    if rule is None or feedback.extensions >= rule.max_extensions:
+        raise ValidationError(
+            {"extensions": _("The time limit cannot be extended again (at most %(n)s extensions).")
+             % {"n": rule.max_extensions if rule else 0}}
+        )
+    feedback.extensions += 1
+    feedback.response_due = _procedure_due(feedback, rule)
+    feedback.full_clean()
+    feedback.save()
+    FeedbackStep.objects.create(
+        feedback=feedback, user=user, from_status=feedback.status, to_status=feedback.status,
+        note=str(_("Time limit extended to %(d)s: %(r)s") % {"d": f"{feedback.response_due:%d/%m/%Y}", "r": note.strip()}),
+        at=_moment(today, feedback),
+    )
+    return feedback
+
+
+def deadline_rules_load(*, model=FeedbackDeadlineRule) -> int:
+    """Create the fixture's complaint and denunciation time limits that are missing (a migration passes its model)."""
+    import json
+    from pathlib import Path
+
+    data = json.loads((Path(__file__).resolve().parent.parent / "fixtures" / "feedback_deadlines.json").read_text("utf-8"))
+    created = 0
+    for item in data["rules"]:
+        fields = {k: v for k, v in item.items() if k not in ("kind", "valid_from")}
+        if fields.get("valid_until"):
+            fields["valid_until"] = dt.date.fromisoformat(fields["valid_until"])
+        _row, new = model.objects.get_or_create(
+            kind=item["kind"], valid_from=dt.date.fromisoformat(item["valid_from"]), defaults=fields
+        )
+        created += int(new)
+    return created

@@ -54,6 +54,7 @@ def feedback_form(request):
                 reporter_address=data.get("reporter_address", ""),
                 reporter_phone=data.get("reporter_phone", ""),
                 reporter_email=data.get("reporter_email", ""),
+                reporter_postal_address=data.get("reporter_postal_address", ""),
                 attachment=data.get("attachment"),
                 channel=FeedbackChannel.WEB,
                 language=translation.get_language() or "vi",
@@ -106,7 +107,7 @@ def feedback_status(request):
         code = rules.normalize_tracking_code(raw)
         feedback = (
             CitizenFeedback.objects.filter(tracking_code=code)
-            .only("tracking_code", "status", "received_on", "response_due", "resolved_on", "public_answer", "is_formal")
+            .only("tracking_code", "status", "received_on", "response_due", "resolved_on", "public_answer", "is_formal", "kind")
             .first()
             if code
             else None

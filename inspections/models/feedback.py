@@ -20,12 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.text import nfc
-from inspections.feedback.choices import FeedbackChannel, FeedbackStatus
+from inspections.feedback.choices import FeedbackChannel, FeedbackKind, FeedbackStatus
 
 __all__ = [
     "CitizenFeedback",
     "FeedbackAttachment",
     "FeedbackCategory",
+    "FeedbackDeadlineRule",
     "FeedbackResponseTarget",
     "FeedbackStep",
 ]
@@ -110,6 +111,48 @@ class FeedbackResponseTarget(models.Model):
         return row or getattr(settings, "FEEDBACK_RESPONSE_WORKING_DAYS", 15)
 
 
+class FeedbackDeadlineRule(models.Model):
+    """The legal time limit of complaints and denunciations, dated, with its source.
+
+    Feedback and petitions (phản ánh, kiến nghị) follow the local target of
+    ``FeedbackResponseTarget``; complaints and denunciations have limits set
+    by law, counted from acceptance (thụ lý), with extensions.
+    """
+
+    kind = models.CharField(_("kind"), max_length=20, choices=FeedbackKind.choices)
+    valid_from = models.DateField(_("applies to cases accepted from"))
+    valid_until = models.DateField(_("applies to cases accepted until"), null=True, blank=True)
+    days = models.PositiveSmallIntegerField(_("days from acceptance"), validators=[MinValueValidator(1)])
+    extension_days = models.PositiveSmallIntegerField(_("days per extension"), default=0)
+    max_extensions = models.PositiveSmallIntegerField(
+        _("extensions allowed"), default=0,
+        help_text=_("Denunciations: one for a complex case, two for an especially complex one."),
+    )
+    legal_basis = models.TextField(_("legal basis"))
+    verified = models.BooleanField(_("verified against the legal text"), default=False)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("complaint and denunciation time limit")
+        verbose_name_plural = _("complaint and denunciation time limits")
+        ordering = ["kind", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "valid_from"], name="feedback_deadline_rule_unique_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.days} + {self.max_extensions} x {self.extension_days}"
+
+    @classmethod
+    def in_force(cls, kind: str, day: dt.date) -> FeedbackDeadlineRule | None:
+        return (
+            cls.objects.filter(kind=kind, valid_from__lte=day)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+            .order_by("-valid_from")
+            .first()
+        )
+
+
 class CitizenFeedbackQuerySet(models.QuerySet):
     def open(self) -> CitizenFeedbackQuerySet:
         return self.filter(resolved_on__isnull=True)
@@ -160,10 +203,26 @@ class CitizenFeedback(models.Model):
     reporter_address = models.CharField(_("reporter's address"), max_length=300, blank=True)
     reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True)
     reporter_email = models.EmailField(_("reporter's email"), max_length=254, blank=True)
+    reporter_postal_address = models.CharField(
+        _("reporter's postal address for replies"), max_length=300, blank=True,
+        help_text=_("Where letters reach the reporter, when it differs from the address (địa chỉ thư tín)."),
+    )
     is_formal = models.BooleanField(
         _("formal petition"), default=False, editable=False,
-        help_text=_("Name, address and phone were given. Otherwise the feedback is reference information without a legal deadline."),
+        help_text=_(
+            "Name, address and a phone number, e-mail or postal address were given. Otherwise the feedback is "
+            "reference information without a legal deadline."
+        ),
     )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=FeedbackKind.choices, default=FeedbackKind.REFLECTION, editable=False,
+        help_text=_("Decided at triage: feedback or petition, complaint, or denunciation; each has its own deadline."),
+    )
+    accepted_on = models.DateField(
+        _("accepted on (thụ lý)"), null=True, blank=True, editable=False,
+        help_text=_("Complaints and denunciations: their time limit runs from this day."),
+    )
+    extensions = models.PositiveSmallIntegerField(_("extensions of the time limit"), default=0, editable=False)
 
     received_at = models.DateTimeField(_("received at"), default=timezone.now, editable=False)
     received_on = models.DateField(_("received on"), editable=False)
@@ -220,7 +279,7 @@ class CitizenFeedback(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
-        for name in ("staff_name", "reporter_name", "reporter_address", "reporter_phone"):
+        for name in ("staff_name", "reporter_name", "reporter_address", "reporter_phone", "reporter_postal_address"):
             setattr(self, name, nfc(getattr(self, name)))
         self.description = (self.description or "").strip()
         today = timezone.localdate()
@@ -233,7 +292,10 @@ class CitizenFeedback(models.Model):
 
     @property
     def has_identity(self) -> bool:
-        return bool(self.reporter_name or self.reporter_phone or self.reporter_email or self.reporter_address)
+        return bool(
+            self.reporter_name or self.reporter_phone or self.reporter_email or self.reporter_address
+            or self.reporter_postal_address
+        )
 
     def is_overdue(self, day: dt.date) -> bool:
         return self.resolved_on is None and self.response_due is not None and self.response_due < day
