@@ -117,9 +117,11 @@ class ImportAdminMixin:
         if not report.ok:
             _discard(request, token)
             token = None
+        # A refused file (bad rows, or a limit of core.imports) is a 400.
         return TemplateResponse(
             request, self.import_template,
             {**context, "report": report, "token": token, "form": ImportUploadForm()},
+            status=200 if report.ok else 400,
         )
 
     def _confirm(self, request, context):
@@ -141,6 +143,7 @@ class ImportAdminMixin:
         # The database changed since the preview (e.g. a unit was removed).
         return TemplateResponse(
             request, self.import_template, {**context, "report": report, "token": None, "form": ImportUploadForm()},
+            status=400,
         )
 
 

@@ -55,6 +55,21 @@ logger = logging.getLogger(__name__)
 
 HEADER_SCAN_ROWS = 30
 MAX_ERRORS = 1000
+# What a file may make us inflate and hold (a 718 KB .xlsx with one huge
+# inline-string cell once took a worker to 4 GB). The .xlsx's central
+# directory is checked before openpyxl opens anything, then every XML part is
+# streamed once, in constant memory, to find a cell longer than Excel allows;
+# rows are counted while reading. Each refusal names its limit.
+MAX_ROWS = 200_000  # rows per sheet, as Excel numbers them
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+XLSX_MAX_MEMBERS = 1_000
+XLSX_MAX_MEMBER_BYTES = 256 * 1024 * 1024  # one part, inflated
+XLSX_MAX_TOTAL_BYTES = 512 * 1024 * 1024  # all parts, inflated
+XLSX_MAX_RATIO = 200  # inflated / compressed, for parts above XLSX_RATIO_FLOOR
+XLSX_RATIO_FLOOR = 1024 * 1024
+# Between two "<" of the XML: one cell's text, escaped (&amp; is 5 bytes, a
+# Vietnamese letter 2-3 bytes in UTF-8), or one tag with its attributes.
+XLSX_MAX_TEXT_RUN_BYTES = MAX_CELL_CHARS * 6
 MAX_PREVIEW_ROWS = 50
 _CHUNK = 64 * 1024
 _EXCEL_MAX_SERIAL = 2958465  # 9999-12-31
@@ -375,14 +390,92 @@ def _csv_sheets(handle: IO[bytes], name: str) -> list[Sheet]:
             text.detach()
 
     def numbered() -> Iterator[tuple[int, tuple]]:
-        return enumerate(records(), start=1)
+        for number, values in enumerate(records(), start=1):
+            if number > MAX_ROWS:
+                raise _too_many_rows()
+            yield number, values
 
     return [Sheet(Path(name).stem or "CSV", numbered, None)]
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):,.0f} MB"
+
+
+def check_xlsx_archive(handle: IO[bytes]) -> None:
+    """Refuse a workbook that would inflate beyond the limits, before openpyxl reads it.
+
+    First the zip's central directory (sizes and compression ratios as
+    declared; ``zipfile`` stops reading a member at its declared size, so
+    they bound what is inflated), then each XML part streamed once in
+    chunks: no run of text between two ``<`` may exceed
+    ``XLSX_MAX_TEXT_RUN_BYTES`` (a cell longer than Excel allows).
+    Raises ``ImportFileError`` naming the limit.
+    """
+    try:
+        archive = zipfile.ZipFile(handle)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFileError(_("The file could not be read as an Excel workbook (.xlsx).")) from exc
+    with archive:
+        members = archive.infolist()
+        if len(members) > XLSX_MAX_MEMBERS:
+            raise ImportFileError(
+                format_lazy(_("The workbook has more than {limit} parts; it cannot be imported."), limit=XLSX_MAX_MEMBERS)
+            )
+        total = 0
+        for member in members:
+            ratio = member.file_size / max(member.compress_size, 1)
+            if member.file_size > XLSX_RATIO_FLOOR and ratio > XLSX_MAX_RATIO:
+                raise ImportFileError(
+                    format_lazy(
+                        _("The workbook unpacks to {ratio} times its size (limit {limit} times): "
+                          "it looks like a zip bomb and is not imported."),
+                        ratio=int(ratio), limit=XLSX_MAX_RATIO,
+                    )
+                )
+            total += member.file_size
+            if member.file_size > XLSX_MAX_MEMBER_BYTES or total > XLSX_MAX_TOTAL_BYTES:
+                raise ImportFileError(
+                    format_lazy(
+                        _("The workbook is too large once unpacked (limit {limit} per part, {total} in all)."),
+                        limit=_mib(XLSX_MAX_MEMBER_BYTES), total=_mib(XLSX_MAX_TOTAL_BYTES),
+                    )
+                )
+        # Anchored at the start of a run, so each run is scanned once (linear time).
+        too_long = re.compile(rb"(?:\A|(?<=<))[^<]{%d}" % (XLSX_MAX_TEXT_RUN_BYTES + 1))
+        for member in members:
+            if not member.filename.lower().endswith((".xml", ".rels")):
+                continue
+            run = 0  # length of the text run that the previous chunk ended with
+            try:
+                with archive.open(member) as part:
+                    while chunk := part.read(_CHUNK * 16):
+                        first = chunk.find(b"<")
+                        if run + (len(chunk) if first < 0 else first) > XLSX_MAX_TEXT_RUN_BYTES or too_long.search(chunk):
+                            raise ImportFileError(
+                                format_lazy(
+                                    _("A cell of the workbook is longer than {limit} characters, "
+                                      "the most a spreadsheet cell can hold; the file is not imported."),
+                                    limit=f"{MAX_CELL_CHARS:,}",
+                                )
+                            )
+                        last = chunk.rfind(b"<")
+                        run = run + len(chunk) if last < 0 else len(chunk) - last - 1
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
+                raise ImportFileError(_("The file could not be read as an Excel workbook (.xlsx).")) from exc
+    handle.seek(0)
+
+
+def _too_many_rows() -> ImportFileError:
+    return ImportFileError(
+        format_lazy(_("The sheet has more than {limit} rows; split it into smaller files."), limit=f"{MAX_ROWS:,}")
+    )
 
 
 def _xlsx_sheets(handle: IO[bytes]) -> tuple[list[Sheet], Callable[[], None]]:
     from openpyxl import load_workbook
 
+    check_xlsx_archive(handle)
     try:
         book = load_workbook(handle, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -399,6 +492,8 @@ def _xlsx_sheets(handle: IO[bytes]) -> tuple[list[Sheet], Callable[[], None]]:
             # openpyxl fills in missing rows, so the position is the row number.
             try:
                 for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                    if number > MAX_ROWS:
+                        raise _too_many_rows()
                     yield number, tuple(
                         nfc(value) if isinstance(value, str) else value for value in values
                     )
