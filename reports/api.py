@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import tempfile
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,8 +23,21 @@ from core.exports import XLSX_CONTENT_TYPE, CSVRenderer, XLSXRenderer, csv_respo
 from core.models import SecurityEventKind
 from reports import params
 from reports.excel import write_workbook
+from reports.pdf import PDF_CONTENT_TYPE, write_pdf
 from reports.render import csv_headers, csv_rows, filename, to_json
 from reports.report import build_report
+
+
+class PDFRenderer(BaseRenderer):
+    """Lets ``?format=pdf`` through content negotiation; the view returns the file itself."""
+
+    media_type = PDF_CONTENT_TYPE
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return b""
 
 
 class CanReadReports(permissions.BasePermission):
@@ -47,6 +60,13 @@ def xlsx_file_response(report, lang: str | None) -> FileResponse:
     return response
 
 
+def pdf_file_response(report, lang: str | None) -> HttpResponse:
+    response = HttpResponse(write_pdf(report, lang=lang), content_type=PDF_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename(report, "pdf")}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def csv_file_response(report, lang: str | None, *, keys: bool = False):
     """Vietnamese column titles and level names by default; ``keys`` for the stable keys and codes."""
     response = csv_response(
@@ -65,28 +85,31 @@ class AccountabilityReportView(APIView):
     """
 
     permission_classes = [CanReadReports]
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer, PDFRenderer]
 
     @extend_schema(
         parameters=[
             params.ReportParamsSerializer,
-            OpenApiParameter("format", str, enum=["json", "csv", "xlsx"], description="Output format."),
+            OpenApiParameter("format", str, enum=["json", "csv", "xlsx", "pdf"], description="Output format."),
+            OpenApiParameter("header", str, enum=["keys"], description="CSV: the stable keys as column titles."),
         ],
         responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/csv"): OpenApiTypes.STR,
-                   (200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY},
+                   (200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY, (200, PDF_CONTENT_TYPE): OpenApiTypes.BINARY},
     )
     def get(self, request, *args, **kwargs):
         wanted = params.resolve(request.user, request.query_params)
         output = getattr(request.accepted_renderer, "format", "json")
         with translation.override(wanted.lang or translation.get_language()):
             report = build_report(wanted.root, wanted.period)
-            if output in ("xlsx", "csv"):
+            if output in ("xlsx", "csv", "pdf"):
                 log_event(
                     SecurityEventKind.EXPORT, request=request, list="accountability_report",
                     format=output, unit=wanted.root.code, start=str(wanted.period.start), end=str(wanted.period.end),
                 )
             if output == "xlsx":
                 return xlsx_file_response(report, wanted.lang)
+            if output == "pdf":
+                return pdf_file_response(report, wanted.lang)
             if output == "csv":
                 keys = request.query_params.get("header") == "keys"
                 return csv_file_response(report, wanted.lang, keys=keys)

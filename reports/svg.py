@@ -22,14 +22,39 @@ LABEL_WIDTH = 250
 BAR_WIDTH = 400
 VALUE_WIDTH = 70
 WIDTH = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
-CHAR_WIDTH = 6.6  # average advance of a 12 px sans-serif character, Vietnamese diacritics included
+CHAR_WIDTH = 7.0  # average advance of a 12 px sans-serif character (DejaVu Sans, the widest common one)
 LEGEND_SWATCH = 12
 
 
+def _advance(char: str) -> float:
+    """A generous estimate of a character's width at 12 px: no label may overflow its column."""
+    if char == " ":
+        return 3.9
+    if char in "il.,;:'|()[]-/\u2013":
+        return 4.2
+    if char.isupper():
+        return 8.6
+    if char.isdigit():
+        return 7.7
+    return 7.0
+
+
+def text_width(text: str) -> float:
+    return sum(_advance(c) for c in text)
+
+
 def fit(label: str, width: float = LABEL_WIDTH - 10) -> str:
-    """``label`` cut to about ``width`` pixels, with an ellipsis when cut."""
-    room = max(int(width / CHAR_WIDTH), 4)
-    return label if len(label) <= room else label[: room - 1].rstrip() + "\u2026"
+    """``label`` cut to fit ``width`` pixels, with an ellipsis when cut."""
+    if text_width(label) <= width:
+        return label
+    room = width - _advance("\u2026")
+    cut = []
+    for char in label:
+        room -= _advance(char)
+        if room < 0:
+            break
+        cut.append(char)
+    return "".join(cut).rstrip() + "\u2026"
 
 
 def bar_chart(
@@ -58,7 +83,7 @@ def _legend(
     parts: list[str] = []
     x, y = 0.0, top
     for i, (name, _values) in enumerate(series):
-        item = LEGEND_SWATCH + 6 + CHAR_WIDTH * len(name) + 16
+        item = LEGEND_SWATCH + 6 + text_width(name) + 16
         if x > 0 and x + item > WIDTH:
             x, y = 0.0, y + ROW
         colour = PALETTE[i % len(PALETTE)]

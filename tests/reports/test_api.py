@@ -298,3 +298,36 @@ def test_query_count_of_the_endpoint_is_fixed(client_for, district):
 def test_labels_cover_every_column():
     for column in METRIC_COLUMNS:
         assert str(LABELS[column])
+
+
+def _pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_pdf_for_signing_has_the_official_layout_and_every_unit(client_for, district):
+    pytest.importorskip("weasyprint")
+    client = client_for("auditor")
+    body = get(client, year=2019).json()
+    response = get(client, year=2019, format="pdf")
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].endswith('.pdf"')
+    content = response.content
+    assert content.startswith(b"%PDF")
+    text = " ".join(_pdf_text(content).split())
+    assert "ỦY BAN NHÂN DÂN TỈNH THỬ" in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Độc lập - Tự do - Hạnh phúc" in text
+    assert "Số: ....../BC-UBND" in text
+    assert re.search(r"Thử, ngày \d\d tháng \d\d năm \d{4}", text)
+    assert "BÁO CÁO" in text and "Nơi nhận:" in text and "CHỦ TỊCH" in text
+    for unit in body["units"]:
+        assert f"{unit['name']} ({unit['code']})" in text, unit["code"]
+
+
+def test_pdf_errors_stay_json(client_for, district):
+    response = get(client_for("head_a"), year=2019, unit="B", format="pdf")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
