@@ -16,6 +16,7 @@ import tracemalloc
 import zipfile
 
 import pytest
+from django.utils import translation
 
 from core import imports
 from core.imports import run_import
@@ -23,6 +24,13 @@ from staff.importers import StaffImporter
 from tests.imports.files import HEADER_VI, csv_utf8, xlsx
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are checked in English (Vietnamese is the default)."""
+    with translation.override("en"):
+        yield
 
 GOOD = [
     HEADER_VI,
