@@ -498,6 +498,13 @@ def allowed_targets(status: str, postponed_from: str = "") -> tuple[str, ...]:
     return ()
 
 
+def step_label(code: str) -> str:
+    """A workflow step in words, in the active language (the code itself if unknown)."""
+    from inspections.choices import CaseStatus
+
+    return str(CaseStatus(code).label) if code in CaseStatus.values else str(code)
+
+
 def check_transition(
     status: str,
     to: str,
@@ -516,7 +523,7 @@ def check_transition(
         raise RuleError(
             "to",
             _("A case in step '%(status)s' cannot move to '%(to)s'; allowed: %(allowed)s.")
-            % {"status": status, "to": to, "allowed": ", ".join(targets)},
+            % {"status": step_label(status), "to": step_label(to), "allowed": ", ".join(step_label(t) for t in targets)},
         )
     if to == POSTPONED:
         if not deferral_reason:

@@ -26,6 +26,7 @@ from inspections.pages.case_forms import (
 )
 from staff import access
 from staff.models import Staff
+from staff.pages.pickers import use_unit_picker
 
 VIEW_PERMS = ("inspections.view_disciplinarycase",)
 # How close a deadline must be for the list and the case to warn about it.
@@ -74,6 +75,11 @@ class CaseListPage(ListPage):
 
     def restrict(self, queryset):
         return access.restrict(queryset, self.request.user, access.VIEW)
+
+    def filtered(self):
+        filterset, queryset = super().filtered()
+        use_unit_picker(filterset, self.request.user)
+        return filterset, queryset
 
     def get_queryset(self):
         queryset = super().get_queryset()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
@@ -11,11 +10,7 @@ from core.pages import ListPage
 from staff import access
 from staff.filtersets import StaffFilterSet
 from staff.models import Staff
-
-
-def unit_choices(user) -> list[tuple[str, str]]:
-    units = access.visible_units(user).order_by("path").only("code", "name", "depth")
-    return [(u.code, "\u2003" * max(u.depth - 1, 0) + u.name) for u in units]
+from staff.pages.pickers import use_unit_picker
 
 
 class StaffListPage(ListPage):
@@ -50,13 +45,7 @@ class StaffListPage(ListPage):
 
     def filtered(self):
         filterset, queryset = super().filtered()
-        if filterset is not None and "unit" in filterset.form.fields:
-            filterset.form.fields["unit"] = forms.ChoiceField(
-                label=gettext_lazy("Unit (with its sub-units)"), required=False,
-                choices=[("", gettext_lazy("All units")), *unit_choices(self.request.user)],
-            )
-            # A bound form has already cached its fields' BoundFields while validating.
-            filterset.form._bound_fields_cache.pop("unit", None)
+        use_unit_picker(filterset, self.request.user)
         return filterset, queryset
 
     def get_context_data(self, **kwargs):

@@ -171,3 +171,14 @@ def test_staff_picker_is_limited_to_the_findings_unit(page_for, work):
 @pytest.mark.parametrize("role", ["auditor", "inspector", "head_a"])
 def test_only_hr_opens_cases(page_for, work, role):
     assert page_for(role).get("/app/cases/open/", {"finding": work["A"]["serious"].pk}).status_code == 403
+
+
+def test_an_illegal_step_is_refused_in_words(work):
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    with translation.override("vi"), pytest.raises(ValidationError) as refused:
+        services.case_transition(case=work["A"]["case"], to="decided")
+    message = " ".join(refused.value.message_dict["to"])
+    assert "decided" not in message and "self_review" not in message
+    assert "Mở hồ sơ" in message

@@ -198,3 +198,11 @@ def test_attendance_import_preview(page_for, roster, course):
     preview = client.post("/app/courses/import-attendance/", {"file": SimpleUploadedFile("att.csv", csv.getvalue())})
     assert preview.status_code == 200
     assert preview.context["report"].rows == 1
+
+
+@pytest.mark.parametrize("url", ["/app/staff/", "/app/compliance/", "/app/courses/", "/app/cases/"])
+def test_unit_filter_is_a_picker_of_visible_units_even_when_filtered(page_for, roster, url):
+    html = page_for("head_a").get(url, {"unit": "A"}).content.decode()
+    at = html.index('<select name="unit"')
+    picker = html[at:at + 600]
+    assert "<select" in picker and "Xã Đạ Tồn" in picker and "Xã Hà Lâm" not in picker

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from core.pages import ListPage
 from staff import access
 from staff.models import Staff
+from staff.pages.pickers import use_unit_picker
 from training.compliance import staff_compliance, unit_compliance
 from training.filtersets import ComplianceFilterSet
 from training.models import TrainingRequirement
-from training.pages.base import unit_choices
 
 
 def _year(request) -> int:
@@ -59,13 +58,8 @@ class CompliancePage(ListPage):
 
     def filtered(self):
         filterset, queryset = super().filtered()
+        use_unit_picker(filterset, self.request.user)
         if filterset is not None:
-            filterset.form.fields["unit"] = forms.ChoiceField(
-                label=gettext_lazy("Unit (with its sub-units)"), required=False,
-                choices=[("", gettext_lazy("All units")), *unit_choices(self.request.user)],
-            )
-            # A bound form has already cached its fields' BoundFields while validating.
-            filterset.form._bound_fields_cache.pop("unit", None)
             for name in ("meets", "counted"):
                 filterset.form.fields.pop(name, None)
         return filterset, queryset

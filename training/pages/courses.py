@@ -16,11 +16,11 @@ from django.views import View
 from core.pages import ListPage, PermissionPage
 from staff import access
 from staff.models import Staff
+from staff.pages.pickers import unit_choices, use_unit_picker
 from training import rules, services
 from training.choices import EnrolmentStatus
 from training.filtersets import CourseFilterSet
 from training.models import Course, Enrolment
-from training.pages.base import unit_choices
 from training.pages.forms import OUTCOME_CHOICES, BulkEnrolForm
 
 VIEW_PERMS = ("training.view_course",)
@@ -57,6 +57,11 @@ class CourseListPage(ListPage):
 
     def restrict(self, queryset):
         return access.restrict(queryset, self.request.user, access.VIEW)
+
+    def filtered(self):
+        filterset, queryset = super().filtered()
+        use_unit_picker(filterset, self.request.user)
+        return filterset, queryset
 
     def get_queryset(self):
         queryset = super().get_queryset()
