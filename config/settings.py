@@ -392,11 +392,13 @@ DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-pass-2019")
 # Each app adds its part of the demo district; run in this order by seed_demo.
 DEMO_SEEDERS = [
     "staff.demo.seed",
+    # Right after the users exist: <username>@example.vn, so the events of the
+    # present-day demo data are mailed (on the console with make run).
+    "notifications.demo.seed",
     "training.demo.seed",
     "reform.demo.seed",
     "inspections.demo.seed",
     "inspections.feedback.demo.seed",
-    "notifications.demo.seed",
 ]
 
 # Logs are JSON lines on stderr (core.logging); "congvu.request" has one line

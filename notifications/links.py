@@ -9,9 +9,9 @@ from __future__ import annotations
 from django.urls import NoReverseMatch, reverse
 
 RECORD_URLS = {
-    ("inspections", "correctiveaction"): ("workspace:action-detail", "correctiveaction-detail"),
-    ("inspections", "disciplinarycase"): ("workspace:case-detail", "disciplinarycase-detail"),
-    ("inspections", "citizenfeedback"): ("workspace:feedback-detail", "citizenfeedback-detail"),
+    ("inspections", "correctiveaction"): ("app:action-detail", "correctiveaction-detail"),
+    ("inspections", "disciplinarycase"): ("app:case-detail", "disciplinarycase-detail"),
+    ("inspections", "citizenfeedback"): ("app:feedback-detail", "citizenfeedback-detail"),
 }
 
 

@@ -40,6 +40,14 @@ def inbox(request):
 
 
 @login_required
+@never_cache
+def badge(request):
+    """The unread count as a fragment for the workspace header (htmx)."""
+    unread = Notification.objects.for_user(request.user).unread().count()
+    return render(request, "notifications/_badge.html", {"unread": unread})
+
+
+@login_required
 @require_POST
 def read_all(request):
     Notification.objects.for_user(request.user).unread().update(read_at=timezone.now())

@@ -109,3 +109,13 @@ def test_the_digest_preference_sends_one_mail_a_day(smtp, people):
     assert message.to == ["hr@example.vn"] and "Một" in message.text and "Hai" in message.text
     send_digests.enqueue()
     assert len(smtp.received) == 1
+
+
+def test_the_workspace_header_shows_the_unread_count(client, people):
+    for _ in range(3):
+        notification_for(people["head_a"])
+    client.force_login(people["head_a"])
+    page = client.get("/app/notifications/").content.decode()
+    assert 'class="notifications-link"' in page and 'hx-get="/app/notifications/badge/"' in page
+    badge = client.get("/app/notifications/badge/").content.decode()
+    assert '<span class="badge"' in badge and ">3</span>" in badge
