@@ -624,3 +624,17 @@ def inspection_log(
                 ) from exc
             action.save()
     return inspection
+
+
+@transaction.atomic
+def finding_propose_case(*, finding, by, note: str = ""):
+    """An inspector proposes a disciplinary case on a finding; HR sees it and decides whether to open one."""
+    if finding.staff_id is None:
+        raise ValidationError({"note": [_("A case needs the staff member involved: name the person on the finding first.")]})
+    if finding.discipline_cases.exists():
+        raise ValidationError({"note": [_("A disciplinary case is already open on this finding.")]})
+    finding.case_proposed_at = timezone.now()
+    finding.case_proposed_by = by
+    finding.case_proposal_note = (note or "").strip()
+    finding.save(update_fields=["case_proposed_at", "case_proposed_by", "case_proposal_note", "updated_at"])
+    return finding

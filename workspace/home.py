@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -215,6 +216,37 @@ def cases_near_deadline(user, today: dt.date) -> Section:
     return section
 
 
+def findings_proposed(user, today: dt.date) -> Section:
+    """Findings an inspector proposed for a disciplinary case, with no case yet (2 queries)."""
+    from inspections.models import Finding
+
+    qs = restrict(
+        Finding.objects.filter(case_proposed_at__isnull=False, discipline_cases__isnull=True), user
+    )
+    section = Section(
+        "findings_proposed",
+        _("Disciplinary cases proposed by inspectors"),
+        _("No proposal waits for a decision."),
+        count=qs.count(),
+        more_url=_url("app:case-list"),
+    )
+    for finding in qs.select_related("staff", "case_proposed_by").order_by(
+        "case_proposed_at", "pk"
+    )[:LIMIT]:
+        when = _("proposed %(d)s") % {
+            "d": timezone.localtime(finding.case_proposed_at).strftime("%d/%m/%Y")
+        }
+        url = _url("app:case-open", query=f"finding={finding.pk}")
+        section.lines.append(
+            Line(
+                f"{finding.staff.full_name if finding.staff else '#' + str(finding.pk)} · {finding.description[:80]}",
+                url,
+                str(when),
+            )
+        )
+    return section
+
+
 def courses_this_month(user, today: dt.date) -> Section:
     """Courses starting this month (2 queries)."""
     from training.models import Course
@@ -278,7 +310,7 @@ def below_requirement(user, today: dt.date) -> Section:
 SECTIONS_BY_ROLE = {
     "inspector": [actions_due, actions_to_verify, feedback_waiting, inspections_running],
     "admin": [actions_due, actions_to_verify, feedback_waiting, cases_near_deadline],
-    "hr": [cases_near_deadline, courses_this_month, below_requirement],
+    "hr": [findings_proposed, cases_near_deadline, courses_this_month, below_requirement],
     "unit_head": [actions_open, feedback_waiting, inspections_running],
     "auditor": [actions_due, feedback_waiting, cases_near_deadline],
 }

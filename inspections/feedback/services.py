@@ -180,6 +180,43 @@ def _moment(day: dt.date, feedback: CitizenFeedback) -> dt.datetime:
     return moment
 
 
+def _in_accused_unit(user, unit) -> bool:
+    """Linked (as its head) to the unit complained about, a unit above it or one below it."""
+    from staff.models import UnitHead
+
+    link = UnitHead.objects.filter(user=user).select_related("unit").first()
+    if link is None:
+        return False
+    return unit.path.startswith(link.unit.path) or link.unit.path.startswith(unit.path)
+
+
+def eligible_assignees(feedback: CitizenFeedback):
+    """Active users who may triage and see identities, none of them linked to the accused unit's branch."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    from staff.models import UnitHead
+
+    perms = Permission.objects.filter(
+        content_type__app_label="inspections", codename__in=["change_citizenfeedback", "view_reporter_identity"]
+    )
+    change, identity = (perms.filter(codename=c).values("pk") for c in ("change_citizenfeedback", "view_reporter_identity"))
+    model = get_user_model()
+    # Separate filter() calls: each permission may come from the user or from any of its groups.
+    holders = (
+        model.objects.filter(Q(user_permissions__in=change) | Q(groups__permissions__in=change))
+        .filter(Q(user_permissions__in=identity) | Q(groups__permissions__in=identity))
+        .values("pk")
+    )
+    users = model.objects.filter(is_active=True).filter(Q(is_superuser=True) | Q(pk__in=holders))
+    path = feedback.unit.path
+    accused = UnitHead.objects.filter(unit__path__startswith=path).values("user_id")
+    above = [int(part) for part in path.strip("/").split("/") if part]
+    users = users.exclude(pk__in=accused).exclude(pk__in=UnitHead.objects.filter(unit_id__in=above).values("user_id"))
+    return get_user_model().objects.filter(pk__in=users.values("pk")).order_by("username")
+
+
 @transaction.atomic
 def feedback_assign(
     *, feedback: CitizenFeedback, assignee, user, note: str = "", today: dt.date | None = None
@@ -192,6 +229,10 @@ def feedback_assign(
         and assignee.has_perm("inspections.view_reporter_identity")
     ):
         raise ValidationError({"assigned_to": _("Feedback can only be assigned to an inspector.")})
+    if assignee is not None and _in_accused_unit(assignee, feedback.unit):
+        raise ValidationError(
+            {"assigned_to": _("This person belongs to the unit complained about and cannot handle the feedback.")}
+        )
     feedback.assigned_to = assignee
     feedback.save(update_fields=["assigned_to", "updated_at"])
     label = assignee.get_username() if assignee else "-"

@@ -150,6 +150,13 @@ class Finding(models.Model):
     description = models.TextField(_("description"))
     found_on = models.DateField(_("found on"))
     substantiated = models.BooleanField(_("substantiated"), default=True)
+    # An inspector proposes a disciplinary case; HR decides whether to open it.
+    case_proposed_at = models.DateTimeField(_("disciplinary case proposed at"), null=True, blank=True, editable=False)
+    case_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("disciplinary case proposed by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", editable=False,
+    )
+    case_proposal_note = models.TextField(_("why a case is proposed"), blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
