@@ -1,23 +1,28 @@
-"""The accountability report's aggregates as hand-written SQL: the floor of the report cases.
+"""The accountability report's figures as the best hand-written SQL we know: the floor of the report cases.
 
-The same figures ``reports.queries`` reads (see its docstring for what each
-metric counts), for the year and the year before, one statement per section
-with ``COUNT(*) FILTER (WHERE ...)`` for each period and breakdown, then rolled
-up the unit tree in plain Python. Table and column names come from the
-models' ``_meta`` so a renamed column breaks loudly here instead of silently
-measuring something else.
+Written from the schema and the metric definitions (docs/reports.md), not
+from ``reports/queries.py``: the same numbers (0 mismatches per unit and
+period, ``tests/bench/test_guards.py``), for the year and the year before,
+then rolled up the unit tree in plain Python.
 
-The plan: on SQLite the grouping key is ``+unit_id`` (a unary plus hides the
-foreign-key index, so SQLite scans the table and sorts the few hundred groups
-instead of walking the index and fetching every row through it); on
-PostgreSQL the plain column (it scans and hash-aggregates either way). The
-annual requirement is a grouped join (hours per person once, then one pass
-over staff) rather than one correlated subquery per person.
+The plan, on both databases: each section reads its table once over the two
+years and groups on ONE integer key per unit and period,
+``unit_id * 2 + (0 for the year, 1 for the year before)``, plus the
+breakdown column where there is one (severity, decision form, organiser
+level), with plain ``COUNT(*)`` and ``SUM(CASE ...)``/``SUM(hours)``: no
+filtered aggregate per period and breakdown. The key is an expression, so
+SQLite scans the table and sorts the few thousand groups instead of walking
+the foreign-key index row by row. The annual requirement first probes
+whether the year has any requirement row and skips the staff scan when it
+has none; otherwise hours per person are summed once and staff joined to
+them and to the requirement table. Table and column names come from the
+models' ``_meta`` so a renamed column breaks loudly here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from typing import Any
 
@@ -77,180 +82,204 @@ def _periods(year: int) -> list[tuple[dt.date, dt.date]]:
     return [(dt.date(year, 1, 1), dt.date(year, 12, 31)), (dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31))]
 
 
-def _section(q: _Sql, sql_from: str, key: str, measures: list[tuple[str, str, list[Any]]],
-             where: str = "", where_params: list[Any] | None = None) -> dict[int, dict[str, float]]:
-    """``SELECT key, COUNT(*) FILTER (WHERE m1), ... FROM ... WHERE ... GROUP BY key`` as {unit: {name: value}}."""
-    selects, params = [], []
-    for _name, expression, expr_params in measures:
-        selects.append(expression)
-        params += expr_params
-    sql = f"SELECT {key}, {', '.join(selects)} FROM {sql_from}"
-    if where:
-        sql += f" WHERE {where}"
-        params += where_params or []
-    sql += " GROUP BY 1"
-    out: dict[int, dict[str, float]] = {}
-    for row in q.rows(sql, params):
-        out[row[0]] = {name: float(value or 0) for (name, _e, _p), value in zip(measures, row[1:], strict=True)}
-    return out
+# Seconds per section of the last own_counts() call (the side-by-side table of docs/BENCHMARKS.md).
+last_timings: dict[str, float] = {}
 
 
-def _count(name: str, condition: str, params: list[Any]) -> tuple[str, str, list[Any]]:
-    return name, f"COUNT(*) FILTER (WHERE {condition})", params
+class _Counts:
+    """Own counts per unit id and period: ``[period][unit_id][metric]``."""
+
+    def __init__(self) -> None:
+        self.data: list[dict[int, dict[str, float]]] = [defaultdict(lambda: defaultdict(float)) for _ in range(2)]
+
+    def add(self, key: int, metric: str, value: Any) -> None:
+        if value:
+            self.data[key & 1][key >> 1][metric] += float(value)
 
 
 def own_counts(year: int, today: dt.date) -> list[dict[int, dict[str, float]]]:
     """Own counts per unit id for [year, year - 1]: one dict of metric -> value per unit."""
     q = _Sql()
-    periods = _periods(year)
-    first, last = q.date(periods[-1][0]), q.date(periods[0][1])
-    counts: list[dict[int, dict[str, float]]] = [defaultdict(dict) for _ in periods]
+    (cur_start, cur_end), (prev_start, prev_end) = _periods(year)
+    d = q.date
+    as_of = [min(cur_end, today), min(prev_end, today)]
+    out = _Counts()
 
-    def merge(section: dict[int, dict[str, float]]) -> None:
-        for unit_id, values in section.items():
-            for key, value in values.items():
-                name, _sep, index = key.rpartition("@")
-                counts[int(index)][unit_id][name] = value
+    def key(unit_col: str, date_col: str) -> tuple[str, list[Any]]:
+        return f"{unit_col} * 2 + CASE WHEN {date_col} < %s THEN 1 ELSE 0 END", [d(cur_start)]
 
-    # staff employed at some point of the period, by current unit
-    st, joined, left = "s", q.col("staff.Staff", "joined_on"), q.col("staff.Staff", "left_on")
-    measures = []
-    for i, (start, end) in enumerate(periods):
-        measures.append(_count(f"staff_count@{i}", f"({st}.{joined} IS NULL OR {st}.{joined} <= %s) AND "
-                               f"({st}.{left} IS NULL OR {st}.{left} >= %s)", [q.date(end), q.date(start)]))
-    merge(_section(q, f"{q.table('staff.Staff')} {st}", q.key(st, "staff.Staff"), measures))
+    def as_of_for(date_col: str) -> tuple[str, list[Any]]:
+        return f"CASE WHEN {date_col} < %s THEN %s ELSE %s END", [d(cur_start), d(as_of[1]), d(as_of[0])]
 
-    # inspections starting in the period
-    col = q.col("inspections.Inspection", "start_date")
-    measures = [_count(f"inspections@{i}", f"{col} BETWEEN %s AND %s", [q.date(s), q.date(e)])
-                for i, (s, e) in enumerate(periods)]
-    merge(_section(q, f"{q.table('inspections.Inspection')} i", q.key("i", "inspections.Inspection"), measures,
-                   f"{col} BETWEEN %s AND %s", [first, last]))
+    window = [d(prev_start), d(cur_end)]
+    last_timings.clear()
+    clock = {"name": "", "at": time.perf_counter()}
 
-    # substantiated findings found in the period
-    found, severity = q.col("inspections.Finding", "found_on"), q.col("inspections.Finding", "severity")
-    substantiated = q.col("inspections.Finding", "substantiated")
-    measures = []
-    for i, (s, e) in enumerate(periods):
-        measures.append(_count(f"findings@{i}", f"{found} BETWEEN %s AND %s", [q.date(s), q.date(e)]))
-        for sev in SEVERITIES:
-            measures.append(_count(f"findings_by_severity.{sev}@{i}", f"{found} BETWEEN %s AND %s AND {severity} = %s",
-                                   [q.date(s), q.date(e), sev]))
-    merge(_section(q, f"{q.table('inspections.Finding')} f", q.key("f", "inspections.Finding"), measures,
-                   f"{found} BETWEEN %s AND %s AND {substantiated} = %s", [first, last, True]))
+    def mark(name: str) -> None:
+        now = time.perf_counter()
+        if clock["name"]:
+            last_timings[clock["name"]] = now - clock["at"]
+        clock.update(name=name, at=now)
 
-    # corrective actions due in the period
+    mark("staff")
+    # staff employed at some point of each year, by current unit
+    t, unit = q.table("staff.Staff"), q.col("staff.Staff", "unit")
+    joined, left = q.col("staff.Staff", "joined_on"), q.col("staff.Staff", "left_on")
+    employed = f"({joined} IS NULL OR {joined} <= %s) AND ({left} IS NULL OR {left} >= %s)"
+    sql = (f"SELECT {unit} + 0, SUM(CASE WHEN {employed} THEN 1 ELSE 0 END), "
+           f"SUM(CASE WHEN {employed} THEN 1 ELSE 0 END) FROM {t} "
+           f"WHERE ({joined} IS NULL OR {joined} <= %s) AND ({left} IS NULL OR {left} >= %s) GROUP BY 1")
+    for unit_id, now, before in q.rows(sql, [d(cur_end), d(cur_start), d(prev_end), d(prev_start), *window[::-1]]):
+        out.add(unit_id * 2, "staff_count", now)
+        out.add(unit_id * 2 + 1, "staff_count", before)
+
+    mark("inspections")
+    # inspections starting in each year; concluded by the as-of day
+    t, label = q.table("inspections.Inspection"), "inspections.Inspection"
+    start, status, concluded_on = (q.col(label, f) for f in ("start_date", "status", "conclusion_date"))
+    k, kp = key(q.col(label, "unit"), start)
+    a, ap = as_of_for(start)
+    sql = (f"SELECT {k}, COUNT(*), SUM(CASE WHEN {status} = 'concluded' AND ({concluded_on} IS NULL OR "
+           f"{concluded_on} <= {a}) THEN 1 ELSE 0 END) FROM {t} WHERE {start} BETWEEN %s AND %s GROUP BY 1")
+    for k_value, n, concluded in q.rows(sql, [*kp, *ap, *window]):
+        out.add(k_value, "inspections", n)
+        out.add(k_value, "inspections_concluded", concluded)
+
+    mark("findings")
+    # substantiated findings, by severity
+    label = "inspections.Finding"
+    found, severity, subst = (q.col(label, f) for f in ("found_on", "severity", "substantiated"))
+    k, kp = key(q.col(label, "unit"), found)
+    sql = (f"SELECT {k}, {severity}, COUNT(*) FROM {q.table(label)} "
+           f"WHERE {found} BETWEEN %s AND %s AND {subst} = %s GROUP BY 1, 2")
+    for k_value, sev, n in q.rows(sql, [*kp, *window, True]):
+        out.add(k_value, "findings", n)
+        out.add(k_value, f"findings_by_severity.{sev}", n)
+
+    mark("corrective_actions")
+    # corrective actions due in each year
     label = "inspections.CorrectiveAction"
-    due, status, done = q.col(label, "due_date"), q.col(label, "status"), q.col(label, "done_on")
-    measures = []
-    for i, (s, e) in enumerate(periods):
-        as_of = min(e, today)
-        in_period, p_in = f"{due} BETWEEN %s AND %s", [q.date(s), q.date(e)]
-        is_due, p_due = f"{due} BETWEEN %s AND %s", [q.date(s), q.date(as_of)]
-        by_due = f"{status} <> 'open' AND {done} IS NOT NULL AND {done} <= {due}"
-        open_on_day, p_open = f"({status} = 'open' OR {done} > %s)", [q.date(as_of)]
-        measures += [
-            _count(f"corrective_actions@{i}", in_period, p_in),
-            _count(f"corrective_actions_due@{i}", is_due, p_due),
-            _count(f"corrective_actions_on_time@{i}", f"{is_due} AND {by_due}", p_due),
-            _count(f"corrective_actions_open@{i}", f"{in_period} AND {open_on_day}", p_in + p_open),
-            _count(f"corrective_actions_overdue@{i}", f"{in_period} AND {open_on_day} AND {due} < %s",
-                   p_in + p_open + [q.date(as_of)]),
-        ]
-    merge(_section(q, f"{q.table(label)} a", q.key("a", label), measures, f"{due} BETWEEN %s AND %s", [first, last]))
+    due, status, done = (q.col(label, f) for f in ("due_date", "status", "done_on"))
+    k, kp = key(q.col(label, "unit"), due)
+    a, ap = as_of_for(due)
+    open_now = f"({status} = 'open' OR {done} > {a})"
+    sql = (f"SELECT {k}, COUNT(*), "
+           f"SUM(CASE WHEN {due} <= {a} THEN 1 ELSE 0 END), "
+           f"SUM(CASE WHEN {due} <= {a} AND {status} <> 'open' AND {done} <= {due} THEN 1 ELSE 0 END), "
+           f"SUM(CASE WHEN {open_now} THEN 1 ELSE 0 END), "
+           f"SUM(CASE WHEN {open_now} AND {due} < {a} THEN 1 ELSE 0 END) "
+           f"FROM {q.table(label)} WHERE {due} BETWEEN %s AND %s GROUP BY 1")
+    params = [*kp, *ap, *ap, *ap, *ap, *ap, *window]
+    for k_value, n, is_due, on_time, still_open, overdue in q.rows(sql, params):
+        out.add(k_value, "corrective_actions", n)
+        out.add(k_value, "corrective_actions_due", is_due)
+        out.add(k_value, "corrective_actions_on_time", on_time)
+        out.add(k_value, "corrective_actions_open", still_open)
+        out.add(k_value, "corrective_actions_overdue", overdue)
 
-    # discipline: cases opened, decisions dated, overdue
+    mark("discipline")
+    # discipline cases opened in each year: late, due for a decision, handled in time
     label = "inspections.DisciplinaryCase"
-    opened, decided_on = q.col(label, "opened_on"), q.col(label, "decision_date")
-    status, form, deadline = q.col(label, "status"), q.col(label, "decision_form"), q.col(label, "handling_deadline")
+    opened, decided_on, status, form, deadline = (
+        q.col(label, f) for f in ("opened_on", "decision_date", "status", "decision_form", "handling_deadline"))
     open_list = ", ".join(f"'{s}'" for s in OPEN_CASE_STATUSES)
-    measures = []
-    for i, (s, e) in enumerate(periods):
-        p_open = [q.date(s), q.date(e)]
-        measures.append(_count(f"discipline_cases@{i}", f"{opened} BETWEEN %s AND %s", p_open))
-        for name in DECISION_FORMS:
-            measures.append(_count(f"discipline_decisions_by_form.{name}@{i}",
-                                   f"{status} = 'decided' AND {decided_on} BETWEEN %s AND %s AND {form} = %s",
-                                   [q.date(s), q.date(e), name]))
-        late = (f"(({status} = 'decided' AND {decided_on} > {deadline}) OR "
-                f"({status} IN ({open_list}) AND {deadline} < %s))")
-        measures.append(_count(f"discipline_overdue@{i}", f"{opened} BETWEEN %s AND %s AND {late}",
-                               [*p_open, q.date(min(e, today))]))
-    merge(_section(q, f"{q.table(label)} d", q.key("d", label), measures,
-                   f"({opened} BETWEEN %s AND %s OR {decided_on} BETWEEN %s AND %s)", [first, last, first, last]))
+    k, kp = key(q.col(label, "unit"), opened)
+    a, ap = as_of_for(opened)
+    late = (f"(({status} = 'decided' AND {decided_on} > {deadline}) OR "
+            f"({status} IN ({open_list}) AND {deadline} < {a}))")
+    closed = f"{status} IN ('decided', 'closed_no_action', 'exempt')"
+    sql = (f"SELECT {k}, COUNT(*), SUM(CASE WHEN {late} THEN 1 ELSE 0 END), "
+           f"SUM(CASE WHEN {closed} OR ({status} IN ({open_list}) AND {deadline} < {a}) THEN 1 ELSE 0 END), "
+           f"SUM(CASE WHEN ({status} = 'decided' AND ({deadline} IS NULL OR {decided_on} <= {deadline})) "
+           f"OR {status} IN ('closed_no_action', 'exempt') THEN 1 ELSE 0 END) "
+           f"FROM {q.table(label)} WHERE {opened} BETWEEN %s AND %s GROUP BY 1")
+    for k_value, n, overdue, cases_due, in_time in q.rows(sql, [*kp, *ap, *ap, *window]):
+        out.add(k_value, "discipline_cases", n)
+        out.add(k_value, "discipline_overdue", overdue)
+        out.add(k_value, "discipline_due", cases_due)
+        out.add(k_value, "discipline_handled_on_time", in_time)
+    # ... and decisions dated in each year, by form
+    k, kp = key(q.col(label, "unit"), decided_on)
+    sql = (f"SELECT {k}, {form}, COUNT(*) FROM {q.table(label)} "
+           f"WHERE {status} = 'decided' AND {decided_on} BETWEEN %s AND %s GROUP BY 1, 2")
+    for k_value, name, n in q.rows(sql, [*kp, *window]):
+        out.add(k_value, f"discipline_decisions_by_form.{name}", n)
 
-    # citizen feedback received in the period
+    mark("feedback")
+    # citizen feedback received in each year
     label = "inspections.CitizenFeedback"
-    received, resp_due = q.col(label, "received_on"), q.col(label, "response_due")
-    resolved, subst = q.col(label, "resolved_on"), q.col(label, "substantiated")
-    measures = []
-    for i, (s, e) in enumerate(periods):
-        p_in = [q.date(s), q.date(e)]
-        in_period = f"{received} BETWEEN %s AND %s"
-        with_due = f"{in_period} AND {resp_due} IS NOT NULL"
-        measures += [
-            _count(f"feedback_received@{i}", in_period, p_in),
-            _count(f"feedback_substantiated@{i}", f"{in_period} AND {subst} = %s", [*p_in, True]),
-            _count(f"feedback_due@{i}", f"{with_due} AND ({resolved} IS NOT NULL OR {resp_due} < %s)",
-                   [*p_in, q.date(min(e, today))]),
-            _count(f"feedback_resolved_on_time@{i}", f"{with_due} AND {resolved} IS NOT NULL AND {resolved} <= {resp_due}", p_in),
-        ]
-    merge(_section(q, f"{q.table(label)} fb", q.key("fb", label), measures, f"{received} BETWEEN %s AND %s", [first, last]))
+    received, resp_due, resolved, subst = (
+        q.col(label, f) for f in ("received_on", "response_due", "resolved_on", "substantiated"))
+    k, kp = key(q.col(label, "unit"), received)
+    a, ap = as_of_for(received)
+    sql = (f"SELECT {k}, COUNT(*), SUM(CASE WHEN {subst} = %s THEN 1 ELSE 0 END), "
+           f"SUM(CASE WHEN {resp_due} IS NOT NULL AND ({resolved} IS NOT NULL OR {resp_due} < {a}) THEN 1 ELSE 0 END), "
+           f"SUM(CASE WHEN {resolved} <= {resp_due} THEN 1 ELSE 0 END) "
+           f"FROM {q.table(label)} WHERE {received} BETWEEN %s AND %s GROUP BY 1")
+    for k_value, n, substantiated, fb_due, on_time in q.rows(sql, [*kp, True, *ap, *window]):
+        out.add(k_value, "feedback_received", n)
+        out.add(k_value, "feedback_substantiated", substantiated)
+        out.add(k_value, "feedback_due", fb_due)
+        out.add(k_value, "feedback_resolved_on_time", on_time)
 
-    # training turns in courses starting in the period, by unit at enrolment
-    e_status, e_course = q.col("training.Enrolment", "status"), q.col("training.Enrolment", "course")
+    mark("training")
+    # training turns (attended or completed) in courses starting in each year, by organiser level
+    e_unit, e_status, e_course = (q.col("training.Enrolment", f) for f in ("unit", "status", "course"))
     c_start, c_level, c_hours = (q.col("training.Course", f) for f in ("start_date", "organizer_level", "hours"))
-    measures = []
-    for i, (s, e) in enumerate(periods):
-        p_in = [q.date(s), q.date(e)]
-        in_period = f"c.{c_start} BETWEEN %s AND %s"
-        measures.append(_count(f"training_turns@{i}", in_period, p_in))
-        for level in ORGANIZER_LEVELS:
-            measures.append(_count(f"training_turns_by_organizer_level.{level}@{i}",
-                                   f"{in_period} AND c.{c_level} = %s", [*p_in, level]))
-        measures.append((f"training_hours@{i}", f"SUM(c.{c_hours}) FILTER (WHERE {in_period})", p_in))
     turn_list = ", ".join(f"'{s}'" for s in TURN_STATUSES)
-    merge(_section(
-        q, f"{q.table('training.Enrolment')} e JOIN {q.table('training.Course')} c ON c.id = e.{e_course}",
-        q.key("e", "training.Enrolment"), measures,
-        f"e.{e_status} IN ({turn_list}) AND c.{c_start} BETWEEN %s AND %s", [first, last],
-    ))
+    k, kp = key(f"e.{e_unit}", f"c.{c_start}")
+    sql = (f"SELECT {k}, c.{c_level}, COUNT(*), SUM(c.{c_hours}) "
+           f"FROM {q.table('training.Enrolment')} e JOIN {q.table('training.Course')} c ON c.id = e.{e_course} "
+           f"WHERE e.{e_status} IN ({turn_list}) AND c.{c_start} BETWEEN %s AND %s GROUP BY 1, 2")
+    for k_value, level, n, hours in q.rows(sql, [*kp, *window]):
+        out.add(k_value, "training_turns", n)
+        out.add(k_value, f"training_turns_by_organizer_level.{level}", n)
+        out.add(k_value, "training_hours", hours)
 
+    mark("training_requirement")
     # the annual requirement of each period's year
-    for i, (s, e) in enumerate(periods):
-        merge({unit: {f"{k}@{i}": v for k, v in values.items()} for unit, values in _requirement(q, s, e).items()})
-    return [dict(c) for c in counts]
+    for i, (s_, e_) in enumerate(_periods(year)):
+        for unit_id, values in _requirement(q, s_, e_).items():
+            for name, value in values.items():
+                out.add(unit_id * 2 + i, name, value)
+    mark("")
+    return [{unit: dict(values) for unit, values in period.items()} for period in out.data]
 
 
 def _requirement(q: _Sql, start: dt.date, end: dt.date) -> dict[int, dict[str, float]]:
-    """Staff employed during the year under a requirement, and those whose turns' hours reach it."""
-    s_cat, s_pos = q.col("staff.Staff", "category"), q.col("staff.Staff", "position")
-    joined, left = q.col("staff.Staff", "joined_on"), q.col("staff.Staff", "left_on")
+    """Staff employed during the year under a requirement, and those whose turns' hours reach it.
+
+    A year without any requirement row has nobody under one: probed first,
+    so the staff table is not scanned for nothing.
+    """
     r = q.table("training.TrainingRequirement")
     r_year, r_cat, r_pos, r_hours = (q.col("training.TrainingRequirement", f) for f in ("year", "category", "position", "hours"))
+    if not q.rows(f"SELECT 1 FROM {r} WHERE {r_year} = %s LIMIT 1", [end.year]):
+        return {}
+    s_cat, s_pos = q.col("staff.Staff", "category"), q.col("staff.Staff", "position")
+    joined, left = q.col("staff.Staff", "joined_on"), q.col("staff.Staff", "left_on")
     e_staff, e_status, e_course = (q.col("training.Enrolment", f) for f in ("staff", "status", "course"))
     c_start, c_hours = q.col("training.Course", "start_date"), q.col("training.Course", "hours")
     turn_list = ", ".join(f"'{s}'" for s in TURN_STATUSES)
+    required = f"COALESCE(rs.{r_hours}, rg.{r_hours})"
     sql = f"""
-        WITH done AS (
+        SELECT s.{q.col('staff.Staff', 'unit')} + 0, COUNT(*),
+               SUM(CASE WHEN COALESCE(done.hours, 0) >= {required} THEN 1 ELSE 0 END)
+        FROM {q.table('staff.Staff')} s
+        LEFT JOIN {r} rs ON rs.{r_year} = %s AND rs.{r_cat} = s.{s_cat} AND rs.{r_pos} = s.{s_pos} AND rs.{r_pos} <> ''
+        LEFT JOIN {r} rg ON rg.{r_year} = %s AND rg.{r_cat} = s.{s_cat} AND rg.{r_pos} = ''
+        LEFT JOIN (
             SELECT e.{e_staff} AS staff_id, SUM(c.{c_hours}) AS hours
             FROM {q.table('training.Enrolment')} e JOIN {q.table('training.Course')} c ON c.id = e.{e_course}
             WHERE e.{e_status} IN ({turn_list}) AND c.{c_start} BETWEEN %s AND %s
             GROUP BY e.{e_staff}
-        ), person AS (
-            SELECT s.{q.col('staff.Staff', 'unit')} AS unit_id,
-                   COALESCE(rs.{r_hours}, rg.{r_hours}) AS required, COALESCE(done.hours, 0) AS done
-            FROM {q.table('staff.Staff')} s
-            LEFT JOIN {r} rs ON rs.{r_year} = %s AND rs.{r_cat} = s.{s_cat} AND rs.{r_pos} = s.{s_pos} AND rs.{r_pos} <> ''
-            LEFT JOIN {r} rg ON rg.{r_year} = %s AND rg.{r_cat} = s.{s_cat} AND rg.{r_pos} = ''
-            LEFT JOIN done ON done.staff_id = s.id
-            WHERE (s.{joined} IS NULL OR s.{joined} <= %s) AND (s.{left} IS NULL OR s.{left} >= %s)
-        )
-        SELECT {'+unit_id' if q.vendor == 'sqlite' else 'unit_id'}, COUNT(*), COUNT(*) FILTER (WHERE done >= required)
-        FROM person WHERE required IS NOT NULL GROUP BY 1
+        ) done ON done.staff_id = s.id
+        WHERE (s.{joined} IS NULL OR s.{joined} <= %s) AND (s.{left} IS NULL OR s.{left} >= %s)
+          AND {required} IS NOT NULL
+        GROUP BY 1
     """
-    params = [q.date(start), q.date(end), end.year, end.year, q.date(end), q.date(start)]
-    return {unit: {"training_required_staff": float(n), "training_requirement_met": float(met)}
+    params = [end.year, end.year, q.date(start), q.date(end), q.date(end), q.date(start)]
+    return {unit: {"training_required_staff": float(n), "training_requirement_met": float(met or 0)}
             for unit, n, met in q.rows(sql, params)}
 
 
@@ -283,6 +312,8 @@ def _rates(values: dict[str, float]) -> dict[str, float | None]:
         return values.get(num, 0) / d if d else None
 
     return {
+        "inspections_concluded_rate": rate("inspections_concluded", "inspections"),
+        "discipline_handled_on_time_rate": rate("discipline_handled_on_time", "discipline_due"),
         "findings_per_staff": rate("findings", "staff_count"),
         "discipline_cases_per_staff": rate("discipline_cases", "staff_count"),
         "corrective_actions_on_time_rate": rate("corrective_actions_on_time", "corrective_actions_due"),

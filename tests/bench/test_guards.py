@@ -89,6 +89,30 @@ def test_report_sql_floor_computes_the_report_figures(db):
     assert mismatches(total, floor) == []
 
 
+def test_report_sql_floor_matches_the_report_per_unit_and_period(db):
+    """Every unit's rolled-up figures, this year and last, equal the report's (all counts, no tolerance)."""
+    from bench import report_sql
+    from reports import frames, queries
+    from reports.frames import Period
+    from reports.report import top_unit
+
+    call_command("seed_demo", stdout=io.StringIO())
+    today = dt.date(2020, 3, 1)
+    rows = queries.report_rows(top_unit(), Period.year(2019), today=today)
+    units = frames.units_frame(rows.units)
+    unit_rows = report_sql.units()
+    mismatched = []
+    for period, own in enumerate(report_sql.own_counts(2019, today)):
+        ours = frames.rollup(units, frames.counts_frame(rows.counts[period]))
+        theirs = report_sql.roll_up(unit_rows, own)
+        for unit_id in ours.index:
+            for column in frames.COUNT_COLUMNS:
+                expected = float(ours.at[unit_id, column])
+                if abs(theirs[unit_id].get(column, 0.0) - expected) > 1e-9:
+                    mismatched.append((period, unit_id, column, expected, theirs[unit_id].get(column, 0.0)))
+    assert mismatched == []
+
+
 def test_generated_roster_is_accepted_by_import_staff(tree, tmp_path: Path):
     from bench.cases.import_roster import write_roster
 
