@@ -253,7 +253,8 @@ LOGIN_REDIRECT_URL = "/app/"
 # --- Internationalisation --------------------------------------------------
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# vendor/locale: Vietnamese for DRF's and Django's own messages that their catalogues lack.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "vendor" / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
