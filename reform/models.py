@@ -105,8 +105,8 @@ class Dossier(models.Model):
         Unit, verbose_name=_("receiving unit"), on_delete=models.PROTECT, related_name="dossiers", db_index=False
     )
     level = models.CharField(
-        _("level"), max_length=20, choices=ProcedureLevel.choices, editable=False,
-        help_text=_("The procedure's level, kept on the dossier for the reports."),
+        _("counter level"), max_length=20, choices=ProcedureLevel.choices, editable=False,
+        help_text=_("The level of the one-stop counter that received it (a district department counts as district)."),
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.COUNTER)
     electronic = models.BooleanField(_("in the electronic one-stop system"), default=True)
@@ -201,15 +201,14 @@ class Dossier(models.Model):
         return rules.dossier_state(due_on=self.due_on, resolved_on=self.resolved_on, as_of=as_of or timezone.localdate())
 
     def fill_derived(self, calendar=None) -> None:
-        """Level from the procedure, due date from the calendar when missing, outcome from the dates."""
-        if self.procedure_id and (not self.level or self.due_on is None):
-            procedure = self.procedure
-            self.level = procedure.level
-            if self.due_on is None and self.received_on:
-                from core.workdays import load_calendar
+        """Counter level from the unit, due date from the calendar when missing, outcome from the dates."""
+        if self.unit_id and not self.level:
+            self.level = rules.counter_level(self.unit.level)
+        if self.procedure_id and self.due_on is None and self.received_on:
+            from core.workdays import load_calendar
 
-                calendar = calendar or load_calendar(self.received_on, None)
-                self.due_on = rules.due_date(self.received_on, procedure.resolution_days, calendar)
+            calendar = calendar or load_calendar(self.received_on, None)
+            self.due_on = rules.due_date(self.received_on, self.procedure.resolution_days, calendar)
         if self.due_on:
             self.outcome = rules.outcome(self.due_on, self.resolved_on)
 

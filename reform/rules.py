@@ -40,6 +40,14 @@ class DueDates:
         return self._cached(received_on, days)
 
 
+COUNTER_LEVELS = {"province": "province", "district": "district", "department": "district", "commune": "commune"}
+
+
+def counter_level(unit_level: str) -> str:
+    """The level of a one-stop counter from its unit's level: a district's departments count as district level."""
+    return COUNTER_LEVELS.get(unit_level, "district")
+
+
 def outcome(due_on: dt.date, resolved_on: dt.date | None) -> str:
     """``early``, ``on_time`` or ``late`` for a resolved dossier; ``""`` while unresolved."""
     if resolved_on is None:

@@ -27,7 +27,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from reports.frames import ORGANIZER_LEVELS, SEVERITIES
+from reports.frames import FLAG_COLUMNS, ORGANIZER_LEVELS, SEVERITIES
 from reports.render import (
     LABELS,
     LEVEL_LABELS,
@@ -207,7 +207,7 @@ class _Writer:
         yes, no = _("Yes"), _("No")
         for c, column in enumerate(columns, start=len(ID_COLUMNS)):
             values = self.columns[column]
-            if column == "rankable":
+            if column == "rankable" or column in FLAG_COLUMNS:
                 for r, value in zip(rows, values, strict=True):
                     write_string(r, c, yes if value else no, text)
                 continue

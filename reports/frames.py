@@ -64,6 +64,26 @@ COUNT_COLUMNS: tuple[str, ...] = (
     "training_requirement_met",
 )
 
+# Service delivery (reform): dossiers per scope, and the totals of the
+# district and commune counters. ``unreconciled`` counts filed reports whose
+# figures do not add up; ``reconciles`` (a flag column) is derived from it.
+SERVICE_SCOPES = ("district", "commune", "inter_level", "electronic")
+SCOPE_FIGURES = ("received", "resolved", "pending_in_time", "overdue", "unreconciled")
+SERVICE_COUNT_COLUMNS: tuple[str, ...] = (
+    "dossiers_received",
+    "dossiers_resolved",
+    "dossiers_resolved_judged",
+    "dossiers_resolved_on_time",
+    "dossiers_pending_in_time",
+    "dossiers_overdue",
+    "dossiers_late_in_system_only",
+    "dossiers_apologies",
+    "dossiers_online",
+    "dossiers_postal",
+    *(f"dossiers_by_scope.{scope}.{figure}" for scope in SERVICE_SCOPES for figure in SCOPE_FIGURES),
+)
+COUNT_COLUMNS = COUNT_COLUMNS + SERVICE_COUNT_COLUMNS
+
 # rate column -> (numerator, denominator)
 RATES: dict[str, tuple[str, str]] = {
     "inspections_concluded_rate": ("inspections_concluded", "inspections"),
@@ -73,9 +93,29 @@ RATES: dict[str, tuple[str, str]] = {
     "discipline_handled_on_time_rate": ("discipline_handled_on_time", "discipline_due"),
     "feedback_resolved_on_time_rate": ("feedback_resolved_on_time", "feedback_due"),
     "training_requirement_met_rate": ("training_requirement_met", "training_required_staff"),
+    "dossiers_on_time_rate": ("dossiers_resolved_on_time", "dossiers_resolved_judged"),
+    "dossiers_overdue_rate": ("dossiers_overdue", "dossiers_received"),
+    "dossiers_online_rate": ("dossiers_online", "dossiers_received"),
 }
 RATE_COLUMNS = tuple(RATES)
-METRIC_COLUMNS = COUNT_COLUMNS + RATE_COLUMNS
+# flag column -> the count that must be zero for the flag to hold
+FLAGS: dict[str, str] = {
+    f"dossiers_by_scope.{scope}.reconciles": f"dossiers_by_scope.{scope}.unreconciled" for scope in SERVICE_SCOPES
+}
+FLAG_COLUMNS = tuple(FLAGS)
+# A unit's own figures of the current period, not summed up the tree: the
+# procedures posted in its subtree (distinct, counted in SQL) and its PAR index result.
+PROCEDURE_LEVELS = ("province", "district", "commune")
+VALUE_COLUMNS: tuple[str, ...] = (
+    *(f"procedures_published.{level}" for level in PROCEDURE_LEVELS),
+    "par_index.score",
+    "par_index.rank",
+    "par_index.ranked_units",
+    "par_index.previous_rank",
+)
+INT_VALUE_COLUMNS = frozenset(VALUE_COLUMNS) - {"par_index.score"}
+VALUE_DEFAULTS = {f"procedures_published.{level}": 0 for level in PROCEDURE_LEVELS}
+METRIC_COLUMNS = COUNT_COLUMNS + RATE_COLUMNS + FLAG_COLUMNS + VALUE_COLUMNS
 FLOAT_COUNTS = frozenset({"training_hours"})
 
 UNIT_COLUMNS = ("code", "name", "level", "parent", "path", "depth", "valid_from", "valid_until")
@@ -252,6 +292,8 @@ def add_rates(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     for rate, values in _rate_arrays(lambda c: frame[c].to_numpy()).items():
         frame[rate] = values
+    for flag, values in _flag_arrays(lambda c: frame[c].to_numpy()).items():
+        frame[flag] = values
     return frame
 
 
@@ -259,6 +301,35 @@ def score(frame: pd.DataFrame, methodology: Methodology) -> pd.Series:
     """Score 0..100 of each row (``reports.scoring``): the sum of its components' points."""
     metrics = {c: frame[c].to_numpy("float64") for c in frame.columns if c in METRIC_COLUMNS or "." in c}
     return pd.Series(score_units(metrics, methodology, len(frame)).score, index=frame.index)
+
+
+def _flag_arrays(column: Callable[[str], np.ndarray]) -> dict[str, np.ndarray]:
+    """Every flag of ``FLAGS``: true where its count is zero."""
+    return {flag: np.asarray(column(count), dtype="float64") == 0 for flag, count in FLAGS.items()}
+
+
+def values_frame(rows: list[dict]) -> pd.DataFrame:
+    """Own values per unit id (``VALUE_COLUMNS``; missing ones null, procedure counts zero)."""
+    frame = pd.DataFrame(rows, columns=["unit_id", *VALUE_COLUMNS])
+    if len(frame):
+        frame = frame.groupby("unit_id").first()
+    else:
+        frame = frame.set_index("unit_id")
+    return frame
+
+
+def _value_arrays(units_index: pd.Index, values: pd.DataFrame | None) -> dict[str, Any]:
+    """``VALUE_COLUMNS`` aligned on ``units_index``: integers as nullable arrays, the score as floats."""
+    if values is None:
+        values = values_frame([])
+    aligned = values.reindex(units_index)
+    arrays: dict[str, Any] = {}
+    for column in VALUE_COLUMNS:
+        data = aligned[column].to_numpy("float64", na_value=np.nan)
+        if column in VALUE_DEFAULTS:
+            data = np.where(np.isnan(data), VALUE_DEFAULTS[column], data)
+        arrays[column] = data
+    return arrays
 
 
 def _rank_array(groups: np.ndarray, scores: np.ndarray, eligible: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -309,6 +380,7 @@ class _PeriodResult:
     rank: np.ndarray
     peers: np.ndarray
     peer_average: np.ndarray
+    values: dict[str, np.ndarray] | None = None
 
 
 def _period_result(
@@ -317,6 +389,7 @@ def _period_result(
 ) -> _PeriodResult:
     metrics = {column: rolled[:, i] for i, column in enumerate(COUNT_COLUMNS)}
     metrics.update(_rate_arrays(metrics.__getitem__))
+    metrics.update(_flag_arrays(metrics.__getitem__))
     metrics.update(extra or {})
     active = _active_mask(units, period)
     scores = score_units(metrics, methodology, len(units))
@@ -340,8 +413,11 @@ def _frame(units: pd.DataFrame, result: _PeriodResult, extra: dict[str, Any] | N
     for column in COUNT_COLUMNS:
         values = result.metrics[column][order]
         columns[column] = values if column in FLOAT_COUNTS else values.astype("int64")
-    for column in RATE_COLUMNS:
+    for column in RATE_COLUMNS + FLAG_COLUMNS:
         columns[column] = result.metrics[column][order]
+    for column in VALUE_COLUMNS:
+        values = result.values[column][order] if result.values else np.full(len(order), np.nan)
+        columns[column] = _nullable_int(values) if column in INT_VALUE_COLUMNS else values
     columns["score"] = result.score[order]
     columns["rankable"] = result.rankable[order]
     columns["rank"] = _nullable_int(result.rank[order])
@@ -356,13 +432,16 @@ def _frame(units: pd.DataFrame, result: _PeriodResult, extra: dict[str, Any] | N
 
 
 def period_frame(
-    units: pd.DataFrame, own: pd.DataFrame, period: Period, methodology: Methodology
+    units: pd.DataFrame, own: pd.DataFrame, period: Period, methodology: Methodology,
+    values: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per unit in force during ``period``: rolled-up metrics, rates, score, points, rank."""
     # Roll up over every unit of the tree (a record may sit on a unit that
     # has since been dissolved), then keep the units of the period.
     rolled = ancestor_matrix(units) @ _own_matrix(units, own)
-    return _frame(units, _period_result(units, rolled, period, methodology))
+    result = _period_result(units, rolled, period, methodology)
+    result.values = _value_arrays(units.index, values)
+    return _frame(units, result)
 
 
 def build_report(
@@ -371,6 +450,7 @@ def build_report(
     previous: pd.DataFrame,
     period: Period,
     methodology: Methodology,
+    values: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The report frame: the current period's rows with the change against the previous period.
 
@@ -393,6 +473,7 @@ def build_report(
     own = np.hstack([_own_matrix(units, current), _own_matrix(units, previous)])
     rolled = ancestor_matrix(units) @ own
     now = _period_result(units, rolled[:, :width], period, methodology)
+    now.values = _value_arrays(units.index, values)
     before = _period_result(units, rolled[:, width:], period.previous(), methodology)
     previous_score = np.where(before.active, before.score, np.nan)
     previous_rank = np.where(before.active, before.rank, np.nan)
@@ -404,13 +485,17 @@ def build_report(
     })
 
 
-def subtree_total(units: pd.DataFrame, own: pd.DataFrame, root_id: int) -> pd.Series:
+def subtree_total(
+    units: pd.DataFrame, own: pd.DataFrame, root_id: int, values: pd.DataFrame | None = None
+) -> pd.Series:
     """The metrics of the whole subtree under ``root_id`` (rates included).
 
     Computed from every unit of the tree, so the total holds even when the
     root itself was not in force for the whole period.
     """
     rolled = add_rates(rollup(units, own))
+    for column, data in _value_arrays(units.index, values).items():
+        rolled[column] = data
     return rolled.loc[root_id, list(METRIC_COLUMNS)]
 
 

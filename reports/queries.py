@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -74,8 +74,9 @@ from training.models import TURN_Q, Enrolment, TrainingRequirement
 
 # units, staff, inspections, findings, corrective actions, discipline,
 # feedback, training turns, the training requirement once per period, and
-# the scoring methodology with its components (reports.models).
-QUERY_COUNT = 12
+# the scoring methodology with its components (reports.models), and service
+# delivery (dossiers, filed reports, procedures posted, PAR index).
+QUERY_COUNT = 16
 
 OPEN_CASE_STATUSES = (CaseStatus.OPENED, CaseStatus.SELF_REVIEW, CaseStatus.COUNCIL, CaseStatus.POSTPONED)
 CLOSED_CASE_STATUSES = (CaseStatus.DECIDED, CaseStatus.CLOSED_NO_ACTION, CaseStatus.EXEMPT)
@@ -88,6 +89,8 @@ class ReportRows:
 
     units: list[dict[str, Any]]
     counts: list[list[dict[str, Any]]]
+    # Figures of the current period that are not summed up the tree (``frames.VALUE_COLUMNS``).
+    values: list[dict[str, Any]] = field(default_factory=list)
 
 
 def unit_key(field: str = "unit") -> F | CombinedExpression:
@@ -337,7 +340,7 @@ def requirement_rows(root: Unit, period: Period) -> list[dict[str, Any]]:
 
 SECTION_NAMES = (
     "staff", "inspections", "findings", "corrective_actions", "discipline", "feedback", "training",
-    "training_requirement", "units",
+    "training_requirement", "service_delivery", "units",
 )
 
 
@@ -368,6 +371,215 @@ def report_rows(
     for i, p in enumerate(periods):
         counts[i].extend(requirement_rows(root, p))
     step("training_requirement")
+    for i, rows in enumerate(service_rows(root, periods, today)):
+        counts[i].extend(rows)
+    values = procedures_published_rows(root, period) + par_rows(root, period)
+    step("service_delivery")
     units = units_rows(root)
     step("units")
-    return ReportRows(units=units, counts=counts)
+    return ReportRows(units=units, counts=counts, values=values)
+
+
+# --- Service delivery (reform) -------------------------------------------------
+#
+# One-stop dossiers reach the report two ways: as dossiers exported from the
+# electronic one-stop system (``Dossier``), and as period totals a unit files
+# (``ServiceReport``). For each unit, period and scope, a unit that filed
+# reports is read from them and its dossiers of that scope are not counted
+# again; otherwise its dossiers are counted. Reports are counted when their
+# period lies inside the report's period: flows (received, resolved, late)
+# are summed, stocks (pending) are read from reports ending on the period's
+# last day. ``reconciles`` is false for a scope when any report counted in it
+# does not add up; the figures are never adjusted.
+
+SERVICE_SCOPES = ("district", "commune", "inter_level", "electronic")
+SERVICE_FIGURES = ("received", "resolved", "resolved_judged", "resolved_late", "pending_in_time", "pending_overdue")
+CHANNEL_SCOPES = ("online", "postal")
+
+
+def _dossier_scope_q(scope: str) -> Q:
+    return {
+        "district": Q(level="district"),
+        "commune": Q(level="commune"),
+        "inter_level": Q(channel="inter_level"),
+        "electronic": Q(electronic=True),
+        "online": Q(channel="online"),
+        "postal": Q(channel="postal"),
+    }[scope]
+
+
+def dossier_rows(root: Unit, periods: list[Period], today: dt.date) -> list[dict[str, Any]]:
+    """Dossier counts per unit, scope and period (one grouped query)."""
+    from reform.models import Dossier
+
+    first, last = periods[-1].start, periods[0].end
+    window = Q(received_on__lte=last) & (Q(resolved_on__isnull=True) | Q(resolved_on__gte=first))
+    measures = {}
+    for i, p in enumerate(periods):
+        as_of = as_of_day(p, today)
+        received = _between("received_on", p.start, p.end)
+        resolved = _between("resolved_on", p.start, p.end)
+        pending = Q(received_on__lte=as_of) & (Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of))
+        for scope in SERVICE_SCOPES:
+            s = _dossier_scope_q(scope)
+            measures[f"{scope}.received__p{i}"] = count_rows(s & received)
+            measures[f"{scope}.resolved__p{i}"] = count_rows(s & resolved)
+            measures[f"{scope}.resolved_late__p{i}"] = count_rows(s & resolved & Q(outcome="late"))
+            measures[f"{scope}.pending_in_time__p{i}"] = count_rows(s & pending & Q(due_on__gte=as_of))
+            measures[f"{scope}.pending_overdue__p{i}"] = count_rows(s & pending & Q(due_on__lt=as_of))
+        for scope in CHANNEL_SCOPES:
+            measures[f"{scope}.received__p{i}"] = count_rows(_dossier_scope_q(scope) & received)
+        local = Q(level__in=("district", "commune"))
+        measures[f"late_in_system_only__p{i}"] = count_rows(local & resolved & Q(late_in_system_only=True))
+        measures[f"apologies__p{i}"] = count_rows(local & _between("apology_issued_on", p.start, p.end))
+    return _grouped(_in_tree(Dossier.objects.filter(window), root), "unit", measures)
+
+
+def service_report_rows(root: Unit, periods: list[Period]) -> list[dict[str, Any]]:
+    """Filed period totals per unit, scope and period (one grouped query)."""
+    from reform.models import ServiceReport
+
+    first, last = periods[-1].start, periods[0].end
+    qs = ServiceReport.objects.filter(period_start__gte=first, period_end__lte=last)
+    measures = {}
+    for i, p in enumerate(periods):
+        inside = Q(period_start__gte=p.start, period_end__lte=p.end)
+        at_end = inside & Q(period_end=p.end)
+        measures[f"reports__p{i}"] = count_rows(inside)
+        measures[f"unreconciled__p{i}"] = count_rows(inside & Q(reconciles=False))
+        measures[f"received__p{i}"] = Sum("received", filter=inside)
+        measures[f"resolved__p{i}"] = Sum("resolved", filter=inside)
+        measures[f"resolved_judged__p{i}"] = Sum("resolved", filter=inside & Q(resolved_late__isnull=False))
+        measures[f"resolved_late__p{i}"] = Sum("resolved_late", filter=inside)
+        measures[f"pending_in_time__p{i}"] = Sum("pending_in_time", filter=at_end)
+        measures[f"pending_overdue__p{i}"] = Sum("pending_overdue", filter=at_end)
+        measures[f"late_in_system_only__p{i}"] = Sum("late_in_system_only", filter=inside)
+        measures[f"apologies__p{i}"] = Sum("apologies_issued", filter=inside)
+    rows = (
+        _in_tree(qs, root).order_by()
+        .values("scope", **{UNIT_KEY: unit_key("unit")})
+        .annotate(**measures)
+    )
+    return list(rows)
+
+
+def _service_counts(dossiers: list[dict[str, Any]], reports: list[dict[str, Any]], periods: int) -> list[list[dict[str, Any]]]:
+    """Dossier and report rows merged into the report's service-delivery columns, per period.
+
+    A unit's filed reports of a scope replace its dossiers of that scope.
+    """
+    filed: dict[tuple[int, int, str], dict[str, Any]] = {}
+    for row in reports:
+        for i in range(periods):
+            if row[f"reports__p{i}"]:
+                filed[(i, row[UNIT_KEY], row["scope"])] = {
+                    key.rpartition("__p")[0]: (row[key] or 0) for key in row if key.endswith(f"__p{i}")
+                }
+    by_unit = {row[UNIT_KEY]: row for row in dossiers}
+    units = set(by_unit) | {unit for (_i, unit, _s) in filed}
+    result: list[list[dict[str, Any]]] = [[] for _ in range(periods)]
+    for i in range(periods):
+        for unit in units:
+            own = by_unit.get(unit, {})
+            out: dict[str, Any] = {"unit_id": unit}
+            for scope in (*SERVICE_SCOPES, *CHANNEL_SCOPES):
+                report = filed.get((i, unit, scope))
+                if report is not None:
+                    figures = {name: report.get(name, 0) for name in SERVICE_FIGURES}
+                    figures["unreconciled"] = report["unreconciled"]
+                    figures["late_in_system_only"] = report["late_in_system_only"] if scope in ("district", "commune") else 0
+                    figures["apologies"] = report["apologies"] if scope in ("district", "commune") else 0
+                else:
+                    figures = {name: own.get(f"{scope}.{name}__p{i}", 0) for name in SERVICE_FIGURES}
+                    # Every resolved dossier is judged on its dates.
+                    figures["resolved_judged"] = figures["resolved"]
+                    figures["unreconciled"] = 0
+                    figures["late_in_system_only"] = figures["apologies"] = 0
+                out[scope] = figures
+            # Dossier-wide counts of the unit's local counters, unless both levels were filed.
+            for name in ("late_in_system_only", "apologies"):
+                local = sum(out[s][name] for s in ("district", "commune"))
+                if not all((i, unit, s) in filed for s in ("district", "commune")):
+                    local += own.get(f"{name}__p{i}", 0)
+                out[name] = local
+            result[i].append(_service_columns(out))
+    return result
+
+
+def _service_columns(out: dict[str, Any]) -> dict[str, Any]:
+    row: dict[str, Any] = {"unit_id": out["unit_id"]}
+    for scope in SERVICE_SCOPES:
+        f = out[scope]
+        prefix = f"dossiers_by_scope.{scope}"
+        row[f"{prefix}.received"] = f["received"]
+        row[f"{prefix}.resolved"] = f["resolved"]
+        row[f"{prefix}.pending_in_time"] = f["pending_in_time"]
+        row[f"{prefix}.overdue"] = f["resolved_late"] + f["pending_overdue"]
+        row[f"{prefix}.unreconciled"] = f["unreconciled"]
+    local = [out["district"], out["commune"]]
+    row["dossiers_received"] = sum(f["received"] for f in local)
+    row["dossiers_resolved"] = sum(f["resolved"] for f in local)
+    row["dossiers_resolved_judged"] = sum(f["resolved_judged"] for f in local)
+    row["dossiers_resolved_on_time"] = sum(f["resolved_judged"] - f["resolved_late"] for f in local)
+    row["dossiers_pending_in_time"] = sum(f["pending_in_time"] for f in local)
+    row["dossiers_overdue"] = sum(f["resolved_late"] + f["pending_overdue"] for f in local)
+    row["dossiers_late_in_system_only"] = out["late_in_system_only"]
+    row["dossiers_apologies"] = out["apologies"]
+    row["dossiers_online"] = out["online"]["received"]
+    row["dossiers_postal"] = out["postal"]["received"]
+    return row
+
+
+def service_rows(root: Unit, periods: list[Period], today: dt.date) -> list[list[dict[str, Any]]]:
+    """The service-delivery counts per unit for each period (two queries: dossiers, filed reports)."""
+    return _service_counts(dossier_rows(root, periods, today), service_report_rows(root, periods), len(periods))
+
+
+def procedures_published_rows(root: Unit, period: Period) -> list[dict[str, Any]]:
+    """Distinct procedures posted at the counters of each unit's subtree, by procedure level (one query).
+
+    Not additive (a commune-level procedure posted at ten communes is one
+    procedure of the district), so counted per subtree in SQL: postings are
+    joined to every ancestor of their unit through the materialised path.
+    """
+    from reform.models import Procedure, ProcedurePosting
+
+    qn = connection.ops.quote_name
+    posting = qn(ProcedurePosting._meta.db_table)
+    procedure = qn(Procedure._meta.db_table)
+    unit = qn(Unit._meta.db_table)
+    # Only table and column names from the models' _meta are formatted in; values are parameters.
+    sql = (
+        f"SELECT a.id, p.{qn('level')}, COUNT(DISTINCT pp.{qn('procedure_id')}) "  # noqa: S608
+        f"FROM {posting} pp JOIN {procedure} p ON p.id = pp.{qn('procedure_id')} "
+        f"JOIN {unit} u ON u.id = pp.{qn('unit_id')} "
+        f"JOIN {unit} a ON u.{qn('path')} LIKE a.{qn('path')} || '%%' "
+        f"WHERE a.{qn('path')} LIKE %s AND (pp.{qn('posted_on')} IS NULL OR pp.{qn('posted_on')} <= %s) "
+        f"GROUP BY a.id, p.{qn('level')}"
+    )
+    rows: dict[int, dict[str, Any]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [f"{root.path}%", period.end])
+        for unit_id, level, count in cursor.fetchall():
+            rows.setdefault(unit_id, {"unit_id": unit_id})[f"procedures_published.{level}"] = count
+    return list(rows.values())
+
+
+def par_rows(root: Unit, period: Period) -> list[dict[str, Any]]:
+    """Each unit's own PAR index result for the period's year and its rank the year before (one query)."""
+    from reform.models import ParResult
+
+    year = period.end.year
+    rows: dict[int, dict[str, Any]] = {}
+    results = _in_tree(ParResult.objects.filter(year__in=(year, year - 1)), root).order_by().values_list(
+        "unit_id", "year", "score", "rank", "ranked_units"
+    )
+    for unit_id, result_year, result_score, result_rank, ranked in results:
+        row = rows.setdefault(unit_id, {"unit_id": unit_id})
+        if result_year == year:
+            row["par_index.score"] = float(result_score)
+            row["par_index.rank"] = result_rank
+            row["par_index.ranked_units"] = ranked
+        else:
+            row["par_index.previous_rank"] = result_rank
+    return [row for row in rows.values() if "par_index.score" in row]

@@ -23,9 +23,13 @@ from django.utils.translation import gettext_lazy as _
 from reports.frames import (
     COUNT_COLUMNS,
     DECISION_FORMS,
+    FLAG_COLUMNS,
     FLOAT_COUNTS,
+    INT_VALUE_COLUMNS,
     METRIC_COLUMNS,
     ORGANIZER_LEVELS,
+    PROCEDURE_LEVELS,
+    SERVICE_SCOPES,
     SEVERITIES,
     Period,
     clean_value,
@@ -40,6 +44,7 @@ RESULT_FIELDS = (
 PERCENT_COLUMNS = frozenset({
     "inspections_concluded_rate", "corrective_actions_on_time_rate", "discipline_handled_on_time_rate",
     "feedback_resolved_on_time_rate", "training_requirement_met_rate",
+    "dossiers_on_time_rate", "dossiers_overdue_rate", "dossiers_online_rate",
 })
 RATIO_COLUMNS = frozenset({"findings_per_staff", "discipline_cases_per_staff"})
 
@@ -63,6 +68,25 @@ ORGANIZER_LABELS = {
     "province": _("Province"),
     "district": _("District"),
     "commune": _("Commune"),
+}
+SCOPE_LABELS = {
+    "district": _("District-level counter"),
+    "commune": _("Commune-level counters"),
+    "inter_level": _("Inter-level"),
+    "electronic": _("Electronic one-stop system"),
+}
+SCOPE_FIGURE_LABELS = {
+    "received": _("{scope}: received"),
+    "resolved": _("{scope}: resolved"),
+    "pending_in_time": _("{scope}: pending within the deadline"),
+    "overdue": _("{scope}: overdue"),
+    "unreconciled": _("{scope}: reports that do not add up"),
+    "reconciles": _("{scope}: figures add up"),
+}
+PROCEDURE_LEVEL_LABELS = {
+    "province": _("Procedures posted: province level"),
+    "district": _("Procedures posted: district level"),
+    "commune": _("Procedures posted: commune level"),
 }
 LEVEL_LABELS = {
     "province": _("Province"),
@@ -110,6 +134,28 @@ LABELS: dict[str, Any] = {
     "training_required_staff": _("Staff under a training requirement"),
     "training_requirement_met": _("Staff meeting the requirement"),
     "training_requirement_met_rate": _("Training requirement met (%)"),
+    "dossiers_received": _("Dossiers received"),
+    "dossiers_resolved": _("Dossiers resolved"),
+    "dossiers_resolved_judged": _("Dossiers resolved, lateness known"),
+    "dossiers_resolved_on_time": _("Dossiers resolved early or on time"),
+    "dossiers_pending_in_time": _("Dossiers pending within the deadline"),
+    "dossiers_overdue": _("Dossiers overdue"),
+    "dossiers_late_in_system_only": _("Late only in the electronic system"),
+    "dossiers_apologies": _("Apologies issued for late dossiers"),
+    "dossiers_online": _("Dossiers received online"),
+    "dossiers_postal": _("Dossiers received by post"),
+    "dossiers_on_time_rate": _("Dossiers resolved on time (%)"),
+    "dossiers_overdue_rate": _("Dossiers overdue (%)"),
+    "dossiers_online_rate": _("Dossiers received online (%)"),
+    **{
+        f"dossiers_by_scope.{scope}.{figure}": format_lazy(label, scope=SCOPE_LABELS[scope])
+        for scope in SERVICE_SCOPES for figure, label in SCOPE_FIGURE_LABELS.items()
+    },
+    **{f"procedures_published.{level}": label for level, label in PROCEDURE_LEVEL_LABELS.items()},
+    "par_index.score": _("PAR index score"),
+    "par_index.rank": _("PAR index rank"),
+    "par_index.ranked_units": _("Units ranked on the PAR index"),
+    "par_index.previous_rank": _("PAR index rank the year before"),
     "score": _("Score"),
     "rankable": _("Ranked"),
     "rank": pgettext_lazy("place in a ranking", "Rank"),
@@ -143,6 +189,15 @@ SECTIONS: list[tuple[str, Any, tuple[str, ...]]] = [
     ("training", _("Training"), (
         "training_turns", *(f"training_turns_by_organizer_level.{lvl}" for lvl in ORGANIZER_LEVELS),
         "training_hours", "training_required_staff", "training_requirement_met", "training_requirement_met_rate",
+    )),
+    ("service_delivery", _("Service delivery"), (
+        "dossiers_received", "dossiers_resolved", "dossiers_pending_in_time", "dossiers_overdue",
+        "dossiers_on_time_rate", "dossiers_overdue_rate", "dossiers_online", "dossiers_postal", "dossiers_online_rate",
+        "dossiers_late_in_system_only", "dossiers_apologies",
+        *(f"dossiers_by_scope.{scope}.{figure}" for scope in SERVICE_SCOPES
+          for figure in ("received", "resolved", "pending_in_time", "overdue", "reconciles")),
+        *(f"procedures_published.{level}" for level in PROCEDURE_LEVELS),
+        "par_index.score", "par_index.rank", "par_index.ranked_units", "par_index.previous_rank",
     )),
 ]
 
@@ -199,15 +254,23 @@ def _plain_column(series: pd.Series) -> list[Any]:
 
 
 def nest(flat: dict[str, Any]) -> dict[str, Any]:
-    """``{"a.b": 1}`` -> ``{"a": {"b": 1}}``: the CSV's flat names to the JSON's objects."""
+    """``{"a.b.c": 1}`` -> ``{"a": {"b": {"c": 1}}}``: the CSV's flat names to the JSON's objects."""
     nested: dict[str, Any] = {}
     for key, value in flat.items():
-        head, dot, tail = key.partition(".")
-        if dot:
-            nested.setdefault(head, {})[tail] = value
-        else:
-            nested[key] = value
-    return nested
+        *heads, last = key.split(".")
+        target = nested
+        for head in heads:
+            target = target.setdefault(head, {})
+        target[last] = value
+    return _null_par_index(nested)
+
+
+def _null_par_index(metrics: dict[str, Any]) -> dict[str, Any]:
+    """``par_index`` is null, not an object of nulls, for a unit without a result that year."""
+    par = metrics.get("par_index")
+    if isinstance(par, dict) and par.get("score") is None:
+        metrics["par_index"] = None
+    return metrics
 
 
 def _nested_columns(columns: dict[str, list[Any]], names: tuple[str, ...]) -> tuple[list[str], list[list[Any]]]:
@@ -229,16 +292,31 @@ def _nested_columns(columns: dict[str, list[Any]], names: tuple[str, ...]) -> tu
             values.append(columns[head])
         else:
             tails = [member.partition(".")[2] for member in members]
-            values.append([dict(zip(tails, row, strict=True)) for row in zip(*(columns[m] for m in members), strict=True)])
+            rows = zip(*(columns[m] for m in members), strict=True)
+            if any("." in tail for tail in tails):
+                # Two levels (``dossiers_by_scope.district.received``): nested per row.
+                values.append([nest(dict(zip(tails, row, strict=True))) for row in rows])
+            elif head == "par_index":
+                values.append([_par_object(dict(zip(tails, row, strict=True))) for row in rows])
+            else:
+                values.append([dict(zip(tails, row, strict=True)) for row in rows])
     return list(groups), values
+
+
+def _par_object(par: dict[str, Any]) -> dict[str, Any] | None:
+    return None if par.get("score") is None else par
 
 
 def total_metrics(total: pd.Series) -> dict[str, Any]:
     flat = {}
     for column in METRIC_COLUMNS:
         value = clean_value(total[column])
-        if value is not None and column in COUNT_COLUMNS and column not in FLOAT_COUNTS:
+        if value is not None and (
+            (column in COUNT_COLUMNS and column not in FLOAT_COUNTS) or column in INT_VALUE_COLUMNS
+        ):
             value = int(value)
+        elif value is not None and column in FLAG_COLUMNS:
+            value = bool(value)
         flat[column] = value
     return nest(flat)
 
@@ -389,3 +467,32 @@ def filename(report: Report, extension: str) -> str:
     start, end = report.period.start, report.period.end
     span = str(start.year) if report.period.is_whole_years and start.year == end.year else f"{start:%Y%m%d}-{end:%Y%m%d}"
     return f"accountability-{report.root['code']}-{span}.{extension}"
+
+
+def service_summary(report: Report) -> dict[str, Any]:
+    """The total's service-delivery figures for the HTML page: one row per scope, the totals, the PAR index."""
+    total = total_metrics(report.total)
+    scopes = [
+        {"label": SCOPE_LABELS[scope], **total["dossiers_by_scope"][scope]} for scope in SERVICE_SCOPES
+    ]
+
+    def percent(value):
+        return "-" if value is None else f"{value * 100:.2f}%"
+
+    totals = [
+        (LABELS["dossiers_received"], total["dossiers_received"]),
+        (LABELS["dossiers_resolved"], total["dossiers_resolved"]),
+        (LABELS["dossiers_on_time_rate"], percent(total["dossiers_on_time_rate"])),
+        (LABELS["dossiers_overdue_rate"], percent(total["dossiers_overdue_rate"])),
+        (LABELS["dossiers_online"], total["dossiers_online"]),
+        (LABELS["dossiers_postal"], total["dossiers_postal"]),
+        (LABELS["dossiers_apologies"], total["dossiers_apologies"]),
+        *((PROCEDURE_LEVEL_LABELS[level], total["procedures_published"][level]) for level in PROCEDURE_LEVELS),
+    ]
+    return {
+        "scopes": scopes,
+        "totals": [{"label": label, "value": value} for label, value in totals],
+        "par": total["par_index"],
+        "year": report.period.end.year,
+        "previous_year": report.period.end.year - 1,
+    }

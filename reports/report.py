@@ -96,13 +96,14 @@ def build_report(
     units = frames.units_frame(rows.units)
     current = frames.counts_frame(rows.counts[0])
     previous = frames.counts_frame(rows.counts[1])
-    report_frame = frames.build_report(units, current, previous, period, methodology)
+    values = frames.values_frame(rows.values)
+    report_frame = frames.build_report(units, current, previous, period, methodology, values)
     if top.pk != root.pk:
         report_frame = report_frame[[path.startswith(root.path) for path in report_frame["path"].tolist()]]
     if root.pk in report_frame.index:
         total = report_frame.loc[root.pk, list(frames.METRIC_COLUMNS)]
     else:  # the root was not in force during the period: sum its former subtree
-        total = frames.subtree_total(units, current, root.pk)
+        total = frames.subtree_total(units, current, root.pk, values)
     if on_step is not None:
         on_step("frames")
     return Report(

@@ -25,6 +25,7 @@ from reports.render import (
     ORGANIZER_LABELS,
     SEVERITY_LABELS,
     method_in_words,
+    service_summary,
     total_metrics,
 )
 from reports.report import build_report
@@ -113,6 +114,7 @@ def accountability(request):
         "components": [c.label(translation.get_language()) for c in components if c.key not in missing],
         "own_row": next((row for row in rows if row["code"] == wanted.root.code), None),
         "method": method_in_words(report),
+        "service": service_summary(report),
         "units": list(units),
         "selected_unit": wanted.root.code,
         "selected_year": wanted.period.start.year if wanted.period.is_whole_years else None,

@@ -84,7 +84,7 @@ def test_hr_creates_a_dossier_with_the_due_date_from_the_calendar(client_for, da
     row = response.json()
     # Friday 3 May + 3 working days = Wednesday 8 May; resolved nowhere yet and overdue on 1 June.
     assert row["due_on"] == "2019-05-08"
-    assert row["level"] == "district"
+    assert row["level"] == "district"  # the counter of unit D
     assert row["state"] == "pending_overdue"
     assert row["needs_apology"] is True
 

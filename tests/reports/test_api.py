@@ -95,10 +95,13 @@ def test_csv_holds_the_same_numbers_as_json(client_for, district):
     assert "training_turns_by_organizer_level.province" in rows[0]
     for row, unit in zip(rows, body["units"], strict=True):
         for column in METRIC_COLUMNS:
-            head, _, tail = column.partition(".")
-            expected = unit["metrics"][head][tail] if tail else unit["metrics"][head]
+            expected = unit["metrics"]
+            for part in column.split("."):
+                expected = None if expected is None else expected[part]
             if expected is None:
                 assert row[column] == ""
+            elif isinstance(expected, bool):
+                assert row[column] == str(int(expected)), column
             else:
                 assert float(row[column]) == pytest.approx(expected, abs=5e-5), column
         assert (float(row["score"]) if row["score"] else None) == unit["score"]
@@ -156,8 +159,12 @@ def test_workbook_holds_the_same_numbers_as_json_and_has_charts(client_for, dist
         sheet_rows = _sheet_rows(sheet, 3 + len(columns))
         for row, unit in zip(sheet_rows, body["units"], strict=True):
             for i, column in enumerate(columns, start=3):
-                head, _, tail = column.partition(".")
-                expected = unit["metrics"][head][tail] if tail else unit["metrics"][head]
+                expected = unit["metrics"]
+                for part in column.split("."):
+                    expected = None if expected is None else expected[part]
+                if isinstance(expected, bool):
+                    assert row[i] == ("Có" if expected else "Không"), (sheet.title, column)
+                    continue
                 assert row[i] == (pytest.approx(expected) if expected is not None else None), (sheet.title, column)
     charts = zipfile.ZipFile(io.BytesIO(content)).namelist()
     assert len([n for n in charts if n.startswith("xl/charts/chart")]) == 3

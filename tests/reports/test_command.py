@@ -25,7 +25,7 @@ def test_writes_the_workbook_with_plain_progress_lines(tree, tmp_path):
     target = tmp_path / "bao-cao.xlsx"
     call_command("accountability_report", "--year", "2019", "--unit", "D", "--output", str(target), stdout=out, stderr=err)
     book = openpyxl.load_workbook(target)
-    assert len(book.sheetnames) == 6
+    assert len(book.sheetnames) == 7
     lines = err.getvalue().splitlines()
     assert lines[0] == f"1/{STEPS} staff"
     assert lines[-1] == f"{STEPS}/{STEPS} saved"

@@ -237,7 +237,10 @@ def test_sqlite_groups_by_a_sort_not_by_walking_the_unit_index(tree):
     with CaptureQueriesContext(connection) as ctx:
         build_report(tree["P"], Y2019, today=TODAY)
     grouped = [q["sql"] for q in ctx.captured_queries if "GROUP BY" in q["sql"]]
-    assert len(grouped) == queries.QUERY_COUNT - 3  # not the units nor the methodology's two
+    # Not grouped: the units, the methodology's two and the PAR results. Procedures
+    # posted are grouped by ancestor over a small join, not a fact table.
+    grouped = [sql for sql in grouped if "reform_procedureposting" not in sql]
+    assert len(grouped) == queries.QUERY_COUNT - 5
     with connection.cursor() as cursor:
         for sql in grouped:
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}")

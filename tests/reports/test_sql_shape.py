@@ -28,7 +28,8 @@ def _section_sql(tree):
 
 def test_filtered_counts_count_rows_not_a_column(tree):
     sections = _section_sql(tree)
-    assert len(sections) == 7  # staff, inspections, findings, actions, discipline, feedback, training
+    # staff, inspections, findings, actions, discipline, feedback, training, dossiers, filed service reports
+    assert len(sections) == 9
     for sql in sections:
         assert "COUNT(*) FILTER (WHERE" in sql, sql
         assert not re.search(r'COUNT\("[^"]+"\."[^"]+"\)', sql), sql
@@ -36,7 +37,8 @@ def test_filtered_counts_count_rows_not_a_column(tree):
 
 def test_date_ranges_are_between(tree):
     sections = _section_sql(tree)
-    assert sum(" BETWEEN " in sql for sql in sections) == 6  # every section but staff (employment dates)
+    # every section but staff (employment dates) and filed service reports (period bounds)
+    assert sum(" BETWEEN " in sql for sql in sections) == 7
     for sql in sections:
         assert not re.search(r'("[^"]+"\."[^"]+") >= %s AND \1 <= %s', sql), sql
 
