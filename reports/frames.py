@@ -77,7 +77,7 @@ SERVICE_COUNT_COLUMNS: tuple[str, ...] = (
     "dossiers_pending_in_time",
     "dossiers_overdue",
     "dossiers_late_in_system_only",
-    "dossiers_apologies",
+    "dossiers_apologies_issued",
     "dossiers_online",
     "dossiers_postal",
     *(f"dossiers_by_scope.{scope}.{figure}" for scope in SERVICE_SCOPES for figure in SCOPE_FIGURES),

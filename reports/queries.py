@@ -524,7 +524,7 @@ def _service_columns(out: dict[str, Any]) -> dict[str, Any]:
     row["dossiers_pending_in_time"] = sum(f["pending_in_time"] for f in local)
     row["dossiers_overdue"] = sum(f["resolved_late"] + f["pending_overdue"] for f in local)
     row["dossiers_late_in_system_only"] = out["late_in_system_only"]
-    row["dossiers_apologies"] = out["apologies"]
+    row["dossiers_apologies_issued"] = out["apologies"]
     row["dossiers_online"] = out["online"]["received"]
     row["dossiers_postal"] = out["postal"]["received"]
     return row

@@ -141,7 +141,7 @@ LABELS: dict[str, Any] = {
     "dossiers_pending_in_time": _("Dossiers pending within the deadline"),
     "dossiers_overdue": _("Dossiers overdue"),
     "dossiers_late_in_system_only": _("Late only in the electronic system"),
-    "dossiers_apologies": _("Apologies issued for late dossiers"),
+    "dossiers_apologies_issued": _("Apologies issued for late dossiers"),
     "dossiers_online": _("Dossiers received online"),
     "dossiers_postal": _("Dossiers received by post"),
     "dossiers_on_time_rate": _("Dossiers resolved on time (%)"),
@@ -193,7 +193,7 @@ SECTIONS: list[tuple[str, Any, tuple[str, ...]]] = [
     ("service_delivery", _("Service delivery"), (
         "dossiers_received", "dossiers_resolved", "dossiers_pending_in_time", "dossiers_overdue",
         "dossiers_on_time_rate", "dossiers_overdue_rate", "dossiers_online", "dossiers_postal", "dossiers_online_rate",
-        "dossiers_late_in_system_only", "dossiers_apologies",
+        "dossiers_late_in_system_only", "dossiers_apologies_issued",
         *(f"dossiers_by_scope.{scope}.{figure}" for scope in SERVICE_SCOPES
           for figure in ("received", "resolved", "pending_in_time", "overdue", "reconciles")),
         *(f"procedures_published.{level}" for level in PROCEDURE_LEVELS),
@@ -486,7 +486,7 @@ def service_summary(report: Report) -> dict[str, Any]:
         (LABELS["dossiers_overdue_rate"], percent(total["dossiers_overdue_rate"])),
         (LABELS["dossiers_online"], total["dossiers_online"]),
         (LABELS["dossiers_postal"], total["dossiers_postal"]),
-        (LABELS["dossiers_apologies"], total["dossiers_apologies"]),
+        (LABELS["dossiers_apologies_issued"], total["dossiers_apologies_issued"]),
         *((PROCEDURE_LEVEL_LABELS[level], total["procedures_published"][level]) for level in PROCEDURE_LEVELS),
     ]
     return {

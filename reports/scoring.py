@@ -241,7 +241,7 @@ TRAINING_MET = ("training_met", "Đáp ứng yêu cầu bồi dưỡng", "Traini
 DOSSIERS_ON_TIME = ("dossiers_on_time", "Hồ sơ TTHC giải quyết đúng hạn", "Dossiers on time",
                     "dossiers_on_time_rate", "dossiers_resolved")
 DOSSIERS_ONLINE = ("dossiers_online", "Tỷ lệ hồ sơ trực tuyến", "Online share of dossiers",
-                   "dossiers_by_scope.electronic.received / dossiers_received", "dossiers_received")
+                   "dossiers_online / dossiers_received", "dossiers_received")
 DOSSIERS_APOLOGIES = ("dossiers_apologies", "Xin lỗi khi hồ sơ trễ hạn", "Apologies for late dossiers",
                       "dossiers_apologies_issued / dossiers_overdue", "dossiers_overdue")
 

@@ -71,7 +71,7 @@ def test_province_report_ranks_the_twelve_district_level_units(api):
 
 
 def test_csv_and_workbook_carry_the_section(api):
-    response = api.get("/api/v1/reports/accountability/", {"year": 2019, "unit": "DH", "format": "csv"})
+    response = api.get("/api/v1/reports/accountability/", {"year": 2019, "unit": "DH", "format": "csv", "header": "keys"})
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     dh = next(r for r in rows if r["code"] == "DH")
     assert dh["dossiers_by_scope.district.received"] == "2061"
