@@ -11,15 +11,30 @@ from __future__ import annotations
 from functools import wraps
 
 from django import forms
-from django.contrib.admin import AdminSite
+from django.conf import settings
+from django.contrib.admin import AdminSite, ModelAdmin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.http import HttpResponseBadRequest
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 from django_otp.admin import OTPAdminAuthenticationForm
 
+from core.admin_guard import StrictChangelistMixin
 from core.dates import MAX_DATE, MIN_DATE
 from core.security import is_verified, throttle_wait, too_many_requests, two_factor_required
+
+
+def admin_mixins() -> list[type]:
+    return [StrictChangelistMixin, *(import_string(path) for path in getattr(settings, "ADMIN_MODEL_MIXINS", ()))]
+
+
+def guarded(admin_class: type) -> type:
+    """``admin_class`` with every site-wide mixin it does not have yet, placed first."""
+    missing = [mixin for mixin in admin_mixins() if not issubclass(admin_class, mixin)]
+    if not missing:
+        return admin_class
+    return type(admin_class.__name__, (*missing, admin_class), {"__module__": admin_class.__module__})
 
 _DATE_PARTS = {"__year": (MIN_DATE.year, MAX_DATE.year), "__month": (1, 12), "__day": (1, 31)}
 
@@ -70,7 +85,13 @@ class TwoFactorAdminAuthenticationForm(OTPAdminAuthenticationForm):
 
 
 class CongVuAdminSite(AdminSite):
-    """Django's admin site; an admin or inspector without a verified second factor is not let in."""
+    """Django's admin site; an admin or inspector without a verified second factor is not let in.
+
+    Every ModelAdmin registered here, ours or a library's, is given the
+    guards of ``core.admin_guard`` and the mixins named in
+    ``settings.ADMIN_MODEL_MIXINS`` (row access), so no admin page can be
+    added without them.
+    """
 
     site_header = "CongVu"
     site_title = "CongVu"
@@ -97,6 +118,9 @@ class CongVuAdminSite(AdminSite):
             if wait is not None:
                 return too_many_requests(request, wait)
         return super().login(request, extra_context)
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        super().register(model_or_iterable, guarded(admin_class or ModelAdmin), **options)
 
     def has_permission(self, request):
         if not super().has_permission(request):

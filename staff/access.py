@@ -352,9 +352,14 @@ def can(user, action: str, obj: Model | None = None, *, model: type[Model] | Non
         return True
     if decl is None:
         return False
-    if obj.pk:
-        return rows_in_scope(model._default_manager.filter(pk=obj.pk), user).exists()
-    return scope.covers(unit_of(obj))
+    view = decl.view if isinstance(decl, Rows) else decl
+    if not obj.pk:
+        visible = True
+    elif callable(view):
+        visible = rows_in_scope(model._default_manager.filter(pk=obj.pk), user).exists()
+    else:
+        visible = scope.covers(unit_of(obj, view))
+    return visible and (action == VIEW or scope.covers(unit_of(obj)))
 
 
 def _owner(obj: Model, decl: Own):
@@ -505,3 +510,137 @@ def require(user, action: str, obj: Model) -> None:
     """Raise ``PermissionDenied`` unless ``can(user, action, obj)``: for services and views."""
     if not can(user, action, obj):
         raise PermissionDenied
+
+
+# --- Admin ------------------------------------------------------------------------------------
+
+
+def _write_checked_form(form_class, user):
+    """``form_class`` whose validation also asks ``check_write`` (target unit, and old unit on a move)."""
+    from django.core.exceptions import ValidationError
+
+    class WriteCheckedForm(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            instance = self.instance
+            self._access_old_unit = unit_of(instance) if instance.pk else None
+            self._access_old_parent = getattr(instance, "parent_id", None)
+
+        def _post_clean(self):
+            super()._post_clean()
+            instance = self.instance
+            target = None
+            if isinstance(instance, Unit) and instance.pk:
+                target = instance.parent if instance.parent_id != self._access_old_parent else instance
+            try:
+                check_write(
+                    user, CHANGE if instance.pk else ADD, instance, target=target, old_unit=self._access_old_unit,
+                )
+            except PermissionDenied:
+                self.add_error(None, _("You may not make this change."))
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    self.add_error(field if field in self.fields else None, messages)
+
+    WriteCheckedForm.__name__ = form_class.__name__
+    return WriteCheckedForm
+
+
+class RestrictedInlineMixin:
+    """For admin inlines: the rows shown are those the user may see; new rows are checked like any write."""
+
+    def get_queryset(self, request):
+        return rows_in_scope(super().get_queryset(request), request.user)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = _write_checked_form(formset.form, request.user)
+        return formset
+
+
+_restricted_inlines: dict[type, type] = {}
+
+
+def restricted_inline(inline_class: type) -> type:
+    if issubclass(inline_class, RestrictedInlineMixin):
+        return inline_class
+    if inline_class not in _restricted_inlines:
+        _restricted_inlines[inline_class] = type(
+            inline_class.__name__, (RestrictedInlineMixin, inline_class), {"__module__": inline_class.__module__}
+        )
+    return _restricted_inlines[inline_class]
+
+
+class RestrictedAdminMixin:
+    """Given to every ModelAdmin by the admin site (``settings.ADMIN_MODEL_MIXINS``).
+
+    Lists, change and delete pages, autocomplete (which reads the target
+    model's admin queryset), inlines, foreign-key choices and history pages
+    show only rows the user may see; anything else is 404. Forms check the
+    target unit of a write. History records are read-only for everyone: a
+    revert would bypass the services (a corrective action verified without an
+    inspector), so an old value is restored through the change form or the
+    workflow step, which check permission, scope and rules.
+    """
+
+    def get_queryset(self, request):
+        return rows_in_scope(super().get_queryset(request), request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or can(request.user, CHANGE, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or can(request.user, DELETE, obj))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return _write_checked_form(super().get_form(request, obj, change=change, **kwargs), request.user)
+
+    def get_inlines(self, request, obj):
+        return [restricted_inline(inline) for inline in super().get_inlines(request, obj)]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and getattr(field, "queryset", None) is not None:
+            field.queryset = rows_in_scope(field.queryset, request.user)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and getattr(field, "queryset", None) is not None:
+            field.queryset = rows_in_scope(field.queryset, request.user)
+        return field
+
+    # django-simple-history's pages (only on admins that have them).
+
+    def _history_in_scope_or_404(self, request, object_id) -> None:
+        from django.contrib.admin.utils import unquote
+        from django.core.exceptions import ValidationError
+        from django.http import Http404
+
+        if self.get_object(request, unquote(object_id)) is not None:
+            return
+        # A deleted record: its history is shown when its last recorded unit is in scope.
+        try:
+            pk = self.model._meta.pk.to_python(unquote(object_id))
+            if self.model._default_manager.filter(pk=pk).exists():
+                raise Http404
+            manager = getattr(self.model, self.model._meta.simple_history_manager_attribute)
+            if rows_in_scope(manager.filter(**{self.model._meta.pk.attname: pk}), request.user).exists():
+                return
+        except (ValidationError, ValueError, AttributeError):
+            pass
+        raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        if hasattr(self.model._meta, "simple_history_manager_attribute"):
+            self._history_in_scope_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied
+        self._history_in_scope_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        return rows_in_scope(super().get_history_queryset(request, history_manager, pk_name, object_id), request.user)

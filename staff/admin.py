@@ -2,15 +2,11 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.import_admin import ImportAdminMixin
-from staff.access import is_scoped, rows_in_scope, visible_units
+from staff.access import RestrictedAdminMixin, is_scoped, rows_in_scope, visible_units
 from staff.models import Staff, Unit, UnitHead
 
-
-class ScopedAdminMixin:
-    """Admin lists restricted by the same scoping as the API."""
-
-    def get_queryset(self, request):
-        return rows_in_scope(super().get_queryset(request), request.user)
+# Every ModelAdmin gets it from the admin site anyway; named here for the admins that list it.
+ScopedAdminMixin = RestrictedAdminMixin
 
 
 @admin.register(Unit)

@@ -44,3 +44,18 @@ def test_unknown_action_is_an_error_not_a_grant():
         permissions_for(CorrectiveAction, "verfy")
     assert set(workflow_actions(CorrectiveAction)) == {"progress", "verify"}
     assert permissions_for(CorrectiveAction, CRUD[0]) == ("inspections.view_correctiveaction",)
+
+
+def _registered_admins():
+    from django.contrib import admin
+
+    return sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label_lower)
+
+
+@pytest.mark.parametrize("model,model_admin", _registered_admins(), ids=lambda x: getattr(getattr(x, "_meta", None), "label_lower", ""))
+def test_every_admin_is_guarded(model, model_admin):
+    from core.admin_guard import StrictChangelistMixin
+    from staff.access import RestrictedAdminMixin
+
+    assert isinstance(model_admin, StrictChangelistMixin)
+    assert isinstance(model_admin, RestrictedAdminMixin)
