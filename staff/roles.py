@@ -26,6 +26,8 @@ EXTRA: dict[str, list[str]] = {}
 # Sign-in records and authenticator secrets (axes, django-otp) are for admins only.
 ADMIN_ONLY_APPS = {
     "auth", "contenttypes", "sessions", "admin", "authtoken", "axes", "otp_totp", "otp_static",
+    # The task queue's results hold task arguments (docs/access.md: libraries' models are for admins).
+    "django_tasks_database", "django_rq",
 }
 
 # Models of other apps that readers do not get by default: the security log

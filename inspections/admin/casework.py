@@ -204,7 +204,8 @@ class CaseForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["opened_on"].required = False
+        if "opened_on" in self.fields:  # absent from a read-only form (view permission only)
+            self.fields["opened_on"].required = False
 
     def clean(self):
         data = super().clean()
