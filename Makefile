@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run dev test lint messages bench clean install
+.PHONY: run dev test test-multi lint messages bench clean install
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ dev: install
 test: install
 	DJANGO_SETTINGS_MODULE=config.settings_test $(PY) manage.py compile_po
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Two gunicorn instances and a worker on the machine's PostgreSQL and Redis (docs/operations.md).
+test-multi: install
+	DJANGO_SETTINGS_MODULE=config.settings_test $(PY) manage.py compile_po
+	$(VENV)/bin/pytest -m multi -p no:cacheprovider tests/scale $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -140,9 +141,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # dumpdata/loaddata (backups) keep timestamps to the microsecond (core.serializers).
 SERIALIZATION_MODULES = {"json": "core.serializers"}
 
+# --- Redis: one variable turns a single host into a fleet -------------------
+# With REDIS_URL set, the cache, the throttles, the public-form rate limit
+# (atomic INCR) and the task queue all use Redis, so several web instances
+# and workers behave as one (docs/operations.md). Without it everything
+# shared lives in the database and `make run` needs no other service.
+REDIS_CONFIGURED = bool(os.environ.get("REDIS_URL", "").strip())
+REDIS_URL = env_url("REDIS_URL", "redis://127.0.0.1:6379/0", ("redis", "rediss", "unix"))
+
 # --- Cache (shared by all workers: rate limits, lockouts) -----------------
-CACHE_URL = env_str("CACHE_URL", "")
-if CACHE_URL.startswith(("redis://", "rediss://")):
+CACHE_URL = env_str("CACHE_URL", REDIS_URL if REDIS_CONFIGURED else "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
@@ -170,7 +179,7 @@ else:
 # throttle, feedback rate limit, sign-in lockout) always use the shared cache.
 CACHES["throttle"] = (
     dict(CACHES["default"])
-    if CACHE_URL.startswith(("redis://", "rediss://"))
+    if CACHE_URL.startswith(("redis://", "rediss://", "unix://"))
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}
 )
 
@@ -178,8 +187,9 @@ CACHES["throttle"] = (
 # database: the embedded queue in the database, worked by `manage.py run_worker`
 # (started by `make run`); redis: RQ on REDIS_URL (several hosts, `run_worker`
 # runs rqworker); immediate: tasks run inside the caller (tests, scripts).
-TASKS_BACKEND = env_choice("TASKS_BACKEND", "database", ("database", "redis", "immediate"))
-REDIS_URL = env_url("REDIS_URL", "redis://127.0.0.1:6379/0", ("redis", "rediss", "unix"))
+TASKS_BACKEND = env_choice(
+    "TASKS_BACKEND", "redis" if REDIS_CONFIGURED else "database", ("database", "redis", "immediate")
+)
 TASK_QUEUES = ["default"]
 TASKS = {
     "default": {
@@ -275,8 +285,36 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploaded files go through Django's storage API only (no code opens a local
+# path): a folder shared by every instance by default (DJANGO_MEDIA_ROOT on
+# NFS or similar), or S3-compatible object storage with DJANGO_STORAGE=s3
+# (django-storages; `pip install -e '.[s3]'`), configured by the AWS_* variables.
+STORAGE_KIND = env_choice("DJANGO_STORAGE", "filesystem", ("filesystem", "s3"))
+if STORAGE_KIND == "s3":
+    try:
+        import storages  # noqa: F401
+    except ImportError as exc:
+        raise ImproperlyConfigured("DJANGO_STORAGE=s3 needs django-storages: pip install -e '.[s3]'") from exc
+    if not env_str("AWS_STORAGE_BUCKET_NAME", ""):
+        raise ImproperlyConfigured("DJANGO_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME")
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME", ""),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME", "") or None,
+            "access_key": env_str("AWS_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY", "") or None,
+            # Files are served only through permission-checked views, never by URL.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -297,7 +335,7 @@ SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 # Load balancers probe /healthz over plain http inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True

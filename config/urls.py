@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from config.api import router
 from core.api_auth import TokenView
-from core.views import healthz
+from core.views import healthz, readyz
 
 admin.site.site_header = "CongVu"
 admin.site.site_title = "CongVu"
@@ -25,6 +25,7 @@ api_urlpatterns = [
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("app/", include("workspace.urls")),
