@@ -426,6 +426,13 @@ SPECTACULAR_SETTINGS = {
         "FeedbackStatusEnum": "inspections.feedback.choices.FeedbackStatus",
         "EnrolmentStatusEnum": "training.choices.EnrolmentStatus",
         "ProcedureLevelEnum": "reform.choices.ProcedureLevel",
+        # Several models have a field named "kind": each choice set gets its own name.
+        "InspectionKindEnum": "inspections.choices.InspectionKind",
+        "SuspensionKindEnum": "inspections.choices.SuspensionKind",
+        "EvidenceKindEnum": "inspections.choices.EvidenceKind",
+        "FeedbackKindEnum": "inspections.feedback.choices.FeedbackKind",
+        "CourseKindEnum": "training.choices.CourseKind",
+        "NotificationKindEnum": "notifications.choices.NotificationKind",
     },
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False},
 }
