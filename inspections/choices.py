@@ -91,7 +91,26 @@ class DeferralReason(models.TextChoices):
 class ExemptionReason(models.TextChoices):
     LOST_CAPACITY = "lost_capacity", _("Lost capacity at the time of the violation")
     SUPERIOR_ORDER = "superior_order", _("Carried out a superior's unlawful order after reporting it")
-    FORCE_MAJEURE = "force_majeure", _("Force majeure")
+    FORCE_MAJEURE = "force_majeure", _("Emergency, force majeure or an objective obstacle")
+    INNOVATION = "innovation", _("An authorised research, technology or innovation proposal carried out properly, with damage")
+    OBJECTIVE_CAUSES = "objective_causes", _("Powers and procedures respected, no self-interest, damage from objective causes")
+    DECEASED = "deceased", _("The person has died")
+
+
+class ProcedureShortcut(models.TextChoices):
+    """Why a step of the usual path (self-review, council, decision) is left out, as the texts allow."""
+
+    MOVED_UNIT = "moved_unit", _("Violation at a former unit, discovered after the move (no self-review)")
+    ADMITTED = "admitted", _("Self-review already held under the law and responsibility admitted (no self-review)")
+    CONCLUSION_WITH_FORM = "conclusion_with_form", _(
+        "A competent body's conclusion proposes a specific form (no self-review, no council)"
+    )
+    CRIMINAL_SENTENCE = "criminal_sentence", _(
+        "Sentenced to prison without suspension, or convicted of corruption (no self-review, no council)"
+    )
+    PARTY_DISCIPLINE = "party_discipline", _(
+        "Party discipline already decided for the same violation (no self-review, no council)"
+    )
 
 
 class SuspensionKind(models.TextChoices):

@@ -438,6 +438,38 @@ def handling_deadline(
 # --- Forms and effects ----------------------------------------------------------------
 
 
+def applicable_forms(forms: Iterable[FormRule], *, category: str, is_leader: bool) -> list[FormRule]:
+    """The forms this person can receive, lightest first."""
+    usable = [
+        f for f in forms
+        if f.category == category and not (f.leaders_only and not is_leader) and not (f.non_leaders_only and is_leader)
+    ]
+    return sorted(usable, key=lambda f: f.level)
+
+
+def required_level(
+    forms: Iterable[FormRule], *, category: str, is_leader: bool, running_level: int, own_level: int | None = None
+) -> int:
+    """The level a new violation committed while a sanction runs must get.
+
+    Exactly one level above the running form, or one above the form the new
+    violation warrants on its own when that is heavier (Decree 112/2020 art. 2
+    as amended by Decree 71/2023; Decree 234/2026 art. 2 cl. 3). "One level
+    above" is the next form available to this person: a civil servant who is
+    not a leader under R2 goes from cảnh cáo to buộc thôi việc. At the top of
+    the scale the heaviest form is required.
+    """
+    base = max(running_level, own_level or 0)
+    levels = [f.level for f in applicable_forms(forms, category=category, is_leader=is_leader)]
+    above = [lvl for lvl in levels if lvl > base]
+    return min(above) if above else max(levels, default=base)
+
+
+def combined_level(levels: Iterable[int]) -> int:
+    """Several violations decided together get one decision at the highest of their forms."""
+    return max(levels)
+
+
 def check_form(
     forms: Iterable[FormRule],
     *,
@@ -446,12 +478,16 @@ def check_form(
     is_leader: bool,
     regime_code: str,
     running_level: int | None = None,
+    own_level: int | None = None,
 ) -> FormRule:
     """The form's rule if it is valid for this person in the regime in force on the decision date.
 
-    ``running_level``: the level of a sanction still running when the new
-    violation was committed; the new form must then be at least one level higher.
+    ``running_level``: the level of a sanction still in effect when the new
+    violation was committed; ``own_level`` the level the new violation
+    warrants on its own (if known). The form must then be exactly the one
+    ``required_level`` names.
     """
+    forms = list(forms)
     for rule in forms:
         if rule.form != form or rule.category != category:
             continue
@@ -459,11 +495,21 @@ def check_form(
             raise RuleError("decision_form", _("This form applies only to leaders and managers."))
         if rule.non_leaders_only and is_leader:
             raise RuleError("decision_form", _("This form does not apply to leaders and managers."))
-        if running_level is not None and rule.level <= running_level:
-            raise RuleError(
-                "decision_form",
-                _("The violation was committed while an earlier sanction was running: the form must be at least one level higher."),
+        if running_level is not None:
+            needed = required_level(
+                forms, category=category, is_leader=is_leader, running_level=running_level, own_level=own_level
             )
+            if rule.level != needed:
+                names = [f.form for f in forms if f.category == category and f.level == needed]
+                raise RuleError(
+                    "decision_form",
+                    _(
+                        "The violation was committed while an earlier sanction was in effect: the form must be "
+                        "exactly one level above the running one (or above the form the new violation warrants "
+                        "on its own, if heavier): %(forms)s."
+                    )
+                    % {"forms": ", ".join(names) or str(needed)},
+                )
         return rule
     raise RuleError(
         "decision_form",
@@ -472,13 +518,35 @@ def check_form(
     )
 
 
-def effect_end(decision_date: dt.date, rule: FormRule) -> Computed:
+def effect_start(
+    *, decision_date: dt.date, effective_on: dt.date | None = None, party_decision_on: dt.date | None = None,
+    form: str = "", from_party_decision: bool = False,
+) -> tuple[dt.date, str]:
+    """The day a sanction's effects start counting.
+
+    From the decision's effective date (the decision must state it: Decree
+    112/2020 art. 37 cl. 3; Decree 234/2026 art. 18 cl. 3), the decision date
+    when none is recorded; where the regime says so, from the Party decision
+    on the same violation, except for buộc thôi việc (Decree 234/2026 art. 2
+    cl. 9).
+    """
+    if from_party_decision and party_decision_on and form != "buoc_thoi_viec":
+        return party_decision_on, _("the Party decision on the same violation, effective %(d)s") % {
+            "d": fmt(party_decision_on)
+        }
+    if effective_on:
+        return effective_on, _("the decision's effective date, %(d)s") % {"d": fmt(effective_on)}
+    return decision_date, _("the decision on %(d)s") % {"d": fmt(decision_date)}
+
+
+def effect_end(decision_date: dt.date, rule: FormRule, *, start: dt.date | None = None, why: str = "") -> Computed:
     """Last day of the sanction's effects (no promotion, nomination, appointment)."""
     if rule.effect_months <= 0:
         return Computed(None, _("This form has no effect period."))
-    end = add_months(decision_date, rule.effect_months)
-    text = _("Effects run %(months)s months from the decision on %(start)s: until %(end)s.") % {
-        "months": rule.effect_months, "start": fmt(decision_date), "end": fmt(end),
+    start = start or decision_date
+    end = add_months(start, rule.effect_months)
+    text = _("Effects run %(months)s months from %(why)s: until %(end)s.") % {
+        "months": rule.effect_months, "why": why or _("the decision on %(d)s") % {"d": fmt(start)}, "end": fmt(end),
     }
     if rule.salary_delay_months:
         text += " " + _("Salary step delayed by %(n)s months.") % {"n": rule.salary_delay_months}
@@ -488,10 +556,36 @@ def effect_end(decision_date: dt.date, rule: FormRule) -> Computed:
 # --- Workflow ----------------------------------------------------------------------------
 
 
-def allowed_targets(status: str, postponed_from: str = "") -> tuple[str, ...]:
-    """Statuses reachable from ``status`` in one legal step."""
-    if status in ACTIVE_STEPS:
-        return (NEXT_STEP[status], *EXITS)
+SKIP_SELF_REVIEW, SKIP_BOTH = "skip_self_review", "skip_both"
+
+
+def allowed_targets(
+    status: str, postponed_from: str = "", *, needs_council: bool = True, shortcut: str = ""
+) -> tuple[str, ...]:
+    """Statuses reachable from ``status`` in one legal step.
+
+    ``needs_council``: whether the person's category goes through a
+    disciplinary council under the regime (cadres do not: self-review, then
+    the decision). ``shortcut``: what a recorded shortcut reason allows,
+    ``skip_self_review`` (straight to the council, or to the decision where
+    there is no council) or ``skip_both`` (straight to the decision), as the
+    regime's texts list them (Decree 112/2020 art. 32 cl. 2-3 as amended by
+    Decree 71/2023; Decree 234/2026 art. 13 cl. 2-3).
+    """
+    if status == OPENED:
+        targets = [SELF_REVIEW]
+        if shortcut == SKIP_SELF_REVIEW:
+            targets.append(COUNCIL if needs_council else DECIDED)
+        if shortcut == SKIP_BOTH:
+            targets.append(DECIDED)
+        return (*targets, *EXITS)
+    if status == SELF_REVIEW:
+        targets = [COUNCIL] if needs_council else [DECIDED]
+        if needs_council and shortcut == SKIP_BOTH:
+            targets.append(DECIDED)
+        return (*targets, *EXITS)
+    if status == COUNCIL:
+        return (DECIDED, *EXITS)
     if status == POSTPONED:
         resume = postponed_from if postponed_from in ACTIVE_STEPS else OPENED
         return (resume, CLOSED_NO_ACTION)
@@ -513,12 +607,15 @@ def check_transition(
     deferral_reason: str = "",
     exemption_reason: str = "",
     regime_deferrals: Iterable[str] = (),
+    regime_exemptions: Iterable[str] | None = None,
+    needs_council: bool = True,
+    shortcut: str = "",
     note: str = "",
 ) -> None:
     """Raise ``RuleError`` unless ``status -> to`` is a legal step with what it needs."""
     if status in TERMINAL:
         raise RuleError("to", _("The case is closed: no further step is possible."))
-    targets = allowed_targets(status, postponed_from)
+    targets = allowed_targets(status, postponed_from, needs_council=needs_council, shortcut=shortcut)
     if to not in targets:
         raise RuleError(
             "to",
@@ -530,7 +627,10 @@ def check_transition(
             raise RuleError("deferral_reason", _("Give the reason for deferral."))
         if deferral_reason not in set(regime_deferrals):
             raise RuleError("deferral_reason", _("This reason does not allow deferral under the regime of the case."))
-    if to == EXEMPT and not exemption_reason:
-        raise RuleError("exemption_reason", _("Give the reason for exemption."))
+    if to == EXEMPT:
+        if not exemption_reason:
+            raise RuleError("exemption_reason", _("Give the reason for exemption."))
+        if regime_exemptions is not None and exemption_reason not in set(regime_exemptions):
+            raise RuleError("exemption_reason", _("This reason does not exempt from discipline under the regime of the case."))
     if to == CLOSED_NO_ACTION and not note.strip():
         raise RuleError("note", _("Explain why the case is closed without discipline."))

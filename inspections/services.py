@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -293,12 +294,15 @@ def case_update(*, case: DisciplinaryCase, findings=None, **facts: Any) -> Disci
 
 
 def _running_level(case: DisciplinaryCase) -> int | None:
-    """Level of a sanction of the same person still running on the new violation's date."""
+    """Level of a sanction of the same person in effect on the new violation's date.
+
+    In effect from the decision's effective date (the decision date when none
+    was recorded) to the end of its effect period.
+    """
     running = (
-        DisciplinaryCase.objects.filter(
-            staff_id=case.staff_id, status=CaseStatus.DECIDED,
-            decision_date__lte=case.violation_date, effect_ends_on__gte=case.violation_date,
-        )
+        DisciplinaryCase.objects.filter(staff_id=case.staff_id, status=CaseStatus.DECIDED, effect_ends_on__gte=case.violation_date)
+        .annotate(effect_from=Coalesce("decision_effective_on", "decision_date"))
+        .filter(effect_from__lte=case.violation_date)
         .exclude(pk=case.pk)
         .values_list("decision_form", flat=True)
     )
@@ -332,21 +336,36 @@ def case_transition(
     decision_signer: str = "",
     deferral_reason: str = "",
     exemption_reason: str = "",
+    shortcut_reason: str = "",
+    decision_effective_on: dt.date | None = None,
+    party_decision_on: dt.date | None = None,
+    warranted_form: str = "",
 ) -> DisciplinaryCase:
-    """Take one legal workflow step; ``decided`` goes through ``case_decide``."""
+    """Take one legal workflow step; ``decided`` goes through ``case_decide``.
+
+    ``shortcut_reason`` records why the texts let this case leave out the
+    self-review meeting or the council (``ProcedureShortcut``); the regime row
+    says which reasons it allows and what each leaves out.
+    """
     case = DisciplinaryCase.objects.select_for_update(of=("self",)).select_related("staff", "regime_rule").get(pk=case.pk)
     regime = case.regime_rule or regime_for(case.staff.category, case.discovered_on)
+    if shortcut_reason:
+        if shortcut_reason not in (regime.procedure_shortcuts or {}):
+            raise ValidationError({"shortcut_reason": [_("The texts of the case's regime do not allow leaving out a step for this reason.")]})
+        case.shortcut_reason = shortcut_reason
     try:
         rules.check_transition(
             case.status, to, postponed_from=case.postponed_from, deferral_reason=deferral_reason,
-            exemption_reason=exemption_reason, regime_deferrals=regime.deferral_reasons or (), note=note,
+            exemption_reason=exemption_reason, regime_deferrals=regime.deferral_reasons or (),
+            regime_exemptions=regime.exemption_reasons or None, note=note, **_path(case, regime),
         )
     except rules.RuleError as exc:
         raise _error(exc) from exc
     if to == CaseStatus.DECIDED:
         return case_decide(
             case=case, by=by, note=note, decision_form=decision_form, decision_number=decision_number,
-            decision_date=decision_date, decision_signer=decision_signer,
+            decision_date=decision_date, decision_signer=decision_signer, decision_effective_on=decision_effective_on,
+            party_decision_on=party_decision_on, warranted_form=warranted_form,
         )
     on = on or _today()
     _check_step_date(case, on)
@@ -368,6 +387,14 @@ def case_transition(
     return case
 
 
+def _path(case: DisciplinaryCase, regime: DisciplineRegime) -> dict[str, Any]:
+    """Whether the person's category goes through a council, and what the case's shortcut reason allows."""
+    return {
+        "needs_council": case.staff.category in (regime.council_categories or []),
+        "shortcut": (regime.procedure_shortcuts or {}).get(case.shortcut_reason, "") if case.shortcut_reason else "",
+    }
+
+
 @transaction.atomic
 def case_decide(
     *,
@@ -376,12 +403,22 @@ def case_decide(
     decision_number: str,
     decision_date: dt.date | None,
     decision_signer: str = "",
+    decision_effective_on: dt.date | None = None,
+    party_decision_on: dt.date | None = None,
+    warranted_form: str = "",
     by=None,
     note: str = "",
 ) -> DisciplinaryCase:
-    """Record the decision, its effects, and flag the staff member until the effects end."""
-    if case.status != CaseStatus.COUNCIL:
-        raise ValidationError({"to": [_("Only a case that went through the disciplinary council can be decided.")]})
+    """Record the decision, its effects, and flag the staff member until the effects end.
+
+    The effect period counts from the decision's effective date (or, where
+    the regime says so, the Party decision on the same violation).
+    """
+    case_regime = case.regime_rule or regime_for(case.staff.category, case.discovered_on)
+    try:
+        rules.check_transition(case.status, CaseStatus.DECIDED, postponed_from=case.postponed_from, **_path(case, case_regime))
+    except rules.RuleError as exc:
+        raise _error(exc) from exc
     errors: dict[str, list[str]] = {}
     if not decision_form:
         errors["decision_form"] = [_("This field is required.")]
@@ -389,6 +426,8 @@ def case_decide(
         errors["decision_number"] = [_("This field is required.")]
     if not decision_date:
         errors["decision_date"] = [_("This field is required.")]
+    if decision_effective_on and decision_date and decision_effective_on < decision_date:
+        errors["decision_effective_on"] = [_("A decision cannot take effect before it is signed.")]
     if errors:
         raise ValidationError(errors)
     _check_step_date(case, decision_date, "decision_date")
@@ -400,15 +439,20 @@ def case_decide(
     staff = case.staff
     regime = regime_for(staff.category, decision_date)
     forms = [form_rule(f) for f in regime.forms.all()]
+    own = next((f.level for f in forms if f.form == warranted_form and f.category == staff.category), None)
     try:
         chosen = rules.check_form(
             forms, form=decision_form, category=staff.category, is_leader=staff.is_leader,
-            regime_code=regime.code, running_level=_running_level(case),
+            regime_code=regime.code, running_level=_running_level(case), own_level=own,
         )
     except rules.RuleError as exc:
         raise _error(exc) from exc
     with translation.override(settings.LANGUAGE_CODE):
-        effect = rules.effect_end(decision_date, chosen)
+        start, why = rules.effect_start(
+            decision_date=decision_date, effective_on=decision_effective_on, party_decision_on=party_decision_on,
+            form=decision_form, from_party_decision=regime.effect_from_party_decision,
+        )
+        effect = rules.effect_end(decision_date, chosen, start=start, why=why)
         explanation = effect.explanation
         if regime.code != case.regime:
             explanation += " " + _("Form checked against regime %(r)s, in force on the decision date.") % {"r": regime.code}
@@ -416,6 +460,8 @@ def case_decide(
     case.status = CaseStatus.DECIDED
     case.decision_form, case.decision_number = decision_form, decision_number.strip()
     case.decision_date, case.decision_signer = decision_date, decision_signer.strip()
+    case.decision_effective_on = decision_effective_on or decision_date
+    case.party_decision_on, case.warranted_form = party_decision_on, warranted_form or ""
     case.effect_ends_on, case.salary_delay_months = effect.value, chosen.salary_delay_months
     case.effect_explanation = explanation
     case.save()

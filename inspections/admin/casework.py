@@ -234,7 +234,8 @@ class DisciplinaryCaseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         "statute_deadline", "statute_explanation", "handling_base_deadline", "handling_deadline",
         "handling_explanation", "suspended_days", "extension_days", "extension_reason", "extended_on",
         "decision_form", "decision_number", "decision_date", "decision_signer", "effect_ends_on",
-        "salary_delay_months", "effect_explanation", "transition_link",
+        "salary_delay_months", "effect_explanation", "transition_link", "shortcut_reason", "decision_effective_on",
+        "party_decision_on", "warranted_form",
     )
     fieldsets = [
         (None, {"fields": ("staff", "unit", "findings", "summary", "severity", "repeat_violation")}),
@@ -242,14 +243,16 @@ class DisciplinaryCaseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
             "violation_date", "violation_ended_on", "violation_ongoing", "violation_concluded_on", "discovered_on",
             "opened_on", "no_limitation_reason",
         )}),
-        (_("Workflow"), {"fields": ("status", "transition_link", "postponed_from", "deferral_reason", "exemption_reason")}),
+        (_("Workflow"), {"fields": (
+            "status", "transition_link", "postponed_from", "deferral_reason", "exemption_reason", "shortcut_reason",
+        )}),
         (_("Computed deadlines"), {"fields": (
             "regime", "regime_rule", "statute_deadline", "statute_explanation", "handling_base_deadline",
             "handling_deadline", "handling_explanation", "suspended_days", "extension_days", "extension_reason", "extended_on",
         )}),
         (_("Decision"), {"fields": (
-            "decision_form", "decision_number", "decision_date", "decision_signer", "effect_ends_on",
-            "salary_delay_months", "effect_explanation",
+            "decision_form", "decision_number", "decision_date", "decision_effective_on", "party_decision_on",
+            "warranted_form", "decision_signer", "effect_ends_on", "salary_delay_months", "effect_explanation",
         )}),
     ]
     inlines = [DisciplineStepInline, CaseSuspensionInline, CaseEvidenceInline]

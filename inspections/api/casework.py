@@ -28,6 +28,7 @@ from inspections.choices import (
     DeferralReason,
     DisciplineFormCode,
     ExemptionReason,
+    ProcedureShortcut,
     SuspensionKind,
 )
 from inspections.filtersets import (
@@ -359,6 +360,7 @@ CASE_COMPUTED = [
     "statute_explanation", "handling_base_deadline", "handling_deadline", "handling_explanation",
     "suspended_days", "extension_days", "extension_reason", "extended_on", "decision_form", "decision_number",
     "decision_date", "decision_signer", "effect_ends_on", "salary_delay_months", "effect_explanation",
+    "shortcut_reason", "decision_effective_on", "party_decision_on", "warranted_form",
 ]
 
 
@@ -416,6 +418,13 @@ class TransitionSerializer(serializers.Serializer):
     decision_signer = serializers.CharField(required=False, allow_blank=True, default="", max_length=150)
     deferral_reason = serializers.ChoiceField(choices=DeferralReason.choices, required=False, allow_blank=True, default="")
     exemption_reason = serializers.ChoiceField(choices=ExemptionReason.choices, required=False, allow_blank=True, default="")
+    shortcut_reason = serializers.ChoiceField(
+        choices=ProcedureShortcut.choices, required=False, allow_blank=True, default="",
+        help_text=_("Why the texts let this case leave out the self-review meeting or the council."),
+    )
+    decision_effective_on = serializers.DateField(required=False, allow_null=True, default=None)
+    party_decision_on = serializers.DateField(required=False, allow_null=True, default=None)
+    warranted_form = serializers.ChoiceField(choices=DisciplineFormCode.choices, required=False, allow_blank=True, default="")
 
 
 class ExtendSerializer(serializers.Serializer):

@@ -32,6 +32,7 @@ from inspections.choices import (
     NoLimitationReason,
     PeriodUnit,
     PriorViolationRule,
+    ProcedureShortcut,
     RegimeCode,
     Severity,
     SuspensionKind,
@@ -299,6 +300,24 @@ class DisciplineRegime(models.Model):
         _("deferral reasons allowed"), default=list,
         help_text=_("Codes: illness, maternity, prosecuted, leave."),
     )
+    exemption_reasons = models.JSONField(
+        _("exemption reasons allowed"), default=list, blank=True,
+        help_text=_("Codes: lost_capacity, superior_order, force_majeure, innovation, objective_causes, deceased."),
+    )
+    council_categories = models.JSONField(
+        _("categories that go through a disciplinary council"), default=list, blank=True,
+        help_text=_("Others (cadres) go from the self-review meeting to the decision."),
+    )
+    procedure_shortcuts = models.JSONField(
+        _("steps the texts allow to leave out"), default=dict, blank=True,
+        help_text=_(
+            "Reason code -> skip_self_review or skip_both, e.g. {\"party_discipline\": \"skip_both\"}. Empty: none."
+        ),
+    )
+    effect_from_party_decision = models.BooleanField(
+        _("effects count from the Party decision when there is one"), default=False,
+        help_text=_("Except buộc thôi việc. Otherwise effects count from the decision's effective date."),
+    )
     prior_violations = models.CharField(
         _("violations committed before this regime"), max_length=20, choices=PriorViolationRule.choices,
         default=PriorViolationRule.APPLY,
@@ -337,6 +356,17 @@ class DisciplineRegime(models.Model):
         bad = [c for c in self.deferral_reasons or [] if c not in DeferralReason.values]
         if not isinstance(self.deferral_reasons, list) or bad:
             errors["deferral_reasons"] = _("Use a list of deferral reason codes.")
+        bad = [c for c in self.exemption_reasons or [] if c not in ExemptionReason.values]
+        if not isinstance(self.exemption_reasons, list) or bad:
+            errors["exemption_reasons"] = _("Use a list of exemption reason codes.")
+        bad = [c for c in self.council_categories or [] if c not in StaffCategory.values]
+        if not isinstance(self.council_categories, list) or bad:
+            errors["council_categories"] = _("Use a list of staff category codes.")
+        shortcuts = self.procedure_shortcuts or {}
+        if not isinstance(shortcuts, dict) or any(
+            k not in ProcedureShortcut.values or v not in ("skip_self_review", "skip_both") for k, v in shortcuts.items()
+        ):
+            errors["procedure_shortcuts"] = _("Map shortcut reason codes to skip_self_review or skip_both.")
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             errors["valid_until"] = _("The end date is before the start date.")
         if (self.handling_period_complex or 0) < (self.handling_period or 0):
@@ -452,6 +482,10 @@ class DisciplinaryCase(models.Model):
     )
     deferral_reason = models.CharField(_("deferral reason"), max_length=20, choices=DeferralReason.choices, blank=True)
     exemption_reason = models.CharField(_("exemption reason"), max_length=20, choices=ExemptionReason.choices, blank=True)
+    shortcut_reason = models.CharField(
+        _("step left out because"), max_length=30, choices=ProcedureShortcut.choices, blank=True,
+        help_text=_("Set when the texts allow leaving out the self-review meeting or the council for this case."),
+    )
     regime = models.CharField(_("regime"), max_length=3, choices=RegimeCode.choices, editable=False)
     regime_rule = models.ForeignKey(
         DisciplineRegime, verbose_name=_("regime rule applied"), null=True, editable=False,
@@ -472,6 +506,18 @@ class DisciplinaryCase(models.Model):
     decision_number = models.CharField(_("decision number"), max_length=60, blank=True, editable=False)
     decision_date = models.DateField(_("decision date"), null=True, blank=True, editable=False)
     decision_signer = models.CharField(_("decision signed by"), max_length=150, blank=True, editable=False)
+    decision_effective_on = models.DateField(
+        _("decision takes effect on"), null=True, blank=True, editable=False,
+        help_text=_("The effective date the decision states; the effect period counts from it."),
+    )
+    party_decision_on = models.DateField(
+        _("Party decision on the same violation, effective on"), null=True, blank=True, editable=False,
+    )
+    warranted_form = models.CharField(
+        _("form the violation warrants on its own"), max_length=20, choices=DisciplineFormCode.choices, blank=True,
+        editable=False,
+        help_text=_("For a violation committed while another sanction ran: the form it would get by itself."),
+    )
     effect_ends_on = models.DateField(_("effects end on"), null=True, blank=True, editable=False)
     salary_delay_months = models.PositiveSmallIntegerField(_("salary-step delay (months)"), null=True, editable=False)
     effect_explanation = models.TextField(_("how the effects were computed"), blank=True, editable=False)
