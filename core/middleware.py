@@ -1,6 +1,6 @@
 """Request middleware: structured request log and no-store caching of private answers.
 
-The request log deliberately holds no personal data (see README "Security"):
+The request log deliberately holds no personal data (see docs/security.md):
 no client address, no query string (search terms are often people's names),
 no user name, no headers, no body; the URL is logged as its route pattern
 (``api/v1/feedback/status/<str:tracking_code>/``) so tracking codes and

@@ -114,5 +114,5 @@ def test_html_status_page_shares_the_api_twins_limit(db, rates):
     response = page.get("/feedback/status/", {"code": "PA-AAAA-AAAD"})
     assert response.status_code == 429 and int(response["Retry-After"]) > 0
     assert api.get("/api/v1/feedback/status/PA-AAAA-AAAE/").status_code == 429
-    # A signed-in session does not buy a bigger allowance on the public page.
+    # Another address has its own allowance.
     assert Client(REMOTE_ADDR="10.0.0.9").get("/feedback/status/").status_code == 200
