@@ -50,10 +50,15 @@ def nav_for(role: str | None, current_path: str = "") -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        current = (
-            current_path == url if item.url_name == "app:home" else current_path.startswith(url)
-        )
-        items.append({"url": url, "label": item.label, "current": current})
+        items.append({"url": url, "label": item.label, "current": False})
+    # The current entry is the longest one the path starts with ("/app/" only for the home itself).
+    matches = [
+        i
+        for i in items
+        if current_path == i["url"] or (i["url"] != "/app/" and current_path.startswith(i["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["current"] = True
     return items
 
 

@@ -114,3 +114,15 @@ def test_500_page_is_the_sites_own(page_for, settings):
     with translation.override("vi"):
         html = render_to_string("500.html")
     assert "Đã có lỗi" in html
+
+
+@pytest.mark.parametrize(("language", "text"), [("vi", "Đăng nhập sai quá nhiều lần"), ("en", "Too many failed sign-in attempts")])
+def test_sign_in_lockout_is_the_sites_429_page(users, settings, language, text):
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 3
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    for _ in range(3):
+        response = client.post("/app/login/", {"username": "hr", "password": "wrong-password"})
+    assert response.status_code == 429
+    assert text in response.content.decode()
+    assert client.post("/app/login/", {"username": "hr", "password": PASSWORD}).status_code == 429
