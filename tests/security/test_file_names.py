@@ -76,11 +76,21 @@ def test_evidence_is_stored_and_served_with_the_sniffed_extension(
     assert b"".join(got.streaming_content) == content
 
 
-def test_old_evidence_with_a_wrong_name_is_served_with_the_right_one(client_for, inspection):
+def test_old_evidence_with_a_wrong_name_is_served_with_the_right_one(client_for, users, inspection):
+    from django.test import Client
+    from django.urls import reverse
+
     evidence = services.evidence_attach(parent=inspection, upload=SimpleUploadedFile("x.pdf", PDF))
     Evidence.objects.filter(pk=evidence.pk).update(original_name="bao-cao.exe")
     got = client_for("inspector").get(f"/api/v1/evidence/{evidence.pk}/download/")
     assert got["Content-Disposition"] == 'attachment; filename="bao-cao.pdf"'
+    # The workspace's download page answers the same.
+    page = Client()
+    page.force_login(users["inspector"])
+    got = page.get(reverse("app:evidence-download", args=[evidence.pk]))
+    assert got.status_code == 200
+    assert got["Content-Disposition"] == 'attachment; filename="bao-cao.pdf"'
+    assert got["Content-Type"] == "application/pdf"
 
 
 def test_feedback_attachment_is_stored_and_served_with_the_sniffed_extension(
