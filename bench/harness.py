@@ -23,6 +23,7 @@ CASE_NAMES = (
     "api_list",
     "submissions",
     "import_roster",
+    "reminders",
 )
 RESULT_KEYS = ("name", "database", "seconds", "floor_seconds", "ratio", "peak_rss_mb", "queries")
 NOT_AVAILABLE = "not available yet"
@@ -262,6 +263,18 @@ def evaluate(results: Sequence[dict[str, Any]]) -> list[Check]:
             return ok, f"{queries} queries for {rows} rows"
 
         add("import_roster", db, "no query per row", per_row)
+
+        add("reminders", db, "within 2x of the bare smtplib loop", within(2.0))
+
+        def reminder_queries(row):
+            small, large = row.get("small_collect_queries"), row.get("collect_queries")
+            ok = small is not None and small == large
+            return ok, (
+                f"send_reminders: {large} queries for {row.get('items')} items, {small} for {row.get('small_items')}; "
+                f"sending: {row.get('send_queries')} for {row.get('mails')} mails"
+            )
+
+        add("reminders", db, "a fixed number of queries whatever the number of items", reminder_queries)
     return checks
 
 

@@ -211,7 +211,11 @@ TASK_RETRY_DELAY = env_int("TASK_RETRY_DELAY", 30, minimum=0)
 # "running" on a worker silent for this long (killed, host lost) is run again.
 TASK_WORKER_STALE_SECONDS = env_int("TASK_WORKER_STALE_SECONDS", 60, minimum=1)
 # Run by `run_worker --daily` (make run) at start-up and each new day.
-DAILY_COMMANDS = ["send_reminders"]
+DAILY_COMMANDS = ["send_reminders", "purge_jobs"]
+# Long work off the request (core/jobs.py): a page's export above this many
+# rows runs as a background job; its file is kept this many hours.
+EXPORT_ASYNC_ROWS = env_int("EXPORT_ASYNC_ROWS", 50_000, minimum=0)
+JOB_FILE_HOURS = env_int("JOB_FILE_HOURS", 24, minimum=1)
 
 # --- E-mail ------------------------------------------------------------------
 # Without EMAIL_HOST mails are printed on the console (make run).

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from config.api import router
 from core.api_auth import TokenView
+from core.job_views import JobDownloadView, JobStatusView
 from core.views import healthz, readyz
 
 admin.site.site_header = "CongVu"
@@ -14,6 +15,8 @@ admin.site.site_title = "CongVu"
 
 api_urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("jobs/<uuid:pk>/", JobStatusView.as_view(), name="job-api"),
+    path("jobs/<uuid:pk>/download/", JobDownloadView.as_view(), name="job-download"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, so the CSP needs no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
@@ -33,6 +36,7 @@ urlpatterns = [
     path("feedback/", include("inspections.urls")),
     path("reports/", include("reports.urls")),
     path("app/notifications/", include("notifications.urls")),
+    path("app/jobs/", include("core.job_urls")),
 ]
 
 # Uploaded files (evidence, feedback attachments) are never served from a public

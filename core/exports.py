@@ -30,6 +30,8 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from rest_framework import renderers
 
+from core import jobs
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -548,9 +550,12 @@ class ExportMixin:
             lookups = [lookup for lookup, _ in columns]
             headers = [str(header) for _, header in columns]
             queryset = self.filter_queryset(self.get_queryset())
-            rows = self.export_rows(queryset, lookups)
             stamp = timezone.localdate().isoformat()
             name = f"{self.export_filename}-{stamp}"
+            if jobs.wants_async(request):
+                # 202 with the job's URLs; the job replays this request (core/jobs.py).
+                return jobs.deferred(request, label=f"{name}.{fmt}", rows=queryset.count())
+            rows = jobs.track(self.export_rows(queryset, lookups))
             self.log_export(request, fmt)
             if fmt == "csv":
                 return csv_response(name, headers, rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -169,3 +170,43 @@ class TokenFactor(models.Model):
     @staticmethod
     def digest_of(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class Job(models.Model):
+    """Long work asked for on a page or the API (a big export, a province workbook), done by a task.
+
+    The task replays the same GET as the user who asked, so filters, scope
+    and masking are exactly those of the request; the file is kept for
+    ``JOB_FILE_HOURS`` and handed only to that user.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("asked by"), on_delete=models.CASCADE, related_name="+")
+    label = models.CharField(_("what"), max_length=200)
+    path = models.CharField(max_length=500)
+    query = models.TextField(blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to="jobs/", max_length=200, blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(max_length=120, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("kept until"), db_index=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.label

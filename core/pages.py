@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from core import jobs
 from core.exports import csv_response, xlsx_response
 from core.text import search_terms
 
@@ -183,8 +184,14 @@ class ListPage(PermissionPage, TemplateView):
 
         _filterset, queryset = self.filtered()
         lookups = [lookup for lookup, _header in self.export_columns]
+        name = f"{self.export_filename}-{timezone.localdate().isoformat()}"
+        if not jobs.replaying():
+            count = queryset.count()
+            if jobs.wants_async(self.request) or jobs.too_big(count):
+                # A big export is written by a background job; the user waits on its page (core/jobs.py).
+                return jobs.deferred(self.request, label=f"{name}.{fmt}", rows=count, browser=True)
         headers = [str(header) for _lookup, header in self.export_columns]
-        rows = self.export_rows(queryset, lookups)
+        rows = jobs.track(self.export_rows(queryset, lookups))
         filters = {
             key: self.request.GET.getlist(key) for key in self.request.GET if key != "format"
         }

@@ -18,6 +18,7 @@ from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRen
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import jobs
 from core.audit import log_event
 from core.exports import XLSX_CONTENT_TYPE, CSVRenderer, XLSXRenderer, csv_response
 from core.models import SecurityEventKind
@@ -99,6 +100,9 @@ class AccountabilityReportView(APIView):
     def get(self, request, *args, **kwargs):
         wanted = params.resolve(request.user, request.query_params)
         output = getattr(request.accepted_renderer, "format", "json")
+        if output == "xlsx" and jobs.wants_async(request):
+            # Built by a background job replaying this request (core/jobs.py): 202, or the job's page.
+            return jobs.deferred(request, label=f"{wanted.root.name} {wanted.period.start.year}.xlsx")
         with translation.override(wanted.lang or translation.get_language()):
             report = build_report(wanted.root, wanted.period)
             if output in ("xlsx", "csv", "pdf"):

@@ -118,7 +118,8 @@ def accountability(request):
         "units": list(units),
         "selected_unit": wanted.root.code,
         "selected_year": wanted.period.start.year if wanted.period.is_whole_years else None,
-        "xlsx_url": f"{api}?{urlencode({**query, 'format': 'xlsx'})}",
+        # The whole province's workbook is built by a background job (core/jobs.py).
+        "xlsx_url": f"{api}?{urlencode({**query, 'format': 'xlsx', **({'async': '1'} if wanted.root.level == 'province' else {})})}",
         "csv_url": f"{api}?{urlencode({**query, 'format': 'csv'})}",
         "pdf_url": f"{api}?{urlencode({**query, 'format': 'pdf'})}",
     })
