@@ -36,7 +36,7 @@ ADMIN_ONLY_APPS = {
 RESTRICTED_MODELS = {
     ("core", "securityevent"),
     # The task queue's failures and workers show task arguments: admins only.
-    ("core", "failedtask"), ("core", "workerheartbeat"),
+    ("core", "failedtask"), ("core", "workerheartbeat"), ("core", "job"),
     # Notifications name their recipients and citizens' addresses: each user
     # reads their own on /app/notifications/, only admins read them all.
     ("notifications", "notification"), ("notifications", "notificationpreference"),
