@@ -24,6 +24,8 @@ CASE_NAMES = (
     "submissions",
     "import_roster",
     "reminders",
+    "report_services",
+    "import_dossiers",
 )
 RESULT_KEYS = ("name", "database", "seconds", "floor_seconds", "ratio", "peak_rss_mb", "queries")
 NOT_AVAILABLE = "not available yet"
@@ -275,6 +277,10 @@ def evaluate(results: Sequence[dict[str, Any]]) -> list[Check]:
             )
 
         add("reminders", db, "a fixed number of queries whatever the number of items", reminder_queries)
+
+        add("report_services", db, "within 1.2x of the hand-written SQL floor", within(1.2))
+        add("import_dossiers", db, "bounded memory", bounded)
+        add("import_dossiers", db, "no query per row", per_row)
     return checks
 
 

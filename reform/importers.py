@@ -41,7 +41,7 @@ from core.text import nfc, search_key
 from core.workdays import load_calendar
 from reform import rules
 from reform.choices import Channel, DossierResult, ProcedureLevel
-from reform.models import Dossier, ParCriterionScore, ParResult, Procedure
+from reform.models import DOSSIER_MESSAGES, Dossier, ParCriterionScore, ParResult, Procedure
 from staff.importers import UnitLookup
 from staff.models import Unit
 
@@ -162,17 +162,13 @@ class DossierImporter(Importer):
             return None
         if values["due_on"] is None:
             values["due_on"] = self.due(values["received_on"], procedure[1])
-        dossier = Dossier(code=code, procedure=procedure[2], unit_id=unit_id,
-                          level=rules.counter_level(self.unit_levels.get(unit_id, "")), **values)
-        try:
-            dossier.clean()
-        except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
-                key = name if name in self.headers else "received_on"
-                for message in messages:
-                    row.error(key, message)
+        values["late_reason"] = nfc(values["late_reason"])
+        problems = rules.dossier_problems(**{k: v for k, v in values.items() if k != "channel"}, today=self.today)
+        if problems:
+            for name, problem in problems:
+                row.error(name if name in self.headers else "received_on", DOSSIER_MESSAGES[problem])
             return None
-        values["outcome"] = dossier.outcome
+        values["outcome"] = rules.outcome(values["due_on"], values["resolved_on"])
         return StagedDossier(row.number, code, procedure[0], procedure[1], unit_id, values)
 
     def resolve(self, items: list[StagedDossier], report: ImportReport):

@@ -82,6 +82,21 @@ class ProcedurePosting(models.Model):
         return f"{self.procedure_id} @ {self.unit_id}"
 
 
+DOSSIER_MESSAGES = {
+    "received_future": _("The date of receipt is in the future."),
+    "due_before_receipt": _("The due date is before the date of receipt."),
+    "resolved_before_receipt": _("The dossier cannot be resolved before it was received."),
+    "resolved_future": _("The resolution date is in the future."),
+    "returned_unresolved": _("A result can only be returned once the dossier is resolved."),
+    "returned_before_resolved": _("The result cannot be returned before the dossier was resolved."),
+    "result_unresolved": _("Only a resolved dossier has a result."),
+    "late_reason_missing": _("Give the reason the dossier is late only in the electronic system."),
+    "system_late_not_late": _("Only a dossier resolved late can be late only in the electronic system."),
+    "apology_date_missing": _("Give the date the apology was issued."),
+    "new_date_not_later": _("The new date must be after the original due date."),
+}
+
+
 class DossierQuerySet(models.QuerySet):
     def in_state(self, state: str, as_of) -> DossierQuerySet:
         """Dossiers in ``state`` on ``as_of`` (the SQL of ``rules.dossier_state``)."""
@@ -170,32 +185,15 @@ class Dossier(models.Model):
         self.late_reason = nfc(self.late_reason)
         if self.received_on:
             self.fill_derived()
-            today = timezone.localdate()
-            if self.received_on > today:
-                add("received_on", _("The date of receipt is in the future."))
-            if self.due_on and self.due_on < self.received_on:
-                add("due_on", _("The due date is before the date of receipt."))
-            if self.resolved_on and self.resolved_on < self.received_on:
-                add("resolved_on", _("The dossier cannot be resolved before it was received."))
-        if self.resolved_on and self.resolved_on > timezone.localdate():
-            add("resolved_on", _("The resolution date is in the future."))
-        if self.returned_on and not self.resolved_on:
-            add("returned_on", _("A result can only be returned once the dossier is resolved."))
-        elif self.returned_on and self.returned_on < self.resolved_on:
-            add("returned_on", _("The result cannot be returned before the dossier was resolved."))
-        if self.result and not self.resolved_on:
-            add("result", _("Only a resolved dossier has a result."))
-        if self.late_in_system_only and not self.late_reason:
-            add("late_reason", _("Give the reason the dossier is late only in the electronic system."))
-        if self.late_in_system_only and self.outcome and self.outcome != rules.LATE:
-            add("late_in_system_only", _("Only a dossier resolved late can be late only in the electronic system."))
-        if self.apology_new_due_on and not self.apology_issued_on:
-            add("apology_issued_on", _("Give the date the apology was issued."))
-        if self.apology_new_due_on and self.due_on and self.apology_new_due_on <= self.due_on:
-            add("apology_new_due_on", _("The new date must be after the original due date."))
+        for field, code in rules.dossier_problems(
+            received_on=self.received_on, due_on=self.due_on, resolved_on=self.resolved_on,
+            returned_on=self.returned_on, result=self.result, late_in_system_only=self.late_in_system_only,
+            late_reason=self.late_reason, apology_issued_on=self.apology_issued_on,
+            apology_new_due_on=self.apology_new_due_on, today=timezone.localdate(),
+        ):
+            add(field, DOSSIER_MESSAGES[code])
         if errors:
             raise ValidationError(errors)
-
 
     def state(self, as_of=None) -> str:
         return rules.dossier_state(due_on=self.due_on, resolved_on=self.resolved_on, as_of=as_of or timezone.localdate())

@@ -145,3 +145,42 @@ def rank_change(previous_rank: int | None, rank: int | None) -> int | None:
 
 def periods_overlap(a_start: dt.date, a_end: dt.date, b_start: dt.date, b_end: dt.date) -> bool:
     return a_start <= b_end and b_start <= a_end
+
+
+def dossier_problems(
+    *, received_on: dt.date | None, due_on: dt.date | None, resolved_on: dt.date | None,
+    returned_on: dt.date | None, result: str, late_in_system_only: bool, late_reason: str,
+    apology_issued_on: dt.date | None, apology_new_due_on: dt.date | None, today: dt.date,
+) -> list[tuple[str, str]]:
+    """What is wrong with a dossier's dates and flags, as ``(field, problem code)`` pairs.
+
+    Pure, so the model's ``clean`` and a 500,000-row import check the same
+    rules without building a model per row (``reform.models.DOSSIER_MESSAGES``
+    words them).
+    """
+    problems = []
+    if received_on:
+        if received_on > today:
+            problems.append(("received_on", "received_future"))
+        if due_on and due_on < received_on:
+            problems.append(("due_on", "due_before_receipt"))
+        if resolved_on and resolved_on < received_on:
+            problems.append(("resolved_on", "resolved_before_receipt"))
+    if resolved_on and resolved_on > today:
+        problems.append(("resolved_on", "resolved_future"))
+    if returned_on and not resolved_on:
+        problems.append(("returned_on", "returned_unresolved"))
+    elif returned_on and returned_on < resolved_on:
+        problems.append(("returned_on", "returned_before_resolved"))
+    if result and not resolved_on:
+        problems.append(("result", "result_unresolved"))
+    if late_in_system_only and not late_reason:
+        problems.append(("late_reason", "late_reason_missing"))
+    state = outcome(due_on, resolved_on) if due_on else ""
+    if late_in_system_only and state and state != LATE:
+        problems.append(("late_in_system_only", "system_late_not_late"))
+    if apology_new_due_on and not apology_issued_on:
+        problems.append(("apology_issued_on", "apology_date_missing"))
+    if apology_new_due_on and due_on and apology_new_due_on <= due_on:
+        problems.append(("apology_new_due_on", "new_date_not_later"))
+    return problems

@@ -35,11 +35,20 @@ class Case:
 
 def all_cases() -> dict[str, Case]:
     """Every case by name, in the order of ``bench.harness.CASE_NAMES``."""
-    from bench.cases import api_list, exports, import_roster, reminders, report, submissions
+    from bench.cases import (
+        api_list,
+        exports,
+        import_dossiers,
+        import_roster,
+        reminders,
+        report,
+        report_services,
+        submissions,
+    )
     from bench.harness import CASE_NAMES
 
     found: dict[str, Case] = {}
-    for module in (report, exports, api_list, submissions, import_roster, reminders):
+    for module in (report, exports, api_list, submissions, import_roster, reminders, report_services, import_dossiers):
         for case in module.CASES:
             found[case.name] = case
     return {name: found[name] for name in CASE_NAMES if name in found}
