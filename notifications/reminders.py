@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.bulk import insert_many
 from core.workdays import add_working_days, load_calendar
 from notifications.choices import NotificationKind as K
 from notifications.models import Notification, ReminderRun, SentReminder
@@ -28,7 +29,6 @@ from notifications.services import Builder
 
 # A run looks back at most this far for the digest window (days missed).
 CATCH_UP_DAYS = 7
-BATCH = 2000
 
 
 @dataclass
@@ -341,7 +341,8 @@ def collect(day: dt.date) -> Summary:
         else:
             sent = set()
         fresh = [i for i in items if (cts[i.model], i.object_id, i.kind, i.due_on) not in sent]
-        SentReminder.objects.bulk_create(
+        insert_many(
+            SentReminder,
             [
                 SentReminder(
                     content_type_id=cts[i.model],
@@ -352,7 +353,6 @@ def collect(day: dt.date) -> Summary:
                 )
                 for i in fresh
             ],
-            batch_size=BATCH,
         )
         users = {u.pk: u for i in fresh for u in i.recipients}
         builder = Builder(list(users.values()))
@@ -368,7 +368,7 @@ def collect(day: dt.date) -> Summary:
             for i in fresh
             for user in i.recipients
         ]
-        Notification.objects.bulk_create(rows, batch_size=BATCH)
+        insert_many(Notification, rows)
         by_kind: dict[str, int] = defaultdict(int)
         for i in fresh:
             by_kind[i.kind] += 1
