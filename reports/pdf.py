@@ -79,7 +79,7 @@ def context(report: Report) -> dict[str, Any]:
         "issuing_body": report.issuing_body.upper(),
         "number_line": number_line(report),
         "date_line": official_date(report),
-        "title": _("Accountability report and ranking of units"),
+        "title": _("Results of the accountability assessment and ranking of units"),
         "period": _("%(unit)s, period %(start)s to %(end)s (compared with %(pstart)s to %(pend)s)")
         % {
             "unit": report.root["name"],
