@@ -498,12 +498,12 @@ def _seed_province(rng: random.Random, stdout, findings_total: int = PROVINCE_FI
                 yield (
                     pk, unit_id, person[0] if person else None, rng.choice(categories),
                     rng.choices(severities, sev_weights)[0], "Vi phạm kỷ luật, kỷ cương hành chính",
-                    day(start + dt.timedelta(days=rng.randint(0, 2))), rng.random() < 0.9, now, now,
+                    day(start + dt.timedelta(days=rng.randint(0, 2))), rng.random() < 0.9, now, now, "",
                 )
 
     found = _insert_rows(Finding, [
         "inspection_id", "unit_id", "staff_id", "category_id", "severity", "description", "found_on", "substantiated",
-        "created_at", "updated_at",
+        "created_at", "updated_at", "case_proposal_note",
     ], finding_rows())
     case_rows = []
     rows = Finding.objects.filter(inspection__code__startswith="PKT-").values_list("pk", "unit_id", "staff_id", "severity", "found_on")
