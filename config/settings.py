@@ -444,6 +444,20 @@ SPECTACULAR_SETTINGS = {
 # --- Application ------------------------------------------------------------
 FEEDBACK_RATE_LIMIT = env_rate("FEEDBACK_RATE_LIMIT", "10/m")
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-pass-2019")
+# Uploads: an inspector's evidence (photos, PDFs) and a citizen's attachment.
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+FEEDBACK_MAX_UPLOAD_BYTES = env_int("FEEDBACK_MAX_UPLOAD_BYTES", 5 * 1024 * 1024, minimum=1024)
+# The public form refuses a submission made faster than a person can type (a bot).
+FEEDBACK_MIN_FILL_SECONDS = env_int("FEEDBACK_MIN_FILL_SECONDS", 3, minimum=0)
+# Working days to answer a petition when no dated rule row covers the day (docs/rules.md).
+FEEDBACK_RESPONSE_WORKING_DAYS = env_int("FEEDBACK_RESPONSE_WORKING_DAYS", 15, minimum=1)
+# Where uploaded spreadsheets wait between the preview and the confirmation of an import.
+IMPORT_UPLOAD_DIR = env_str("IMPORT_UPLOAD_DIR", "")
+# The accountability report's official header (Decree 30/2020 layout): the
+# issuing body, the document symbol after "Số: .../" and the recipients (";"-separated).
+REPORT_ISSUING_BODY = env_str("REPORT_ISSUING_BODY", "")
+REPORT_DOCUMENT_SYMBOL = env_str("REPORT_DOCUMENT_SYMBOL", "")
+REPORT_RECIPIENTS = [part.strip() for part in env_str("REPORT_RECIPIENTS", "").split(";") if part.strip()] or None
 # Each app adds its part of the demo district; run in this order by seed_demo.
 DEMO_SEEDERS = [
     "staff.demo.seed",

@@ -26,7 +26,7 @@ from core.security import is_verified, throttle_wait, too_many_requests, two_fac
 
 
 def admin_mixins() -> list[type]:
-    return [StrictChangelistMixin, *(import_string(path) for path in getattr(settings, "ADMIN_MODEL_MIXINS", ()))]
+    return [StrictChangelistMixin, *(import_string(path) for path in settings.ADMIN_MODEL_MIXINS)]
 
 
 def guarded(admin_class: type) -> type:

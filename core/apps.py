@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Security events (sign-ins, lockouts, token revocation) hang on signals.
-        from core import signals  # noqa: F401
+        from core import checks, signals  # noqa: F401
         from core.dates import bound_date_fields
 
         # Dates outside 1900..2100 are refused by every model form and serializer.

@@ -35,7 +35,7 @@ _SESSION_KEY = "congvu_imports"
 
 def upload_dir() -> Path:
     """Where uploads wait between preview and confirmation (``IMPORT_UPLOAD_DIR`` or the temp dir)."""
-    folder = Path(getattr(settings, "IMPORT_UPLOAD_DIR", "") or Path(tempfile.gettempdir()) / "congvu-imports")
+    folder = Path(settings.IMPORT_UPLOAD_DIR or Path(tempfile.gettempdir()) / "congvu-imports")
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
 

@@ -48,7 +48,7 @@ TWO_FACTOR_ROLES = ("admin", "inspector")
 
 def two_factor_required(user) -> bool:
     """Whether ``user`` must prove a TOTP code to sign in (``REQUIRE_2FA`` on, admin or inspector)."""
-    if not getattr(settings, "REQUIRE_2FA", False) or not getattr(user, "is_authenticated", False):
+    if not settings.REQUIRE_2FA or not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:
         return True

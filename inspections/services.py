@@ -46,7 +46,7 @@ from inspections.models import (
 )
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-EVIDENCE_MAX_BYTES = getattr(settings, "EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+EVIDENCE_MAX_BYTES = settings.EVIDENCE_MAX_BYTES
 # Sniffed MIME type -> kind; the file's own name or declared type is not trusted.
 EVIDENCE_TYPES = {
     "image/jpeg": EvidenceKind.IMAGE, "image/png": EvidenceKind.IMAGE, "image/gif": EvidenceKind.IMAGE,

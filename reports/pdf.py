@@ -35,7 +35,7 @@ _PEOPLES_COMMITTEE_LEVELS = {"province", "district", "commune"}
 
 def recipients(report: Report) -> list[str]:
     """``settings.REPORT_RECIPIENTS`` or "as above" and "filed" (the usual closing list)."""
-    configured = getattr(settings, "REPORT_RECIPIENTS", None)
+    configured = settings.REPORT_RECIPIENTS
     if configured:
         return list(configured)
     return [_("As above;"), _("Filed: Clerical office.")]

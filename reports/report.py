@@ -37,7 +37,7 @@ def default_issuing_body(unit: Unit) -> str:
 
     ``settings.REPORT_ISSUING_BODY`` (if set) replaces it for every report.
     """
-    configured = getattr(settings, "REPORT_ISSUING_BODY", "")
+    configured = settings.REPORT_ISSUING_BODY
     if configured:
         return configured
     if unit.level in _PEOPLES_COMMITTEE_LEVELS:
@@ -51,7 +51,7 @@ def default_symbol(unit: Unit) -> str:
     "UBND" for a People's Committee; a department's initials ("Phòng Nội vụ" -> "PNV") otherwise;
     ``settings.REPORT_DOCUMENT_SYMBOL`` (if set) replaces it for every report.
     """
-    configured = getattr(settings, "REPORT_DOCUMENT_SYMBOL", "")
+    configured = settings.REPORT_DOCUMENT_SYMBOL
     if configured:
         return configured
     if unit.level in _PEOPLES_COMMITTEE_LEVELS:

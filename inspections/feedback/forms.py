@@ -22,7 +22,7 @@ PHONE_PATTERN = r"\+?[0-9 .()\-]{8,20}"
 
 
 def min_fill_seconds() -> float:
-    return getattr(settings, "FEEDBACK_MIN_FILL_SECONDS", 3)
+    return settings.FEEDBACK_MIN_FILL_SECONDS
 
 
 def issue_started_token(now: float | None = None) -> str:

@@ -22,7 +22,7 @@ ALLOWED = {
 
 
 def max_upload_bytes() -> int:
-    return getattr(settings, "FEEDBACK_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+    return settings.FEEDBACK_MAX_UPLOAD_BYTES
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,7 @@ class FeedbackResponseTarget(models.Model):
             .values_list("working_days", flat=True)
             .first()
         )
-        return row or getattr(settings, "FEEDBACK_RESPONSE_WORKING_DAYS", 15)
+        return row or settings.FEEDBACK_RESPONSE_WORKING_DAYS
 
 
 class FeedbackDeadlineRule(models.Model):

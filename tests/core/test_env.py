@@ -90,3 +90,22 @@ def test_user_throttle_never_writes_to_the_database_cache(cache_url, throttle_ba
     default_backend, backend = result.stdout.split()
     assert backend == throttle_backend
     assert default_backend in ("DatabaseCache", "RedisCache")
+
+
+def test_system_checks_refuse_media_inside_static_files(settings):
+    from core.checks import check_configuration
+
+    settings.MEDIA_ROOT = settings.STATIC_ROOT / "media"
+    assert [problem.id for problem in check_configuration()] == ["congvu.E001"]
+    settings.MEDIA_ROOT = settings.BASE_DIR / ".test_media"
+    assert check_configuration() == []
+
+
+def test_deploy_check_warns_about_in_process_tasks_in_production(settings):
+    from core.checks import check_deployment
+
+    settings.DEBUG = False
+    settings.TASKS_BACKEND = "immediate"
+    assert "congvu.W001" in [problem.id for problem in check_deployment()]
+    settings.TASKS_BACKEND = "database"
+    assert "congvu.W001" not in [problem.id for problem in check_deployment()]

@@ -17,7 +17,7 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "CACHE_URL", "DATABASE_URL"))
+        if not key.startswith(("DJANGO_", "CACHE_URL", "DATABASE_URL", "TASKS_BACKEND", "REDIS_URL"))
     }
     alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
     env.update(

@@ -95,7 +95,6 @@ def test_everything_down_names_everything(tmp_path):
         REDIS_URL=NOWHERE_REDIS,  # with REDIS_URL set, the cache and the queue are on Redis
     )
     env.pop("CACHE_URL")
-    env.pop("TASKS_BACKEND", None)
     result = run_python(_PROBE, env)
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout.strip().splitlines()[-1])
@@ -115,7 +114,6 @@ print(json.dumps({"cache": settings.CACHES["default"]["BACKEND"], "location": se
 def test_redis_url_moves_cache_throttles_rate_limit_and_queue_to_redis(tmp_path):
     env = production_env(tmp_path, REDIS_URL="redis://127.0.0.1:6379/5")
     env.pop("CACHE_URL")
-    env.pop("TASKS_BACKEND", None)
     result = run_python(_SETTINGS, env)
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout.strip().splitlines()[-1])
@@ -129,8 +127,7 @@ def test_redis_url_moves_cache_throttles_rate_limit_and_queue_to_redis(tmp_path)
 
 def test_without_redis_url_everything_shared_stays_in_the_database(tmp_path):
     env = production_env(tmp_path)
-    for key in ("CACHE_URL", "TASKS_BACKEND", "REDIS_URL"):
-        env.pop(key, None)
+    env.pop("CACHE_URL")
     result = run_python(_SETTINGS, env)
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout.strip().splitlines()[-1])
