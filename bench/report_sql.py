@@ -242,8 +242,11 @@ def own_counts(year: int, today: dt.date) -> list[dict[int, dict[str, float]]]:
         for unit_id, values in _requirement(q, s_, e_).items():
             for name, value in values.items():
                 out.add(unit_id * 2 + i, name, value)
+    mark("service_delivery")
+    result = [{unit: dict(values) for unit, values in period.items()} for period in out.data]
+    _add_service_delivery(year, today, *result)
     mark("")
-    return [{unit: dict(values) for unit, values in period.items()} for period in out.data]
+    return result
 
 
 def _requirement(q: _Sql, start: dt.date, end: dt.date) -> dict[int, dict[str, float]]:
@@ -331,6 +334,21 @@ def _nest(values: dict[str, float]) -> dict[str, Any]:
         else:
             nested[key] = value
     return nested
+
+
+def _add_service_delivery(year, today, current, previous) -> None:
+    """The service-delivery section's own counts (``bench/cases/report_services.py``'s floor), added in."""
+    from bench.cases.report_services import floor_own_counts
+    from reports.frames import Period
+
+    top_path = min(row[3] for row in units() if row[3].count("/") == 2)
+    period = Period.year(year)
+    for own, rows in zip((current, previous), floor_own_counts(top_path, [period, period.previous()], today), strict=True):
+        for row in rows:
+            target = own.setdefault(row["unit_id"], {})
+            for column, value in row.items():
+                if column != "unit_id" and value:
+                    target[column] = target.get(column, 0.0) + float(value)
 
 
 def report_floor(year: int, today: dt.date | None = None) -> dict[str, Any]:

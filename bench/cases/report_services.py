@@ -59,14 +59,11 @@ def _case(condition: str) -> str:
     return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
 
-def floor_run():
+def floor_own_counts(root_path: str, periods, today: dt.date) -> list[list[dict]]:
+    """Own service-delivery counts per unit for each period, by hand-written SQL (also used by the report's floor)."""
     from django.db import connection
 
     from reports import queries
-
-    root = _root()
-    periods = _periods()
-    today = _today()
     scopes = {
         "district": "level = 'district'", "commune": "level = 'commune'",
         "inter_level": "channel = 'inter_level'", "electronic": "electronic",
@@ -139,7 +136,23 @@ def floor_run():
             {queries.UNIT_KEY: row[0], "scope": row[1], **dict(zip(report_names, row[2:], strict=True))}
             for row in cursor.fetchall()
         ]
-    merged = queries._service_counts(dossiers, reports, len(periods))
+    if root_path.count("/") > 2:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM staff_unit WHERE path LIKE %s", [f"{root_path}%"])
+            inside = {row[0] for row in cursor.fetchall()}
+        dossiers = [row for row in dossiers if row[queries.UNIT_KEY] in inside]
+        reports = [row for row in reports if row[queries.UNIT_KEY] in inside]
+    return queries._service_counts(dossiers, reports, len(periods))
+
+
+def floor_run():
+    from django.db import connection
+
+    from reports import queries
+
+    root = _root()
+    periods = _periods()
+    merged = floor_own_counts(root.path, periods, _today())
     queries.procedures_published_rows(root, periods[0])
     queries.par_rows(root, periods[0])
     # Roll up in plain Python: every unit's own counts added to each unit on its path.

@@ -107,8 +107,6 @@ def test_report_sql_floor_matches_the_report_per_unit_and_period(db):
         theirs = report_sql.roll_up(unit_rows, own)
         for unit_id in ours.index:
             for column in frames.COUNT_COLUMNS:
-                if column in frames.SERVICE_COUNT_COLUMNS:
-                    continue  # service delivery has its own floor (bench/cases/report_services.py)
                 expected = float(ours.at[unit_id, column])
                 if abs(theirs[unit_id].get(column, 0.0) - expected) > 1e-9:
                     mismatched.append((period, unit_id, column, expected, theirs[unit_id].get(column, 0.0)))
