@@ -436,6 +436,8 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "inspections.choices.EvidenceKind",
         "FeedbackKindEnum": "inspections.feedback.choices.FeedbackKind",
         "CourseKindEnum": "training.choices.CourseKind",
+        # decision_form and warranted_form share the forms of discipline.
+        "DisciplineFormEnum": "inspections.choices.DisciplineFormCode",
         "NotificationKindEnum": "notifications.choices.NotificationKind",
     },
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False},
