@@ -15,6 +15,7 @@ the same range with a 400.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -23,8 +24,18 @@ from django.utils.translation import gettext_lazy as _
 
 MIN_DATE = dt.date(1900, 1, 1)
 MAX_DATE = dt.date(2100, 12, 31)
-# Apps whose date fields are bounded (third-party models keep their own rules).
-BOUNDED_APPS = ("core", "staff", "inspections", "training")
+
+def _project_apps() -> set[str]:
+    """Labels of this project's own apps (their code lives under ``BASE_DIR``); third-party ones keep their rules."""
+    from django.apps import apps
+    from django.conf import settings
+
+    base = Path(settings.BASE_DIR).resolve()
+    return {
+        config.label
+        for config in apps.get_app_configs()
+        if Path(config.path).resolve().is_relative_to(base) and ".venv" not in Path(config.path).parts
+    }
 
 
 def date_in_range(value: dt.date) -> bool:
@@ -47,13 +58,14 @@ def year_in_range(year: int) -> bool:
 
 
 def bound_date_fields(models_: list[type[models.Model]]) -> None:
-    """Give every ``DateField`` (not ``DateTimeField``) of ``models_`` in ``BOUNDED_APPS`` the range validator.
+    """Give every ``DateField`` (not ``DateTimeField``) of ``models_`` from our own apps the range validator.
 
     Done on the field's ``default_validators`` (not its ``validators``
     argument), so migrations do not see a change.
     """
+    ours = _project_apps()
     for model in models_:
-        if model._meta.app_label not in BOUNDED_APPS:
+        if model._meta.app_label not in ours:
             continue
         for field in model._meta.local_fields:
             if not isinstance(field, models.DateField) or isinstance(field, models.DateTimeField):
