@@ -8,7 +8,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from rest_framework import permissions
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -44,6 +46,19 @@ class JobStatusView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
+    @extend_schema(
+        operation_id="job_status",
+        responses=inline_serializer(
+            "JobState",
+            {
+                "id": serializers.UUIDField(), "label": serializers.CharField(),
+                "status": serializers.ChoiceField(choices=JobStatus.choices),
+                "progress": serializers.IntegerField(min_value=0, max_value=100),
+                "error": serializers.CharField(), "download": serializers.CharField(allow_null=True),
+                "expires_at": serializers.DateTimeField(),
+            },
+        ),
+    )
     def get(self, request, pk):
         return Response(_state(_job_of(request.user, pk)))
 
@@ -53,6 +68,7 @@ class JobDownloadView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
+    @extend_schema(operation_id="job_download", responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, pk):
         job = _job_of(request.user, pk)
         if job.status != JobStatus.DONE or not job.file:
