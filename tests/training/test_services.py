@@ -11,8 +11,8 @@ from django.db import close_old_connections, connection
 from staff.models import Staff
 from tests.factories import StaffFactory, UnitFactory
 from tests.training.factories import CourseFactory, TopicFactory
-from training import services
-from training.models import Course, Enrolment
+from training import rules, services
+from training.models import INELIGIBLE_MESSAGES, Course, Enrolment
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +78,9 @@ def test_sanctioned_person_is_refused_unless_overridden_with_a_reason(course, ro
     person = Staff.objects.get(pk=roster["a2"].pk)
     with pytest.raises(ValidationError) as exc:
         services.enrolment_create(course=course, staff=person)
-    assert "sanction" in " ".join(exc.value.message_dict["staff"]).lower() or exc.value.message_dict["staff"]
+    assert exc.value.message_dict["staff"] == [str(INELIGIBLE_MESSAGES[rules.Ineligibility.SANCTIONED])]
+    assert "82" in exc.value.message_dict["staff"][0]
+    assert not Enrolment.objects.filter(staff=person).exists()
     with pytest.raises(ValidationError) as exc:
         services.enrolment_create(course=course, staff=person, sanction_override=True)
     assert "override_reason" in exc.value.message_dict
@@ -105,8 +107,13 @@ def test_sanction_bars_only_courses_towards_promotion_planning_or_appointment(to
 
 
 def test_sanction_ending_before_the_course_does_not_bar(course, roster):
-    Staff.objects.filter(pk=roster["a2"].pk).update(sanction_until=dt.date(2019, 5, 5))
-    services.enrolment_create(course=course, staff=Staff.objects.get(pk=roster["a2"].pk))
+    course.purpose = "advancement"  # a course the sanction would bar were it still in effect
+    course.save()
+    Staff.objects.filter(pk=roster["a2"].pk).update(sanction_until=dt.date(2019, 5, 5))  # the day before it begins
+    enrolment = services.enrolment_create(course=course, staff=Staff.objects.get(pk=roster["a2"].pk))
+    assert enrolment.status == "registered"
+    assert not enrolment.sanction_override and enrolment.override_reason == ""
+    assert list(course.enrolments.values_list("staff__code", flat=True)) == ["A002"]
 
 
 def test_bulk_enrolment_by_unit_subtree_and_category(topic, roster, tree):
