@@ -44,6 +44,7 @@ from inspections.models import (
     DisciplineStep,
     Evidence,
 )
+from staff import access
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EVIDENCE_MAX_BYTES = settings.EVIDENCE_MAX_BYTES
@@ -528,7 +529,12 @@ def case_end_suspension(*, suspension: CaseSuspension, end: dt.date) -> CaseSusp
 def action_report_progress(
     *, action: CorrectiveAction, note: str, done_on: dt.date | None = None, by=None
 ) -> CorrectiveAction:
-    """The responsible unit reports progress; a ``done_on`` date marks the action done."""
+    """The responsible unit reports progress; a ``done_on`` date marks the action done.
+
+    With ``by``, the user must be allowed the ``progress`` step on this row (staff.access).
+    """
+    if by is not None:
+        access.require(by, "progress", action)
     if action.status == ActionStatus.VERIFIED:
         raise ValidationError({"status": [_("A verified action cannot be changed.")]})
     if done_on and done_on > _today():
@@ -544,7 +550,9 @@ def action_report_progress(
 
 @transaction.atomic
 def action_verify(*, action: CorrectiveAction, on: dt.date | None = None, by=None) -> CorrectiveAction:
-    """An inspector confirms the action was done."""
+    """An inspector confirms the action was done (with ``by``: checked by staff.access)."""
+    if by is not None:
+        access.require(by, "verify", action)
     if action.status != ActionStatus.DONE:
         raise ValidationError({"status": [_("Only an action reported done can be verified.")]})
     on = on or _today()
