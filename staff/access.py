@@ -459,6 +459,13 @@ class RestrictedViewSetMixin:
     def get_queryset_model(self):
         return self.queryset.model
 
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        # A declared workflow step needs its own permission, whatever the action's permission classes say.
+        action = self.access_action()
+        if action not in CRUD and not has_permission(request.user, action, self.get_queryset_model()):
+            self.permission_denied(request)
+
     def get_queryset(self):
         queryset = super().get_queryset()
         action = self.access_action()
