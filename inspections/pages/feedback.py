@@ -100,6 +100,7 @@ class FeedbackDetailPage(PermissionPage, View):
         forms = {"assign": None, "move": None, "finding": None}
         if may_triage:
             forms["assign"] = bound.get("assign") or AssignForm(
+                prefix="assign",
                 users=services.eligible_assignees(feedback),
                 initial={"assignee": feedback.assigned_to_id},
             )
@@ -107,13 +108,16 @@ class FeedbackDetailPage(PermissionPage, View):
                 (m, FeedbackStatus(m).label) for m in moves if m != FeedbackStatus.SUBSTANTIATED
             ]
             if choices:
-                forms["move"] = bound.get("move") or FeedbackMoveForm(choices=choices)
+                forms["move"] = bound.get("move") or FeedbackMoveForm(
+                    prefix="move", choices=choices
+                )
             if (
                 feedback.status in (FeedbackStatus.RECEIVED, FeedbackStatus.UNDER_REVIEW)
                 and not feedback.finding_id
             ):
                 category = feedback.category.finding_category if feedback.category_id else None
                 forms["finding"] = bound.get("finding") or FindingFromFeedbackForm(
+                    prefix="finding",
                     staff=self.staff_of(feedback),
                     initial={
                         "category": category,
@@ -155,7 +159,9 @@ class FeedbackDetailPage(PermissionPage, View):
             raise PermissionDenied
         op = request.POST.get("op")
         if op == "assign":
-            form = AssignForm(request.POST, users=services.eligible_assignees(feedback))
+            form = AssignForm(
+                request.POST, prefix="assign", users=services.eligible_assignees(feedback)
+            )
             if form.is_valid():
                 return self.run(
                     form,
@@ -170,7 +176,7 @@ class FeedbackDetailPage(PermissionPage, View):
         if op == "move":
             moves = rules.TRANSITIONS.get(feedback.status, ())
             form = FeedbackMoveForm(
-                request.POST, choices=[(m, FeedbackStatus(m).label) for m in moves]
+                request.POST, prefix="move", choices=[(m, FeedbackStatus(m).label) for m in moves]
             )
             if form.is_valid():
                 data = form.cleaned_data
@@ -189,7 +195,9 @@ class FeedbackDetailPage(PermissionPage, View):
                 )
             return self.render_page(feedback, status=400, move=form)
         if op == "finding":
-            form = FindingFromFeedbackForm(request.POST, staff=self.staff_of(feedback))
+            form = FindingFromFeedbackForm(
+                request.POST, prefix="finding", staff=self.staff_of(feedback)
+            )
             if form.is_valid():
                 data = form.cleaned_data
                 return self.run(

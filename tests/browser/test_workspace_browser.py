@@ -341,3 +341,38 @@ def test_inspection_round_log_report_progress_verify(
         f"propose {propose_clicks}, case {case_clicks}; inspection round {total} (+{log_optional} optional)"
     )
     assert total <= 38 // 3
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_feedback_triage_and_error_pages_fit_and_read_vietnamese(
+    live_server, browser, inspectorate, viewport, tmp_path
+):
+    from inspections.models import CitizenFeedback
+    from tests.inspections.feedback_factories import CitizenFeedbackFactory
+
+    feedback = CitizenFeedbackFactory(unit=inspectorate["A"])
+    page = open_page(browser, viewport)
+    sign_in(page, live_server.url, "inspector")
+    page.goto(f"{live_server.url}/app/feedback/")
+    check(page, f"feedback list {viewport}")
+    page.get_by_role("link", name=feedback.tracking_code).click()
+    check(page, f"feedback detail {viewport}")
+    shot(page, f"workspace-feedback-triage-{viewport}", tmp_path)
+    page.get_by_label("Giao cho").select_option(label="inspector")
+    page.get_by_role("button", name="Giao xử lý").click()
+    page.wait_for_selector("text=Đã giao phản ánh")
+    assert CitizenFeedback.objects.get(pk=feedback.pk).assigned_to.username == "inspector"
+    for path in ("/app/no-such-page/", "/app/inspections/KT-0000-000/"):
+        page.goto(f"{live_server.url}{path}")
+        check(page, f"404 {viewport}")
+    page.context.close()
+    page = open_page(browser, viewport)
+    sign_in(page, live_server.url, "head-a")
+    page.goto(f"{live_server.url}/app/feedback/{feedback.pk}/")
+    check(page, f"feedback for the head {viewport}")
+    assert "Phạm Thị Hoa" not in page.content()
+    page.goto(f"{live_server.url}/app/inspections/new/")
+    check(page, f"403 {viewport}")
+    assert "Bạn không được mở trang này" in page.content()
+    assert page.errors == []
+    page.context.close()

@@ -50,11 +50,11 @@ def test_assign_offers_inspectors_outside_the_accused_unit_only(page_for, users,
     offered = {u.username for u in response.context["assign_form"].fields["assignee"].queryset}
     assert "inspector" in offered and "head-a" not in offered and "hr" not in offered
     refused = page_for("inspector").post(
-        f"/app/feedback/{feedback.pk}/", {"op": "assign", "assignee": users["head_a"].pk}
+        f"/app/feedback/{feedback.pk}/", {"op": "assign", "assign-assignee": users["head_a"].pk}
     )
     assert refused.status_code == 400
     ok = page_for("inspector").post(
-        f"/app/feedback/{feedback.pk}/", {"op": "assign", "assignee": users["inspector"].pk}
+        f"/app/feedback/{feedback.pk}/", {"op": "assign", "assign-assignee": users["inspector"].pk}
     )
     assert ok.status_code == 302
     feedback.refresh_from_db()
@@ -66,7 +66,7 @@ def test_only_legal_next_steps_are_offered(page_for, feedback):
     choices = [value for value, _label in response.context["move_form"].fields["to"].choices]
     assert set(choices) == {"under_review", "referred", "closed"}
     bad = page_for("inspector").post(
-        f"/app/feedback/{feedback.pk}/", {"op": "move", "to": "unsubstantiated"}
+        f"/app/feedback/{feedback.pk}/", {"op": "move", "move-to": "unsubstantiated"}
     )
     assert bad.status_code == 400
 
@@ -78,20 +78,20 @@ def test_substantiate_and_record_the_finding_in_one_step(page_for, tree, feedbac
     url = f"/app/feedback/{feedback.pk}/"
     data = {
         "op": "finding",
-        "category": category.pk,
-        "severity": "minor",
-        "staff": other.pk,
-        "description": "Yêu cầu giấy tờ ngoài quy định",
-        "public_answer": "Phản ánh đúng; đã chấn chỉnh.",
+        "finding-category": category.pk,
+        "finding-severity": "minor",
+        "finding-staff": other.pk,
+        "finding-description": "Yêu cầu giấy tờ ngoài quy định",
+        "finding-public_answer": "Phản ánh đúng; đã chấn chỉnh.",
     }
     assert page_for("inspector").post(url, data).status_code == 400  # another unit's person
-    data["staff"] = person.pk
+    data["finding-staff"] = person.pk
     assert page_for("inspector").post(url, data).status_code == 302
     feedback.refresh_from_db()
     assert feedback.status == FeedbackStatus.SUBSTANTIATED and feedback.finding.staff == person
     steps = page_for("inspector").get(url).content.decode()
     assert "Đã tiếp nhận → Đang xem xét" in steps or "→" in steps
-    assert page_for("head_a").post(url, {"op": "move", "to": "closed"}).status_code == 403
+    assert page_for("head_a").post(url, {"op": "move", "move-to": "closed"}).status_code == 403
 
 
 def test_propose_a_case_from_a_finding(page_for, tree, users, feedback):
