@@ -34,7 +34,8 @@ def _project_apps() -> set[str]:
     return {
         config.label
         for config in apps.get_app_configs()
-        if Path(config.path).resolve().is_relative_to(base) and ".venv" not in Path(config.path).parts
+        if Path(config.path).resolve().is_relative_to(base)
+        and not {".venv", "venv", "site-packages"} & set(Path(config.path).parts)
     }
 
 
