@@ -54,7 +54,7 @@ def main() -> None:
     print(f"{connection.vendor}, year {year}, best of {args.runs} runs (ms)\n")
     print("| section | report | floor | ratio |\n| --- | ---: | ---: | ---: |")
     total_r = total_f = 0.0
-    for name in (*floor_best, "units"):
+    for name in dict.fromkeys([*floor_best, *report_best]):
         r, f = report_best.get(name), floor_best.get(name)
         total_r += r or 0
         total_f += f or 0
