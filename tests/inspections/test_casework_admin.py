@@ -7,7 +7,7 @@ import time_machine
 from django.test import Client
 
 from inspections import services
-from inspections.models import DisciplinaryCase
+from inspections.models import CorrectiveAction, DisciplinaryCase
 from staff.choices import StaffCategory
 from tests.factories import StaffFactory
 from tests.inspections.casework_factories import (
@@ -49,12 +49,73 @@ def login(users, role):
     "url",
     ["/admin/inspections/inspection/", "/admin/inspections/finding/", "/admin/inspections/correctiveaction/",
      "/admin/inspections/disciplinarycase/", "/admin/inspections/disciplineregime/", "/admin/inspections/disciplineform/",
-     "/admin/inspections/findingcategory/", "/admin/inspections/evidence/",
-     "/admin/inspections/correctiveaction/?overdue=yes", "/admin/inspections/disciplinarycase/?overdue=yes",
-     "/admin/inspections/disciplinarycase/?limitation_within=90"],
+     "/admin/inspections/findingcategory/", "/admin/inspections/evidence/"],
 )
 def test_admin_lists_load(users, data, url):
     assert login(users, "admin").get(url).status_code == 200
+
+
+def listed(client, url):
+    """The rows of an admin changelist (all of them: the lists here are shorter than a page)."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    changelist = response.context["cl"]
+    assert changelist.result_count == len(changelist.result_list)
+    return set(changelist.result_list)
+
+
+def test_overdue_filter_selects_open_actions_past_their_due_date(users, data, tree):
+    """Today is 2023-06-01: due the day before and open is overdue; due today, or done, is not."""
+    late, done = data["A"]["finding"].actions.get(), data["B"]["finding"].actions.get()  # both due 2023-02-01
+    CorrectiveAction.objects.filter(pk=done.pk).update(status="done", done_on=D(2023, 1, 31))
+    yesterday = CorrectiveActionFactory(finding=data["A"]["finding"], unit=tree["A"], due_date=D(2023, 5, 31))
+    today = CorrectiveActionFactory(finding=data["A"]["finding"], unit=tree["A"], due_date=D(2023, 6, 1))
+    client, url = login(users, "admin"), "/admin/inspections/correctiveaction/"
+    assert listed(client, url) == {late, done, yesterday, today}
+    assert listed(client, f"{url}?overdue=yes") == {late, yesterday}
+    assert listed(client, f"{url}?overdue=no") == {done, today}
+
+
+@pytest.fixture
+def cases(data, tree):
+    """Five cases with hand-set deadlines and statuses; today is 2023-06-01 (+90 days is 2023-08-30)."""
+
+    def case(key, unit, status, handling, statute, decided=None):
+        if key in data:
+            pk = data[key]["case"].pk
+        else:
+            staff = StaffFactory(code=f"{key}-CS", unit=tree[unit], category=StaffCategory.CIVIL_SERVANT)
+            pk = services.case_open(
+                staff=staff, violation_date=D(2023, 1, 2), discovered_on=D(2023, 1, 6), severity="minor"
+            ).pk
+        DisciplinaryCase.objects.filter(pk=pk).update(
+            status=status, handling_deadline=handling, statute_deadline=statute, decision_date=decided,
+            decision_form="khien_trach" if decided else "",
+        )
+        return DisciplinaryCase.objects.get(pk=pk)
+
+    return {
+        # open, handling deadline passed yesterday, statute ends on the 90th day
+        "A": case("A", "A", "opened", D(2023, 5, 31), D(2023, 8, 30)),
+        # open, handling deadline today (not yet passed), statute ends on the 91st day
+        "B": case("B", "B", "opened", D(2023, 6, 1), D(2023, 8, 31)),
+        # decided after its handling deadline (late), statute today but no longer open
+        "C": case("C", "A", "decided", D(2023, 3, 1), D(2023, 6, 1), decided=D(2023, 3, 2)),
+        # closed without discipline: neither overdue nor expiring whatever its dates
+        "E": case("E", "B", "closed_no_action", D(2023, 3, 1), D(2023, 6, 2)),
+        # deferred counts as open: overdue, and its statute ends today
+        "F": case("F", "A", "postponed", D(2023, 5, 1), D(2023, 6, 1)),
+    }
+
+
+def test_overdue_and_expiring_filters_select_the_right_cases(users, cases):
+    client, url = login(users, "admin"), "/admin/inspections/disciplinarycase/"
+    assert listed(client, url) == set(cases.values())
+    assert listed(client, f"{url}?overdue=yes") == {cases["A"], cases["C"], cases["F"]}
+    assert listed(client, f"{url}?overdue=no") == {cases["B"], cases["E"]}
+    assert listed(client, f"{url}?limitation_within=90") == {cases["A"], cases["F"]}
+    assert listed(client, f"{url}?limitation_within=180") == {cases["A"], cases["B"], cases["F"]}
+    assert listed(client, f"{url}?limitation_within=30") == {cases["F"]}
 
 
 def test_inspection_page_shows_findings_inline_and_history(users, data):
