@@ -39,6 +39,48 @@ def test_admin_pages_render(admin_client_for, classes, url, role):
     assert response.status_code == 200, (url, role)
 
 
+def listed(client, url):
+    """The rows of an admin changelist (all of them: shorter than a page here)."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    changelist = response.context["cl"]
+    assert changelist.result_count == len(changelist.result_list)
+    return {(e.course.code, e.staff.code, e.status) for e in changelist.result_list}
+
+
+def test_year_and_turn_filters_select_the_right_enrolments(admin_client_for, classes, topic, roster, tree):
+    """Edges of 2019 (31 Dec 2018, 1 Jan and 31 Dec 2019, 1 Jan 2020); turns are attended or completed only."""
+    dec18 = CourseFactory(code="DEC18", topic=topic, start_date=dt.date(2018, 12, 31), end_date=dt.date(2018, 12, 31))
+    jan19 = CourseFactory(code="JAN19", topic=topic, start_date=dt.date(2019, 1, 1), end_date=dt.date(2019, 1, 2))
+    dec19 = CourseFactory(code="DEC19", topic=topic, start_date=dt.date(2019, 12, 31), end_date=dt.date(2019, 12, 31))
+    jan20 = CourseFactory(code="JAN20", topic=topic, start_date=dt.date(2020, 1, 1), end_date=dt.date(2020, 1, 2))
+    EnrolmentFactory(course=dec18, staff=roster["a1"], status="completed")
+    EnrolmentFactory(course=jan19, staff=roster["a1"], status="completed")
+    EnrolmentFactory(course=jan19, staff=roster["a2"], status="no_show")
+    EnrolmentFactory(course=dec19, staff=roster["a2"], status="attended")
+    EnrolmentFactory(course=dec19, staff=roster["b1"], status="failed")
+    EnrolmentFactory(course=jan20, staff=roster["a1"], status="attended")
+    url = "/admin/training/enrolment/"
+    everything = {
+        ("K1", "B001", "attended"), ("DEC18", "A001", "completed"), ("JAN19", "A001", "completed"),
+        ("JAN19", "A002", "no_show"), ("DEC19", "A002", "attended"), ("DEC19", "B001", "failed"),
+        ("JAN20", "A001", "attended"),
+    }
+    hr = admin_client_for("hr")
+    assert listed(hr, url) == everything
+    in_2019 = {("K1", "B001", "attended"), ("JAN19", "A001", "completed"), ("JAN19", "A002", "no_show"),
+               ("DEC19", "A002", "attended"), ("DEC19", "B001", "failed")}
+    assert listed(hr, f"{url}?year=2019") == in_2019
+    turns_2019 = {("K1", "B001", "attended"), ("JAN19", "A001", "completed"), ("DEC19", "A002", "attended")}
+    assert listed(hr, f"{url}?year=2019&turn=yes") == turns_2019
+    assert listed(hr, f"{url}?year=2019&turn=no") == in_2019 - turns_2019
+    assert listed(hr, f"{url}?turn=yes") == {row for row in everything if row[2] in ("attended", "completed")}
+    # A unit head's list is its own units' rows, filtered the same way.
+    assert listed(admin_client_for("head_a"), f"{url}?year=2019&turn=yes") == {
+        ("JAN19", "A001", "completed"), ("DEC19", "A002", "attended")
+    }
+
+
 def test_course_change_page_with_inline(admin_client_for, classes):
     assert admin_client_for("hr").get(f"/admin/training/course/{classes.pk}/change/").status_code == 200
 
