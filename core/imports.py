@@ -369,7 +369,7 @@ def _guess_delimiter(sample: str) -> str:
     return best
 
 
-def _csv_sheets(handle: IO[bytes], name: str) -> list[Sheet]:
+def _csv_sheets(handle: IO[bytes], name: str, max_rows: int = MAX_ROWS) -> list[Sheet]:
     encoding = detect_encoding(handle)
     sample = handle.read(_CHUNK).decode(encoding, errors="ignore")
     handle.seek(0)
@@ -391,8 +391,8 @@ def _csv_sheets(handle: IO[bytes], name: str) -> list[Sheet]:
 
     def numbered() -> Iterator[tuple[int, tuple]]:
         for number, values in enumerate(records(), start=1):
-            if number > MAX_ROWS:
-                raise _too_many_rows()
+            if number > max_rows:
+                raise _too_many_rows(max_rows)
             yield number, values
 
     return [Sheet(Path(name).stem or "CSV", numbered, None)]
@@ -466,13 +466,13 @@ def check_xlsx_archive(handle: IO[bytes]) -> None:
     handle.seek(0)
 
 
-def _too_many_rows() -> ImportFileError:
+def _too_many_rows(limit: int = MAX_ROWS) -> ImportFileError:
     return ImportFileError(
-        format_lazy(_("The sheet has more than {limit} rows; split it into smaller files."), limit=f"{MAX_ROWS:,}")
+        format_lazy(_("The sheet has more than {limit} rows; split it into smaller files."), limit=f"{limit:,}")
     )
 
 
-def _xlsx_sheets(handle: IO[bytes]) -> tuple[list[Sheet], Callable[[], None]]:
+def _xlsx_sheets(handle: IO[bytes], max_rows: int = MAX_ROWS) -> tuple[list[Sheet], Callable[[], None]]:
     from openpyxl import load_workbook
 
     check_xlsx_archive(handle)
@@ -492,8 +492,8 @@ def _xlsx_sheets(handle: IO[bytes]) -> tuple[list[Sheet], Callable[[], None]]:
             # openpyxl fills in missing rows, so the position is the row number.
             try:
                 for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                    if number > MAX_ROWS:
-                        raise _too_many_rows()
+                    if number > max_rows:
+                        raise _too_many_rows(max_rows)
                     yield number, tuple(
                         nfc(value) if isinstance(value, str) else value for value in values
                     )
@@ -590,6 +590,8 @@ class Importer:
     kind = ""
     columns: tuple[Column, ...] = ()
     batch_size = 1000
+    # Rows per sheet this kind of file may have; None: ``MAX_ROWS`` (a year of one-stop dossiers is larger than a roster).
+    max_rows: int | None = None
 
     def begin(self, headers: dict[str, str]) -> None:
         """Called once the header row is known (column key -> header as written)."""
@@ -634,7 +636,7 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _open_sheets(source: IO[bytes] | str | Path, filename: str):
+def _open_sheets(source: IO[bytes] | str | Path, filename: str, max_rows: int = MAX_ROWS):
     """(sheets, close) for a path or a seekable binary file; the type comes from the bytes."""
     owned = None
     if isinstance(source, str | Path):
@@ -652,7 +654,7 @@ def _open_sheets(source: IO[bytes] | str | Path, filename: str):
 
     try:
         if _looks_like_zip(handle):
-            sheets, close_book = _xlsx_sheets(handle)
+            sheets, close_book = _xlsx_sheets(handle, max_rows)
 
             def close() -> None:
                 close_book()
@@ -662,7 +664,7 @@ def _open_sheets(source: IO[bytes] | str | Path, filename: str):
         if suffix in (".xls", ".xlsb", ".ods") or handle.read(8).startswith(b"\xd0\xcf\x11\xe0"):
             raise ImportFileError(_("Only .xlsx and .csv files can be imported: save the sheet as .xlsx."))
         handle.seek(0)
-        return _csv_sheets(handle, filename), close_owned
+        return _csv_sheets(handle, filename, max_rows), close_owned
     except BaseException:
         close_owned()
         raise
@@ -689,7 +691,7 @@ def run_import(
     """
     report = ImportReport(kind=importer.kind, filename=Path(filename or str(source)).name, dry_run=dry_run)
     try:
-        sheets, close = _open_sheets(source, filename)
+        sheets, close = _open_sheets(source, filename, importer.max_rows or MAX_ROWS)
     except ImportFileError as exc:
         report.add_error(RowError(exc.message))
         _log(report, user, request)

@@ -122,6 +122,8 @@ class DossierImporter(Importer):
     kind = "dossiers"
     columns = DOSSIER_COLUMNS
     batch_size = 5000
+    # A province's year of one-stop dossiers runs to millions; rows are streamed and written in batches.
+    max_rows = 2_000_000
 
     def __init__(self, *, units=None):
         self.units = UnitLookup(units if units is not None else Unit.objects.all())

@@ -379,6 +379,23 @@ class ImprovementPlan(models.Model):
         return self.title
 
 
+class ImprovementItemQuerySet(models.QuerySet):
+    """The same conditions as corrective actions, for reminders and lists."""
+
+    def open(self) -> ImprovementItemQuerySet:
+        return self.filter(status__in=[PlanItemStatus.OPEN, PlanItemStatus.IN_PROGRESS])
+
+    def overdue(self, day) -> ImprovementItemQuerySet:
+        """Open items whose due date is before ``day``."""
+        return self.open().filter(due_date__lt=day)
+
+    def due_within(self, day, days: int) -> ImprovementItemQuerySet:
+        """Open items due from ``day`` to ``days`` days later."""
+        import datetime as dt
+
+        return self.open().filter(due_date__range=(day, day + dt.timedelta(days=days)))
+
+
 class ImprovementItem(models.Model):
     """One action of an improvement plan: criterion, owner, due date and status."""
 
@@ -395,6 +412,8 @@ class ImprovementItem(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=PlanItemStatus.choices, default=PlanItemStatus.OPEN)
     done_on = models.DateField(_("done on"), null=True, blank=True)
     progress_note = models.TextField(_("progress note"), blank=True)
+
+    objects = ImprovementItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("improvement plan item")

@@ -191,3 +191,18 @@ def test_list_query_count_does_not_grow_with_rows(client_for, data, tree, url, l
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few) <= limit
+
+
+def test_improvement_items_due_and_overdue(tree):
+    from reform.models import ImprovementItem, ImprovementPlan
+
+    plan = ImprovementPlan.objects.create(unit=tree["D"], year=2020, title="Kế hoạch khắc phục")
+    late = ImprovementItem.objects.create(plan=plan, action="Dịch vụ công mức 3, 4", owner_unit=tree["D"],
+                                          due_date=dt.date(2020, 6, 30))
+    soon = ImprovementItem.objects.create(plan=plan, action="Bưu chính công ích", owner_unit=tree["A"],
+                                          due_date=dt.date(2020, 7, 5))
+    ImprovementItem.objects.create(plan=plan, action="ISO", owner_unit=tree["D"], due_date=dt.date(2020, 6, 1),
+                                   status="done", done_on=dt.date(2020, 5, 30))
+    day = dt.date(2020, 7, 1)
+    assert list(ImprovementItem.objects.overdue(day)) == [late]
+    assert list(ImprovementItem.objects.due_within(day, 7)) == [soon]
