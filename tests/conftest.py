@@ -11,6 +11,10 @@ Tree::
 
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
@@ -21,6 +25,51 @@ from staff.roles import ensure_roles
 from tests.factories import UnitFactory, UserFactory
 
 PASSWORD = "pw-for-tests-123"
+
+# Browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+    "--lang=vi-VN",  # a Vietnamese browser: date pickers show dd/mm/yyyy, file buttons speak Vietnamese
+]
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def locate_chromium() -> str:
+    """The Chromium every browser test uses.
+
+    Under CI (``CI=true``, set by .ci/run) it must be Debian's at /usr/bin/chromium,
+    or the test fails; on a developer machine another ``chromium`` on the PATH
+    will do, and without one the test is skipped (visibly, with -ra).
+    """
+    if Path(CHROMIUM).exists():
+        return CHROMIUM
+    if in_ci():
+        pytest.fail(f"Chromium is missing at {CHROMIUM} under CI: .ci/run must install Debian's chromium package",
+                    pytrace=False)
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        pytest.skip(f"Chromium is not installed ({CHROMIUM}; apt-get install chromium): this browser test did not run")
+    return found
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """A headless Chromium (Playwright's sync API) for one test; closed after it."""
+    executable = locate_chromium()
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop on this thread; the test's own ORM
+    # calls are plain synchronous ones, not run from a coroutine.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture
@@ -81,3 +130,4 @@ def pytest_collection_modifyitems(items):
         marker = item.get_closest_marker("django_db")
         if marker is not None and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
             item.add_marker(pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}), append=False)
+

@@ -1,15 +1,15 @@
 """A citizen in a real browser (Debian's Chromium via Playwright): fills the form in Vietnamese on a
 phone-sized screen, submits, reads the tracking code, and finds it on the status page.
 
-Skips visibly only where no Chromium exists and ``CI`` is unset; under CI a
-missing browser is a failure. Screenshots go to docs/screenshots/ (README).
+The browser comes from tests/conftest.py (under CI a missing Chromium is a
+failure), the phone-sized page from tests/browser/conftest.py. Screenshots go
+to docs/screenshots/ (README).
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import time
 from pathlib import Path
 
@@ -24,47 +24,7 @@ from tests.inspections.feedback_factories import ensure_catalogue
 # serialized_rollback: keep the shipped catalogues for the tests that run after this one.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
-]
 SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
-
-
-def chromium_path() -> str | None:
-    if Path(CHROMIUM).exists():
-        return CHROMIUM
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    executable = chromium_path()
-    if executable is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing under CI: .ci/run must install Debian's chromium package")
-        pytest.skip("Chromium is not installed (apt-get install chromium); this browser test did not run")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop on this thread; the test's own ORM
-    # calls are plain synchronous ones, not run from a coroutine.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
-        # A phone: narrow viewport, touch, Vietnamese browser.
-        context = browser.new_context(
-            viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True,
-            locale="vi-VN", extra_http_headers={"Accept-Language": "vi-VN,vi;q=0.9"},
-        )
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 500 else None)
-        page.errors = errors
-        yield page
-        context.close()
-        browser.close()
 
 
 def screenshot_dir(tmp_path: Path) -> Path:

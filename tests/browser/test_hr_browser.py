@@ -11,7 +11,7 @@ import re
 import pytest
 
 from inspections.models import DisciplinaryCase
-from tests.browser.test_workspace_browser import browser, check, open_page, shot, sign_in  # noqa: F401 - fixture
+from tests.browser.test_workspace_browser import check, open_page, shot, sign_in
 from tests.factories import StaffFactory
 from tests.inspections.casework_factories import FindingFactory, InspectionFactory
 from tests.training.factories import CourseFactory, EnrolmentFactory, TopicFactory
@@ -44,7 +44,7 @@ def hr_world(tree, users):
 
 
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
-def test_hr_opens_a_case_from_a_finding_and_takes_it_to_a_decision(live_server, browser, hr_world, viewport, tmp_path):  # noqa: F811 - the imported fixture
+def test_hr_opens_a_case_from_a_finding_and_takes_it_to_a_decision(live_server, browser, hr_world, viewport, tmp_path):
     page = open_page(browser, viewport)
     base = live_server.url
     sign_in(page, base, "hr")
@@ -79,7 +79,7 @@ def test_hr_opens_a_case_from_a_finding_and_takes_it_to_a_decision(live_server, 
 
 
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
-def test_hr_takes_attendance_for_a_course(live_server, browser, hr_world, viewport, tmp_path):  # noqa: F811 - the imported fixture
+def test_hr_takes_attendance_for_a_course(live_server, browser, hr_world, viewport, tmp_path):
     page = open_page(browser, viewport)
     base = live_server.url
     course = hr_world["course"]
@@ -106,7 +106,7 @@ def test_hr_takes_attendance_for_a_course(live_server, browser, hr_world, viewpo
 
 
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
-def test_hr_and_auditor_pages_fit_and_read_vietnamese(live_server, browser, hr_world, viewport, tmp_path):  # noqa: F811 - the imported fixture
+def test_hr_and_auditor_pages_fit_and_read_vietnamese(live_server, browser, hr_world, viewport, tmp_path):
     base = live_server.url
     year = dt.date.today().year
     for username, paths in (

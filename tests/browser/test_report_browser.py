@@ -11,7 +11,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
-from tests.browser.test_feedback_browser import browser_page  # noqa: F401 - the shared Chromium fixture
 from tests.factories import UserFactory
 
 pytestmark = [
@@ -36,7 +35,7 @@ def _signed_in(page, live_server):
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
 
-def test_report_fits_a_phone_and_a_laptop(live_server, browser_page, tmp_path):  # noqa: F811
+def test_report_fits_a_phone_and_a_laptop(live_server, browser_page, tmp_path):
     call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
     page = browser_page
     _signed_in(page, live_server)

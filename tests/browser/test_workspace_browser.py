@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.browser.test_feedback_browser import LAUNCH_ARGS, chromium_path
 from tests.conftest import PASSWORD
 from tests.factories import StaffFactory
 from tests.inspections.casework_factories import CorrectiveActionFactory, InspectionFactory
@@ -42,29 +41,6 @@ CHECK_PAGE = """() => {
   return {scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
           text: document.body.innerText, unlabelled};
 }"""
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    executable = chromium_path()
-    if executable is None:
-        if os.environ.get("CI"):
-            pytest.fail(
-                "Chromium is missing under CI: .ci/run must install Debian's chromium package"
-            )
-        pytest.skip(
-            "Chromium is not installed (apt-get install chromium); this browser test did not run"
-        )
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        # A Vietnamese browser: its date pickers show dd/mm/yyyy, its file buttons speak Vietnamese.
-        browser = playwright.chromium.launch(
-            executable_path=executable, args=[*LAUNCH_ARGS, "--lang=vi-VN"]
-        )
-        yield browser
-        browser.close()
 
 
 def open_page(browser, viewport: str):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,29 +15,24 @@ document.addEventListener('securitypolicyviolation',
 
 
 @pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert executable, "Chromium is needed for browser tests (.ci/run installs Debian's)"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        page = browser.new_page()
-        page.add_init_script(_RECORD_VIOLATIONS)
-        errors: list[str] = []
-        # Resource failures are checked by URL below (a missing favicon is not a CSP matter).
-        page.on(
-            "console",
-            lambda m: errors.append(m.text) if m.type == "error" and "Failed to load resource" not in m.text else None,
-        )
-        page.on(
-            "response",
-            lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 and "favicon" not in r.url else None,
-        )
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.errors = errors
-        yield page
-        browser.close()
+def page(browser):
+    """A page of the shared Chromium (tests/conftest.py) that records policy violations and errors."""
+    page = browser.new_page()
+    page.add_init_script(_RECORD_VIOLATIONS)
+    errors: list[str] = []
+    # Resource failures are checked by URL below (a missing favicon is not a CSP matter).
+    page.on(
+        "console",
+        lambda m: errors.append(m.text) if m.type == "error" and "Failed to load resource" not in m.text else None,
+    )
+    page.on(
+        "response",
+        lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 and "favicon" not in r.url else None,
+    )
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.errors = errors
+    yield page
+    page.context.close()
 
 
 def test_swagger_ui_renders_with_the_policy(live_server, page):
