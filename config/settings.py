@@ -435,6 +435,8 @@ SPECTACULAR_SETTINGS = {
         "SuspensionKindEnum": "inspections.choices.SuspensionKind",
         "EvidenceKindEnum": "inspections.choices.EvidenceKind",
         "FeedbackKindEnum": "inspections.feedback.choices.FeedbackKind",
+        # decision_form and warranted_form share the choice set of disciplinary forms.
+        "DisciplineFormEnum": "inspections.choices.DisciplineFormCode",
         "CourseKindEnum": "training.choices.CourseKind",
         # decision_form and warranted_form share the forms of discipline.
         "DisciplineFormEnum": "inspections.choices.DisciplineFormCode",
