@@ -438,8 +438,6 @@ SPECTACULAR_SETTINGS = {
         # decision_form and warranted_form share the choice set of disciplinary forms.
         "DisciplineFormEnum": "inspections.choices.DisciplineFormCode",
         "CourseKindEnum": "training.choices.CourseKind",
-        # decision_form and warranted_form share the forms of discipline.
-        "DisciplineFormEnum": "inspections.choices.DisciplineFormCode",
         "NotificationKindEnum": "notifications.choices.NotificationKind",
     },
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False},
