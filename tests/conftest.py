@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,41 @@ def pytest_collection_modifyitems(items):
         if marker is not None and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
             item.add_marker(pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}), append=False)
 
+
+def other_backends(cursor) -> list[tuple]:
+    """Other PostgreSQL sessions connected to this test database (ours excluded)."""
+    cursor.execute(
+        "SELECT pid, application_name, state, backend_start, left(query, 120) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )
+    return cursor.fetchall()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, and after the session a check that nothing is still connected to it.
+
+    On PostgreSQL a connection left open (a thread of a test that never called
+    ``connection.close()``, a worker process still running) stops the test
+    database from being dropped; the suite then fails here, naming the
+    sessions, instead of leaving the database behind. Sessions still closing
+    (a killed worker) get a few seconds; the rest are terminated so the drop
+    succeeds, and the failure stays.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        deadline = time.monotonic() + 5
+        while (left := other_backends(cursor)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        for row in left:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [row[0]])
+    if left:
+        pytest.fail(
+            f"{len(left)} connection(s) to the test database were left open by the tests "
+            f"(close them where they are opened, e.g. connection.close() at the end of a thread): {left}",
+            pytrace=False,
+        )
