@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connections
 from rest_framework.test import APIClient
 
 from staff.choices import UnitLevel
@@ -69,8 +70,15 @@ def browser(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+            # While Playwright's event loop runs on this thread, Django keeps the test's ORM
+            # connections apart from the thread's own (asgiref's Local follows the running
+            # loop), so pytest-django never closes them: on PostgreSQL one stayed open and the
+            # test database could not be dropped. Close them here, while the loop still runs.
+            connections.close_all()
 
 
 @pytest.fixture
