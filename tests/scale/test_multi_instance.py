@@ -287,6 +287,39 @@ def test_a_file_uploaded_through_one_downloads_through_the_other(fleet):
     assert download.content == png
 
 
+def test_a_report_job_enqueued_on_one_is_run_by_the_worker_and_fetched_on_the_other(fleet):
+    a, b = fleet["urls"]["a"], fleet["urls"]["b"]
+    session = _sign_in(a)
+    asked = session.get(
+        f"{a}/api/v1/reports/accountability/",
+        params={"year": "2019", "format": "xlsx"},
+        headers={"Prefer": "respond-async"},
+        timeout=TIMEOUT,
+    )
+    assert asked.status_code == 202, asked.text[:300]
+    status_url = asked.headers.get("Location") or asked.json()["url"]
+    if status_url.startswith("http"):
+        status_url = "/" + status_url.split("/", 3)[3]
+    deadline = time.monotonic() + 180
+    while True:
+        state = session.get(f"{b}{status_url}", timeout=TIMEOUT)  # polled on the other instance
+        assert state.status_code == 200, state.text[:300]
+        body = state.json()
+        if body["status"] in ("done", "failed") or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert body["status"] == "done", body
+    workbook = session.get(f"{b}{body['download']}", timeout=60)
+    assert workbook.status_code == 200
+    assert workbook.content[:2] == b"PK"  # an xlsx (a zip)
+    # Only the user who asked may fetch it, whichever instance is asked.
+    import requests
+
+    stranger = requests.Session()
+    assert stranger.get(f"{a}{body['download']}", timeout=TIMEOUT).status_code in (401, 403, 404)
+
+
+# Last: it kills instance a.
 def test_sigkill_mid_burst_loses_no_answered_submission(fleet):
     a, b = fleet["urls"]["a"], fleet["urls"]["b"]
     import requests

@@ -87,7 +87,13 @@ class Command(BaseCommand):
         backend = settings.TASKS_BACKEND
         try:
             if backend == "redis":
-                call_command("rqworker", *settings.TASK_QUEUES, with_scheduler=True)
+                # django-tasks-rq's own Job class runs the Task objects it enqueued (plain RQ jobs cannot).
+                call_command(
+                    "rqworker",
+                    *settings.TASK_QUEUES,
+                    with_scheduler=True,
+                    job_class="django_tasks_rq.Job",
+                )
             elif backend == "database":
                 self._database_worker(stop, batch=batch, interval=interval, worker_id=worker_id)
             else:
