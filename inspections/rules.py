@@ -5,7 +5,7 @@ The rules themselves are data (``DisciplineRegime``/``DisciplineForm`` rows);
 what these functions compute. Every computation returns its value together
 with a sentence saying how it was reached, so a person can check it.
 
-How DOMAIN.md's date examples are read: "a deadline is the start date plus
+How docs/rules.md's date examples are read: "a deadline is the start date plus
 the period", and both examples agree with that literally:
 
 - 90 days from 1 March -> 1 March + 90 days = 30 May (the start day itself is

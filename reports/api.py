@@ -120,7 +120,7 @@ class AccountabilityReportView(APIView):
             return Response(to_json(report))
 
     def handle_exception(self, exc):
-        # Errors stay JSON even when a file format was asked for (CONTRACT.md).
+        # Errors stay JSON even when a file format was asked for (docs/contract.md).
         response = super().handle_exception(exc)
         self.request.accepted_renderer = JSONRenderer()
         self.request.accepted_media_type = JSONRenderer.media_type

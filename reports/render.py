@@ -322,7 +322,7 @@ def total_metrics(total: pd.Series) -> dict[str, Any]:
 
 
 def to_json(report: Report) -> dict[str, Any]:
-    """The report as CONTRACT.md shapes it (plus the previous period and the scoring used)."""
+    """The report as docs/contract.md shapes it (plus the previous period and the scoring used)."""
     columns = report.unit_columns()
     metric_keys, metric_values = _nested_columns(columns, METRIC_COLUMNS)
     metrics = [dict(zip(metric_keys, row, strict=True)) for row in zip(*metric_values, strict=True)]

@@ -2,7 +2,7 @@
 
 ``seed(scale="demo")`` builds the district of the seed article (10 commune-level
 units and its specialised departments) with a realistic roster, plus the
-post-2025 communes that succeeded it, and the demo users of CONTRACT.md.
+post-2025 communes that succeeded it, and the demo users of docs/contract.md.
 Since 2025 the communes have no district above them: the demo also staffs
 the three successor communes and the provincial inspectorate for the present
 day (``_seed_present``, its own random stream, people who joined their unit on

@@ -1,4 +1,4 @@
-"""The roles of CONTRACT.md as Django groups with model permissions.
+"""The roles of docs/contract.md as Django groups with model permissions.
 
 Every app may declare, in an optional ``roles.py``, ``WRITE``: a mapping of
 role -> model names (of that app) the role may add, change and delete, and

@@ -1,6 +1,6 @@
 """Training API: topics, courses (with bulk enrolment and attendance), enrolments, compliance.
 
-Routes (CONTRACT.md): ``/api/v1/courses/``, ``/api/v1/enrolments/``, plus
+Routes (docs/contract.md): ``/api/v1/courses/``, ``/api/v1/enrolments/``, plus
 ``/api/v1/training-topics/`` and ``/api/v1/training-compliance/``. HR writes,
 unit heads read their subtree, the auditor reads. A unit head sees a course
 when it was organised by a unit of their subtree or one of its participants

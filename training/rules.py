@@ -1,7 +1,7 @@
 """Pure training rules: periods and hours, turns, eligibility, capacity, compliance.
 
 No ORM and no request here, so every rule is checked with plain values (and
-hypothesis). A period (tiết) is 45 minutes (DOMAIN.md); hours and periods are
+hypothesis). A period (tiết) is 45 minutes (docs/rules.md); hours and periods are
 both stored, and these helpers keep them consistent.
 """
 
@@ -14,7 +14,7 @@ from enum import StrEnum
 PERIOD_MINUTES = 45
 _CENT = Decimal("0.01")
 
-# One attended or completed enrolment is one turn (lượt); DOMAIN.md / INTERFACES.md.
+# One attended or completed enrolment is one turn (lượt); docs/rules.md / INTERFACES.md.
 TURN_STATUSES = frozenset({"attended", "completed"})
 # A withdrawn place is given back; every other status holds a seat.
 SEAT_FREE_STATUSES = frozenset({"withdrawn"})
@@ -126,7 +126,7 @@ def meets_requirement(done_hours: Decimal | None, required_hours: Decimal | None
 
 
 def rate(numerator: int, denominator: int) -> float | None:
-    """A 0..1 rate, ``None`` when the denominator is zero (CONTRACT.md)."""
+    """A 0..1 rate, ``None`` when the denominator is zero (docs/contract.md)."""
     if not denominator:
         return None
     return numerator / denominator

@@ -69,7 +69,7 @@ class FeedbackCategory(models.Model):
 class FeedbackResponseTarget(models.Model):
     """How many working days the district gives itself to answer conduct feedback.
 
-    A local target, not a statute (DOMAIN.md): data with an effective-date
+    A local target, not a statute (docs/rules.md): data with an effective-date
     range so a change of policy does not rewrite the due dates of old feedback.
     """
 
@@ -174,7 +174,7 @@ class CitizenFeedback(models.Model):
 
     ``is_formal`` is true when name, address and phone were all given: a
     formal petition with ``response_due``. Otherwise it is reference
-    information (thông tin tham khảo) without a due date (DOMAIN.md).
+    information (thông tin tham khảo) without a due date (docs/rules.md).
     """
 
     tracking_code = models.CharField(_("tracking code"), max_length=32, editable=False)

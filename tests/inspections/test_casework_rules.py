@@ -1,4 +1,4 @@
-"""Pure discipline rules against DOMAIN.md's cases, plus hypothesis properties."""
+"""Pure discipline rules against docs/rules.md's cases, plus hypothesis properties."""
 
 import datetime as dt
 
@@ -47,7 +47,7 @@ R1_CS_FORMS = [
 R2_CS_FORMS = [f for f in R1_CS_FORMS if f.form not in ("ha_bac_luong", "giang_chuc")]
 
 
-# --- DOMAIN.md's date examples, read literally --------------------------------------
+# --- docs/rules.md's date examples, read literally --------------------------------------
 
 
 def test_ninety_days_from_first_of_march_end_on_thirtieth_of_may():

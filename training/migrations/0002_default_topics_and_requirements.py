@@ -1,4 +1,4 @@
-"""Default topic catalogue and the annual requirement of Decree 101/2017 (DOMAIN.md).
+"""Default topic catalogue and the annual requirement of Decree 101/2017 (docs/rules.md).
 
 Decree 101/2017 required at least 40 periods (30 hours) of refresher training a
 year of cadres, civil servants and public employees; Decree 89/2021 removed the
