@@ -100,7 +100,7 @@ LABELS: dict[str, Any] = {
     "name": _("Unit"),
     "level": _("Level"),
     "parent": _("Parent unit"),
-    "staff_count": _("Staff"),
+    "staff_count": _("Number of staff"),
     "inspections": _("Inspections"),
     "inspections_concluded": _("Inspections concluded"),
     "inspections_concluded_rate": _("Inspection plan done (%)"),
