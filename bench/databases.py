@@ -43,7 +43,8 @@ class BenchDatabase:
         env = dict(os.environ)
         env.update(
             DJANGO_SETTINGS_MODULE="config.settings",
-            DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY") or "bench-only-secret-key-not-for-production-0123456789",
+            DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY")
+            or "bench-only-secret-key-not-for-production-0123456789",
             DJANGO_HTTPS="0",
             DJANGO_DEBUG="0",
             DJANGO_LOG_LEVEL="WARNING",
@@ -104,6 +105,7 @@ def fingerprint(seed: int) -> str:
 
 
 # --- marker, via the plain drivers --------------------------------------------
+
 
 def _pg_connect(url: str, dbname: str | None = None):
     import psycopg
@@ -169,10 +171,17 @@ def manage(db: BenchDatabase, *args: str, timeout: float = 600, quiet: bool = Fa
     """Run ``manage.py`` on this database; raise with its output when it fails."""
     proc = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
-        cwd=ROOT, env=db.env(), capture_output=True, text=True, timeout=timeout, check=False,
+        cwd=ROOT,
+        env=db.env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
     if proc.returncode != 0:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed on {db.label}:\n{proc.stdout}\n{proc.stderr}")
+        raise RuntimeError(
+            f"manage.py {' '.join(args)} failed on {db.label}:\n{proc.stdout}\n{proc.stderr}"
+        )
     return proc.stdout
 
 
@@ -181,9 +190,13 @@ def prepare(db: BenchDatabase, seed: int, *, fresh: bool = False, log=print) -> 
     wanted = fingerprint(seed)
     marker = None if fresh else read_marker(db)
     if marker and marker.get("fingerprint") == wanted:
-        log(f"[{db.label}] province data for seed {seed} already in place ({marker['seed_seconds']:.1f}s to seed)")
+        log(
+            f"[{db.label}] province data for seed {seed} already in place ({marker['seed_seconds']:.1f}s to seed)"
+        )
         return marker
-    log(f"[{db.label}] building a fresh database ({'asked' if fresh else 'no matching seed marker'})")
+    log(
+        f"[{db.label}] building a fresh database ({'asked' if fresh else 'no matching seed marker'})"
+    )
     recreate(db)
     started = time.monotonic()
     manage(db, "migrate", "--noinput", "-v0")

@@ -134,7 +134,9 @@ def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
     return {prefix.rstrip("."): value}
 
 
-def mismatches(subject: dict[str, Any], floor: dict[str, Any], tolerance: float = 1e-6) -> list[str]:
+def mismatches(
+    subject: dict[str, Any], floor: dict[str, Any], tolerance: float = 1e-6
+) -> list[str]:
     """The metrics the floor computed that differ from the subject's (nested keys dotted).
 
     A floor that computes other figures would make its ratio meaningless, so
@@ -216,12 +218,22 @@ def evaluate(results: Sequence[dict[str, Any]]) -> list[Check]:
 
         add("export_xlsx", db, "at most a third of bare xlsxwriter's time", third_of_xlsxwriter)
         add(
-            "export_xlsx", db, "peak memory under 150 MB",
-            lambda row: ((row.get("peak_rss_mb") or math.inf) < 150, f"{_fmt(row.get('peak_rss_mb'), 0)} MB"),
+            "export_xlsx",
+            db,
+            "peak memory under 150 MB",
+            lambda row: (
+                (row.get("peak_rss_mb") or math.inf) < 150,
+                f"{_fmt(row.get('peak_rss_mb'), 0)} MB",
+            ),
         )
         add(
-            "export_xlsx", db, "peak memory under 150 MB at 4x the rows",
-            lambda row: ((row.get("x4_peak_rss_mb") or math.inf) < 150, f"{_fmt(row.get('x4_peak_rss_mb'), 0)} MB"),
+            "export_xlsx",
+            db,
+            "peak memory under 150 MB at 4x the rows",
+            lambda row: (
+                (row.get("x4_peak_rss_mb") or math.inf) < 150,
+                f"{_fmt(row.get('x4_peak_rss_mb'), 0)} MB",
+            ),
         )
 
         def peer(row):
@@ -234,7 +246,9 @@ def evaluate(results: Sequence[dict[str, Any]]) -> list[Check]:
             per_request = row.get("queries_by_filter") or {}
             counts = set(per_request.values()) | {row.get("queries")}
             fixed = len(counts) == 1 and None not in counts
-            return fixed, f"{row.get('queries')} queries per request" + ("" if fixed else f" (varies: {sorted(c for c in counts if c is not None)})")
+            return fixed, f"{row.get('queries')} queries per request" + (
+                "" if fixed else f" (varies: {sorted(c for c in counts if c is not None)})"
+            )
 
         add("api_list", db, "a fixed number of queries per request", fixed_queries)
 
@@ -245,8 +259,15 @@ def evaluate(results: Sequence[dict[str, Any]]) -> list[Check]:
         add("api_list", db, "at least 0.6x the bare view's throughput", throughput)
 
         def submissions(row):
-            ok = row.get("failures") == 0 and row.get("sent") is not None and row.get("stored") == row.get("sent")
-            return ok, f"{row.get('failures')} failures, {row.get('stored')}/{row.get('sent')} stored"
+            ok = (
+                row.get("failures") == 0
+                and row.get("sent") is not None
+                and row.get("stored") == row.get("sent")
+            )
+            return (
+                ok,
+                f"{row.get('failures')} failures, {row.get('stored')}/{row.get('sent')} stored",
+            )
 
         add("submissions", db, "0 failures and every row stored", submissions)
 
@@ -255,7 +276,10 @@ def evaluate(results: Sequence[dict[str, Any]]) -> list[Check]:
             # Memory is bounded when a 5x larger file does not need much more:
             # per-row state would grow it in proportion to the rows.
             ok = None not in growth and growth[1] <= max(2.0 * growth[0], growth[0] + 50)
-            return ok, f"growth {_fmt(growth[0], 0)} MB at {row.get('small_rows')} rows, {_fmt(growth[1], 0)} MB at {row.get('rows')} rows"
+            return (
+                ok,
+                f"growth {_fmt(growth[0], 0)} MB at {row.get('small_rows')} rows, {_fmt(growth[1], 0)} MB at {row.get('rows')} rows",
+            )
 
         add("import_roster", db, "bounded memory", bounded)
 
@@ -276,7 +300,12 @@ def evaluate(results: Sequence[dict[str, Any]]) -> list[Check]:
                 f"sending: {row.get('send_queries')} for {row.get('mails')} mails"
             )
 
-        add("reminders", db, "a fixed number of queries whatever the number of items", reminder_queries)
+        add(
+            "reminders",
+            db,
+            "a fixed number of queries whatever the number of items",
+            reminder_queries,
+        )
 
         add("report_services", db, "within 1.2x of the hand-written SQL floor", within(1.2))
         add("import_dossiers", db, "bounded memory", bounded)
@@ -316,7 +345,9 @@ def row_notes(row: dict[str, Any]) -> str:
         notes.append(f"{row['rows']:,} rows")
     if row.get("peer_seconds") is not None:
         on = f" on {row['peer_rows']:,} rows" if row.get("peer_rows") else ""
-        notes.append(f"django-import-export {row['peer_seconds']:.1f}s{on}, {_fmt(row.get('peer_speedup'), 1)}x the API's time")
+        notes.append(
+            f"django-import-export {row['peer_seconds']:.1f}s{on}, {_fmt(row.get('peer_speedup'), 1)}x the API's time"
+        )
     if row.get("throughput_share") is not None:
         notes.append(f"{_fmt(row['throughput_share'])}x bare view req/s")
     if row.get("requests_per_second") is not None:
@@ -336,7 +367,9 @@ def render_table(results: Iterable[dict[str, Any]]) -> str:
     """A fixed-width table for the terminal."""
     header = [title for title, _key, _digits in TABLE_COLUMNS]
     rows = [_cells(r) for r in results]
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)]
+    widths = [
+        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)
+    ]
     # The notes column is last and may be long: do not pad it.
     widths[-1] = 0
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]

@@ -27,7 +27,15 @@ from collections import defaultdict
 from typing import Any
 
 SEVERITIES = ("minor", "serious", "very_serious", "extremely_serious")
-DECISION_FORMS = ("khien_trach", "canh_cao", "ha_bac_luong", "giang_chuc", "cach_chuc", "buoc_thoi_viec", "bai_nhiem")
+DECISION_FORMS = (
+    "khien_trach",
+    "canh_cao",
+    "ha_bac_luong",
+    "giang_chuc",
+    "cach_chuc",
+    "buoc_thoi_viec",
+    "bai_nhiem",
+)
 ORGANIZER_LEVELS = ("central", "province", "district", "commune")
 TURN_STATUSES = ("attended", "completed")
 OPEN_CASE_STATUSES = ("opened", "self_review", "council", "postponed")
@@ -41,8 +49,11 @@ def busiest_year() -> int:
     from training.models import Course
 
     row = (
-        Course.objects.annotate(year=ExtractYear("start_date")).values("year")
-        .annotate(n=Count("enrolments")).order_by("-n", "-year").first()
+        Course.objects.annotate(year=ExtractYear("start_date"))
+        .values("year")
+        .annotate(n=Count("enrolments"))
+        .order_by("-n", "-year")
+        .first()
     )
     return row["year"]
 
@@ -79,7 +90,10 @@ class _Sql:
 
 
 def _periods(year: int) -> list[tuple[dt.date, dt.date]]:
-    return [(dt.date(year, 1, 1), dt.date(year, 12, 31)), (dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31))]
+    return [
+        (dt.date(year, 1, 1), dt.date(year, 12, 31)),
+        (dt.date(year - 1, 1, 1), dt.date(year - 1, 12, 31)),
+    ]
 
 
 # Seconds per section of the last own_counts() call (the side-by-side table of docs/BENCHMARKS.md).
@@ -90,7 +104,9 @@ class _Counts:
     """Own counts per unit id and period: ``[period][unit_id][metric]``."""
 
     def __init__(self) -> None:
-        self.data: list[dict[int, dict[str, float]]] = [defaultdict(lambda: defaultdict(float)) for _ in range(2)]
+        self.data: list[dict[int, dict[str, float]]] = [
+            defaultdict(lambda: defaultdict(float)) for _ in range(2)
+        ]
 
     def add(self, key: int, metric: str, value: Any) -> None:
         if value:
@@ -109,7 +125,11 @@ def own_counts(year: int, today: dt.date) -> list[dict[int, dict[str, float]]]:
         return f"{unit_col} * 2 + CASE WHEN {date_col} < %s THEN 1 ELSE 0 END", [d(cur_start)]
 
     def as_of_for(date_col: str) -> tuple[str, list[Any]]:
-        return f"CASE WHEN {date_col} < %s THEN %s ELSE %s END", [d(cur_start), d(as_of[1]), d(as_of[0])]
+        return f"CASE WHEN {date_col} < %s THEN %s ELSE %s END", [
+            d(cur_start),
+            d(as_of[1]),
+            d(as_of[0]),
+        ]
 
     window = [d(prev_start), d(cur_end)]
     last_timings.clear()
@@ -126,21 +146,29 @@ def own_counts(year: int, today: dt.date) -> list[dict[int, dict[str, float]]]:
     t, unit = q.table("staff.Staff"), q.col("staff.Staff", "unit")
     joined, left = q.col("staff.Staff", "joined_on"), q.col("staff.Staff", "left_on")
     employed = f"({joined} IS NULL OR {joined} <= %s) AND ({left} IS NULL OR {left} >= %s)"
-    sql = (f"SELECT {unit} + 0, SUM(CASE WHEN {employed} THEN 1 ELSE 0 END), "
-           f"SUM(CASE WHEN {employed} THEN 1 ELSE 0 END) FROM {t} "
-           f"WHERE ({joined} IS NULL OR {joined} <= %s) AND ({left} IS NULL OR {left} >= %s) GROUP BY 1")
-    for unit_id, now, before in q.rows(sql, [d(cur_end), d(cur_start), d(prev_end), d(prev_start), *window[::-1]]):
+    sql = (
+        f"SELECT {unit} + 0, SUM(CASE WHEN {employed} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {employed} THEN 1 ELSE 0 END) FROM {t} "
+        f"WHERE ({joined} IS NULL OR {joined} <= %s) AND ({left} IS NULL OR {left} >= %s) GROUP BY 1"
+    )
+    for unit_id, now, before in q.rows(
+        sql, [d(cur_end), d(cur_start), d(prev_end), d(prev_start), *window[::-1]]
+    ):
         out.add(unit_id * 2, "staff_count", now)
         out.add(unit_id * 2 + 1, "staff_count", before)
 
     mark("inspections")
     # inspections starting in each year; concluded by the as-of day
     t, label = q.table("inspections.Inspection"), "inspections.Inspection"
-    start, status, concluded_on = (q.col(label, f) for f in ("start_date", "status", "conclusion_date"))
+    start, status, concluded_on = (
+        q.col(label, f) for f in ("start_date", "status", "conclusion_date")
+    )
     k, kp = key(q.col(label, "unit"), start)
     a, ap = as_of_for(start)
-    sql = (f"SELECT {k}, COUNT(*), SUM(CASE WHEN {status} = 'concluded' AND ({concluded_on} IS NULL OR "
-           f"{concluded_on} <= {a}) THEN 1 ELSE 0 END) FROM {t} WHERE {start} BETWEEN %s AND %s GROUP BY 1")
+    sql = (
+        f"SELECT {k}, COUNT(*), SUM(CASE WHEN {status} = 'concluded' AND ({concluded_on} IS NULL OR "
+        f"{concluded_on} <= {a}) THEN 1 ELSE 0 END) FROM {t} WHERE {start} BETWEEN %s AND %s GROUP BY 1"
+    )
     for k_value, n, concluded in q.rows(sql, [*kp, *ap, *window]):
         out.add(k_value, "inspections", n)
         out.add(k_value, "inspections_concluded", concluded)
@@ -150,8 +178,10 @@ def own_counts(year: int, today: dt.date) -> list[dict[int, dict[str, float]]]:
     label = "inspections.Finding"
     found, severity, subst = (q.col(label, f) for f in ("found_on", "severity", "substantiated"))
     k, kp = key(q.col(label, "unit"), found)
-    sql = (f"SELECT {k}, {severity}, COUNT(*) FROM {q.table(label)} "
-           f"WHERE {found} BETWEEN %s AND %s AND {subst} = %s GROUP BY 1, 2")
+    sql = (
+        f"SELECT {k}, {severity}, COUNT(*) FROM {q.table(label)} "
+        f"WHERE {found} BETWEEN %s AND %s AND {subst} = %s GROUP BY 1, 2"
+    )
     for k_value, sev, n in q.rows(sql, [*kp, *window, True]):
         out.add(k_value, "findings", n)
         out.add(k_value, f"findings_by_severity.{sev}", n)
@@ -163,12 +193,14 @@ def own_counts(year: int, today: dt.date) -> list[dict[int, dict[str, float]]]:
     k, kp = key(q.col(label, "unit"), due)
     a, ap = as_of_for(due)
     open_now = f"({status} = 'open' OR {done} > {a})"
-    sql = (f"SELECT {k}, COUNT(*), "
-           f"SUM(CASE WHEN {due} <= {a} THEN 1 ELSE 0 END), "
-           f"SUM(CASE WHEN {due} <= {a} AND {status} <> 'open' AND {done} <= {due} THEN 1 ELSE 0 END), "
-           f"SUM(CASE WHEN {open_now} THEN 1 ELSE 0 END), "
-           f"SUM(CASE WHEN {open_now} AND {due} < {a} THEN 1 ELSE 0 END) "
-           f"FROM {q.table(label)} WHERE {due} BETWEEN %s AND %s GROUP BY 1")
+    sql = (
+        f"SELECT {k}, COUNT(*), "
+        f"SUM(CASE WHEN {due} <= {a} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {due} <= {a} AND {status} <> 'open' AND {done} <= {due} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {open_now} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {open_now} AND {due} < {a} THEN 1 ELSE 0 END) "
+        f"FROM {q.table(label)} WHERE {due} BETWEEN %s AND %s GROUP BY 1"
+    )
     params = [*kp, *ap, *ap, *ap, *ap, *ap, *window]
     for k_value, n, is_due, on_time, still_open, overdue in q.rows(sql, params):
         out.add(k_value, "corrective_actions", n)
@@ -181,18 +213,24 @@ def own_counts(year: int, today: dt.date) -> list[dict[int, dict[str, float]]]:
     # discipline cases opened in each year: late, due for a decision, handled in time
     label = "inspections.DisciplinaryCase"
     opened, decided_on, status, form, deadline = (
-        q.col(label, f) for f in ("opened_on", "decision_date", "status", "decision_form", "handling_deadline"))
+        q.col(label, f)
+        for f in ("opened_on", "decision_date", "status", "decision_form", "handling_deadline")
+    )
     open_list = ", ".join(f"'{s}'" for s in OPEN_CASE_STATUSES)
     k, kp = key(q.col(label, "unit"), opened)
     a, ap = as_of_for(opened)
-    late = (f"(({status} = 'decided' AND {decided_on} > {deadline}) OR "
-            f"({status} IN ({open_list}) AND {deadline} < {a}))")
+    late = (
+        f"(({status} = 'decided' AND {decided_on} > {deadline}) OR "
+        f"({status} IN ({open_list}) AND {deadline} < {a}))"
+    )
     closed = f"{status} IN ('decided', 'closed_no_action', 'exempt')"
-    sql = (f"SELECT {k}, COUNT(*), SUM(CASE WHEN {late} THEN 1 ELSE 0 END), "
-           f"SUM(CASE WHEN {closed} OR ({status} IN ({open_list}) AND {deadline} < {a}) THEN 1 ELSE 0 END), "
-           f"SUM(CASE WHEN ({status} = 'decided' AND ({deadline} IS NULL OR {decided_on} <= {deadline})) "
-           f"OR {status} IN ('closed_no_action', 'exempt') THEN 1 ELSE 0 END) "
-           f"FROM {q.table(label)} WHERE {opened} BETWEEN %s AND %s GROUP BY 1")
+    sql = (
+        f"SELECT {k}, COUNT(*), SUM(CASE WHEN {late} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {closed} OR ({status} IN ({open_list}) AND {deadline} < {a}) THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN ({status} = 'decided' AND ({deadline} IS NULL OR {decided_on} <= {deadline})) "
+        f"OR {status} IN ('closed_no_action', 'exempt') THEN 1 ELSE 0 END) "
+        f"FROM {q.table(label)} WHERE {opened} BETWEEN %s AND %s GROUP BY 1"
+    )
     for k_value, n, overdue, cases_due, in_time in q.rows(sql, [*kp, *ap, *ap, *window]):
         out.add(k_value, "discipline_cases", n)
         out.add(k_value, "discipline_overdue", overdue)
@@ -200,8 +238,10 @@ def own_counts(year: int, today: dt.date) -> list[dict[int, dict[str, float]]]:
         out.add(k_value, "discipline_handled_on_time", in_time)
     # ... and decisions dated in each year, by form
     k, kp = key(q.col(label, "unit"), decided_on)
-    sql = (f"SELECT {k}, {form}, COUNT(*) FROM {q.table(label)} "
-           f"WHERE {status} = 'decided' AND {decided_on} BETWEEN %s AND %s GROUP BY 1, 2")
+    sql = (
+        f"SELECT {k}, {form}, COUNT(*) FROM {q.table(label)} "
+        f"WHERE {status} = 'decided' AND {decided_on} BETWEEN %s AND %s GROUP BY 1, 2"
+    )
     for k_value, name, n in q.rows(sql, [*kp, *window]):
         out.add(k_value, f"discipline_decisions_by_form.{name}", n)
 
@@ -209,13 +249,16 @@ def own_counts(year: int, today: dt.date) -> list[dict[int, dict[str, float]]]:
     # citizen feedback received in each year
     label = "inspections.CitizenFeedback"
     received, resp_due, resolved, subst = (
-        q.col(label, f) for f in ("received_on", "response_due", "resolved_on", "substantiated"))
+        q.col(label, f) for f in ("received_on", "response_due", "resolved_on", "substantiated")
+    )
     k, kp = key(q.col(label, "unit"), received)
     a, ap = as_of_for(received)
-    sql = (f"SELECT {k}, COUNT(*), SUM(CASE WHEN {subst} = %s THEN 1 ELSE 0 END), "
-           f"SUM(CASE WHEN {resp_due} IS NOT NULL AND ({resolved} IS NOT NULL OR {resp_due} < {a}) THEN 1 ELSE 0 END), "
-           f"SUM(CASE WHEN {resolved} <= {resp_due} THEN 1 ELSE 0 END) "
-           f"FROM {q.table(label)} WHERE {received} BETWEEN %s AND %s GROUP BY 1")
+    sql = (
+        f"SELECT {k}, COUNT(*), SUM(CASE WHEN {subst} = %s THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {resp_due} IS NOT NULL AND ({resolved} IS NOT NULL OR {resp_due} < {a}) THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {resolved} <= {resp_due} THEN 1 ELSE 0 END) "
+        f"FROM {q.table(label)} WHERE {received} BETWEEN %s AND %s GROUP BY 1"
+    )
     for k_value, n, substantiated, fb_due, on_time in q.rows(sql, [*kp, True, *ap, *window]):
         out.add(k_value, "feedback_received", n)
         out.add(k_value, "feedback_substantiated", substantiated)
@@ -224,13 +267,19 @@ def own_counts(year: int, today: dt.date) -> list[dict[int, dict[str, float]]]:
 
     mark("training")
     # training turns (attended or completed) in courses starting in each year, by organiser level
-    e_unit, e_status, e_course = (q.col("training.Enrolment", f) for f in ("unit", "status", "course"))
-    c_start, c_level, c_hours = (q.col("training.Course", f) for f in ("start_date", "organizer_level", "hours"))
+    e_unit, e_status, e_course = (
+        q.col("training.Enrolment", f) for f in ("unit", "status", "course")
+    )
+    c_start, c_level, c_hours = (
+        q.col("training.Course", f) for f in ("start_date", "organizer_level", "hours")
+    )
     turn_list = ", ".join(f"'{s}'" for s in TURN_STATUSES)
     k, kp = key(f"e.{e_unit}", f"c.{c_start}")
-    sql = (f"SELECT {k}, c.{c_level}, COUNT(*), SUM(c.{c_hours}) "
-           f"FROM {q.table('training.Enrolment')} e JOIN {q.table('training.Course')} c ON c.id = e.{e_course} "
-           f"WHERE e.{e_status} IN ({turn_list}) AND c.{c_start} BETWEEN %s AND %s GROUP BY 1, 2")
+    sql = (
+        f"SELECT {k}, c.{c_level}, COUNT(*), SUM(c.{c_hours}) "
+        f"FROM {q.table('training.Enrolment')} e JOIN {q.table('training.Course')} c ON c.id = e.{e_course} "
+        f"WHERE e.{e_status} IN ({turn_list}) AND c.{c_start} BETWEEN %s AND %s GROUP BY 1, 2"
+    )
     for k_value, level, n, hours in q.rows(sql, [*kp, *window]):
         out.add(k_value, "training_turns", n)
         out.add(k_value, f"training_turns_by_organizer_level.{level}", n)
@@ -256,24 +305,28 @@ def _requirement(q: _Sql, start: dt.date, end: dt.date) -> dict[int, dict[str, f
     so the staff table is not scanned for nothing.
     """
     r = q.table("training.TrainingRequirement")
-    r_year, r_cat, r_pos, r_hours = (q.col("training.TrainingRequirement", f) for f in ("year", "category", "position", "hours"))
+    r_year, r_cat, r_pos, r_hours = (
+        q.col("training.TrainingRequirement", f) for f in ("year", "category", "position", "hours")
+    )
     if not q.rows(f"SELECT 1 FROM {r} WHERE {r_year} = %s LIMIT 1", [end.year]):
         return {}
     s_cat, s_pos = q.col("staff.Staff", "category"), q.col("staff.Staff", "position")
     joined, left = q.col("staff.Staff", "joined_on"), q.col("staff.Staff", "left_on")
-    e_staff, e_status, e_course = (q.col("training.Enrolment", f) for f in ("staff", "status", "course"))
+    e_staff, e_status, e_course = (
+        q.col("training.Enrolment", f) for f in ("staff", "status", "course")
+    )
     c_start, c_hours = q.col("training.Course", "start_date"), q.col("training.Course", "hours")
     turn_list = ", ".join(f"'{s}'" for s in TURN_STATUSES)
     required = f"COALESCE(rs.{r_hours}, rg.{r_hours})"
     sql = f"""
-        SELECT s.{q.col('staff.Staff', 'unit')} + 0, COUNT(*),
+        SELECT s.{q.col("staff.Staff", "unit")} + 0, COUNT(*),
                SUM(CASE WHEN COALESCE(done.hours, 0) >= {required} THEN 1 ELSE 0 END)
-        FROM {q.table('staff.Staff')} s
+        FROM {q.table("staff.Staff")} s
         LEFT JOIN {r} rs ON rs.{r_year} = %s AND rs.{r_cat} = s.{s_cat} AND rs.{r_pos} = s.{s_pos} AND rs.{r_pos} <> ''
         LEFT JOIN {r} rg ON rg.{r_year} = %s AND rg.{r_cat} = s.{s_cat} AND rg.{r_pos} = ''
         LEFT JOIN (
             SELECT e.{e_staff} AS staff_id, SUM(c.{c_hours}) AS hours
-            FROM {q.table('training.Enrolment')} e JOIN {q.table('training.Course')} c ON c.id = e.{e_course}
+            FROM {q.table("training.Enrolment")} e JOIN {q.table("training.Course")} c ON c.id = e.{e_course}
             WHERE e.{e_status} IN ({turn_list}) AND c.{c_start} BETWEEN %s AND %s
             GROUP BY e.{e_staff}
         ) done ON done.staff_id = s.id
@@ -282,18 +335,24 @@ def _requirement(q: _Sql, start: dt.date, end: dt.date) -> dict[int, dict[str, f
         GROUP BY 1
     """
     params = [end.year, end.year, q.date(start), q.date(end), q.date(end), q.date(start)]
-    return {unit: {"training_required_staff": float(n), "training_requirement_met": float(met or 0)}
-            for unit, n, met in q.rows(sql, params)}
+    return {
+        unit: {"training_required_staff": float(n), "training_requirement_met": float(met or 0)}
+        for unit, n, met in q.rows(sql, params)
+    }
 
 
 def units() -> list[tuple[int, str, str, str]]:
     q = _Sql()
-    sql = (f"SELECT id, {q.col('staff.Unit', 'code')}, {q.col('staff.Unit', 'name')}, {q.col('staff.Unit', 'path')} "
-           f"FROM {q.table('staff.Unit')} ORDER BY {q.col('staff.Unit', 'path')}")
+    sql = (
+        f"SELECT id, {q.col('staff.Unit', 'code')}, {q.col('staff.Unit', 'name')}, {q.col('staff.Unit', 'path')} "
+        f"FROM {q.table('staff.Unit')} ORDER BY {q.col('staff.Unit', 'path')}"
+    )
     return q.rows(sql, [])
 
 
-def roll_up(unit_rows: list[tuple], own: dict[int, dict[str, float]]) -> dict[int, dict[str, float]]:
+def roll_up(
+    unit_rows: list[tuple], own: dict[int, dict[str, float]]
+) -> dict[int, dict[str, float]]:
     """Each unit's figures with its whole subtree's, walking each unit's path of ancestor ids."""
     known = {row[0] for row in unit_rows}
     rolled: dict[int, dict[str, float]] = {row[0]: defaultdict(float) for row in unit_rows}
@@ -319,9 +378,13 @@ def _rates(values: dict[str, float]) -> dict[str, float | None]:
         "discipline_handled_on_time_rate": rate("discipline_handled_on_time", "discipline_due"),
         "findings_per_staff": rate("findings", "staff_count"),
         "discipline_cases_per_staff": rate("discipline_cases", "staff_count"),
-        "corrective_actions_on_time_rate": rate("corrective_actions_on_time", "corrective_actions_due"),
+        "corrective_actions_on_time_rate": rate(
+            "corrective_actions_on_time", "corrective_actions_due"
+        ),
         "feedback_resolved_on_time_rate": rate("feedback_resolved_on_time", "feedback_due"),
-        "training_requirement_met_rate": rate("training_requirement_met", "training_required_staff"),
+        "training_requirement_met_rate": rate(
+            "training_requirement_met", "training_required_staff"
+        ),
     }
 
 
@@ -343,7 +406,11 @@ def _add_service_delivery(year, today, current, previous) -> None:
 
     top_path = min(row[3] for row in units() if row[3].count("/") == 2)
     period = Period.year(year)
-    for own, rows in zip((current, previous), floor_own_counts(top_path, [period, period.previous()], today), strict=True):
+    for own, rows in zip(
+        (current, previous),
+        floor_own_counts(top_path, [period, period.previous()], today),
+        strict=True,
+    ):
         for row in rows:
             target = own.setdefault(row["unit_id"], {})
             for column, value in row.items():

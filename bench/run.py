@@ -40,42 +40,72 @@ def log(message: str) -> None:
     print(message, flush=True)
 
 
-def worker(db: databases.BenchDatabase, args: list[str], timeout: float, env: dict | None = None) -> dict:
+def worker(
+    db: databases.BenchDatabase, args: list[str], timeout: float, env: dict | None = None
+) -> dict:
     """Run ``bench.worker`` on ``db``; return its measurement or raise with its output."""
     proc = subprocess.run(
         [sys.executable, "-m", "bench.worker", *args],
-        cwd=ROOT, env=db.env(**(env or {})), capture_output=True, text=True, timeout=timeout, check=False,
+        cwd=ROOT,
+        env=db.env(**(env or {})),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
     lines = [line for line in proc.stdout.splitlines() if line.startswith(MARK)]
     if proc.returncode != 0 or not lines:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-15:]
         raise RuntimeError("\n".join(tail) or f"worker exited with {proc.returncode}")
-    return json.loads(lines[-1][len(MARK):])
+    return json.loads(lines[-1][len(MARK) :])
 
 
-def run_database(db, cases: list[str] | None, seed: int, fresh: bool, deadline: float) -> list[dict]:
+def run_database(
+    db, cases: list[str] | None, seed: int, fresh: bool, deadline: float
+) -> list[dict]:
     rows: list[dict] = []
     try:
         marker = databases.prepare(db, seed, fresh=fresh, log=log)
     except Exception as exc:
         log(f"[{db.label}] could not prepare the database: {exc}")
-        return [harness.make_result(name, db.label, status="failed", reason=f"seeding failed: {str(exc)[-300:]}")
-                for name in (cases or harness.CASE_NAMES)]
-    rows.append({"name": "seed", "database": db.label, "seed": seed, "seconds": marker.get("seed_seconds"),
-                 "output": marker.get("seed_output")})
+        return [
+            harness.make_result(
+                name, db.label, status="failed", reason=f"seeding failed: {str(exc)[-300:]}"
+            )
+            for name in (cases or harness.CASE_NAMES)
+        ]
+    rows.append(
+        {
+            "name": "seed",
+            "database": db.label,
+            "seed": seed,
+            "seconds": marker.get("seed_seconds"),
+            "output": marker.get("seed_output"),
+        }
+    )
     available = worker(db, ["--check"], timeout=120)
     for name in cases or harness.CASE_NAMES:
         info = available.get(name)
         if info is None:
-            rows.append(harness.make_result(name, db.label, status=harness.NOT_AVAILABLE, reason="no such case yet"))
+            rows.append(
+                harness.make_result(
+                    name, db.label, status=harness.NOT_AVAILABLE, reason="no such case yet"
+                )
+            )
             continue
         if info["unavailable"]:
             log(f"[{db.label}] {name}: not available yet ({info['unavailable']})")
-            rows.append(harness.make_result(name, db.label, status=harness.NOT_AVAILABLE, reason=info["unavailable"]))
+            rows.append(
+                harness.make_result(
+                    name, db.label, status=harness.NOT_AVAILABLE, reason=info["unavailable"]
+                )
+            )
             continue
         if time.monotonic() > deadline:
             log(f"[{db.label}] {name}: skipped, the time budget is spent")
-            rows.append(harness.make_result(name, db.label, status="skipped", reason="time budget spent"))
+            rows.append(
+                harness.make_result(name, db.label, status="skipped", reason="time budget spent")
+            )
             continue
         phases: dict[str, dict] = {}
         started = time.monotonic()
@@ -96,31 +126,43 @@ def run_database(db, cases: list[str] | None, seed: int, fresh: bool, deadline: 
             row["status"] = "ok"
         except Exception as exc:  # one failing case must not lose the others' figures
             log(f"[{db.label}] {name}: FAILED\n{exc}")
-            row = harness.make_result(name, db.label, status="failed", reason=str(exc).splitlines()[-1][:300])
+            row = harness.make_result(
+                name, db.label, status="failed", reason=str(exc).splitlines()[-1][:300]
+            )
         row["wall_seconds"] = round(time.monotonic() - started, 1)
-        log(f"[{db.label}] {name}: {harness.row_notes(row) if row['status'] != 'ok' else _summary(row)}")
+        log(
+            f"[{db.label}] {name}: {harness.row_notes(row) if row['status'] != 'ok' else _summary(row)}"
+        )
         rows.append(row)
     return rows
 
 
 def _summary(row: dict) -> str:
-    return (f"{row['seconds']:.3f}s vs floor {row['floor_seconds'] or 0:.3f}s, ratio {row['ratio']}, "
-            f"peak RSS {row['peak_rss_mb']} MB, {row['queries']} queries ({row['wall_seconds']}s wall)")
+    return (
+        f"{row['seconds']:.3f}s vs floor {row['floor_seconds'] or 0:.3f}s, ratio {row['ratio']}, "
+        f"peak RSS {row['peak_rss_mb']} MB, {row['queries']} queries ({row['wall_seconds']}s wall)"
+    )
 
 
 def machine(dbs: list[databases.BenchDatabase]) -> dict:
     """The machine the figures come from."""
     info: dict[str, object] = {}
     try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     except (OSError, StopIteration):
         cpu = platform.processor() or platform.machine()
     info["CPU"] = cpu
     info["cores"] = os.cpu_count()
     try:
-        kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal"))
+        kb = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
         info["RAM"] = f"{kb / 1024 / 1024:.1f} GiB"
     except (OSError, StopIteration):
         info["RAM"] = None
@@ -129,7 +171,13 @@ def machine(dbs: list[databases.BenchDatabase]) -> dict:
     info["SQLite"] = sqlite3.sqlite_version
     from importlib.metadata import version
 
-    for package in ("Django", "djangorestframework", "XlsxWriter", "django-import-export", "gunicorn"):
+    for package in (
+        "Django",
+        "djangorestframework",
+        "XlsxWriter",
+        "django-import-export",
+        "gunicorn",
+    ):
         try:
             info[package] = version(package)
         except Exception:
@@ -148,54 +196,88 @@ def machine(dbs: list[databases.BenchDatabase]) -> dict:
 def write_outputs(rows: list[dict], info: dict, elapsed: float, partial: bool) -> list[dict]:
     results = [r for r in rows if r["name"] != "seed"]
     seeds = [r for r in rows if r["name"] == "seed"]
-    RUN_INFO.write_text(json.dumps({"machine": info, "elapsed": round(elapsed, 1), "partial": partial,
-                                    "seeds": seeds}, indent=2, ensure_ascii=False) + "\n")
+    RUN_INFO.write_text(
+        json.dumps(
+            {"machine": info, "elapsed": round(elapsed, 1), "partial": partial, "seeds": seeds},
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n"
+    )
     if partial and RESULTS.exists():
         # A partial run (some cases or databases) keeps the other rows of the last full run.
-        kept = [r for r in json.loads(RESULTS.read_text())
-                if (r["name"], r["database"]) not in {(x["name"], x["database"]) for x in results}]
+        kept = [
+            r
+            for r in json.loads(RESULTS.read_text())
+            if (r["name"], r["database"]) not in {(x["name"], x["database"]) for x in results}
+        ]
         order = {name: i for i, name in enumerate(harness.CASE_NAMES)}
-        results = sorted(kept + results, key=lambda r: (r["database"] != "sqlite", r["database"], order.get(r["name"], 99)))
+        results = sorted(
+            kept + results,
+            key=lambda r: (r["database"] != "sqlite", r["database"], order.get(r["name"], 99)),
+        )
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     write_doc(results, info, elapsed, partial, seeds)
     return results
 
 
-def write_doc(results: list[dict], info: dict, elapsed: float, partial: bool, seeds: list[dict]) -> None:
+def write_doc(
+    results: list[dict], info: dict, elapsed: float, partial: bool, seeds: list[dict]
+) -> None:
     checks = harness.evaluate(results)
     notes = NOTES.read_text() if NOTES.exists() else ""
-    seed_lines = [f"- {s['database']}: `seed_demo --scale province --seed {s['seed']}` took {s['seconds']}s"
-                  for s in seeds]
+    seed_lines = [
+        f"- {s['database']}: `seed_demo --scale province --seed {s['seed']}` took {s['seconds']}s"
+        for s in seeds
+    ]
     DOC.write_text(
         "# Benchmarks at province scale\n\n"
         "Generated by `make bench` (`bench/run.py`); do not edit by hand: the prose comes from "
         "`bench/NOTES.md`, the figures from `bench/results.json`.\n\n"
         f"Last run: {info.get('date')}, {elapsed / 60:.1f} minutes in all"
-        + (" (partial run: some rows are from an earlier run)" if partial else "") + ".\n\n"
-        "## Machine\n\n" + harness.render_machine_markdown(info) + "\n\n"
+        + (" (partial run: some rows are from an earlier run)" if partial else "")
+        + ".\n\n"
+        "## Machine\n\n"
+        + harness.render_machine_markdown(info)
+        + "\n\n"
         + ("## Data set\n\n" + "\n".join(seed_lines) + "\n\n" if seed_lines else "")
         + "## Results\n\n`ratio` = seconds / floor seconds (1.00 = as fast as the floor). "
         "`peak RSS MB` is the peak resident set size of the process that ran the subject "
         "(`resource.getrusage`), Django included.\n\n"
-        + harness.render_results_markdown(results) + "\n\n"
+        + harness.render_results_markdown(results)
+        + "\n\n"
         "## Targets of issue 9\n\n" + harness.render_checks_markdown(checks) + "\n\n" + notes
     )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--databases", help="comma separated: sqlite,postgresql (default: sqlite and any reachable PostgreSQL)")
+    parser.add_argument(
+        "--databases",
+        help="comma separated: sqlite,postgresql (default: sqlite and any reachable PostgreSQL)",
+    )
     parser.add_argument("--cases", help="comma separated case names (default: all)")
     parser.add_argument("--seed", type=int, default=2019)
     parser.add_argument("--fresh", action="store_true", help="rebuild and reseed the databases")
     parser.add_argument("--runs", type=int, help="override every case's number of timed runs")
-    parser.add_argument("--budget-minutes", type=float, default=25.0, help="skip remaining cases after this long")
-    parser.add_argument("--render-only", action="store_true",
-                        help="rewrite docs/BENCHMARKS.md from bench/results.json and bench/run_info.json")
+    parser.add_argument(
+        "--budget-minutes", type=float, default=25.0, help="skip remaining cases after this long"
+    )
+    parser.add_argument(
+        "--render-only",
+        action="store_true",
+        help="rewrite docs/BENCHMARKS.md from bench/results.json and bench/run_info.json",
+    )
     args = parser.parse_args(argv)
     if args.render_only:
         run = json.loads(RUN_INFO.read_text())
-        write_doc(json.loads(RESULTS.read_text()), run["machine"], run["elapsed"], run["partial"], run["seeds"])
+        write_doc(
+            json.loads(RESULTS.read_text()),
+            run["machine"],
+            run["elapsed"],
+            run["partial"],
+            run["seeds"],
+        )
         print(f"wrote {DOC.relative_to(ROOT)}")
         return 0
     if args.runs:
@@ -223,7 +305,9 @@ def main(argv: list[str] | None = None) -> int:
     for check in harness.evaluate(results):
         verdict = {True: "met", False: "NOT MET", None: "not run"}[check.met]
         print(f"{verdict:8} {check.database:11} {check.case:14} {check.target}: {check.measured}")
-    print(f"\nbench: {elapsed / 60:.1f} min; wrote {RESULTS.relative_to(ROOT)} and {DOC.relative_to(ROOT)}")
+    print(
+        f"\nbench: {elapsed / 60:.1f} min; wrote {RESULTS.relative_to(ROOT)} and {DOC.relative_to(ROOT)}"
+    )
     return 0
 
 

@@ -68,7 +68,9 @@ def enrolments_floor(request) -> HttpResponse:
     page = int(request.GET.get("page", 1))
     count = qs.count()
     offset = (page - 1) * PAGE_SIZE
-    page_rows = qs.order_by(*EnrolmentViewSet.ordering).values(*FIELDS.values())[offset:offset + PAGE_SIZE]
+    page_rows = qs.order_by(*EnrolmentViewSet.ordering).values(*FIELDS.values())[
+        offset : offset + PAGE_SIZE
+    ]
     # Renamed in Python: .values(course=F("course__code")) would clash with the field names.
     rows = [{name: values[lookup] for name, lookup in FIELDS.items()} for values in page_rows]
     for row in rows:

@@ -65,8 +65,12 @@ def main(argv: list[str]) -> int:
                 reason = case.unavailable()
             except Exception as exc:  # a half-written module must not stop the others
                 reason = f"{exc.__class__.__name__}: {exc}"
-            report[name] = {"unavailable": reason, "phases": list(case.phase_order()), "timeout": case.timeout,
-                            "rounds": case.rounds}
+            report[name] = {
+                "unavailable": reason,
+                "phases": list(case.phase_order()),
+                "timeout": case.timeout,
+                "rounds": case.rounds,
+            }
         print(MARK + json.dumps(report))
         return 0
     name, phase = argv[0], argv[1]

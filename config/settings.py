@@ -221,7 +221,8 @@ JOB_FILE_HOURS = env_int("JOB_FILE_HOURS", 24, minimum=1)
 # Without EMAIL_HOST mails are printed on the console (make run).
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend"
 )
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
@@ -281,7 +282,13 @@ FORMAT_MODULE_PATH = ["config.formats"]
 # People type dates as dd/mm/yyyy; Django's vi locale has no input formats and
 # the global defaults would read 05/03/2019 as 3 May.
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
-DATETIME_INPUT_FORMATS = ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+DATETIME_INPUT_FORMATS = [
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+]
 
 # --- Static and media -------------------------------------------------------
 STATIC_URL = "/static/"
@@ -298,7 +305,9 @@ if STORAGE_KIND == "s3":
     try:
         import storages  # noqa: F401
     except ImportError as exc:
-        raise ImproperlyConfigured("DJANGO_STORAGE=s3 needs django-storages: pip install -e '.[s3]'") from exc
+        raise ImproperlyConfigured(
+            "DJANGO_STORAGE=s3 needs django-storages: pip install -e '.[s3]'"
+        ) from exc
     if not env_str("AWS_STORAGE_BUCKET_NAME", ""):
         raise ImproperlyConfigured("DJANGO_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME")
     _default_storage = {
@@ -459,7 +468,9 @@ IMPORT_UPLOAD_DIR = env_str("IMPORT_UPLOAD_DIR", "")
 # issuing body, the document symbol after "Số: .../" and the recipients (";"-separated).
 REPORT_ISSUING_BODY = env_str("REPORT_ISSUING_BODY", "")
 REPORT_DOCUMENT_SYMBOL = env_str("REPORT_DOCUMENT_SYMBOL", "")
-REPORT_RECIPIENTS = [part.strip() for part in env_str("REPORT_RECIPIENTS", "").split(";") if part.strip()] or None
+REPORT_RECIPIENTS = [
+    part.strip() for part in env_str("REPORT_RECIPIENTS", "").split(";") if part.strip()
+] or None
 # Each app adds its part of the demo district; run in this order by seed_demo.
 DEMO_SEEDERS = [
     "staff.demo.seed",

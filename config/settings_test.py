@@ -7,7 +7,9 @@ file database so live-server tests exercise the real WAL/locking behaviour.
 
 import os
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdefghijklmnop")
+os.environ.setdefault(
+    "DJANGO_SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdefghijklmnop"
+)
 os.environ.setdefault("DJANGO_HTTPS", "0")
 os.environ.setdefault("CACHE_URL", "locmem")
 # Tasks run inside the test; tests of the queues choose their backend themselves.

@@ -54,7 +54,16 @@ class FailedTaskAdmin(AdminOnlyMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("task_path",)
     search_fields = ("task_path", "error")
     date_hierarchy = "failed_at"
-    readonly_fields = ("task_path", "args", "kwargs", "attempts", "error", "traceback", "failed_at", "retried_at")
+    readonly_fields = (
+        "task_path",
+        "args",
+        "kwargs",
+        "attempts",
+        "error",
+        "traceback",
+        "failed_at",
+        "retried_at",
+    )
     actions = ["run_again"]
 
     def has_delete_permission(self, request, obj=None):
@@ -66,7 +75,9 @@ class FailedTaskAdmin(AdminOnlyMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         for failed in queryset:
             run_again(failed)
             count += 1
-        self.message_user(request, _("%(count)s task(s) queued again.") % {"count": count}, messages.SUCCESS)
+        self.message_user(
+            request, _("%(count)s task(s) queued again.") % {"count": count}, messages.SUCCESS
+        )
 
 
 @admin.register(WorkerHeartbeat)

@@ -30,11 +30,19 @@ class StrictChangelistMixin:
 
     def declared_changelist_params(self, request) -> set[str]:
         allowed = set(BUILT_IN)
-        hierarchy = self.get_date_hierarchy(request) if hasattr(self, "get_date_hierarchy") else self.date_hierarchy
+        hierarchy = (
+            self.get_date_hierarchy(request)
+            if hasattr(self, "get_date_hierarchy")
+            else self.date_hierarchy
+        )
         if hierarchy:
             allowed |= {f"{hierarchy}__{part}" for part in DATE_HIERARCHY_PARTS}
         for item in self.get_list_filter(request):
-            if isinstance(item, type) and issubclass(item, ListFilter) and not issubclass(item, FieldListFilter):
+            if (
+                isinstance(item, type)
+                and issubclass(item, ListFilter)
+                and not issubclass(item, FieldListFilter)
+            ):
                 parameter = getattr(item, "parameter_name", None)
                 if parameter:
                     allowed.add(parameter)
@@ -53,7 +61,9 @@ class StrictChangelistMixin:
         if given:
             unknown = given - self.declared_changelist_params(request)
             if unknown:
-                raise DisallowedModelAdminLookup(f"Filtering by {', '.join(sorted(unknown))} not allowed")
+                raise DisallowedModelAdminLookup(
+                    f"Filtering by {', '.join(sorted(unknown))} not allowed"
+                )
         return super().changelist_view(request, extra_context)
 
     def lookup_allowed(self, lookup, value, request=None):

@@ -34,7 +34,10 @@ def guarded(admin_class: type) -> type:
     missing = [mixin for mixin in admin_mixins() if not issubclass(admin_class, mixin)]
     if not missing:
         return admin_class
-    return type(admin_class.__name__, (*missing, admin_class), {"__module__": admin_class.__module__})
+    return type(
+        admin_class.__name__, (*missing, admin_class), {"__module__": admin_class.__module__}
+    )
+
 
 _DATE_PARTS = {"__year": (MIN_DATE.year, MAX_DATE.year), "__month": (1, 12), "__day": (1, 31)}
 

@@ -105,7 +105,11 @@ def exception_handler(exc, context):
     elif isinstance(exc, IntegrityError):
         logger.info("integrity error answered as 409: %s", exc.__class__.__name__)
         return Response(
-            {"detail": str(_("The change conflicts with existing data (duplicate or missing reference)."))},
+            {
+                "detail": str(
+                    _("The change conflicts with existing data (duplicate or missing reference).")
+                )
+            },
             status=status.HTTP_409_CONFLICT,
         )
     elif isinstance(exc, DataError | OverflowError):
@@ -114,7 +118,15 @@ def exception_handler(exc, context):
         # functions: an integer too large): bad input, not a crash.
         logger.info("out-of-range input answered as 400: %s", exc.__class__.__name__)
         exc = exceptions.ValidationError(
-            {"non_field_errors": [str(_("A value is not acceptable (out of range or containing forbidden characters)."))]}
+            {
+                "non_field_errors": [
+                    str(
+                        _(
+                            "A value is not acceptable (out of range or containing forbidden characters)."
+                        )
+                    )
+                ]
+            }
         )
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()

@@ -51,14 +51,19 @@ def _sign_in_failed() -> ValidationError:
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(label=_("User name"), max_length=150)
     password = serializers.CharField(
-        label=_("Password"), max_length=4096, trim_whitespace=False, style={"input_type": "password"}
+        label=_("Password"),
+        max_length=4096,
+        trim_whitespace=False,
+        style={"input_type": "password"},
     )
     otp_token = serializers.CharField(
         label=_("Authenticator code"),
         max_length=16,
         required=False,
         allow_blank=True,
-        help_text=_("6-digit TOTP code; required for admins and inspectors when two-factor sign-in is on."),
+        help_text=_(
+            "6-digit TOTP code; required for admins and inspectors when two-factor sign-in is on."
+        ),
     )
 
 
@@ -74,7 +79,9 @@ _FIELD_ERRORS = OpenApiResponse(
             "username": serializers.ListField(child=serializers.CharField(), required=False),
             "password": serializers.ListField(child=serializers.CharField(), required=False),
             "otp_token": serializers.ListField(child=serializers.CharField(), required=False),
-            "non_field_errors": serializers.ListField(child=serializers.CharField(), required=False),
+            "non_field_errors": serializers.ListField(
+                child=serializers.CharField(), required=False
+            ),
         },
     ),
 )
@@ -102,7 +109,9 @@ class TokenView(APIView):
         responses={
             200: TokenSerializer,
             400: _FIELD_ERRORS,
-            429: OpenApiResponse(ErrorSerializer, description=_("Locked out after repeated failures, or throttled.")),
+            429: OpenApiResponse(
+                ErrorSerializer, description=_("Locked out after repeated failures, or throttled.")
+            ),
         },
         auth=[],
         summary=_("Get an API token"),
@@ -119,10 +128,16 @@ class TokenView(APIView):
         credentials = {"username": username, "password": data.validated_data["password"]}
         user = authenticate(request=request, **credentials)
         second_factor = user is not None and two_factor_required(user)
-        if user is not None and second_factor and not self._second_factor_ok(user, data.validated_data.get("otp_token", "")):
+        if (
+            user is not None
+            and second_factor
+            and not self._second_factor_ok(user, data.validated_data.get("otp_token", ""))
+        ):
             # The password was right but the code is missing or wrong: a failed
             # sign-in for the lockout, answered exactly like a wrong password.
-            user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
+            user_login_failed.send(
+                sender=__name__, credentials={"username": user.get_username()}, request=request
+            )
             user = None
         if user is None:
             if AxesProxyHandler.is_locked(request, {"username": username}):
@@ -136,7 +151,10 @@ class TokenView(APIView):
         user_logged_in.send(sender=user.__class__, request=request, user=user)
         token, created = self._token_for(user, second_factor=second_factor)
         log_event(
-            SecurityEventKind.TOKEN_ISSUED, request=request._request, user=user, created=created,
+            SecurityEventKind.TOKEN_ISSUED,
+            request=request._request,
+            user=user,
+            created=created,
             second_factor=second_factor,
         )
         return Response({"token": token.key})
@@ -158,7 +176,9 @@ class TokenView(APIView):
             return token, False
         token = Token.objects.create(user=user)
         TokenFactor.objects.filter(user=user).delete()
-        TokenFactor.objects.create(digest=TokenFactor.digest_of(token.key), user=user, second_factor=second_factor)
+        TokenFactor.objects.create(
+            digest=TokenFactor.digest_of(token.key), user=user, second_factor=second_factor
+        )
         return token, True
 
     @staticmethod
@@ -173,12 +193,22 @@ class TokenView(APIView):
     @extend_schema(
         operation_id="auth_token_destroy",
         request=None,
-        responses={204: None, 401: OpenApiResponse(ErrorSerializer, description=_("Not signed in."))},
+        responses={
+            204: None,
+            401: OpenApiResponse(ErrorSerializer, description=_("Not signed in.")),
+        },
         summary=_("Revoke the caller's API token"),
-        description=_("Deletes the token used (or held) by the caller; later requests with it get 401."),
+        description=_(
+            "Deletes the token used (or held) by the caller; later requests with it get 401."
+        ),
     )
     def delete(self, request):
         deleted, _per_model = Token.objects.filter(user=request.user).delete()
         if deleted:
-            log_event(SecurityEventKind.TOKEN_REVOKED, request=request._request, user=request.user, reason="revoked")
+            log_event(
+                SecurityEventKind.TOKEN_REVOKED,
+                request=request._request,
+                user=request.user,
+                reason="revoked",
+            )
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -29,12 +29,16 @@ def insert_many(model: type[models.Model], objs: Sequence[models.Model]) -> int:
         row = []
         for f in fields:
             value = f.get_db_prep_save(f.pre_save(obj, True), connection)
-            row.append(value if value is None or isinstance(value, (int, float, str, bool)) else str(value))
+            row.append(
+                value if value is None or isinstance(value, (int, float, str, bool)) else str(value)
+            )
         rows.append(row)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     values = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(fields)))
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) SELECT {values} FROM json_each(%s)"  # noqa: S608 - names from the model
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) SELECT {values} FROM json_each(%s)"  # noqa: S608 - names from the model
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, [json.dumps(rows)])
     return len(objs)

@@ -26,7 +26,10 @@ def check_configuration(app_configs=None, **kwargs):
                 id="congvu.E001",
             )
         )
-    if settings.FEEDBACK_MAX_UPLOAD_BYTES > settings.DATA_UPLOAD_MAX_MEMORY_SIZE + settings.FILE_UPLOAD_MAX_MEMORY_SIZE * 8:
+    if (
+        settings.FEEDBACK_MAX_UPLOAD_BYTES
+        > settings.DATA_UPLOAD_MAX_MEMORY_SIZE + settings.FILE_UPLOAD_MAX_MEMORY_SIZE * 8
+    ):
         problems.append(
             Error(
                 "FEEDBACK_MAX_UPLOAD_BYTES is larger than a request may carry.",

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 MIN_DATE = dt.date(1900, 1, 1)
 MAX_DATE = dt.date(2100, 12, 31)
 
+
 def _project_apps() -> set[str]:
     """Labels of this project's own apps (their code lives under ``BASE_DIR``); third-party ones keep their rules."""
     from django.apps import apps
@@ -50,7 +51,10 @@ def validate_date_in_range(value) -> None:
         raise ValidationError(
             _("Enter a date between %(min)s and %(max)s."),
             code="date_out_of_range",
-            params={"min": date_format(MIN_DATE, "SHORT_DATE_FORMAT"), "max": date_format(MAX_DATE, "SHORT_DATE_FORMAT")},
+            params={
+                "min": date_format(MIN_DATE, "SHORT_DATE_FORMAT"),
+                "max": date_format(MAX_DATE, "SHORT_DATE_FORMAT"),
+            },
         )
 
 

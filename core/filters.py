@@ -32,7 +32,9 @@ class YearFilter(filters.NumberFilter):
         if value in (None, ""):
             return qs
         year = int(value)
-        return qs.filter(**{f"{self.date_field}__range": (dt.date(year, 1, 1), dt.date(year, 12, 31))})
+        return qs.filter(
+            **{f"{self.date_field}__range": (dt.date(year, 1, 1), dt.date(year, 12, 31))}
+        )
 
 
 class MultipleChoiceFilter(filters.MultipleChoiceFilter):

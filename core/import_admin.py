@@ -52,7 +52,8 @@ class ImportUploadForm(forms.Form):
             raise forms.ValidationError(_("Only .xlsx and .csv files can be imported."))
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
-                _("The file is larger than %(size)s MB.") % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
+                _("The file is larger than %(size)s MB.")
+                % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
             )
         return upload
 
@@ -72,7 +73,11 @@ class ImportAdminMixin:
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         return [
-            path("import/", self.admin_site.admin_view(self.import_view), name="{}_{}_import".format(*info)),
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="{}_{}_import".format(*info),
+            ),
             *super().get_urls(),
         ]
 
@@ -81,7 +86,10 @@ class ImportAdminMixin:
         return super().changelist_view(request, extra_context=extra_context)
 
     def _changelist_url(self) -> str:
-        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist", current_app=self.admin_site.name)
+        return reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist",
+            current_app=self.admin_site.name,
+        )
 
     def import_view(self, request):
         if not self.has_import_permission(request):
@@ -89,7 +97,8 @@ class ImportAdminMixin:
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": self.import_title or _("Import %(name)s from a spreadsheet") % {"name": self.opts.verbose_name_plural},
+            "title": self.import_title
+            or _("Import %(name)s from a spreadsheet") % {"name": self.opts.verbose_name_plural},
             "columns": self.get_importer(request).columns,
         }
         if request.method == "POST" and "token" in request.POST:
@@ -108,10 +117,17 @@ class ImportAdminMixin:
             for chunk in upload.chunks():
                 out.write(chunk)
         pending = request.session.get(_SESSION_KEY, {})
-        pending[token] = {"name": Path(upload.name).name, "suffix": suffix, "model": self.opts.label_lower}
+        pending[token] = {
+            "name": Path(upload.name).name,
+            "suffix": suffix,
+            "model": self.opts.label_lower,
+        }
         request.session[_SESSION_KEY] = pending
         report = run_import(
-            self.get_importer(request), stored, filename=upload.name, dry_run=True,
+            self.get_importer(request),
+            stored,
+            filename=upload.name,
+            dry_run=True,
             preview_rows=MAX_PREVIEW_ROWS,
         )
         if not report.ok:
@@ -119,7 +135,8 @@ class ImportAdminMixin:
             token = None
         # A refused file (bad rows, or a limit of core.imports) is a 400.
         return TemplateResponse(
-            request, self.import_template,
+            request,
+            self.import_template,
             {**context, "report": report, "token": token, "form": ImportUploadForm()},
             status=200 if report.ok else 400,
         )
@@ -130,11 +147,18 @@ class ImportAdminMixin:
         entry = pending.get(token)
         stored = upload_dir() / f"{token}{entry['suffix']}" if entry else None
         if entry is None or entry.get("model") != self.opts.label_lower or not stored.is_file():
-            messages.error(request, _("This upload has expired or is not yours; upload the file again."))
+            messages.error(
+                request, _("This upload has expired or is not yours; upload the file again.")
+            )
             return HttpResponseRedirect(request.path)
         report = run_import(
-            self.get_importer(request), stored, filename=entry["name"], dry_run=False,
-            preview_rows=MAX_PREVIEW_ROWS, user=request.user, request=request,
+            self.get_importer(request),
+            stored,
+            filename=entry["name"],
+            dry_run=False,
+            preview_rows=MAX_PREVIEW_ROWS,
+            user=request.user,
+            request=request,
         )
         _discard(request, token)
         if report.ok:
@@ -142,7 +166,9 @@ class ImportAdminMixin:
             return HttpResponseRedirect(self._changelist_url())
         # The database changed since the preview (e.g. a unit was removed).
         return TemplateResponse(
-            request, self.import_template, {**context, "report": report, "token": None, "form": ImportUploadForm()},
+            request,
+            self.import_template,
+            {**context, "report": report, "token": None, "form": ImportUploadForm()},
             status=400,
         )
 

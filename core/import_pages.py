@@ -55,8 +55,13 @@ class ImportPage(PermissionPage, View):
 
     def render_page(self, form=None, report=None, token=None, status=200):
         context = {
-            "title": self.title, "intro": self.intro, "form": form or ImportUploadForm(),
-            "columns": self.get_importer().columns, "report": report, "token": token, **self.extra_context(),
+            "title": self.title,
+            "intro": self.intro,
+            "form": form or ImportUploadForm(),
+            "columns": self.get_importer().columns,
+            "report": report,
+            "token": token,
+            **self.extra_context(),
         }
         return render(self.request, self.template_name, context, status=status)
 
@@ -80,9 +85,19 @@ class ImportPage(PermissionPage, View):
             for chunk in upload.chunks():
                 out.write(chunk)
         pending = self.request.session.get(_SESSION_KEY, {})
-        pending[token] = {"name": Path(upload.name).name, "suffix": suffix, "model": f"page:{self.kind}"}
+        pending[token] = {
+            "name": Path(upload.name).name,
+            "suffix": suffix,
+            "model": f"page:{self.kind}",
+        }
         self.request.session[_SESSION_KEY] = pending
-        report = run_import(self.get_importer(), stored, filename=upload.name, dry_run=True, preview_rows=MAX_PREVIEW_ROWS)
+        report = run_import(
+            self.get_importer(),
+            stored,
+            filename=upload.name,
+            dry_run=True,
+            preview_rows=MAX_PREVIEW_ROWS,
+        )
         if not report.ok:
             _discard(self.request, token)
             token = None
@@ -94,11 +109,18 @@ class ImportPage(PermissionPage, View):
         entry = self.request.session.get(_SESSION_KEY, {}).get(token)
         stored = upload_dir() / f"{token}{entry['suffix']}" if entry else None
         if entry is None or entry.get("model") != f"page:{self.kind}" or not stored.is_file():
-            messages.error(self.request, _("This upload has expired or is not yours; upload the file again."))
+            messages.error(
+                self.request, _("This upload has expired or is not yours; upload the file again.")
+            )
             return HttpResponseRedirect(self.request.get_full_path())
         report = run_import(
-            self.get_importer(), stored, filename=entry["name"], dry_run=False, preview_rows=MAX_PREVIEW_ROWS,
-            user=self.request.user, request=self.request,
+            self.get_importer(),
+            stored,
+            filename=entry["name"],
+            dry_run=False,
+            preview_rows=MAX_PREVIEW_ROWS,
+            user=self.request.user,
+            request=self.request,
         )
         _discard(self.request, token)
         if report.ok:

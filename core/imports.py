@@ -137,10 +137,15 @@ class RowError:
             return str(self.message)
         if self.column:
             where = gettext('Sheet "%(sheet)s", row %(row)s, column "%(column)s"') % {
-                "sheet": self.sheet, "row": self.row, "column": self.column,
+                "sheet": self.sheet,
+                "row": self.row,
+                "column": self.column,
             }
         else:
-            where = gettext('Sheet "%(sheet)s", row %(row)s') % {"sheet": self.sheet, "row": self.row}
+            where = gettext('Sheet "%(sheet)s", row %(row)s') % {
+                "sheet": self.sheet,
+                "row": self.row,
+            }
         return f"{where}: {self.message}"
 
 
@@ -198,7 +203,9 @@ def date_cell(value: Any) -> dt.date | None:
         year, month, day = (int(part) for part in match.groups())
         return _checked_date(year, month, day, raw)
     raise CellError(
-        format_lazy(_("{value} is not a date: write it as dd/mm/yyyy (e.g. 25/12/1990)."), value=raw)
+        format_lazy(
+            _("{value} is not a date: write it as dd/mm/yyyy (e.g. 25/12/1990)."), value=raw
+        )
     )
 
 
@@ -232,7 +239,9 @@ def choice_cell(value: Any, choices: dict[str, str]) -> str | None:
     try:
         return choices[value_key(raw)]
     except KeyError:
-        raise CellError(format_lazy(_("{value} is not one of the accepted values."), value=raw)) from None
+        raise CellError(
+            format_lazy(_("{value} is not one of the accepted values."), value=raw)
+        ) from None
 
 
 # --------------------------------------------------------------------------- columns and rows
@@ -290,7 +299,9 @@ class Row:
         if required and not value:
             self.error(key, _("This cell is required."))
         elif max_length and len(value) > max_length:
-            self.error(key, format_lazy(_("Too long: at most {limit} characters."), limit=max_length))
+            self.error(
+                key, format_lazy(_("Too long: at most {limit} characters."), limit=max_length)
+            )
         return value
 
     def date(self, key: str) -> dt.date | None:
@@ -312,7 +323,9 @@ class Row:
 class Sheet:
     """A sheet of a file: its name, an estimate of its row count, and a fresh row iterator."""
 
-    def __init__(self, name: str, rows: Callable[[], Iterator[tuple[int, tuple]]], total: int | None):
+    def __init__(
+        self, name: str, rows: Callable[[], Iterator[tuple[int, tuple]]], total: int | None
+    ):
         self.name = name
         self.rows = rows
         self.total = total
@@ -385,7 +398,9 @@ def _csv_sheets(handle: IO[bytes], name: str, max_rows: int = MAX_ROWS) -> list[
                 # several, and Excel numbers records, so count records instead.
                 yield tuple(nfc(value) if value else None for value in values)
         except (csv.Error, UnicodeDecodeError) as exc:
-            raise ImportFileError(format_lazy(_("The CSV file could not be read: {error}"), error=exc)) from exc
+            raise ImportFileError(
+                format_lazy(_("The CSV file could not be read: {error}"), error=exc)
+            ) from exc
         finally:
             text.detach()
 
@@ -415,12 +430,17 @@ def check_xlsx_archive(handle: IO[bytes]) -> None:
     try:
         archive = zipfile.ZipFile(handle)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ImportFileError(_("The file could not be read as an Excel workbook (.xlsx).")) from exc
+        raise ImportFileError(
+            _("The file could not be read as an Excel workbook (.xlsx).")
+        ) from exc
     with archive:
         members = archive.infolist()
         if len(members) > XLSX_MAX_MEMBERS:
             raise ImportFileError(
-                format_lazy(_("The workbook has more than {limit} parts; it cannot be imported."), limit=XLSX_MAX_MEMBERS)
+                format_lazy(
+                    _("The workbook has more than {limit} parts; it cannot be imported."),
+                    limit=XLSX_MAX_MEMBERS,
+                )
             )
         total = 0
         for member in members:
@@ -428,17 +448,23 @@ def check_xlsx_archive(handle: IO[bytes]) -> None:
             if member.file_size > XLSX_RATIO_FLOOR and ratio > XLSX_MAX_RATIO:
                 raise ImportFileError(
                     format_lazy(
-                        _("The workbook unpacks to {ratio} times its size (limit {limit} times): "
-                          "it looks like a zip bomb and is not imported."),
-                        ratio=int(ratio), limit=XLSX_MAX_RATIO,
+                        _(
+                            "The workbook unpacks to {ratio} times its size (limit {limit} times): "
+                            "it looks like a zip bomb and is not imported."
+                        ),
+                        ratio=int(ratio),
+                        limit=XLSX_MAX_RATIO,
                     )
                 )
             total += member.file_size
             if member.file_size > XLSX_MAX_MEMBER_BYTES or total > XLSX_MAX_TOTAL_BYTES:
                 raise ImportFileError(
                     format_lazy(
-                        _("The workbook is too large once unpacked (limit {limit} per part, {total} in all)."),
-                        limit=_mib(XLSX_MAX_MEMBER_BYTES), total=_mib(XLSX_MAX_TOTAL_BYTES),
+                        _(
+                            "The workbook is too large once unpacked (limit {limit} per part, {total} in all)."
+                        ),
+                        limit=_mib(XLSX_MAX_MEMBER_BYTES),
+                        total=_mib(XLSX_MAX_TOTAL_BYTES),
                     )
                 )
         # Anchored at the start of a run, so each run is scanned once (linear time).
@@ -451,35 +477,55 @@ def check_xlsx_archive(handle: IO[bytes]) -> None:
                 with archive.open(member) as part:
                     while chunk := part.read(_CHUNK * 16):
                         first = chunk.find(b"<")
-                        if run + (len(chunk) if first < 0 else first) > XLSX_MAX_TEXT_RUN_BYTES or too_long.search(chunk):
+                        if run + (
+                            len(chunk) if first < 0 else first
+                        ) > XLSX_MAX_TEXT_RUN_BYTES or too_long.search(chunk):
                             raise ImportFileError(
                                 format_lazy(
-                                    _("A cell of the workbook is longer than {limit} characters, "
-                                      "the most a spreadsheet cell can hold; the file is not imported."),
+                                    _(
+                                        "A cell of the workbook is longer than {limit} characters, "
+                                        "the most a spreadsheet cell can hold; the file is not imported."
+                                    ),
                                     limit=f"{MAX_CELL_CHARS:,}",
                                 )
                             )
                         last = chunk.rfind(b"<")
                         run = run + len(chunk) if last < 0 else len(chunk) - last - 1
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
-                raise ImportFileError(_("The file could not be read as an Excel workbook (.xlsx).")) from exc
+            except (
+                zipfile.BadZipFile,
+                OSError,
+                ValueError,
+                EOFError,
+                NotImplementedError,
+                RuntimeError,
+            ) as exc:
+                raise ImportFileError(
+                    _("The file could not be read as an Excel workbook (.xlsx).")
+                ) from exc
     handle.seek(0)
 
 
 def _too_many_rows(limit: int = MAX_ROWS) -> ImportFileError:
     return ImportFileError(
-        format_lazy(_("The sheet has more than {limit} rows; split it into smaller files."), limit=f"{limit:,}")
+        format_lazy(
+            _("The sheet has more than {limit} rows; split it into smaller files."),
+            limit=f"{limit:,}",
+        )
     )
 
 
-def _xlsx_sheets(handle: IO[bytes], max_rows: int = MAX_ROWS) -> tuple[list[Sheet], Callable[[], None]]:
+def _xlsx_sheets(
+    handle: IO[bytes], max_rows: int = MAX_ROWS
+) -> tuple[list[Sheet], Callable[[], None]]:
     from openpyxl import load_workbook
 
     check_xlsx_archive(handle)
     try:
         book = load_workbook(handle, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError(_("The file could not be read as an Excel workbook (.xlsx).")) from exc
+        raise ImportFileError(
+            _("The file could not be read as an Excel workbook (.xlsx).")
+        ) from exc
     sheets = []
     for worksheet in book.worksheets:
         if getattr(worksheet, "sheet_state", "visible") != "visible":
@@ -494,12 +540,15 @@ def _xlsx_sheets(handle: IO[bytes], max_rows: int = MAX_ROWS) -> tuple[list[Shee
                 for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
                     if number > max_rows:
                         raise _too_many_rows(max_rows)
-                    yield number, tuple(
-                        nfc(value) if isinstance(value, str) else value for value in values
+                    yield (
+                        number,
+                        tuple(nfc(value) if isinstance(value, str) else value for value in values),
                     )
             except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
                 # A damaged sheet is found only while streaming it (ParseError is a SyntaxError).
-                raise ImportFileError(_("The file could not be read as an Excel workbook (.xlsx).")) from exc
+                raise ImportFileError(
+                    _("The file could not be read as an Excel workbook (.xlsx).")
+                ) from exc
 
         sheets.append(Sheet(worksheet.title, rows, total))
     return sheets, book.close
@@ -549,28 +598,38 @@ class ImportReport:
     def summary(self) -> str:
         """One line in the active language."""
         counts = {
-            "rows": self.rows, "created": self.created, "updated": self.updated,
-            "unchanged": self.unchanged, "errors": self.error_count,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": self.error_count,
         }
         if not self.ok:
-            return gettext(
-                "%(errors)s error(s) in %(rows)s row(s): nothing was imported."
-            ) % counts
+            return gettext("%(errors)s error(s) in %(rows)s row(s): nothing was imported.") % counts
         if self.dry_run:
-            return gettext(
-                "Dry run: %(rows)s row(s) would be imported: %(created)s new, %(updated)s changed, "
-                "%(unchanged)s unchanged. Nothing was written."
-            ) % counts
-        return gettext(
-            "Imported %(rows)s row(s): %(created)s new, %(updated)s changed, %(unchanged)s unchanged."
-        ) % counts
+            return (
+                gettext(
+                    "Dry run: %(rows)s row(s) would be imported: %(created)s new, %(updated)s changed, "
+                    "%(unchanged)s unchanged. Nothing was written."
+                )
+                % counts
+            )
+        return (
+            gettext(
+                "Imported %(rows)s row(s): %(created)s new, %(updated)s changed, %(unchanged)s unchanged."
+            )
+            % counts
+        )
 
     def lines(self) -> list[str]:
         """The report as text lines: the summary, then every error kept."""
         out = [self.summary()]
         out.extend(str(error) for error in self.errors)
         if self.error_count > len(self.errors):
-            out.append(gettext("... and %(count)s more error(s).") % {"count": self.error_count - len(self.errors)})
+            out.append(
+                gettext("... and %(count)s more error(s).")
+                % {"count": self.error_count - len(self.errors)}
+            )
         return out
 
 
@@ -662,7 +721,9 @@ def _open_sheets(source: IO[bytes] | str | Path, filename: str, max_rows: int = 
 
             return sheets, close
         if suffix in (".xls", ".xlsb", ".ods") or handle.read(8).startswith(b"\xd0\xcf\x11\xe0"):
-            raise ImportFileError(_("Only .xlsx and .csv files can be imported: save the sheet as .xlsx."))
+            raise ImportFileError(
+                _("Only .xlsx and .csv files can be imported: save the sheet as .xlsx.")
+            )
         handle.seek(0)
         return _csv_sheets(handle, filename, max_rows), close_owned
     except BaseException:
@@ -689,7 +750,9 @@ def run_import(
     an error, up to ``MAX_ERRORS``) for display. A real import (not a dry
     run) is recorded in the security event log, refused or not.
     """
-    report = ImportReport(kind=importer.kind, filename=Path(filename or str(source)).name, dry_run=dry_run)
+    report = ImportReport(
+        kind=importer.kind, filename=Path(filename or str(source)).name, dry_run=dry_run
+    )
     try:
         sheets, close = _open_sheets(source, filename, importer.max_rows or MAX_ROWS)
     except ImportFileError as exc:
@@ -705,7 +768,13 @@ def run_import(
         # Someone else wrote a conflicting record (e.g. the same new code)
         # between our read and our write; the transaction was rolled back.
         logger.warning("import of %s hit a conflicting write", report.filename, exc_info=True)
-        report.add_error(RowError(_("Another change to the same records happened meanwhile; nothing was imported. Try again.")))
+        report.add_error(
+            RowError(
+                _(
+                    "Another change to the same records happened meanwhile; nothing was imported. Try again."
+                )
+            )
+        )
         report.committed = False
     finally:
         close()
@@ -713,7 +782,9 @@ def run_import(
     return report
 
 
-def _run(importer: Importer, sheets: list[Sheet], report: ImportReport, *, progress, preview_rows: int) -> None:
+def _run(
+    importer: Importer, sheets: list[Sheet], report: ImportReport, *, progress, preview_rows: int
+) -> None:
     for sheet in sheets:
         rows = sheet.rows()
         header = _find_header(sheet, rows, importer.columns)
@@ -723,8 +794,11 @@ def _run(importer: Importer, sheets: list[Sheet], report: ImportReport, *, progr
         expected = _lazy_join([column.label for column in importer.columns if column.required])
         raise ImportFileError(
             format_lazy(
-                _("No header row found in the first {count} rows. Expected columns such as: {columns}."),
-                count=HEADER_SCAN_ROWS, columns=expected,
+                _(
+                    "No header row found in the first {count} rows. Expected columns such as: {columns}."
+                ),
+                count=HEADER_SCAN_ROWS,
+                columns=expected,
             )
         )
     header_number, header_values, found = header
@@ -737,18 +811,25 @@ def _run(importer: Importer, sheets: list[Sheet], report: ImportReport, *, progr
             raise ImportFileError(
                 format_lazy(
                     _('Row {row}: the columns "{first}" and "{second}" both mean {label}.'),
-                    row=header_number, first=headers[column.key],
-                    second=report.headers[index], label=column.label,
+                    row=header_number,
+                    first=headers[column.key],
+                    second=report.headers[index],
+                    label=column.label,
                 )
             )
         positions[column.key] = index
         headers[column.key] = report.headers[index]
-    missing = [column.label for column in importer.columns if column.required and column.key not in positions]
+    missing = [
+        column.label
+        for column in importer.columns
+        if column.required and column.key not in positions
+    ]
     if missing:
         raise ImportFileError(
             format_lazy(
                 _("Row {row} (the header row) lacks the column(s): {columns}."),
-                row=header_number, columns=_lazy_join(missing),
+                row=header_number,
+                columns=_lazy_join(missing),
             )
         )
     importer.begin(headers)
@@ -760,16 +841,25 @@ def _run(importer: Importer, sheets: list[Sheet], report: ImportReport, *, progr
                 continue
             report.rows += 1
             row = Row(
-                sheet=sheet.name, number=number, headers=headers,
-                values={key: (values[index] if index < len(values) else None) for key, index in positions.items()},
+                sheet=sheet.name,
+                number=number,
+                headers=headers,
+                values={
+                    key: (values[index] if index < len(values) else None)
+                    for key, index in positions.items()
+                },
             )
             item = importer.parse(row)
             # Errors read left to right, as the columns stand in the sheet.
             row.errors.sort(key=lambda error: order.get(error.column, len(order)))
             for error in row.errors:
                 report.add_error(error)
-            if (row.errors and len(report.preview) < MAX_ERRORS) or len(report.preview) < preview_rows:
-                report.preview.append(_preview(number, values, row.errors, report.headers, positions))
+            if (row.errors and len(report.preview) < MAX_ERRORS) or len(
+                report.preview
+            ) < preview_rows:
+                report.preview.append(
+                    _preview(number, values, row.errors, report.headers, positions)
+                )
             if not row.errors and item is not None:
                 batch.append(item)
             if len(batch) >= importer.batch_size:
@@ -802,7 +892,13 @@ def _flush(importer: Importer, batch: list[Any], report: ImportReport) -> None:
         importer.write(pending)
 
 
-def _preview(number: int, values: tuple, errors: list[RowError], headers: list[str], positions: dict[str, int]) -> PreviewRow:
+def _preview(
+    number: int,
+    values: tuple,
+    errors: list[RowError],
+    headers: list[str],
+    positions: dict[str, int],
+) -> PreviewRow:
     width = max(len(headers), len(values))
     cells = [text_cell(values[index]) if index < len(values) else "" for index in range(width)]
     by_header = {headers[index]: index for index in positions.values()}
@@ -810,7 +906,10 @@ def _preview(number: int, values: tuple, errors: list[RowError], headers: list[s
         number=number,
         cells=cells,
         error_columns={by_header[error.column] for error in errors if error.column in by_header},
-        messages=[f"{error.column}: {error.message}" if error.column else str(error.message) for error in errors],
+        messages=[
+            f"{error.column}: {error.message}" if error.column else str(error.message)
+            for error in errors
+        ],
     )
 
 
@@ -821,10 +920,17 @@ def _log(report: ImportReport, user, request) -> None:
     from core.models import SecurityEventKind
 
     log_event(
-        SecurityEventKind.IMPORT, request=request, user=user,
-        import_kind=report.kind, file=report.filename, rows=report.rows,
-        created=report.created, updated=report.updated, unchanged=report.unchanged,
-        errors=report.error_count, committed=report.committed,
+        SecurityEventKind.IMPORT,
+        request=request,
+        user=user,
+        import_kind=report.kind,
+        file=report.filename,
+        rows=report.rows,
+        created=report.created,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        errors=report.error_count,
+        committed=report.committed,
     )
 
 
@@ -861,7 +967,11 @@ def run_import_command(command, importer, path, *, dry_run: bool, language: str 
 
     with translation.override(language or translation.get_language()):
         report = run_import(
-            importer, path, filename=path.name, dry_run=dry_run, progress=console_progress(command.stderr)
+            importer,
+            path,
+            filename=path.name,
+            dry_run=dry_run,
+            progress=console_progress(command.stderr),
         )
         lines = report.lines()
     for line in lines:

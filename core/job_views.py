@@ -19,7 +19,11 @@ from core.models import Job, JobStatus
 
 def _job_of(user, pk) -> Job:
     """The user's own job still kept; anyone else's, or an expired one, is 404."""
-    job = Job.objects.filter(pk=pk, user=user, expires_at__gt=timezone.now()).first() if user.is_authenticated else None
+    job = (
+        Job.objects.filter(pk=pk, user=user, expires_at__gt=timezone.now()).first()
+        if user.is_authenticated
+        else None
+    )
     if job is None:
         raise Http404
     return job
@@ -27,9 +31,14 @@ def _job_of(user, pk) -> Job:
 
 def _state(job: Job) -> dict:
     return {
-        "id": str(job.pk), "label": job.label, "status": job.status, "progress": job.progress,
+        "id": str(job.pk),
+        "label": job.label,
+        "status": job.status,
+        "progress": job.progress,
         "error": job.error if job.status == JobStatus.FAILED else "",
-        "download": reverse("job-download", args=[job.pk]) if job.status == JobStatus.DONE else None,
+        "download": reverse("job-download", args=[job.pk])
+        if job.status == JobStatus.DONE
+        else None,
         "expires_at": job.expires_at.isoformat(),
     }
 
@@ -51,10 +60,12 @@ class JobStatusView(APIView):
         responses=inline_serializer(
             "JobState",
             {
-                "id": serializers.UUIDField(), "label": serializers.CharField(),
+                "id": serializers.UUIDField(),
+                "label": serializers.CharField(),
                 "status": serializers.ChoiceField(choices=JobStatus.choices),
                 "progress": serializers.IntegerField(min_value=0, max_value=100),
-                "error": serializers.CharField(), "download": serializers.CharField(allow_null=True),
+                "error": serializers.CharField(),
+                "download": serializers.CharField(allow_null=True),
                 "expires_at": serializers.DateTimeField(),
             },
         ),
@@ -68,10 +79,17 @@ class JobDownloadView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(operation_id="job_download", responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        operation_id="job_download",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
     def get(self, request, pk):
         job = _job_of(request.user, pk)
         if job.status != JobStatus.DONE or not job.file:
             raise Http404
-        return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename,
-                            content_type=job.content_type or "application/octet-stream")
+        return FileResponse(
+            job.file.open("rb"),
+            as_attachment=True,
+            filename=job.filename,
+            content_type=job.content_type or "application/octet-stream",
+        )

@@ -58,17 +58,28 @@ def deferred(request, *, label: str, rows: int | None = None, browser: bool | No
     query = django_request.GET.copy()
     query.pop("async", None)
     job = Job.objects.create(
-        user=request.user, label=label[:200], path=django_request.path, query=query.urlencode(), rows=rows,
+        user=request.user,
+        label=label[:200],
+        path=django_request.path,
+        query=query.urlencode(),
+        rows=rows,
         expires_at=timezone.now() + dt.timedelta(hours=settings.JOB_FILE_HOURS),
     )
     enqueue_on_commit(run_job, str(job.pk))
     page = reverse("jobs:detail", args=[job.pk])
     if browser is None:
-        browser = "text/html" in django_request.headers.get("Accept", "") and not request.headers.get("Prefer")
+        browser = "text/html" in django_request.headers.get(
+            "Accept", ""
+        ) and not request.headers.get("Prefer")
     if browser:
         return redirect(page)
     response = JsonResponse(
-        {"id": str(job.pk), "status": job.status, "url": reverse("job-api", args=[job.pk]), "page": page},
+        {
+            "id": str(job.pk),
+            "status": job.status,
+            "url": reverse("job-api", args=[job.pk]),
+            "page": page,
+        },
         status=202,
     )
     response["Location"] = reverse("job-api", args=[job.pk])
@@ -134,12 +145,18 @@ def run_job(job_id: str) -> dict:
             name = _filename(response) or f"{job.label}.bin"
             job.file.save(f"{job.pk}-{name}", File(tmp), save=False)
         Job.objects.filter(pk=job.pk).update(
-            status=JobStatus.DONE, progress=100, file=job.file.name, filename=name,
-            content_type=response.get("Content-Type", "application/octet-stream"), finished_at=timezone.now(),
+            status=JobStatus.DONE,
+            progress=100,
+            file=job.file.name,
+            filename=name,
+            content_type=response.get("Content-Type", "application/octet-stream"),
+            finished_at=timezone.now(),
         )
     except Exception as exc:
         Job.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now(),
+            status=JobStatus.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
         )
         raise
     finally:

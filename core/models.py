@@ -26,7 +26,9 @@ class CalendarDay(models.Model):
     """
 
     date = models.DateField(_("date"), unique=True)
-    kind = models.CharField(_("kind"), max_length=10, choices=CalendarDayKind.choices, default=CalendarDayKind.HOLIDAY)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=CalendarDayKind.choices, default=CalendarDayKind.HOLIDAY
+    )
     name = models.CharField(_("name"), max_length=200, blank=True)
 
     class Meta:
@@ -54,10 +56,16 @@ class SecurityEvent(models.Model):
     """Append-only log of security-relevant events; never editable from the admin."""
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    kind = models.CharField(_("event"), max_length=20, choices=SecurityEventKind.choices, db_index=True)
+    kind = models.CharField(
+        _("event"), max_length=20, choices=SecurityEventKind.choices, db_index=True
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     username = models.CharField(_("user name"), max_length=150, blank=True)
     ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
@@ -155,7 +163,10 @@ class TokenFactor(models.Model):
 
     digest = models.CharField(_("SHA-256 of the token"), max_length=64, primary_key=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     second_factor = models.BooleanField(_("issued after a verified second factor"), default=False)
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
@@ -188,11 +199,18 @@ class Job(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("asked by"), on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     label = models.CharField(_("what"), max_length=200)
     path = models.CharField(max_length=500)
     query = models.TextField(blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
     file = models.FileField(_("file"), upload_to="jobs/", max_length=200, blank=True)

@@ -68,20 +68,35 @@ class AutoSchema(openapi.AutoSchema):
         errors: dict[str, OpenApiResponse] = {}
         is_list = self.method == "GET" and self._is_list_view()
         if self.method in {"POST", "PUT", "PATCH"} or (is_list and self._has_filters()):
-            errors["400"] = OpenApiResponse(ValidationErrorSerializer, _("Bad input: messages per field."))
+            errors["400"] = OpenApiResponse(
+                ValidationErrorSerializer, _("Bad input: messages per field.")
+            )
         if not self._is_public():
-            errors["401"] = OpenApiResponse(ErrorSerializer, _("Not signed in, or the token is invalid."))
-            errors["403"] = OpenApiResponse(ErrorSerializer, _("Signed in, but the role may not do this."))
+            errors["401"] = OpenApiResponse(
+                ErrorSerializer, _("Not signed in, or the token is invalid.")
+            )
+            errors["403"] = OpenApiResponse(
+                ErrorSerializer, _("Signed in, but the role may not do this.")
+            )
         if "{" in self.path:
-            errors["404"] = OpenApiResponse(ErrorSerializer, _("No such object, or outside the caller's units."))
+            errors["404"] = OpenApiResponse(
+                ErrorSerializer, _("No such object, or outside the caller's units.")
+            )
         if self.method in _WRITES and hasattr(self.view, "get_queryset"):
-            errors["409"] = OpenApiResponse(ErrorSerializer, _("The change conflicts with existing data."))
+            errors["409"] = OpenApiResponse(
+                ErrorSerializer, _("The change conflicts with existing data.")
+            )
         if self._has_throttles():
-            errors["429"] = OpenApiResponse(ErrorSerializer, _("Too many requests; try again later."))
+            errors["429"] = OpenApiResponse(
+                ErrorSerializer, _("Too many requests; try again later.")
+            )
         return errors
 
     def _has_filters(self) -> bool:
-        return bool(getattr(self.view, "filterset_class", None) or getattr(self.view, "filterset_fields", None))
+        return bool(
+            getattr(self.view, "filterset_class", None)
+            or getattr(self.view, "filterset_fields", None)
+        )
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -89,5 +104,7 @@ class AutoSchema(openapi.AutoSchema):
             return responses
         for code, response in self._error_responses().items():
             if code not in responses:
-                responses[code] = self._get_response_for_code(response, code, ["application/json"], direction)
+                responses[code] = self._get_response_for_code(
+                    response, code, ["application/json"], direction
+                )
         return responses

@@ -109,7 +109,9 @@ class VerifiedTokenAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         if two_factor_required(token.user) and not token_has_second_factor(token):
             raise exceptions.AuthenticationFailed(
-                _("This token was issued without two-factor authentication; request a new one with your authenticator code.")
+                _(
+                    "This token was issued without two-factor authentication; request a new one with your authenticator code."
+                )
             )
         return (token.user, token)
 

@@ -43,7 +43,11 @@ def _on_login_failed(sender, credentials, request=None, **kwargs):
 
 @receiver(user_locked_out, dispatch_uid="congvu_security_lockout")
 def _on_lockout(sender, request, username, ip_address, **kwargs):
-    log_event(SecurityEventKind.LOCKOUT, request=_http_request(request), username=str(username or "")[:150])
+    log_event(
+        SecurityEventKind.LOCKOUT,
+        request=_http_request(request),
+        username=str(username or "")[:150],
+    )
 
 
 @receiver(post_save, sender=get_user_model(), dispatch_uid="congvu_revoke_tokens_of_inactive")

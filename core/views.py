@@ -31,7 +31,9 @@ def _task_queue() -> None:
     if backend == "redis":
         import redis
 
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2
+        )
         client.ping()
     elif backend == "database":
         from django_tasks_db.models import DBTaskResult

@@ -76,7 +76,9 @@ def seed_vietnam_holidays(years: range) -> int:
 
     from core.models import CalendarDay, CalendarDayKind
 
-    known = set(CalendarDay.objects.filter(date__year__in=list(years)).values_list("date", flat=True))
+    known = set(
+        CalendarDay.objects.filter(date__year__in=list(years)).values_list("date", flat=True)
+    )
     rows = [
         CalendarDay(date=day, kind=CalendarDayKind.HOLIDAY, name=str(name)[:200])
         for day, name in sorted(holidays_lib.country_holidays("VN", years=list(years)).items())

@@ -5,5 +5,7 @@ from django.urls import path
 from inspections.api.feedback import FeedbackStatusView
 
 urlpatterns = [
-    path("feedback/status/<str:tracking_code>/", FeedbackStatusView.as_view(), name="feedback-status"),
+    path(
+        "feedback/status/<str:tracking_code>/", FeedbackStatusView.as_view(), name="feedback-status"
+    ),
 ]

@@ -43,7 +43,10 @@ class CaseStatus(models.TextChoices):
 class RegimeCode(models.TextChoices):
     R0 = "R0", _("R0: Law on Cadres and Civil Servants 2008 (before 2020-07-01)")
     R1A = "R1a", _("R1a: Law 52/2019, Decree 112/2020 (to 2023-09-19)")
-    R1B = "R1b", _("R1b: Law 52/2019, Decree 112/2020 as amended by Decree 71/2023 (from 2023-09-20)")
+    R1B = (
+        "R1b",
+        _("R1b: Law 52/2019, Decree 112/2020 as amended by Decree 71/2023 (from 2023-09-20)"),
+    )
     R2 = "R2", _("R2: Law on Cadres and Civil Servants 2025, Decree 172/2025")
 
 
@@ -63,11 +66,23 @@ class PeriodUnit(models.TextChoices):
 
 
 class NoLimitationReason(models.TextChoices):
-    PARTY_EXPULSION = "party_expulsion", _("A Party member whose violation warrants expulsion from the Party")
-    INTERNAL_POLITICAL = "internal_political", _("Violation of the rules on internal political protection")
-    NATIONAL_SECURITY = "national_security", _("Harm to national interests in defence, security or foreign affairs")
-    FAKE_DIPLOMA = "fake_diploma", _(
-        "Use of a fake or unlawful diploma, certificate, attestation or confirmation (to be recruited, promoted or appointed)"
+    PARTY_EXPULSION = (
+        "party_expulsion",
+        _("A Party member whose violation warrants expulsion from the Party"),
+    )
+    INTERNAL_POLITICAL = (
+        "internal_political",
+        _("Violation of the rules on internal political protection"),
+    )
+    NATIONAL_SECURITY = (
+        "national_security",
+        _("Harm to national interests in defence, security or foreign affairs"),
+    )
+    FAKE_DIPLOMA = (
+        "fake_diploma",
+        _(
+            "Use of a fake or unlawful diploma, certificate, attestation or confirmation (to be recruited, promoted or appointed)"
+        ),
     )
 
 
@@ -75,10 +90,16 @@ class PriorViolationRule(models.TextChoices):
     """How a regime treats violations committed before it took effect."""
 
     APPLY = "apply", _("This regime's statute applies to them as well")
-    UNLESS_BARRED = "unless_barred", _(
-        "This regime's statute applies unless they were already time-barred under the previous regime"
+    UNLESS_BARRED = (
+        "unless_barred",
+        _(
+            "This regime's statute applies unless they were already time-barred under the previous regime"
+        ),
     )
-    FAVOURABLE = "favourable", _("The statute more favourable to the person (the shorter one) applies")
+    FAVOURABLE = (
+        "favourable",
+        _("The statute more favourable to the person (the shorter one) applies"),
+    )
 
 
 class DeferralReason(models.TextChoices):
@@ -90,26 +111,48 @@ class DeferralReason(models.TextChoices):
 
 class ExemptionReason(models.TextChoices):
     LOST_CAPACITY = "lost_capacity", _("Lost capacity at the time of the violation")
-    SUPERIOR_ORDER = "superior_order", _("Carried out a superior's unlawful order after reporting it")
+    SUPERIOR_ORDER = (
+        "superior_order",
+        _("Carried out a superior's unlawful order after reporting it"),
+    )
     FORCE_MAJEURE = "force_majeure", _("Emergency, force majeure or an objective obstacle")
-    INNOVATION = "innovation", _("An authorised research, technology or innovation proposal carried out properly, with damage")
-    OBJECTIVE_CAUSES = "objective_causes", _("Powers and procedures respected, no self-interest, damage from objective causes")
+    INNOVATION = (
+        "innovation",
+        _(
+            "An authorised research, technology or innovation proposal carried out properly, with damage"
+        ),
+    )
+    OBJECTIVE_CAUSES = (
+        "objective_causes",
+        _("Powers and procedures respected, no self-interest, damage from objective causes"),
+    )
     DECEASED = "deceased", _("The person has died")
 
 
 class ProcedureShortcut(models.TextChoices):
     """Why a step of the usual path (self-review, council, decision) is left out, as the texts allow."""
 
-    MOVED_UNIT = "moved_unit", _("Violation at a former unit, discovered after the move (no self-review)")
-    ADMITTED = "admitted", _("Self-review already held under the law and responsibility admitted (no self-review)")
-    CONCLUSION_WITH_FORM = "conclusion_with_form", _(
-        "A competent body's conclusion proposes a specific form (no self-review, no council)"
+    MOVED_UNIT = (
+        "moved_unit",
+        _("Violation at a former unit, discovered after the move (no self-review)"),
     )
-    CRIMINAL_SENTENCE = "criminal_sentence", _(
-        "Sentenced to prison without suspension, or convicted of corruption (no self-review, no council)"
+    ADMITTED = (
+        "admitted",
+        _("Self-review already held under the law and responsibility admitted (no self-review)"),
     )
-    PARTY_DISCIPLINE = "party_discipline", _(
-        "Party discipline already decided for the same violation (no self-review, no council)"
+    CONCLUSION_WITH_FORM = (
+        "conclusion_with_form",
+        _("A competent body's conclusion proposes a specific form (no self-review, no council)"),
+    )
+    CRIMINAL_SENTENCE = (
+        "criminal_sentence",
+        _(
+            "Sentenced to prison without suspension, or convicted of corruption (no self-review, no council)"
+        ),
+    )
+    PARTY_DISCIPLINE = (
+        "party_discipline",
+        _("Party discipline already decided for the same violation (no self-review, no council)"),
     )
 
 

@@ -24,8 +24,12 @@ class InspectionFilterSet(filters.FilterSet):
     unit = UnitSubtreeFilter()
     kind = filters.ChoiceFilter(choices=InspectionKind.choices)
     status = filters.ChoiceFilter(choices=InspectionStatus.choices)
-    date_from = filters.DateFilter(field_name="start_date", lookup_expr="gte", label=_("Started on or after"))
-    date_to = filters.DateFilter(field_name="start_date", lookup_expr="lte", label=_("Started on or before"))
+    date_from = filters.DateFilter(
+        field_name="start_date", lookup_expr="gte", label=_("Started on or after")
+    )
+    date_to = filters.DateFilter(
+        field_name="start_date", lookup_expr="lte", label=_("Started on or before")
+    )
     year = YearFilter(date_field="start_date", label=_("Year started"))
 
     class Meta:
@@ -36,13 +40,19 @@ class InspectionFilterSet(filters.FilterSet):
 class FindingFilterSet(filters.FilterSet):
     unit = UnitSubtreeFilter()
     inspection = filters.CharFilter(field_name="inspection__code", label=_("Inspection code"))
-    kind = filters.ChoiceFilter(field_name="inspection__kind", choices=InspectionKind.choices, label=_("Inspection kind"))
+    kind = filters.ChoiceFilter(
+        field_name="inspection__kind", choices=InspectionKind.choices, label=_("Inspection kind")
+    )
     category = filters.CharFilter(field_name="category__code", label=_("Category code"))
     severity = MultipleChoiceFilter(choices=Severity.choices)
     staff = filters.CharFilter(field_name="staff__code", label=_("Staff code"))
     substantiated = filters.BooleanFilter()
-    date_from = filters.DateFilter(field_name="found_on", lookup_expr="gte", label=_("Found on or after"))
-    date_to = filters.DateFilter(field_name="found_on", lookup_expr="lte", label=_("Found on or before"))
+    date_from = filters.DateFilter(
+        field_name="found_on", lookup_expr="gte", label=_("Found on or after")
+    )
+    date_to = filters.DateFilter(
+        field_name="found_on", lookup_expr="lte", label=_("Found on or before")
+    )
 
     class Meta:
         model = Finding
@@ -55,9 +65,17 @@ class CorrectiveActionFilterSet(filters.FilterSet):
     status = MultipleChoiceFilter(choices=ActionStatus.choices)
     category = filters.CharFilter(field_name="finding__category__code", label=_("Category code"))
     severity = MultipleChoiceFilter(field_name="finding__severity", choices=Severity.choices)
-    kind = filters.ChoiceFilter(field_name="finding__inspection__kind", choices=InspectionKind.choices, label=_("Inspection kind"))
-    date_from = filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("Due on or after"))
-    date_to = filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("Due on or before"))
+    kind = filters.ChoiceFilter(
+        field_name="finding__inspection__kind",
+        choices=InspectionKind.choices,
+        label=_("Inspection kind"),
+    )
+    date_from = filters.DateFilter(
+        field_name="due_date", lookup_expr="gte", label=_("Due on or after")
+    )
+    date_to = filters.DateFilter(
+        field_name="due_date", lookup_expr="lte", label=_("Due on or before")
+    )
     overdue = filters.BooleanFilter(method="filter_overdue", label=_("Overdue today"))
 
     class Meta:
@@ -78,17 +96,32 @@ class DisciplinaryCaseFilterSet(filters.FilterSet):
     severity = MultipleChoiceFilter(choices=Severity.choices)
     regime = filters.ChoiceFilter(choices=RegimeCode.choices)
     decision_form = filters.ChoiceFilter(choices=DisciplineFormCode.choices)
-    category = filters.CharFilter(field_name="findings__category__code", distinct=True, label=_("Finding category code"))
-    kind = filters.ChoiceFilter(
-        field_name="findings__inspection__kind", choices=InspectionKind.choices, distinct=True, label=_("Inspection kind")
+    category = filters.CharFilter(
+        field_name="findings__category__code", distinct=True, label=_("Finding category code")
     )
-    date_from = filters.DateFilter(field_name="discovered_on", lookup_expr="gte", label=_("Discovered on or after"))
-    date_to = filters.DateFilter(field_name="discovered_on", lookup_expr="lte", label=_("Discovered on or before"))
-    decided_from = filters.DateFilter(field_name="decision_date", lookup_expr="gte", label=_("Decided on or after"))
-    decided_to = filters.DateFilter(field_name="decision_date", lookup_expr="lte", label=_("Decided on or before"))
+    kind = filters.ChoiceFilter(
+        field_name="findings__inspection__kind",
+        choices=InspectionKind.choices,
+        distinct=True,
+        label=_("Inspection kind"),
+    )
+    date_from = filters.DateFilter(
+        field_name="discovered_on", lookup_expr="gte", label=_("Discovered on or after")
+    )
+    date_to = filters.DateFilter(
+        field_name="discovered_on", lookup_expr="lte", label=_("Discovered on or before")
+    )
+    decided_from = filters.DateFilter(
+        field_name="decision_date", lookup_expr="gte", label=_("Decided on or after")
+    )
+    decided_to = filters.DateFilter(
+        field_name="decision_date", lookup_expr="lte", label=_("Decided on or before")
+    )
     overdue = filters.BooleanFilter(method="filter_overdue", label=_("Past the handling deadline"))
     limitation_expiring_within = filters.NumberFilter(
-        method="filter_limitation", min_value=0, max_value=36500,
+        method="filter_limitation",
+        min_value=0,
+        max_value=36500,
         label=_("Open cases whose statute of limitations ends within N days"),
     )
 

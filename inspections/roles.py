@@ -4,11 +4,20 @@ from staff.access import GLOBAL, Rows
 
 WRITE = {
     "inspector": [
-        "inspection", "finding", "correctiveaction", "findingcategory", "evidence",
-        "citizenfeedback", "feedbackcategory",
+        "inspection",
+        "finding",
+        "correctiveaction",
+        "findingcategory",
+        "evidence",
+        "citizenfeedback",
+        "feedbackcategory",
     ],
     "hr": [
-        "disciplinarycase", "disciplinestep", "disciplineregime", "disciplineform", "casesuspension",
+        "disciplinarycase",
+        "disciplinestep",
+        "disciplineregime",
+        "disciplineform",
+        "casesuspension",
         "evidence",
     ],
 }

@@ -137,7 +137,9 @@ def add_period(start: dt.date, amount: int, unit: str) -> dt.date:
     raise ValueError(f"unknown period unit {unit!r}")
 
 
-def merge_intervals(intervals: Iterable[Interval], *, after: dt.date, as_of: dt.date | None = None) -> list[Interval]:
+def merge_intervals(
+    intervals: Iterable[Interval], *, after: dt.date, as_of: dt.date | None = None
+) -> list[Interval]:
     """Sorted, non-overlapping intervals clipped to days after ``after``.
 
     An open interval is kept open; overlapping periods (a deferral during a
@@ -152,7 +154,9 @@ def merge_intervals(intervals: Iterable[Interval], *, after: dt.date, as_of: dt.
     clipped.sort(key=lambda i: i.start)
     merged: list[Interval] = []
     for item in clipped:
-        if merged and (merged[-1].end is None or item.start <= merged[-1].end + dt.timedelta(days=1)):
+        if merged and (
+            merged[-1].end is None or item.start <= merged[-1].end + dt.timedelta(days=1)
+        ):
             last = merged[-1]
             end = None if last.end is None or item.end is None else max(last.end, item.end)
             merged[-1] = Interval(last.start, end)
@@ -225,7 +229,9 @@ def next_working_day(day: dt.date, calendar: Calendar) -> dt.date:
     return day
 
 
-def _shift(regime: RegimeRule, day: dt.date | None, calendar: Calendar | None) -> tuple[dt.date | None, str]:
+def _shift(
+    regime: RegimeRule, day: dt.date | None, calendar: Calendar | None
+) -> tuple[dt.date | None, str]:
     """Move a deadline off a weekend or holiday when the regime says so (Civil Code art. 148 cl. 5)."""
     if day is None or not regime.shift_to_working_day:
         return day, ""
@@ -238,7 +244,9 @@ def _shift(regime: RegimeRule, day: dt.date | None, calendar: Calendar | None) -
     ) % {"d": fmt(day), "m": fmt(moved)}
 
 
-def _run_statute(start: dt.date, months: int, later_violations: Iterable[dt.date]) -> tuple[dt.date, list[dt.date]]:
+def _run_statute(
+    start: dt.date, months: int, later_violations: Iterable[dt.date]
+) -> tuple[dt.date, list[dt.date]]:
     """The deadline from ``start``, restarted by each new violation committed within the running period."""
     deadline = add_months(start, months)
     restarts = []
@@ -274,10 +282,17 @@ def statute_deadline(
     for violations committed before that day (``regime.prior_violations``).
     """
     if no_limitation_reason:
-        return Computed(None, _("No statute of limitations: %(reason)s.") % {"reason": no_limitation_label or no_limitation_reason})
+        return Computed(
+            None,
+            _("No statute of limitations: %(reason)s.")
+            % {"reason": no_limitation_label or no_limitation_reason},
+        )
     later_violations = list(later_violations)
     start, why = statute_start(
-        violation_date=violation_date, ended_on=ended_on, ongoing=ongoing, discovered_on=discovered_on,
+        violation_date=violation_date,
+        ended_on=ended_on,
+        ongoing=ongoing,
+        discovered_on=discovered_on,
         concluded_on=concluded_on,
     )
     minor = warrants_reprimand(severity, repeat=repeat)
@@ -295,13 +310,19 @@ def statute_deadline(
             "%(start)s + %(months)s months = %(deadline)s."
         )
         % {
-            "regime": regime.code, "months": months, "kind": kind, "why": why, "start": fmt(start),
+            "regime": regime.code,
+            "months": months,
+            "kind": kind,
+            "why": why,
+            "start": fmt(start),
             "deadline": fmt(add_months(start, months)),
         }
     ]
     for day in restarts:
         parts.append(
-            _("A new violation on %(d)s, within the period, restarts it: %(d)s + %(months)s months = %(end)s.")
+            _(
+                "A new violation on %(d)s, within the period, restarts it: %(d)s + %(months)s months = %(end)s."
+            )
             % {"d": fmt(day), "months": months, "end": fmt(add_months(day, months))}
         )
     if (
@@ -311,7 +332,9 @@ def statute_deadline(
         and regime.prior_violations != "apply"
     ):
         old_months = previous.statute_months_minor if minor else previous.statute_months_other
-        old, _restarts = _run_statute(start, old_months, [d for d in later_violations if d < regime.valid_from])
+        old, _restarts = _run_statute(
+            start, old_months, [d for d in later_violations if d < regime.valid_from]
+        )
         old_shifted, _note = _shift(previous, old, calendar)
         if regime.prior_violations == "unless_barred":
             if old_shifted < regime.valid_from:
@@ -320,8 +343,13 @@ def statute_deadline(
                         "The violation was already time-barred on %(old)s under regime %(prev)s (%(om)s months), "
                         "before regime %(regime)s took effect on %(from)s: the new statute does not revive it."
                     )
-                    % {"old": fmt(old_shifted), "prev": previous.code, "om": old_months, "regime": regime.code,
-                       "from": fmt(regime.valid_from)}
+                    % {
+                        "old": fmt(old_shifted),
+                        "prev": previous.code,
+                        "om": old_months,
+                        "regime": regime.code,
+                        "from": fmt(regime.valid_from),
+                    }
                 )
                 return Computed(old_shifted, " ".join(parts))
             parts.append(
@@ -329,7 +357,12 @@ def statute_deadline(
                     "Committed before regime %(regime)s took effect on %(from)s and not time-barred on that day "
                     "(under regime %(prev)s it would have ended on %(old)s): the new statute applies."
                 )
-                % {"regime": regime.code, "from": fmt(regime.valid_from), "prev": previous.code, "old": fmt(old_shifted)}
+                % {
+                    "regime": regime.code,
+                    "from": fmt(regime.valid_from),
+                    "prev": previous.code,
+                    "old": fmt(old_shifted),
+                }
             )
         elif regime.prior_violations == "favourable" and old < deadline:
             parts.append(
@@ -337,8 +370,13 @@ def statute_deadline(
                     "Committed before regime %(regime)s took effect on %(from)s: the earlier rule of regime %(prev)s "
                     "(%(om)s months, ending on %(old)s) is more favourable and applies."
                 )
-                % {"regime": regime.code, "from": fmt(regime.valid_from), "prev": previous.code, "om": old_months,
-                   "old": fmt(old)}
+                % {
+                    "regime": regime.code,
+                    "from": fmt(regime.valid_from),
+                    "prev": previous.code,
+                    "om": old_months,
+                    "old": fmt(old),
+                }
             )
             deadline = old
     shifted, note = _shift(regime, deadline, calendar)
@@ -386,7 +424,8 @@ def handling_deadline(
     if extension_days < 0 or extension_days > allowed:
         raise RuleError(
             "days",
-            _("The extension must be between 0 and %(max)s days (the limit for complex cases).") % {"max": allowed},
+            _("The extension must be between 0 and %(max)s days (the limit for complex cases).")
+            % {"max": allowed},
         )
     merged = merge_intervals(suspensions, after=discovered_on)
     cal = calendar or Calendar()
@@ -402,7 +441,9 @@ def handling_deadline(
         return not working or cal.is_working_day(day)
 
     base = _walk(discovered_on, base_days, counts_plain)
-    period = f"{regime.handling_period} {_('months') if regime.handling_unit == 'months' else day_word}"
+    period = (
+        f"{regime.handling_period} {_('months') if regime.handling_unit == 'months' else day_word}"
+    )
     parts = [
         _("Regime %(regime)s: %(period)s from discovery on %(start)s = %(base)s.")
         % {"regime": regime.code, "period": period, "start": fmt(discovered_on), "base": fmt(base)}
@@ -413,7 +454,9 @@ def handling_deadline(
     suspended = days_in(merged)
     if open_ones:
         parts.append(
-            _("Clock stopped since %(start)s (a period that does not count is still running): no deadline until it ends.")
+            _(
+                "Clock stopped since %(start)s (a period that does not count is still running): no deadline until it ends."
+            )
             % {"start": fmt(open_ones[0].start)}
         )
         return HandlingResult(base, None, suspended, allowed, " ".join(parts))
@@ -426,7 +469,9 @@ def handling_deadline(
     deadline = _walk(discovered_on, base_days + extension_days, counts)
     if merged:
         periods = ", ".join(f"{fmt(i.start)}-{fmt(i.end)}" for i in merged)
-        parts.append(_("Not counted: %(n)s days (%(periods)s).") % {"n": suspended, "periods": periods})
+        parts.append(
+            _("Not counted: %(n)s days (%(periods)s).") % {"n": suspended, "periods": periods}
+        )
     if extension_days or merged:
         parts.append(_("Deadline: %(d)s.") % {"d": fmt(deadline)})
     deadline, note = _shift(regime, deadline, cal)
@@ -438,17 +483,27 @@ def handling_deadline(
 # --- Forms and effects ----------------------------------------------------------------
 
 
-def applicable_forms(forms: Iterable[FormRule], *, category: str, is_leader: bool) -> list[FormRule]:
+def applicable_forms(
+    forms: Iterable[FormRule], *, category: str, is_leader: bool
+) -> list[FormRule]:
     """The forms this person can receive, lightest first."""
     usable = [
-        f for f in forms
-        if f.category == category and not (f.leaders_only and not is_leader) and not (f.non_leaders_only and is_leader)
+        f
+        for f in forms
+        if f.category == category
+        and not (f.leaders_only and not is_leader)
+        and not (f.non_leaders_only and is_leader)
     ]
     return sorted(usable, key=lambda f: f.level)
 
 
 def required_level(
-    forms: Iterable[FormRule], *, category: str, is_leader: bool, running_level: int, own_level: int | None = None
+    forms: Iterable[FormRule],
+    *,
+    category: str,
+    is_leader: bool,
+    running_level: int,
+    own_level: int | None = None,
 ) -> int:
     """The level a new violation committed while a sanction runs must get.
 
@@ -497,7 +552,11 @@ def check_form(
             raise RuleError("decision_form", _("This form does not apply to leaders and managers."))
         if running_level is not None:
             needed = required_level(
-                forms, category=category, is_leader=is_leader, running_level=running_level, own_level=own_level
+                forms,
+                category=category,
+                is_leader=is_leader,
+                running_level=running_level,
+                own_level=own_level,
             )
             if rule.level != needed:
                 names = [f.form for f in forms if f.category == category and f.level == needed]
@@ -513,14 +572,20 @@ def check_form(
         return rule
     raise RuleError(
         "decision_form",
-        _("This form does not exist for this staff category under regime %(regime)s, in force on the decision date.")
+        _(
+            "This form does not exist for this staff category under regime %(regime)s, in force on the decision date."
+        )
         % {"regime": regime_code},
     )
 
 
 def effect_start(
-    *, decision_date: dt.date, effective_on: dt.date | None = None, party_decision_on: dt.date | None = None,
-    form: str = "", from_party_decision: bool = False,
+    *,
+    decision_date: dt.date,
+    effective_on: dt.date | None = None,
+    party_decision_on: dt.date | None = None,
+    form: str = "",
+    from_party_decision: bool = False,
 ) -> tuple[dt.date, str]:
     """The day a sanction's effects start counting.
 
@@ -539,14 +604,18 @@ def effect_start(
     return decision_date, _("the decision on %(d)s") % {"d": fmt(decision_date)}
 
 
-def effect_end(decision_date: dt.date, rule: FormRule, *, start: dt.date | None = None, why: str = "") -> Computed:
+def effect_end(
+    decision_date: dt.date, rule: FormRule, *, start: dt.date | None = None, why: str = ""
+) -> Computed:
     """Last day of the sanction's effects (no promotion, nomination, appointment)."""
     if rule.effect_months <= 0:
         return Computed(None, _("This form has no effect period."))
     start = start or decision_date
     end = add_months(start, rule.effect_months)
     text = _("Effects run %(months)s months from %(why)s: until %(end)s.") % {
-        "months": rule.effect_months, "why": why or _("the decision on %(d)s") % {"d": fmt(start)}, "end": fmt(end),
+        "months": rule.effect_months,
+        "why": why or _("the decision on %(d)s") % {"d": fmt(start)},
+        "end": fmt(end),
     }
     if rule.salary_delay_months:
         text += " " + _("Salary step delayed by %(n)s months.") % {"n": rule.salary_delay_months}
@@ -615,22 +684,34 @@ def check_transition(
     """Raise ``RuleError`` unless ``status -> to`` is a legal step with what it needs."""
     if status in TERMINAL:
         raise RuleError("to", _("The case is closed: no further step is possible."))
-    targets = allowed_targets(status, postponed_from, needs_council=needs_council, shortcut=shortcut)
+    targets = allowed_targets(
+        status, postponed_from, needs_council=needs_council, shortcut=shortcut
+    )
     if to not in targets:
         raise RuleError(
             "to",
             _("A case in step '%(status)s' cannot move to '%(to)s'; allowed: %(allowed)s.")
-            % {"status": step_label(status), "to": step_label(to), "allowed": ", ".join(step_label(t) for t in targets)},
+            % {
+                "status": step_label(status),
+                "to": step_label(to),
+                "allowed": ", ".join(step_label(t) for t in targets),
+            },
         )
     if to == POSTPONED:
         if not deferral_reason:
             raise RuleError("deferral_reason", _("Give the reason for deferral."))
         if deferral_reason not in set(regime_deferrals):
-            raise RuleError("deferral_reason", _("This reason does not allow deferral under the regime of the case."))
+            raise RuleError(
+                "deferral_reason",
+                _("This reason does not allow deferral under the regime of the case."),
+            )
     if to == EXEMPT:
         if not exemption_reason:
             raise RuleError("exemption_reason", _("Give the reason for exemption."))
         if regime_exemptions is not None and exemption_reason not in set(regime_exemptions):
-            raise RuleError("exemption_reason", _("This reason does not exempt from discipline under the regime of the case."))
+            raise RuleError(
+                "exemption_reason",
+                _("This reason does not exempt from discipline under the regime of the case."),
+            )
     if to == CLOSED_NO_ACTION and not note.strip():
         raise RuleError("note", _("Explain why the case is closed without discipline."))

@@ -50,8 +50,12 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EVIDENCE_MAX_BYTES = settings.EVIDENCE_MAX_BYTES
 # Sniffed MIME type -> kind; the file's own name or declared type is not trusted.
 EVIDENCE_TYPES = {
-    "image/jpeg": EvidenceKind.IMAGE, "image/png": EvidenceKind.IMAGE, "image/gif": EvidenceKind.IMAGE,
-    "image/webp": EvidenceKind.IMAGE, "image/tiff": EvidenceKind.IMAGE, "image/heic": EvidenceKind.IMAGE,
+    "image/jpeg": EvidenceKind.IMAGE,
+    "image/png": EvidenceKind.IMAGE,
+    "image/gif": EvidenceKind.IMAGE,
+    "image/webp": EvidenceKind.IMAGE,
+    "image/tiff": EvidenceKind.IMAGE,
+    "image/heic": EvidenceKind.IMAGE,
     "application/pdf": EvidenceKind.PDF,
     "application/msword": EvidenceKind.OFFICE,
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": EvidenceKind.OFFICE,
@@ -77,7 +81,9 @@ def _today() -> dt.date:
 # --- The rule catalogue --------------------------------------------------------
 
 
-def catalogue_load(*, regime_model=DisciplineRegime, form_model=DisciplineForm, category_model=None) -> dict[str, int]:
+def catalogue_load(
+    *, regime_model=DisciplineRegime, form_model=DisciplineForm, category_model=None
+) -> dict[str, int]:
     """Create the regimes, forms and finding categories of the fixtures that are missing.
 
     Rows already present (matched on their natural keys) are left as the
@@ -102,10 +108,16 @@ def catalogue_load(*, regime_model=DisciplineRegime, form_model=DisciplineForm, 
         created["regimes"] += int(new)
         for form, category, leaders, non_leaders, level, effect, delay, verified in item["forms"]:
             _, new = form_model.objects.get_or_create(
-                regime=regime, form=form, category=category,
+                regime=regime,
+                form=form,
+                category=category,
                 defaults={
-                    "leaders_only": leaders, "non_leaders_only": non_leaders, "level": level,
-                    "effect_months": effect, "salary_delay_months": delay, "verified": verified,
+                    "leaders_only": leaders,
+                    "non_leaders_only": non_leaders,
+                    "level": level,
+                    "effect_months": effect,
+                    "salary_delay_months": delay,
+                    "verified": verified,
                 },
             )
             created["forms"] += int(new)
@@ -125,31 +137,49 @@ def catalogue_load(*, regime_model=DisciplineRegime, form_model=DisciplineForm, 
 
 def regime_rule(row: DisciplineRegime) -> rules.RegimeRule:
     return rules.RegimeRule(
-        key=row.key, code=row.code, categories=frozenset(row.categories or ()),
-        valid_from=row.valid_from, valid_until=row.valid_until,
-        statute_months_minor=row.statute_months_minor, statute_months_other=row.statute_months_other,
-        handling_period=row.handling_period, handling_period_complex=row.handling_period_complex,
-        handling_unit=row.handling_unit, handling_working_days=row.handling_working_days,
+        key=row.key,
+        code=row.code,
+        categories=frozenset(row.categories or ()),
+        valid_from=row.valid_from,
+        valid_until=row.valid_until,
+        statute_months_minor=row.statute_months_minor,
+        statute_months_other=row.statute_months_other,
+        handling_period=row.handling_period,
+        handling_period_complex=row.handling_period_complex,
+        handling_unit=row.handling_unit,
+        handling_working_days=row.handling_working_days,
         deferral_reasons=frozenset(row.deferral_reasons or ()),
-        prior_violations=row.prior_violations, shift_to_working_day=row.shift_to_working_day,
+        prior_violations=row.prior_violations,
+        shift_to_working_day=row.shift_to_working_day,
     )
 
 
 def form_rule(row: DisciplineForm) -> rules.FormRule:
     return rules.FormRule(
-        form=row.form, category=row.category, level=row.level, effect_months=row.effect_months,
-        salary_delay_months=row.salary_delay_months, leaders_only=row.leaders_only,
+        form=row.form,
+        category=row.category,
+        level=row.level,
+        effect_months=row.effect_months,
+        salary_delay_months=row.salary_delay_months,
+        leaders_only=row.leaders_only,
         non_leaders_only=row.non_leaders_only,
     )
 
 
-def regime_for(category: str, day: dt.date, regimes: list[DisciplineRegime] | None = None) -> DisciplineRegime:
+def regime_for(
+    category: str, day: dt.date, regimes: list[DisciplineRegime] | None = None
+) -> DisciplineRegime:
     """The regime row in force for ``category`` on ``day``; ValidationError if none."""
     rows = regimes if regimes is not None else list(DisciplineRegime.objects.all())
     picked = rules.pick_regime([regime_rule(r) for r in rows], category, day)
     if picked is None:
         raise ValidationError(
-            {"discovered_on": [_("No disciplinary regime applies to this staff category on %(d)s.") % {"d": rules.fmt(day)}]}
+            {
+                "discovered_on": [
+                    _("No disciplinary regime applies to this staff category on %(d)s.")
+                    % {"d": rules.fmt(day)}
+                ]
+            }
         )
     return next(r for r in rows if r.key == picked.key)
 
@@ -163,18 +193,24 @@ def _suspension_intervals(case: DisciplinaryCase) -> list[rules.Interval]:
     return [rules.Interval(s.start, s.end) for s in case.suspensions.all()]
 
 
-def _previous_regime(rows: list[DisciplineRegime], category: str, regime: DisciplineRegime) -> rules.RegimeRule | None:
+def _previous_regime(
+    rows: list[DisciplineRegime], category: str, regime: DisciplineRegime
+) -> rules.RegimeRule | None:
     """The regime in force for ``category`` the day before ``regime`` took effect."""
     if regime.valid_from is None:
         return None
-    return rules.pick_regime([regime_rule(r) for r in rows], category, regime.valid_from - dt.timedelta(days=1))
+    return rules.pick_regime(
+        [regime_rule(r) for r in rows], category, regime.valid_from - dt.timedelta(days=1)
+    )
 
 
 def _later_violations(case: DisciplinaryCase) -> list[dt.date]:
     """Dates of the same person's other violations after this one (each may restart its statute)."""
     if not case.staff_id:
         return []
-    others = DisciplinaryCase.objects.filter(staff_id=case.staff_id, violation_date__gt=case.violation_date)
+    others = DisciplinaryCase.objects.filter(
+        staff_id=case.staff_id, violation_date__gt=case.violation_date
+    )
     if case.pk:
         others = others.exclude(pk=case.pk)
     return list(others.values_list("violation_date", flat=True))
@@ -199,19 +235,31 @@ def case_compute(
     # Explanations are stored text: write them in the site's language, whoever asks.
     with translation.override(settings.LANGUAGE_CODE):
         statute = rules.statute_deadline(
-            rule, severity=case.severity, violation_date=case.violation_date, ended_on=case.violation_ended_on,
-            ongoing=case.violation_ongoing, discovered_on=case.discovered_on,
-            concluded_on=case.violation_concluded_on, repeat=case.repeat_violation,
-            later_violations=later_violations if later_violations is not None else _later_violations(case),
-            previous=previous, calendar=calendar,
+            rule,
+            severity=case.severity,
+            violation_date=case.violation_date,
+            ended_on=case.violation_ended_on,
+            ongoing=case.violation_ongoing,
+            discovered_on=case.discovered_on,
+            concluded_on=case.violation_concluded_on,
+            repeat=case.repeat_violation,
+            later_violations=later_violations
+            if later_violations is not None
+            else _later_violations(case),
+            previous=previous,
+            calendar=calendar,
             no_limitation_reason=case.no_limitation_reason,
-            no_limitation_label=str(NoLimitationReason(case.no_limitation_reason).label) if case.no_limitation_reason else "",
+            no_limitation_label=str(NoLimitationReason(case.no_limitation_reason).label)
+            if case.no_limitation_reason
+            else "",
         )
         try:
             handling = rules.handling_deadline(
-                rule, discovered_on=case.discovered_on,
+                rule,
+                discovered_on=case.discovered_on,
                 suspensions=suspensions if suspensions is not None else _suspension_intervals(case),
-                extension_days=case.extension_days, calendar=calendar,
+                extension_days=case.extension_days,
+                calendar=calendar,
             )
         except rules.RuleError as exc:
             raise _error(exc) from exc
@@ -222,12 +270,18 @@ def case_compute(
     case.suspended_days = handling.suspended_days
     case.handling_explanation = handling.explanation
     if case.extension_reason:
-        case.handling_explanation += " " + _("Extension reason: %(r)s") % {"r": case.extension_reason}
+        case.handling_explanation += " " + _("Extension reason: %(r)s") % {
+            "r": case.extension_reason
+        }
     return case
 
 
-def _record_step(case: DisciplinaryCase, *, from_status: str, to: str, on: dt.date, by, note: str) -> DisciplineStep:
-    step = DisciplineStep(case=case, from_status=from_status, to_status=to, on=on, by=by, note=note or "")
+def _record_step(
+    case: DisciplinaryCase, *, from_status: str, to: str, on: dt.date, by, note: str
+) -> DisciplineStep:
+    step = DisciplineStep(
+        case=case, from_status=from_status, to_status=to, on=on, by=by, note=note or ""
+    )
     step.full_clean()
     step.save()
     return step
@@ -240,7 +294,9 @@ def _check_step_date(case: DisciplinaryCase, on: dt.date, field: str = "on") -> 
         raise ValidationError({field: [_("The date is before the case was opened.")]})
     last = case.steps.aggregate(last=Max("on"))["last"]
     if last and on < last:
-        raise ValidationError({field: [_("The date is before the previous step (%(d)s).") % {"d": rules.fmt(last)}]})
+        raise ValidationError(
+            {field: [_("The date is before the previous step (%(d)s).") % {"d": rules.fmt(last)}]}
+        )
 
 
 @transaction.atomic
@@ -301,7 +357,11 @@ def _running_level(case: DisciplinaryCase) -> int | None:
     was recorded) to the end of its effect period.
     """
     running = (
-        DisciplinaryCase.objects.filter(staff_id=case.staff_id, status=CaseStatus.DECIDED, effect_ends_on__gte=case.violation_date)
+        DisciplinaryCase.objects.filter(
+            staff_id=case.staff_id,
+            status=CaseStatus.DECIDED,
+            effect_ends_on__gte=case.violation_date,
+        )
         .annotate(effect_from=Coalesce("decision_effective_on", "decision_date"))
         .filter(effect_from__lte=case.violation_date)
         .exclude(pk=case.pk)
@@ -348,25 +408,50 @@ def case_transition(
     self-review meeting or the council (``ProcedureShortcut``); the regime row
     says which reasons it allows and what each leaves out.
     """
-    case = DisciplinaryCase.objects.select_for_update(of=("self",)).select_related("staff", "regime_rule").get(pk=case.pk)
+    case = (
+        DisciplinaryCase.objects.select_for_update(of=("self",))
+        .select_related("staff", "regime_rule")
+        .get(pk=case.pk)
+    )
     regime = case.regime_rule or regime_for(case.staff.category, case.discovered_on)
     if shortcut_reason:
         if shortcut_reason not in (regime.procedure_shortcuts or {}):
-            raise ValidationError({"shortcut_reason": [_("The texts of the case's regime do not allow leaving out a step for this reason.")]})
+            raise ValidationError(
+                {
+                    "shortcut_reason": [
+                        _(
+                            "The texts of the case's regime do not allow leaving out a step for this reason."
+                        )
+                    ]
+                }
+            )
         case.shortcut_reason = shortcut_reason
     try:
         rules.check_transition(
-            case.status, to, postponed_from=case.postponed_from, deferral_reason=deferral_reason,
-            exemption_reason=exemption_reason, regime_deferrals=regime.deferral_reasons or (),
-            regime_exemptions=regime.exemption_reasons or None, note=note, **_path(case, regime),
+            case.status,
+            to,
+            postponed_from=case.postponed_from,
+            deferral_reason=deferral_reason,
+            exemption_reason=exemption_reason,
+            regime_deferrals=regime.deferral_reasons or (),
+            regime_exemptions=regime.exemption_reasons or None,
+            note=note,
+            **_path(case, regime),
         )
     except rules.RuleError as exc:
         raise _error(exc) from exc
     if to == CaseStatus.DECIDED:
         return case_decide(
-            case=case, by=by, note=note, decision_form=decision_form, decision_number=decision_number,
-            decision_date=decision_date, decision_signer=decision_signer, decision_effective_on=decision_effective_on,
-            party_decision_on=party_decision_on, warranted_form=warranted_form,
+            case=case,
+            by=by,
+            note=note,
+            decision_form=decision_form,
+            decision_number=decision_number,
+            decision_date=decision_date,
+            decision_signer=decision_signer,
+            decision_effective_on=decision_effective_on,
+            party_decision_on=party_decision_on,
+            warranted_form=warranted_form,
         )
     on = on or _today()
     _check_step_date(case, on)
@@ -378,7 +463,9 @@ def case_transition(
     if to == CaseStatus.POSTPONED:
         case.postponed_from = previous
         case.deferral_reason = deferral_reason
-        CaseSuspension.objects.create(case=case, kind=SuspensionKind.DEFERRAL, start=on, note=note, created_by=by)
+        CaseSuspension.objects.create(
+            case=case, kind=SuspensionKind.DEFERRAL, start=on, note=note, created_by=by
+        )
     if to == CaseStatus.EXEMPT:
         case.exemption_reason = exemption_reason
     case.status = to
@@ -392,7 +479,9 @@ def _path(case: DisciplinaryCase, regime: DisciplineRegime) -> dict[str, Any]:
     """Whether the person's category goes through a council, and what the case's shortcut reason allows."""
     return {
         "needs_council": case.staff.category in (regime.council_categories or []),
-        "shortcut": (regime.procedure_shortcuts or {}).get(case.shortcut_reason, "") if case.shortcut_reason else "",
+        "shortcut": (regime.procedure_shortcuts or {}).get(case.shortcut_reason, "")
+        if case.shortcut_reason
+        else "",
     }
 
 
@@ -417,7 +506,12 @@ def case_decide(
     """
     case_regime = case.regime_rule or regime_for(case.staff.category, case.discovered_on)
     try:
-        rules.check_transition(case.status, CaseStatus.DECIDED, postponed_from=case.postponed_from, **_path(case, case_regime))
+        rules.check_transition(
+            case.status,
+            CaseStatus.DECIDED,
+            postponed_from=case.postponed_from,
+            **_path(case, case_regime),
+        )
     except rules.RuleError as exc:
         raise _error(exc) from exc
     errors: dict[str, list[str]] = {}
@@ -434,29 +528,47 @@ def case_decide(
     _check_step_date(case, decision_date, "decision_date")
     if case.statute_deadline and decision_date > case.statute_deadline:
         raise ValidationError(
-            {"decision_date": [_("The statute of limitations ended on %(d)s: no discipline can be imposed; close the case instead.")
-                               % {"d": rules.fmt(case.statute_deadline)}]}
+            {
+                "decision_date": [
+                    _(
+                        "The statute of limitations ended on %(d)s: no discipline can be imposed; close the case instead."
+                    )
+                    % {"d": rules.fmt(case.statute_deadline)}
+                ]
+            }
         )
     staff = case.staff
     regime = regime_for(staff.category, decision_date)
     forms = [form_rule(f) for f in regime.forms.all()]
-    own = next((f.level for f in forms if f.form == warranted_form and f.category == staff.category), None)
+    own = next(
+        (f.level for f in forms if f.form == warranted_form and f.category == staff.category), None
+    )
     try:
         chosen = rules.check_form(
-            forms, form=decision_form, category=staff.category, is_leader=staff.is_leader,
-            regime_code=regime.code, running_level=_running_level(case), own_level=own,
+            forms,
+            form=decision_form,
+            category=staff.category,
+            is_leader=staff.is_leader,
+            regime_code=regime.code,
+            running_level=_running_level(case),
+            own_level=own,
         )
     except rules.RuleError as exc:
         raise _error(exc) from exc
     with translation.override(settings.LANGUAGE_CODE):
         start, why = rules.effect_start(
-            decision_date=decision_date, effective_on=decision_effective_on, party_decision_on=party_decision_on,
-            form=decision_form, from_party_decision=regime.effect_from_party_decision,
+            decision_date=decision_date,
+            effective_on=decision_effective_on,
+            party_decision_on=party_decision_on,
+            form=decision_form,
+            from_party_decision=regime.effect_from_party_decision,
         )
         effect = rules.effect_end(decision_date, chosen, start=start, why=why)
         explanation = effect.explanation
         if regime.code != case.regime:
-            explanation += " " + _("Form checked against regime %(r)s, in force on the decision date.") % {"r": regime.code}
+            explanation += " " + _(
+                "Form checked against regime %(r)s, in force on the decision date."
+            ) % {"r": regime.code}
     previous = case.status
     case.status = CaseStatus.DECIDED
     case.decision_form, case.decision_number = decision_form, decision_number.strip()
@@ -470,14 +582,22 @@ def case_decide(
         # The flag ends by itself: eligibility checks compare this date with today.
         type(staff).objects.filter(pk=staff.pk).update(sanction_until=effect.value)
         staff.sanction_until = effect.value
-    _record_step(case, from_status=previous, to=CaseStatus.DECIDED, on=decision_date, by=by, note=note)
+    _record_step(
+        case, from_status=previous, to=CaseStatus.DECIDED, on=decision_date, by=by, note=note
+    )
     return case
 
 
 @transaction.atomic
-def case_extend(*, case: DisciplinaryCase, days: int, reason: str, on: dt.date | None = None, by=None) -> DisciplinaryCase:
+def case_extend(
+    *, case: DisciplinaryCase, days: int, reason: str, on: dt.date | None = None, by=None
+) -> DisciplinaryCase:
     """Extend the handling limit of a complex case (up to the regime's complex limit), recorded."""
-    case = DisciplinaryCase.objects.select_for_update(of=("self",)).select_related("staff").get(pk=case.pk)
+    case = (
+        DisciplinaryCase.objects.select_for_update(of=("self",))
+        .select_related("staff")
+        .get(pk=case.pk)
+    )
     if not case.is_open:
         raise ValidationError({"days": [_("A closed case cannot be extended.")]})
     if not (reason or "").strip():
@@ -489,20 +609,41 @@ def case_extend(*, case: DisciplinaryCase, days: int, reason: str, on: dt.date |
     case.extended_on = on or _today()
     case_compute(case)
     case.save()
-    _record_step(case, from_status=case.status, to=case.status, on=case.extended_on, by=by,
-                 note=_("Handling limit extended by %(n)s days: %(r)s") % {"n": days, "r": case.extension_reason})
+    _record_step(
+        case,
+        from_status=case.status,
+        to=case.status,
+        on=case.extended_on,
+        by=by,
+        note=_("Handling limit extended by %(n)s days: %(r)s")
+        % {"n": days, "r": case.extension_reason},
+    )
     return case
 
 
 @transaction.atomic
 def case_add_suspension(
-    *, case: DisciplinaryCase, kind: str, start: dt.date, end: dt.date | None = None, note: str = "", by=None
+    *,
+    case: DisciplinaryCase,
+    kind: str,
+    start: dt.date,
+    end: dt.date | None = None,
+    note: str = "",
+    by=None,
 ) -> CaseSuspension:
     """Record a period that does not count towards the handling limit and recompute."""
-    case = DisciplinaryCase.objects.select_for_update(of=("self",)).select_related("staff").get(pk=case.pk)
+    case = (
+        DisciplinaryCase.objects.select_for_update(of=("self",))
+        .select_related("staff")
+        .get(pk=case.pk)
+    )
     if start < case.discovered_on:
-        raise ValidationError({"start": [_("The period starts before the violation was discovered.")]})
-    suspension = CaseSuspension(case=case, kind=kind, start=start, end=end, note=note, created_by=by)
+        raise ValidationError(
+            {"start": [_("The period starts before the violation was discovered.")]}
+        )
+    suspension = CaseSuspension(
+        case=case, kind=kind, start=start, end=end, note=note, created_by=by
+    )
     suspension.full_clean()
     suspension.save()
     case_compute(case)
@@ -549,7 +690,9 @@ def action_report_progress(
 
 
 @transaction.atomic
-def action_verify(*, action: CorrectiveAction, on: dt.date | None = None, by=None) -> CorrectiveAction:
+def action_verify(
+    *, action: CorrectiveAction, on: dt.date | None = None, by=None
+) -> CorrectiveAction:
     """An inspector confirms the action was done (with ``by``: checked by staff.access)."""
     if by is not None:
         access.require(by, "verify", action)
@@ -572,7 +715,12 @@ def evidence_attach(*, parent, upload, description: str = "", by=None) -> Eviden
     """Store an uploaded file for ``parent`` after sniffing its type and checking its size."""
     if upload.size > EVIDENCE_MAX_BYTES:
         raise ValidationError(
-            {"file": [_("The file is larger than %(mb)s MB.") % {"mb": EVIDENCE_MAX_BYTES // (1024 * 1024)}]}
+            {
+                "file": [
+                    _("The file is larger than %(mb)s MB.")
+                    % {"mb": EVIDENCE_MAX_BYTES // (1024 * 1024)}
+                ]
+            }
         )
     upload.seek(0)
     head = upload.read(8192)
@@ -586,11 +734,18 @@ def evidence_attach(*, parent, upload, description: str = "", by=None) -> Eviden
         digest.update(chunk)
     upload.seek(0)
     evidence = Evidence(
-        description=(description or "").strip(), uploaded_by=by, original_name=name_for_type(upload.name, mime),
-        kind=EVIDENCE_TYPES[mime], content_type=mime, size=upload.size, sha256=digest.hexdigest(),
+        description=(description or "").strip(),
+        uploaded_by=by,
+        original_name=name_for_type(upload.name, mime),
+        kind=EVIDENCE_TYPES[mime],
+        content_type=mime,
+        size=upload.size,
+        sha256=digest.hexdigest(),
     )
     field = {
-        "Inspection": "inspection", "Finding": "finding", "CorrectiveAction": "corrective_action",
+        "Inspection": "inspection",
+        "Finding": "finding",
+        "CorrectiveAction": "corrective_action",
         "DisciplinaryCase": "case",
     }[type(parent).__name__]
     setattr(evidence, field, parent)
@@ -641,8 +796,14 @@ def inspection_log(
     if errors:
         raise ValidationError(errors)
     inspection = Inspection(
-        code=(code or "").strip(), kind=kind, unit=unit, start_date=start_date, end_date=end_date, status=status,
-        scope=(scope or "").strip(), lead_inspector=lead_inspector,
+        code=(code or "").strip(),
+        kind=kind,
+        unit=unit,
+        start_date=start_date,
+        end_date=end_date,
+        status=status,
+        scope=(scope or "").strip(),
+        lead_inspector=lead_inspector,
     )
     inspection.full_clean()
     inspection.save()
@@ -652,29 +813,42 @@ def inspection_log(
     for index, data in enumerate(findings):
         staff = data.get("staff")
         if staff is not None and _outside(unit, staff):
-            raise ValidationError({f"findings-{index}-staff": [_("This person does not work in the inspected unit.")]})
+            raise ValidationError(
+                {f"findings-{index}-staff": [_("This person does not work in the inspected unit.")]}
+            )
         finding = Finding(
-            inspection=inspection, unit=staff.unit if staff is not None else unit, staff=staff,
-            category=data["category"], severity=data["severity"], description=(data.get("description") or "").strip(),
+            inspection=inspection,
+            unit=staff.unit if staff is not None else unit,
+            staff=staff,
+            category=data["category"],
+            severity=data["severity"],
+            description=(data.get("description") or "").strip(),
             found_on=data.get("found_on") or start_date,
         )
         try:
             finding.full_clean()
         except ValidationError as exc:
-            raise ValidationError({f"findings-{index}-{k}": v for k, v in exc.message_dict.items()}) from exc
+            raise ValidationError(
+                {f"findings-{index}-{k}": v for k, v in exc.message_dict.items()}
+            ) from exc
         finding.save()
         for upload in data.get("uploads", ()):
             evidence_attach(parent=finding, upload=upload, by=by)
         for number, item in enumerate(data.get("actions", ())):
             action = CorrectiveAction(
-                finding=finding, unit=finding.unit, description=(item.get("description") or "").strip(),
+                finding=finding,
+                unit=finding.unit,
+                description=(item.get("description") or "").strip(),
                 due_date=item["due_date"],
             )
             try:
                 action.full_clean()
             except ValidationError as exc:
                 raise ValidationError(
-                    {f"findings-{index}-actions-{number}-{k}": v for k, v in exc.message_dict.items()}
+                    {
+                        f"findings-{index}-actions-{number}-{k}": v
+                        for k, v in exc.message_dict.items()
+                    }
                 ) from exc
             action.save()
     return inspection
@@ -684,11 +858,21 @@ def inspection_log(
 def finding_propose_case(*, finding, by, note: str = ""):
     """An inspector proposes a disciplinary case on a finding; HR sees it and decides whether to open one."""
     if finding.staff_id is None:
-        raise ValidationError({"note": [_("A case needs the staff member involved: name the person on the finding first.")]})
+        raise ValidationError(
+            {
+                "note": [
+                    _(
+                        "A case needs the staff member involved: name the person on the finding first."
+                    )
+                ]
+            }
+        )
     if finding.discipline_cases.exists():
         raise ValidationError({"note": [_("A disciplinary case is already open on this finding.")]})
     finding.case_proposed_at = timezone.now()
     finding.case_proposed_by = by
     finding.case_proposal_note = (note or "").strip()
-    finding.save(update_fields=["case_proposed_at", "case_proposed_by", "case_proposal_note", "updated_at"])
+    finding.save(
+        update_fields=["case_proposed_at", "case_proposed_by", "case_proposal_note", "updated_at"]
+    )
     return finding

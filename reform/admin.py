@@ -35,8 +35,18 @@ class ProcedurePostingAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Dossier)
 class DossierAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("code", "procedure", "unit", "channel", "received_on", "due_on", "resolved_on", "outcome",
-                    "late_in_system_only", "apology_issued_on")
+    list_display = (
+        "code",
+        "procedure",
+        "unit",
+        "channel",
+        "received_on",
+        "due_on",
+        "resolved_on",
+        "outcome",
+        "late_in_system_only",
+        "apology_issued_on",
+    )
     list_filter = ("level", "channel", "electronic", "outcome", "late_in_system_only")
     search_fields = ("code", "procedure__code", "procedure__name_key")
     autocomplete_fields = ("unit", "procedure")
@@ -48,8 +58,17 @@ class DossierAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(ServiceReport)
 class ServiceReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("unit", "scope", "period_start", "period_end", "received", "resolved", "pending_in_time",
-                    "overdue_display", "reconciles")
+    list_display = (
+        "unit",
+        "scope",
+        "period_start",
+        "period_end",
+        "received",
+        "resolved",
+        "pending_in_time",
+        "overdue_display",
+        "reconciles",
+    )
     list_filter = ("scope", "reconciles")
     search_fields = ("unit__code", "unit__name_key")
     autocomplete_fields = ("unit",)

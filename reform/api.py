@@ -55,7 +55,16 @@ class ScopedUnitField(UnitCodeField):
 class ProcedureSerializer(serializers.ModelSerializer):
     class Meta:
         model = Procedure
-        fields = ["code", "name", "field", "level", "resolution_days", "online", "decision", "published_on"]
+        fields = [
+            "code",
+            "name",
+            "field",
+            "level",
+            "resolution_days",
+            "online",
+            "decision",
+            "published_on",
+        ]
 
 
 class ProcedureViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
@@ -72,8 +81,13 @@ class ProcedureViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSe
     ordering = ["level", "code"]
     export_filename = "procedures"
     export_columns = [
-        ("code", _("Code")), ("name", _("Name")), ("field", _("Field")), ("level", _("Level")),
-        ("resolution_days", _("Working days")), ("online", _("Online")), ("decision", _("Publishing decision")),
+        ("code", _("Code")),
+        ("name", _("Name")),
+        ("field", _("Field")),
+        ("level", _("Level")),
+        ("resolution_days", _("Working days")),
+        ("online", _("Online")),
+        ("decision", _("Publishing decision")),
         ("published_on", _("Published on")),
     ]
 
@@ -89,9 +103,26 @@ class DossierSerializer(ModelCleanMixin, serializers.ModelSerializer):
     class Meta:
         model = Dossier
         fields = [
-            "id", "code", "procedure", "procedure_name", "unit", "level", "channel", "electronic", "received_on",
-            "due_on", "resolved_on", "outcome", "state", "result", "returned_on", "late_in_system_only",
-            "late_reason", "needs_apology", "apology_issued_on", "apology_new_due_on",
+            "id",
+            "code",
+            "procedure",
+            "procedure_name",
+            "unit",
+            "level",
+            "channel",
+            "electronic",
+            "received_on",
+            "due_on",
+            "resolved_on",
+            "outcome",
+            "state",
+            "result",
+            "returned_on",
+            "late_in_system_only",
+            "late_reason",
+            "needs_apology",
+            "apology_issued_on",
+            "apology_new_due_on",
         ]
         read_only_fields = ["level", "outcome"]
 
@@ -99,7 +130,9 @@ class DossierSerializer(ModelCleanMixin, serializers.ModelSerializer):
         return obj.state(timezone.localdate())
 
     def get_needs_apology(self, obj) -> bool:
-        return rules.needs_apology(obj.state(timezone.localdate())) and obj.apology_issued_on is None
+        return (
+            rules.needs_apology(obj.state(timezone.localdate())) and obj.apology_issued_on is None
+        )
 
 
 class DossierViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
@@ -114,12 +147,23 @@ class DossierViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet)
     ordering = ["-received_on", "code"]
     export_filename = "dossiers"
     export_columns = [
-        ("code", _("Dossier code")), ("procedure__code", _("Procedure code")), ("procedure__name", _("Procedure")),
-        ("unit__code", _("Unit")), ("level", _("Level")), ("channel", _("Channel")), ("electronic", _("Electronic")),
-        ("received_on", _("Received on")), ("due_on", _("Due on")), ("resolved_on", _("Resolved on")),
-        ("outcome", _("Outcome")), ("result", _("Result")), ("returned_on", _("Returned on")),
-        ("late_in_system_only", _("Late only in the electronic system")), ("late_reason", _("Reason")),
-        ("apology_issued_on", _("Apology issued on")), ("apology_new_due_on", _("New date promised")),
+        ("code", _("Dossier code")),
+        ("procedure__code", _("Procedure code")),
+        ("procedure__name", _("Procedure")),
+        ("unit__code", _("Unit")),
+        ("level", _("Level")),
+        ("channel", _("Channel")),
+        ("electronic", _("Electronic")),
+        ("received_on", _("Received on")),
+        ("due_on", _("Due on")),
+        ("resolved_on", _("Resolved on")),
+        ("outcome", _("Outcome")),
+        ("result", _("Result")),
+        ("returned_on", _("Returned on")),
+        ("late_in_system_only", _("Late only in the electronic system")),
+        ("late_reason", _("Reason")),
+        ("apology_issued_on", _("Apology issued on")),
+        ("apology_new_due_on", _("New date promised")),
     ]
 
 
@@ -132,9 +176,28 @@ class ServiceReportSerializer(ModelCleanMixin, serializers.ModelSerializer):
     class Meta:
         model = ServiceReport
         fields = [
-            "id", "unit", "unit_name", "scope", "period_start", "period_end", "carried_over", "received", "resolved",
-            "resolved_early", "resolved_on_time", "resolved_late", "pending_in_time", "pending_overdue", "overdue",
-            "late_in_system_only", "late_reason", "apologies_issued", "reconciles", "problems", "source", "note",
+            "id",
+            "unit",
+            "unit_name",
+            "scope",
+            "period_start",
+            "period_end",
+            "carried_over",
+            "received",
+            "resolved",
+            "resolved_early",
+            "resolved_on_time",
+            "resolved_late",
+            "pending_in_time",
+            "pending_overdue",
+            "overdue",
+            "late_in_system_only",
+            "late_reason",
+            "apologies_issued",
+            "reconciles",
+            "problems",
+            "source",
+            "note",
         ]
         read_only_fields = ["reconciles"]
         validators: list = []  # overlapping periods are refused by the model with a clearer message
@@ -152,12 +215,22 @@ class ServiceReportViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelVi
     ordering = ["-period_end", "unit__path", "scope"]
     export_filename = "service-reports"
     export_columns = [
-        ("unit__code", _("Unit")), ("scope", _("Scope")), ("period_start", _("Period start")),
-        ("period_end", _("Period end")), ("carried_over", _("Carried over")), ("received", _("Received")),
-        ("resolved", _("Resolved")), ("resolved_early", _("Resolved early")), ("resolved_on_time", _("Resolved on time")),
-        ("resolved_late", _("Resolved late")), ("pending_in_time", _("Pending within the deadline")),
-        ("pending_overdue", _("Pending and overdue")), ("late_in_system_only", _("Late only in the electronic system")),
-        ("apologies_issued", _("Apologies issued")), ("reconciles", _("Figures add up")), ("source", _("Source")),
+        ("unit__code", _("Unit")),
+        ("scope", _("Scope")),
+        ("period_start", _("Period start")),
+        ("period_end", _("Period end")),
+        ("carried_over", _("Carried over")),
+        ("received", _("Received")),
+        ("resolved", _("Resolved")),
+        ("resolved_early", _("Resolved early")),
+        ("resolved_on_time", _("Resolved on time")),
+        ("resolved_late", _("Resolved late")),
+        ("pending_in_time", _("Pending within the deadline")),
+        ("pending_overdue", _("Pending and overdue")),
+        ("late_in_system_only", _("Late only in the electronic system")),
+        ("apologies_issued", _("Apologies issued")),
+        ("reconciles", _("Figures add up")),
+        ("source", _("Source")),
     ]
 
 
@@ -168,7 +241,9 @@ class ParCriterionSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         if attrs["score"] > attrs["max_score"]:
-            raise serializers.ValidationError({"score": [_("The score cannot exceed the maximum score.")]})
+            raise serializers.ValidationError(
+                {"score": [_("The score cannot exceed the maximum score.")]}
+            )
         return attrs
 
 
@@ -179,13 +254,27 @@ class ParResultSerializer(ModelCleanMixin, serializers.ModelSerializer):
 
     class Meta:
         model = ParResult
-        fields = ["id", "unit", "unit_name", "year", "score", "max_score", "rank", "ranked_units", "decision", "note", "criteria"]
+        fields = [
+            "id",
+            "unit",
+            "unit_name",
+            "year",
+            "score",
+            "max_score",
+            "rank",
+            "ranked_units",
+            "decision",
+            "note",
+            "criteria",
+        ]
 
     def validate(self, attrs):
         criteria = attrs.pop("criteria", None)
         codes = [c["code"] for c in criteria or []]
         if len(codes) != len(set(codes)):
-            raise serializers.ValidationError({"criteria": [_("Each criterion code may appear once.")]})
+            raise serializers.ValidationError(
+                {"criteria": [_("Each criterion code may appear once.")]}
+            )
         attrs = super().validate(attrs)
         if criteria is not None:
             attrs["criteria"] = criteria
@@ -195,7 +284,9 @@ class ParResultSerializer(ModelCleanMixin, serializers.ModelSerializer):
     def create(self, validated_data):
         criteria = validated_data.pop("criteria", [])
         result = super().create(validated_data)
-        ParCriterionScore.objects.bulk_create(ParCriterionScore(result=result, **c) for c in criteria)
+        ParCriterionScore.objects.bulk_create(
+            ParCriterionScore(result=result, **c) for c in criteria
+        )
         return result
 
     @transaction.atomic
@@ -204,7 +295,9 @@ class ParResultSerializer(ModelCleanMixin, serializers.ModelSerializer):
         result = super().update(instance, validated_data)
         if criteria is not None:
             result.criteria.all().delete()
-            ParCriterionScore.objects.bulk_create(ParCriterionScore(result=result, **c) for c in criteria)
+            ParCriterionScore.objects.bulk_create(
+                ParCriterionScore(result=result, **c) for c in criteria
+            )
         return result
 
 
@@ -220,8 +313,13 @@ class ParResultViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSe
     ordering = ["-year", "rank"]
     export_filename = "par-results"
     export_columns = [
-        ("unit__code", _("Unit")), ("unit__name", _("Unit name")), ("year", _("Year")), ("score", _("Total score")),
-        ("max_score", _("Maximum score")), ("rank", _("Rank")), ("ranked_units", _("Units ranked")),
+        ("unit__code", _("Unit")),
+        ("unit__name", _("Unit name")),
+        ("year", _("Year")),
+        ("score", _("Total score")),
+        ("max_score", _("Maximum score")),
+        ("rank", _("Rank")),
+        ("ranked_units", _("Units ranked")),
         ("decision", _("Publishing decision")),
     ]
 
@@ -234,8 +332,19 @@ class ImprovementItemSerializer(ModelCleanMixin, serializers.ModelSerializer):
 
     class Meta:
         model = ImprovementItem
-        fields = ["id", "plan", "criterion_code", "action", "owner", "owner_unit", "due_date", "status", "done_on",
-                  "progress_note", "overdue"]
+        fields = [
+            "id",
+            "plan",
+            "criterion_code",
+            "action",
+            "owner",
+            "owner_unit",
+            "due_date",
+            "status",
+            "done_on",
+            "progress_note",
+            "overdue",
+        ]
 
     def validate_plan(self, plan):
         request = self.context.get("request")
@@ -264,7 +373,12 @@ class ImprovementPlanViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.Model
     search_code_fields = ("unit__code",)
     ordering = ["-year", "unit__path"]
     export_filename = "improvement-plans"
-    export_columns = [("unit__code", _("Unit")), ("year", _("Year")), ("title", _("Title")), ("adopted_on", _("Adopted on"))]
+    export_columns = [
+        ("unit__code", _("Unit")),
+        ("year", _("Year")),
+        ("title", _("Title")),
+        ("adopted_on", _("Adopted on")),
+    ]
 
 
 class ImprovementItemViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
@@ -277,9 +391,15 @@ class ImprovementItemViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.Model
     ordering = ["due_date", "pk"]
     export_filename = "improvement-items"
     export_columns = [
-        ("plan__unit__code", _("Unit")), ("plan__year", _("Year")), ("criterion_code", _("Criterion code")),
-        ("action", _("Action")), ("owner__code", _("Owner")), ("owner_unit__code", _("Responsible unit")),
-        ("due_date", _("Due date")), ("status", _("Status")), ("done_on", _("Done on")),
+        ("plan__unit__code", _("Unit")),
+        ("plan__year", _("Year")),
+        ("criterion_code", _("Criterion code")),
+        ("action", _("Action")),
+        ("owner__code", _("Owner")),
+        ("owner_unit__code", _("Responsible unit")),
+        ("due_date", _("Due date")),
+        ("status", _("Status")),
+        ("done_on", _("Done on")),
     ]
 
 

@@ -69,79 +69,195 @@ DISTRICT_PROCEDURES, COMMUNE_PROCEDURES = 310, 146
 
 # Lâm Đồng's 12 district-level units of 2019 (Đạ Huoai is ``DH`` of staff.demo).
 OTHER_DISTRICTS = [
-    ("LD-DL", "Thành phố Đà Lạt"), ("LD-BL", "Thành phố Bảo Lộc"), ("LD-LDG", "Huyện Lạc Dương"),
-    ("LD-DDG", "Huyện Đơn Dương"), ("LD-DTG", "Huyện Đức Trọng"), ("LD-LH", "Huyện Lâm Hà"),
-    ("LD-DRG", "Huyện Đam Rông"), ("LD-DLH", "Huyện Di Linh"), ("LD-BLM", "Huyện Bảo Lâm"),
-    ("LD-DTH", "Huyện Đạ Tẻh"), ("LD-CT", "Huyện Cát Tiên"),
+    ("LD-DL", "Thành phố Đà Lạt"),
+    ("LD-BL", "Thành phố Bảo Lộc"),
+    ("LD-LDG", "Huyện Lạc Dương"),
+    ("LD-DDG", "Huyện Đơn Dương"),
+    ("LD-DTG", "Huyện Đức Trọng"),
+    ("LD-LH", "Huyện Lâm Hà"),
+    ("LD-DRG", "Huyện Đam Rông"),
+    ("LD-DLH", "Huyện Di Linh"),
+    ("LD-BLM", "Huyện Bảo Lâm"),
+    ("LD-DTH", "Huyện Đạ Tẻh"),
+    ("LD-CT", "Huyện Cát Tiên"),
 ]
 # PAR index totals: INVENTED except Đạ Huoai's ranks (3rd of 12 in 2018, 2nd in 2019).
 PAR_SCORES = {
-    2018: {"LD-DL": "86.50", "LD-BL": "85.10", "DH": "83.95", "LD-DTG": "83.20", "LD-DLH": "81.70",
-           "LD-LH": "81.02", "LD-DDG": "80.15", "LD-BLM": "79.40", "LD-CT": "78.90", "LD-DTH": "78.05",
-           "LD-LDG": "76.60", "LD-DRG": "74.35"},
-    2019: {"LD-DL": "88.12", "DH": "86.45", "LD-BL": "85.90", "LD-DTG": "84.30", "LD-LH": "83.12",
-           "LD-DLH": "82.05", "LD-DDG": "81.40", "LD-CT": "80.77", "LD-BLM": "79.95", "LD-DTH": "79.10",
-           "LD-LDG": "77.84", "LD-DRG": "75.20"},
+    2018: {
+        "LD-DL": "86.50",
+        "LD-BL": "85.10",
+        "DH": "83.95",
+        "LD-DTG": "83.20",
+        "LD-DLH": "81.70",
+        "LD-LH": "81.02",
+        "LD-DDG": "80.15",
+        "LD-BLM": "79.40",
+        "LD-CT": "78.90",
+        "LD-DTH": "78.05",
+        "LD-LDG": "76.60",
+        "LD-DRG": "74.35",
+    },
+    2019: {
+        "LD-DL": "88.12",
+        "DH": "86.45",
+        "LD-BL": "85.90",
+        "LD-DTG": "84.30",
+        "LD-LH": "83.12",
+        "LD-DLH": "82.05",
+        "LD-DDG": "81.40",
+        "LD-CT": "80.77",
+        "LD-BLM": "79.95",
+        "LD-DTH": "79.10",
+        "LD-LDG": "77.84",
+        "LD-DRG": "75.20",
+    },
 }
 # Criteria of the district-level index (maximum scores and Đạ Huoai's scores invented; they sum to the total).
 CRITERIA = [
     ("1", "Công tác chỉ đạo, điều hành cải cách hành chính", "12", {2018: "11.00", 2019: "11.50"}),
-    ("2", "Xây dựng và tổ chức thực hiện văn bản quy phạm pháp luật", "8", {2018: "7.25", 2019: "7.50"}),
+    (
+        "2",
+        "Xây dựng và tổ chức thực hiện văn bản quy phạm pháp luật",
+        "8",
+        {2018: "7.25", 2019: "7.50"},
+    ),
     ("3", "Cải cách thủ tục hành chính", "13", {2018: "10.70", 2019: "11.20"}),
-    ("3.2", "Tỷ lệ hồ sơ giải quyết đúng hạn trên hệ thống một cửa điện tử", "4", {2018: "2.50", 2019: "2.70"}),
-    ("3.3", "Tiếp nhận, trả kết quả qua dịch vụ bưu chính công ích", "1", {2018: "0.00", 2019: "0.00"}),
+    (
+        "3.2",
+        "Tỷ lệ hồ sơ giải quyết đúng hạn trên hệ thống một cửa điện tử",
+        "4",
+        {2018: "2.50", 2019: "2.70"},
+    ),
+    (
+        "3.3",
+        "Tiếp nhận, trả kết quả qua dịch vụ bưu chính công ích",
+        "1",
+        {2018: "0.00", 2019: "0.00"},
+    ),
     ("4", "Cải cách tổ chức bộ máy hành chính nhà nước", "9", {2018: "8.25", 2019: "8.50"}),
-    ("5", "Xây dựng và nâng cao chất lượng đội ngũ cán bộ, công chức, viên chức", "13", {2018: "12.00", 2019: "12.40"}),
+    (
+        "5",
+        "Xây dựng và nâng cao chất lượng đội ngũ cán bộ, công chức, viên chức",
+        "13",
+        {2018: "12.00", 2019: "12.40"},
+    ),
     ("6", "Cải cách tài chính công", "8", {2018: "7.50", 2019: "7.60"}),
     ("7", "Hiện đại hóa hành chính", "12", {2018: "8.25", 2019: "8.75"}),
     ("7.1", "Cung cấp dịch vụ công trực tuyến mức độ 3, 4", "2.5", {2018: "0.25", 2019: "0.25"}),
-    ("8", "Tác động của cải cách hành chính đến người dân, tổ chức (SIPAS)", "25", {2018: "19.00", 2019: "19.00"}),
+    (
+        "8",
+        "Tác động của cải cách hành chính đến người dân, tổ chức (SIPAS)",
+        "25",
+        {2018: "19.00", 2019: "19.00"},
+    ),
 ]
 PLAN_2020 = [
     # criterion, action, responsible unit, due, status, done on
-    ("7.1", "Đưa dịch vụ công trực tuyến mức độ 3, 4 vào sử dụng; hướng dẫn người dân nộp hồ sơ trực tuyến",
-     "DH-VP", dt.date(2020, 9, 30), PlanItemStatus.DONE, dt.date(2020, 9, 25)),
-    ("3.3", "Vận động người dân, doanh nghiệp sử dụng dịch vụ bưu chính công ích tại bộ phận một cửa và điểm bưu điện văn hóa xã",
-     "DH-VP", dt.date(2020, 6, 30), PlanItemStatus.IN_PROGRESS, None),
-    ("3.2", "Cập nhật kịp thời trạng thái xử lý trên hệ thống một cửa điện tử để giảm hồ sơ quá hạn trên hệ thống",
-     "DH-NV", dt.date(2020, 6, 30), PlanItemStatus.DONE, dt.date(2020, 6, 22)),
-    ("7", "Rà soát, đưa toàn bộ thủ tục cấp huyện và cấp xã vào quy trình ISO 9001:2015 và hệ thống một cửa điện tử",
-     "DH-NV", dt.date(2020, 12, 31), PlanItemStatus.DONE, dt.date(2020, 12, 18)),
-    ("1", "Tăng cường kiểm tra công vụ, kỷ luật, kỷ cương hành chính của cán bộ, công chức cấp huyện và cấp xã",
-     "DH-TT", dt.date(2020, 11, 30), PlanItemStatus.OPEN, None),
+    (
+        "7.1",
+        "Đưa dịch vụ công trực tuyến mức độ 3, 4 vào sử dụng; hướng dẫn người dân nộp hồ sơ trực tuyến",
+        "DH-VP",
+        dt.date(2020, 9, 30),
+        PlanItemStatus.DONE,
+        dt.date(2020, 9, 25),
+    ),
+    (
+        "3.3",
+        "Vận động người dân, doanh nghiệp sử dụng dịch vụ bưu chính công ích tại bộ phận một cửa và điểm bưu điện văn hóa xã",
+        "DH-VP",
+        dt.date(2020, 6, 30),
+        PlanItemStatus.IN_PROGRESS,
+        None,
+    ),
+    (
+        "3.2",
+        "Cập nhật kịp thời trạng thái xử lý trên hệ thống một cửa điện tử để giảm hồ sơ quá hạn trên hệ thống",
+        "DH-NV",
+        dt.date(2020, 6, 30),
+        PlanItemStatus.DONE,
+        dt.date(2020, 6, 22),
+    ),
+    (
+        "7",
+        "Rà soát, đưa toàn bộ thủ tục cấp huyện và cấp xã vào quy trình ISO 9001:2015 và hệ thống một cửa điện tử",
+        "DH-NV",
+        dt.date(2020, 12, 31),
+        PlanItemStatus.DONE,
+        dt.date(2020, 12, 18),
+    ),
+    (
+        "1",
+        "Tăng cường kiểm tra công vụ, kỷ luật, kỷ cương hành chính của cán bộ, công chức cấp huyện và cấp xã",
+        "DH-TT",
+        dt.date(2020, 11, 30),
+        PlanItemStatus.OPEN,
+        None,
+    ),
 ]
 FIELDS = [
-    "Đất đai", "Hộ tịch", "Chứng thực", "Xây dựng", "Hộ kinh doanh", "Lao động - Thương binh và Xã hội",
-    "Giáo dục và Đào tạo", "Văn hóa", "Tài nguyên và Môi trường", "Nông nghiệp", "Y tế", "Tư pháp",
+    "Đất đai",
+    "Hộ tịch",
+    "Chứng thực",
+    "Xây dựng",
+    "Hộ kinh doanh",
+    "Lao động - Thương binh và Xã hội",
+    "Giáo dục và Đào tạo",
+    "Văn hóa",
+    "Tài nguyên và Môi trường",
+    "Nông nghiệp",
+    "Y tế",
+    "Tư pháp",
 ]
 
 
 def _procedures() -> tuple[list[Procedure], list[Procedure]]:
     existing = {p.code: p for p in Procedure.objects.filter(code__startswith="LD-TTHC-")}
     rows = []
-    for level, count, tag in ((ProcedureLevel.DISTRICT, DISTRICT_PROCEDURES, "H"), (ProcedureLevel.COMMUNE, COMMUNE_PROCEDURES, "X")):
+    for level, count, tag in (
+        (ProcedureLevel.DISTRICT, DISTRICT_PROCEDURES, "H"),
+        (ProcedureLevel.COMMUNE, COMMUNE_PROCEDURES, "X"),
+    ):
         for i in range(1, count + 1):
             code = f"LD-TTHC-{tag}{i:03d}"
             if code in existing:
                 continue
             field = FIELDS[i % len(FIELDS)]
             name = f"Thủ tục {field.lower()} cấp {'huyện' if tag == 'H' else 'xã'} số {i}"
-            rows.append(Procedure(
-                code=code, name=name, name_key=search_key(name), field=field, level=level,
-                resolution_days=[0, 1, 3, 5, 7, 10, 15, 20][i % 8], online=i % 5 == 0,
-                decision="Quyết định công bố của Chủ tịch UBND tỉnh Lâm Đồng (minh họa)",
-                published_on=dt.date(2018, 12, 1),
-            ))
+            rows.append(
+                Procedure(
+                    code=code,
+                    name=name,
+                    name_key=search_key(name),
+                    field=field,
+                    level=level,
+                    resolution_days=[0, 1, 3, 5, 7, 10, 15, 20][i % 8],
+                    online=i % 5 == 0,
+                    decision="Quyết định công bố của Chủ tịch UBND tỉnh Lâm Đồng (minh họa)",
+                    published_on=dt.date(2018, 12, 1),
+                )
+            )
     Procedure.objects.bulk_create(rows)
     procs = list(Procedure.objects.filter(code__startswith="LD-TTHC-").order_by("code"))
-    return [p for p in procs if p.level == ProcedureLevel.DISTRICT], [p for p in procs if p.level == ProcedureLevel.COMMUNE]
+    return [p for p in procs if p.level == ProcedureLevel.DISTRICT], [
+        p for p in procs if p.level == ProcedureLevel.COMMUNE
+    ]
 
 
 def _postings(district: Unit, district_procs, commune_procs) -> int:
     communes = list(Unit.objects.filter(parent=district, level=UnitLevel.COMMUNE))
-    wanted = [(district.pk, p.pk) for p in district_procs] + [(c.pk, p.pk) for c in communes for p in commune_procs]
-    have = set(ProcedurePosting.objects.filter(unit__in=[district, *communes]).values_list("unit_id", "procedure_id"))
-    rows = [ProcedurePosting(unit_id=u, procedure_id=p, posted_on=dt.date(2019, 1, 15)) for u, p in wanted if (u, p) not in have]
+    wanted = [(district.pk, p.pk) for p in district_procs] + [
+        (c.pk, p.pk) for c in communes for p in commune_procs
+    ]
+    have = set(
+        ProcedurePosting.objects.filter(unit__in=[district, *communes]).values_list(
+            "unit_id", "procedure_id"
+        )
+    )
+    rows = [
+        ProcedurePosting(unit_id=u, procedure_id=p, posted_on=dt.date(2019, 1, 15))
+        for u, p in wanted
+        if (u, p) not in have
+    ]
     ProcedurePosting.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
 
@@ -150,11 +266,19 @@ def _reports(district: Unit) -> int:
     created = 0
     for scope, received, resolved, in_time, overdue, late, system_only in ARTICLE_REPORTS:
         _report, new = ServiceReport.objects.get_or_create(
-            unit=district, scope=scope, period_start=dt.date(YEAR, 1, 1), period_end=dt.date(YEAR, 12, 31),
+            unit=district,
+            scope=scope,
+            period_start=dt.date(YEAR, 1, 1),
+            period_end=dt.date(YEAR, 12, 31),
             defaults={
-                "received": received, "resolved": resolved, "pending_in_time": in_time, "pending_overdue": overdue,
-                "resolved_late": late, "late_in_system_only": system_only,
-                "late_reason": LATE_REASON if system_only else "", "source": SOURCE,
+                "received": received,
+                "resolved": resolved,
+                "pending_in_time": in_time,
+                "pending_overdue": overdue,
+                "resolved_late": late,
+                "late_in_system_only": system_only,
+                "late_reason": LATE_REASON if system_only else "",
+                "source": SOURCE,
             },
         )
         created += new
@@ -168,8 +292,14 @@ def _other_districts(province: Unit, stdout) -> dict[str, Unit]:
     for order, (code, name) in enumerate(OTHER_DISTRICTS):
         unit = Unit.objects.filter(code=code).first()
         if unit is None:
-            unit = _unit(code, name, UnitLevel.DISTRICT, province, sort_order=order,
-                         valid_until=dt.date(2025, 6, 30))
+            unit = _unit(
+                code,
+                name,
+                UnitLevel.DISTRICT,
+                province,
+                sort_order=order,
+                valid_until=dt.date(2025, 6, 30),
+            )
         units[code] = unit
     _users(list(units.values()), stdout)
     return units
@@ -181,15 +311,26 @@ def _par(units: dict[str, Unit]) -> int:
         ranked = sorted(scores.items(), key=lambda item: Decimal(item[1]), reverse=True)
         for rank, (code, score) in enumerate(ranked, start=1):
             result, new = ParResult.objects.get_or_create(
-                unit=units[code], year=year,
-                defaults={"score": Decimal(score), "rank": rank, "ranked_units": len(ranked),
-                          "decision": f"Quyết định công bố Chỉ số CCHC năm {year} của UBND tỉnh Lâm Đồng",
-                          "note": "" if code == "DH" else "Điểm minh họa (không phải số liệu công bố)"},
+                unit=units[code],
+                year=year,
+                defaults={
+                    "score": Decimal(score),
+                    "rank": rank,
+                    "ranked_units": len(ranked),
+                    "decision": f"Quyết định công bố Chỉ số CCHC năm {year} của UBND tỉnh Lâm Đồng",
+                    "note": "" if code == "DH" else "Điểm minh họa (không phải số liệu công bố)",
+                },
             )
             created += new
             if new and code == "DH":
                 ParCriterionScore.objects.bulk_create(
-                    ParCriterionScore(result=result, code=c, name=name, max_score=Decimal(top), score=Decimal(per_year[year]))
+                    ParCriterionScore(
+                        result=result,
+                        code=c,
+                        name=name,
+                        max_score=Decimal(top),
+                        score=Decimal(per_year[year]),
+                    )
                     for c, name, top, per_year in CRITERIA
                 )
     return created
@@ -198,22 +339,35 @@ def _par(units: dict[str, Unit]) -> int:
 def _plan(district: Unit) -> int:
     based_on = ParResult.objects.filter(unit=district, year=YEAR).first()
     plan, new = ImprovementPlan.objects.get_or_create(
-        unit=district, year=YEAR + 1,
-        defaults={"based_on": based_on, "adopted_on": dt.date(2020, 2, 14),
-                  "title": "Kế hoạch khắc phục các tiêu chí, tiêu chí thành phần bị thấp điểm của Chỉ số CCHC năm 2019"},
+        unit=district,
+        year=YEAR + 1,
+        defaults={
+            "based_on": based_on,
+            "adopted_on": dt.date(2020, 2, 14),
+            "title": "Kế hoạch khắc phục các tiêu chí, tiêu chí thành phần bị thấp điểm của Chỉ số CCHC năm 2019",
+        },
     )
     if not new:
         return 0
     units = {u.code: u for u in Unit.objects.filter(code__in=[item[2] for item in PLAN_2020])}
     ImprovementItem.objects.bulk_create(
-        ImprovementItem(plan=plan, criterion_code=c, action=action, owner_unit=units.get(unit, district), due_date=due,
-                        status=status, done_on=done)
+        ImprovementItem(
+            plan=plan,
+            criterion_code=c,
+            action=action,
+            owner_unit=units.get(unit, district),
+            due_date=due,
+            status=status,
+            done_on=done,
+        )
         for c, action, unit, due, status, done in PLAN_2020
     )
     return len(PLAN_2020)
 
 
-def _dossiers_2020(rng: random.Random, district: Unit, district_procs, commune_procs, count: int = 400) -> int:
+def _dossiers_2020(
+    rng: random.Random, district: Unit, district_procs, commune_procs, count: int = 400
+) -> int:
     if Dossier.objects.filter(code__startswith="DH-2020-").exists():
         return 0
     seed_vietnam_holidays(range(2020, 2021))
@@ -238,15 +392,28 @@ def _dossiers_2020(rng: random.Random, district: Unit, district_procs, commune_p
         outcome = rules.outcome(due_on, resolved)
         late = outcome == rules.LATE
         system_only = late and rng.random() < 0.5
-        rows.append(Dossier(
-            code=f"DH-2020-{i + 1:05d}", procedure=procedure, unit=unit, level=rules.counter_level(unit.level),
-            channel=Channel.INTER_LEVEL if rng.random() < 0.06 else Channel.COUNTER, electronic=True,
-            received_on=received, due_on=due_on, resolved_on=resolved, outcome=outcome,
-            result=DossierResult.GRANTED if resolved else "", returned_on=resolved,
-            late_in_system_only=system_only, late_reason=LATE_REASON if system_only else "",
-            apology_issued_on=due_on if late and not system_only else None,
-            apology_new_due_on=due_on + dt.timedelta(days=7) if late and not system_only else None,
-        ))
+        rows.append(
+            Dossier(
+                code=f"DH-2020-{i + 1:05d}",
+                procedure=procedure,
+                unit=unit,
+                level=rules.counter_level(unit.level),
+                channel=Channel.INTER_LEVEL if rng.random() < 0.06 else Channel.COUNTER,
+                electronic=True,
+                received_on=received,
+                due_on=due_on,
+                resolved_on=resolved,
+                outcome=outcome,
+                result=DossierResult.GRANTED if resolved else "",
+                returned_on=resolved,
+                late_in_system_only=system_only,
+                late_reason=LATE_REASON if system_only else "",
+                apology_issued_on=due_on if late and not system_only else None,
+                apology_new_due_on=due_on + dt.timedelta(days=7)
+                if late and not system_only
+                else None,
+            )
+        )
     Dossier.objects.bulk_create(rows, batch_size=500)
     return len(rows)
 
@@ -283,7 +450,9 @@ PROVINCE_DOSSIERS = 2_000_000
 PROVINCE_PROCEDURES = 400
 
 
-def _seed_province(rng: random.Random, stdout, *, dossiers: int = PROVINCE_DOSSIERS, root_code: str = "P") -> None:
+def _seed_province(
+    rng: random.Random, stdout, *, dossiers: int = PROVINCE_DOSSIERS, root_code: str = "P"
+) -> None:
     root = Unit.objects.filter(code=root_code).first()
     if root is None:
         stdout.write(f"  reform: no unit {root_code}, nothing to seed")
@@ -297,23 +466,44 @@ def _seed_province(rng: random.Random, stdout, *, dossiers: int = PROVINCE_DOSSI
     for i in range(PROVINCE_PROCEDURES):
         level = ProcedureLevel.COMMUNE if i % 3 == 0 else ProcedureLevel.DISTRICT
         name = f"Thủ tục {FIELDS[i % len(FIELDS)].lower()} số {i + 1}"
-        procs.append(Procedure(code=f"{root_code}-TTHC-{i + 1:04d}", name=name, name_key=search_key(name),
-                               field=FIELDS[i % len(FIELDS)], level=level, resolution_days=[0, 1, 3, 5, 7, 10, 15][i % 7]))
+        procs.append(
+            Procedure(
+                code=f"{root_code}-TTHC-{i + 1:04d}",
+                name=name,
+                name_key=search_key(name),
+                field=FIELDS[i % len(FIELDS)],
+                level=level,
+                resolution_days=[0, 1, 3, 5, 7, 10, 15][i % 7],
+            )
+        )
     Procedure.objects.bulk_create(procs, ignore_conflicts=True)
-    by_level: dict[str, list[tuple[int, int]]] = {ProcedureLevel.DISTRICT: [], ProcedureLevel.COMMUNE: []}
-    for pk, level, days in Procedure.objects.filter(code__startswith=f"{root_code}-TTHC-").values_list("pk", "level", "resolution_days"):
+    by_level: dict[str, list[tuple[int, int]]] = {
+        ProcedureLevel.DISTRICT: [],
+        ProcedureLevel.COMMUNE: [],
+    }
+    for pk, level, days in Procedure.objects.filter(
+        code__startswith=f"{root_code}-TTHC-"
+    ).values_list("pk", "level", "resolution_days"):
         by_level[level].append((pk, days))
     counters = list(
-        Unit.objects.filter(path__startswith=root.path, level__in=[UnitLevel.DISTRICT, UnitLevel.COMMUNE])
-        .values_list("pk", "level")
+        Unit.objects.filter(
+            path__startswith=root.path, level__in=[UnitLevel.DISTRICT, UnitLevel.COMMUNE]
+        ).values_list("pk", "level")
     )
     seed_vietnam_holidays(range(PROVINCE_YEARS[0], PROVINCE_YEARS[-1] + 2))
-    due = rules.DueDates(load_calendar(dt.date(PROVINCE_YEARS[0], 1, 1), dt.date(PROVINCE_YEARS[-1] + 1, 12, 31)))
+    due = rules.DueDates(
+        load_calendar(dt.date(PROVINCE_YEARS[0], 1, 1), dt.date(PROVINCE_YEARS[-1] + 1, 12, 31))
+    )
     first = dt.date(PROVINCE_YEARS[0], 1, 1)
     span = (dt.date(PROVINCE_YEARS[-1], 12, 31) - first).days + 1
     last_day = min(dt.date(PROVINCE_YEARS[-1], 12, 31), timezone.localdate())
     adapt = connection.ops.adapt_datefield_value
-    channels = [Channel.COUNTER] * 80 + [Channel.ONLINE] * 12 + [Channel.INTER_LEVEL] * 6 + [Channel.POSTAL] * 2
+    channels = (
+        [Channel.COUNTER] * 80
+        + [Channel.ONLINE] * 12
+        + [Channel.INTER_LEVEL] * 6
+        + [Channel.POSTAL] * 2
+    )
     written = 0
     batch: list[tuple] = []
     random_ = rng.random
@@ -335,12 +525,25 @@ def _seed_province(rng: random.Random, stdout, *, dossiers: int = PROVINCE_DOSSI
             resolved = None
         outcome = rules.outcome(due_on, resolved)
         late = outcome == rules.LATE
-        batch.append((
-            f"{prefix}{i + 1:07d}", procedure_id, unit_id, level, channels[i % 100], True, adapt(received), adapt(due_on),
-            adapt(resolved), outcome, DossierResult.GRANTED if resolved else "", adapt(resolved),
-            late and roll < 0.04, "Chậm cập nhật trên hệ thống" if late and roll < 0.04 else "",
-            adapt(due_on) if late and roll >= 0.04 else None,
-        ))
+        batch.append(
+            (
+                f"{prefix}{i + 1:07d}",
+                procedure_id,
+                unit_id,
+                level,
+                channels[i % 100],
+                True,
+                adapt(received),
+                adapt(due_on),
+                adapt(resolved),
+                outcome,
+                DossierResult.GRANTED if resolved else "",
+                adapt(resolved),
+                late and roll < 0.04,
+                "Chậm cập nhật trên hệ thống" if late and roll < 0.04 else "",
+                adapt(due_on) if late and roll >= 0.04 else None,
+            )
+        )
         if len(batch) >= 50_000:
             written += _insert_dossiers(batch)
             batch = []
@@ -349,8 +552,21 @@ def _seed_province(rng: random.Random, stdout, *, dossiers: int = PROVINCE_DOSSI
 
 
 DOSSIER_COLUMNS = [
-    "code", "procedure", "unit", "level", "channel", "electronic", "received_on", "due_on", "resolved_on", "outcome",
-    "result", "returned_on", "late_in_system_only", "late_reason", "apology_issued_on",
+    "code",
+    "procedure",
+    "unit",
+    "level",
+    "channel",
+    "electronic",
+    "received_on",
+    "due_on",
+    "resolved_on",
+    "outcome",
+    "result",
+    "returned_on",
+    "late_in_system_only",
+    "late_reason",
+    "apology_issued_on",
 ]
 
 
@@ -367,10 +583,20 @@ def insert_dossier_rows(rows: list[tuple], columns: list[str] = DOSSIER_COLUMNS)
     meta = Dossier._meta
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     # Columns the rows leave out: their defaults, then the creation time.
-    omitted = [f.name for f in meta.concrete_fields if f.name not in columns and f.name not in ("id", "created_at")]
+    omitted = [
+        f.name
+        for f in meta.concrete_fields
+        if f.name not in columns and f.name not in ("id", "created_at")
+    ]
     defaults = {"electronic": True, "late_in_system_only": False}
     names = [*columns, *omitted, "created_at"]
-    fixed = (*(defaults.get(name, "" if isinstance(meta.get_field(name), models.CharField) else None) for name in omitted), now)
+    fixed = (
+        *(
+            defaults.get(name, "" if isinstance(meta.get_field(name), models.CharField) else None)
+            for name in omitted
+        ),
+        now,
+    )
     quoted = ", ".join(connection.ops.quote_name(meta.get_field(n).column) for n in names)
     table = connection.ops.quote_name(meta.db_table)
     with connection.cursor() as cursor:
@@ -383,7 +609,7 @@ def insert_dossier_rows(rows: list[tuple], columns: list[str] = DOSSIER_COLUMNS)
             cursor.execute("PRAGMA cache_size = -262144")
         sql = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608
         for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, [row + fixed for row in rows[start:start + 5000]])
+            cursor.executemany(sql, [row + fixed for row in rows[start : start + 5000]])
     return len(rows)
 
 

@@ -44,13 +44,26 @@ class DossierFilterSet(filters.FilterSet):
     electronic = filters.BooleanFilter()
     received_after = filters.DateFilter(field_name="received_on", lookup_expr="gte")
     received_before = filters.DateFilter(field_name="received_on", lookup_expr="lte")
-    state = filters.ChoiceFilter(choices=DossierState.choices, method="filter_state", label=_("State today"))
+    state = filters.ChoiceFilter(
+        choices=DossierState.choices, method="filter_state", label=_("State today")
+    )
     late_in_system_only = filters.BooleanFilter()
-    apology_issued = filters.BooleanFilter(field_name="apology_issued_on", lookup_expr="isnull", exclude=True)
+    apology_issued = filters.BooleanFilter(
+        field_name="apology_issued_on", lookup_expr="isnull", exclude=True
+    )
 
     class Meta:
         model = Dossier
-        fields = ["year", "unit", "procedure", "level", "channel", "electronic", "state", "late_in_system_only"]
+        fields = [
+            "year",
+            "unit",
+            "procedure",
+            "level",
+            "channel",
+            "electronic",
+            "state",
+            "late_in_system_only",
+        ]
 
     def filter_state(self, qs, name, value):
         if not value:
@@ -100,5 +113,8 @@ class ImprovementItemFilterSet(filters.FilterSet):
     def filter_overdue(self, qs, name, value):
         if value is None:
             return qs
-        late = {"status__in": [PlanItemStatus.OPEN, PlanItemStatus.IN_PROGRESS], "due_date__lt": timezone.localdate()}
+        late = {
+            "status__in": [PlanItemStatus.OPEN, PlanItemStatus.IN_PROGRESS],
+            "due_date__lt": timezone.localdate(),
+        }
         return qs.filter(**late) if value else qs.exclude(**late)

@@ -65,45 +65,106 @@ def _choices(enum, extra: dict[str, list[str]]) -> dict[str, str]:
     return mapping
 
 
-CHANNELS = _choices(Channel, {
-    Channel.COUNTER: ["Trực tiếp", "Tại bộ phận một cửa", "Một cửa", "counter"],
-    Channel.ONLINE: ["Trực tuyến", "Qua mạng", "Dịch vụ công trực tuyến", "DVCTT", "online"],
-    Channel.POSTAL: ["Bưu chính", "Bưu chính công ích", "BCCI", "Qua bưu điện", "postal"],
-    Channel.INTER_LEVEL: ["Liên thông", "inter level"],
-})
-RESULTS = _choices(DossierResult, {
-    DossierResult.GRANTED: ["Đã giải quyết", "Giải quyết", "Cấp", "Chấp thuận", "Đồng ý"],
-    DossierResult.REFUSED: ["Từ chối", "Không giải quyết", "Trả lại"],
-    DossierResult.WITHDRAWN: ["Rút hồ sơ", "Công dân rút", "Rút"],
-})
-YES_NO = {**{value_key(w): "1" for w in ("Có", "x", "1", "yes", "true", "đúng")},
-          **{value_key(w): "0" for w in ("Không", "0", "no", "false", "sai")}}
-LEVELS = _choices(ProcedureLevel, {
-    ProcedureLevel.PROVINCE: ["Cấp tỉnh", "Tỉnh"], ProcedureLevel.DISTRICT: ["Cấp huyện", "Huyện"],
-    ProcedureLevel.COMMUNE: ["Cấp xã", "Xã"],
-})
+CHANNELS = _choices(
+    Channel,
+    {
+        Channel.COUNTER: ["Trực tiếp", "Tại bộ phận một cửa", "Một cửa", "counter"],
+        Channel.ONLINE: ["Trực tuyến", "Qua mạng", "Dịch vụ công trực tuyến", "DVCTT", "online"],
+        Channel.POSTAL: ["Bưu chính", "Bưu chính công ích", "BCCI", "Qua bưu điện", "postal"],
+        Channel.INTER_LEVEL: ["Liên thông", "inter level"],
+    },
+)
+RESULTS = _choices(
+    DossierResult,
+    {
+        DossierResult.GRANTED: ["Đã giải quyết", "Giải quyết", "Cấp", "Chấp thuận", "Đồng ý"],
+        DossierResult.REFUSED: ["Từ chối", "Không giải quyết", "Trả lại"],
+        DossierResult.WITHDRAWN: ["Rút hồ sơ", "Công dân rút", "Rút"],
+    },
+)
+YES_NO = {
+    **{value_key(w): "1" for w in ("Có", "x", "1", "yes", "true", "đúng")},
+    **{value_key(w): "0" for w in ("Không", "0", "no", "false", "sai")},
+}
+LEVELS = _choices(
+    ProcedureLevel,
+    {
+        ProcedureLevel.PROVINCE: ["Cấp tỉnh", "Tỉnh"],
+        ProcedureLevel.DISTRICT: ["Cấp huyện", "Huyện"],
+        ProcedureLevel.COMMUNE: ["Cấp xã", "Xã"],
+    },
+)
 
 DOSSIER_COLUMNS = (
-    Column("code", _("Dossier code"), ("Mã hồ sơ", "Số hồ sơ", "Mã số hồ sơ", "dossier code"), required=True),
-    Column("procedure", _("Procedure code"), ("Mã thủ tục", "Mã TTHC", "procedure code"), required=True),
-    Column("unit", _("Unit"), ("Đơn vị", "Đơn vị tiếp nhận", "Mã đơn vị", "unit code"), required=True),
-    Column("channel", _("Channel"), ("Kênh", "Kênh tiếp nhận", "Hình thức nộp", "Hình thức tiếp nhận")),
-    Column("received_on", _("Received on"), ("Ngày tiếp nhận", "Ngày nhận", "received"), required=True),
+    Column(
+        "code",
+        _("Dossier code"),
+        ("Mã hồ sơ", "Số hồ sơ", "Mã số hồ sơ", "dossier code"),
+        required=True,
+    ),
+    Column(
+        "procedure", _("Procedure code"), ("Mã thủ tục", "Mã TTHC", "procedure code"), required=True
+    ),
+    Column(
+        "unit", _("Unit"), ("Đơn vị", "Đơn vị tiếp nhận", "Mã đơn vị", "unit code"), required=True
+    ),
+    Column(
+        "channel", _("Channel"), ("Kênh", "Kênh tiếp nhận", "Hình thức nộp", "Hình thức tiếp nhận")
+    ),
+    Column(
+        "received_on", _("Received on"), ("Ngày tiếp nhận", "Ngày nhận", "received"), required=True
+    ),
     Column("due_on", _("Due on"), ("Ngày hẹn trả", "Hạn giải quyết", "Ngày hẹn", "due")),
-    Column("resolved_on", _("Resolved on"), ("Ngày giải quyết", "Ngày hoàn thành", "Ngày có kết quả", "resolved")),
+    Column(
+        "resolved_on",
+        _("Resolved on"),
+        ("Ngày giải quyết", "Ngày hoàn thành", "Ngày có kết quả", "resolved"),
+    ),
     Column("result", _("Result"), ("Kết quả", "Kết quả giải quyết")),
     Column("returned_on", _("Returned on"), ("Ngày trả kết quả", "Ngày trả", "returned")),
-    Column("late_in_system_only", _("Late only in the electronic system"),
-           ("Chỉ chậm trên hệ thống", "Chậm trên hệ thống", "late in system only")),
+    Column(
+        "late_in_system_only",
+        _("Late only in the electronic system"),
+        ("Chỉ chậm trên hệ thống", "Chậm trên hệ thống", "late in system only"),
+    ),
     Column("late_reason", _("Reason"), ("Lý do", "Lý do chậm", "reason")),
-    Column("apology_issued_on", _("Apology issued on"), ("Ngày xin lỗi", "Ngày gửi phiếu xin lỗi", "apology")),
+    Column(
+        "apology_issued_on",
+        _("Apology issued on"),
+        ("Ngày xin lỗi", "Ngày gửi phiếu xin lỗi", "apology"),
+    ),
     Column("apology_new_due_on", _("New date promised"), ("Ngày hẹn lại", "new due")),
 )
-_DOSSIER_FIELDS = ("channel", "received_on", "due_on", "resolved_on", "result", "returned_on", "late_in_system_only",
-                   "late_reason", "apology_issued_on", "apology_new_due_on")
-_DOSSIER_INSERT = ["code", "procedure", "unit", "level", "channel", "electronic", "received_on", "due_on",
-                   "resolved_on", "outcome", "result", "returned_on", "late_in_system_only", "late_reason",
-                   "apology_issued_on", "apology_new_due_on"]
+_DOSSIER_FIELDS = (
+    "channel",
+    "received_on",
+    "due_on",
+    "resolved_on",
+    "result",
+    "returned_on",
+    "late_in_system_only",
+    "late_reason",
+    "apology_issued_on",
+    "apology_new_due_on",
+)
+_DOSSIER_INSERT = [
+    "code",
+    "procedure",
+    "unit",
+    "level",
+    "channel",
+    "electronic",
+    "received_on",
+    "due_on",
+    "resolved_on",
+    "outcome",
+    "result",
+    "returned_on",
+    "late_in_system_only",
+    "late_reason",
+    "apology_issued_on",
+    "apology_new_due_on",
+]
 
 
 @dataclass(slots=True)
@@ -127,9 +188,14 @@ class DossierImporter(Importer):
 
     def __init__(self, *, units=None):
         self.units = UnitLookup(units if units is not None else Unit.objects.all())
-        self.unit_levels = dict(Unit.objects.filter(pk__in=self.units.pks).values_list("pk", "level"))
-        self.procedures = {code: (pk, days, obj) for obj in Procedure.objects.all()
-                           for code, pk, days in [(obj.code, obj.pk, obj.resolution_days)]}
+        self.unit_levels = dict(
+            Unit.objects.filter(pk__in=self.units.pks).values_list("pk", "level")
+        )
+        self.procedures = {
+            code: (pk, days, obj)
+            for obj in Procedure.objects.all()
+            for code, pk, days in [(obj.code, obj.pk, obj.resolution_days)]
+        }
         self.due = rules.DueDates(load_calendar())
         self.today = timezone.localdate()
         self.seen: dict[str, int] = {}
@@ -144,20 +210,41 @@ class DossierImporter(Importer):
         unit_id = self.units.find(row, "unit")
         procedure = self.procedures.get(procedure_code) if procedure_code else None
         if procedure_code and procedure is None:
-            row.error("procedure", format_lazy(_("No procedure has the code {code}."), code=procedure_code))
+            row.error(
+                "procedure",
+                format_lazy(_("No procedure has the code {code}."), code=procedure_code),
+            )
         values: dict[str, Any] = {}
-        values["channel"] = (row.choice("channel", CHANNELS) if row.has("channel") else None) or Channel.COUNTER
-        for key in ("received_on", "due_on", "resolved_on", "returned_on", "apology_issued_on", "apology_new_due_on"):
+        values["channel"] = (
+            row.choice("channel", CHANNELS) if row.has("channel") else None
+        ) or Channel.COUNTER
+        for key in (
+            "received_on",
+            "due_on",
+            "resolved_on",
+            "returned_on",
+            "apology_issued_on",
+            "apology_new_due_on",
+        ):
             values[key] = row._parse(key, _date_or_datetime) if row.has(key) else None
-        if values["received_on"] is None and not any(e.column == self.headers.get("received_on") for e in row.errors):
+        if values["received_on"] is None and not any(
+            e.column == self.headers.get("received_on") for e in row.errors
+        ):
             row.error("received_on", _("This cell is required."))
         values["result"] = (row.choice("result", RESULTS) if row.has("result") else None) or ""
         flag = row.choice("late_in_system_only", YES_NO) if row.has("late_in_system_only") else None
         values["late_in_system_only"] = flag == "1"
-        values["late_reason"] = row.text("late_reason", max_length=255) if row.has("late_reason") else ""
+        values["late_reason"] = (
+            row.text("late_reason", max_length=255) if row.has("late_reason") else ""
+        )
         if code:
             if code in self.seen:
-                row.error("code", format_lazy(_("{code} already appears on row {row}."), code=code, row=self.seen[code]))
+                row.error(
+                    "code",
+                    format_lazy(
+                        _("{code} already appears on row {row}."), code=code, row=self.seen[code]
+                    ),
+                )
             else:
                 self.seen[code] = row.number
         if row.errors or procedure is None or unit_id is None:
@@ -165,10 +252,14 @@ class DossierImporter(Importer):
         if values["due_on"] is None:
             values["due_on"] = self.due(values["received_on"], procedure[1])
         values["late_reason"] = nfc(values["late_reason"])
-        problems = rules.dossier_problems(**{k: v for k, v in values.items() if k != "channel"}, today=self.today)
+        problems = rules.dossier_problems(
+            **{k: v for k, v in values.items() if k != "channel"}, today=self.today
+        )
         if problems:
             for name, problem in problems:
-                row.error(name if name in self.headers else "received_on", DOSSIER_MESSAGES[problem])
+                row.error(
+                    name if name in self.headers else "received_on", DOSSIER_MESSAGES[problem]
+                )
             return None
         values["outcome"] = rules.outcome(values["due_on"], values["resolved_on"])
         return StagedDossier(row.number, code, procedure[0], procedure[1], unit_id, values)
@@ -183,8 +274,14 @@ class DossierImporter(Importer):
                 report.created += 1
                 continue
             if old.unit_id != item.unit_id or old.procedure_id != item.procedure_id:
-                report.add_error(RowError(_("This dossier code is already recorded for another unit or procedure."),
-                                          report.sheet, item.row, self.headers.get("code", "")))
+                report.add_error(
+                    RowError(
+                        _("This dossier code is already recorded for another unit or procedure."),
+                        report.sheet,
+                        item.row,
+                        self.headers.get("code", ""),
+                    )
+                )
                 continue
             changed = False
             for key, value in item.values.items():
@@ -207,12 +304,26 @@ class DossierImporter(Importer):
         for item in creates:
             v = item.values
             level = rules.counter_level(self.unit_levels.get(item.unit_id, ""))
-            rows.append((
-                item.code, item.procedure_id, item.unit_id, level, v["channel"], True, adapt(v["received_on"]),
-                adapt(v["due_on"]), adapt(v["resolved_on"]), v["outcome"], v["result"], adapt(v["returned_on"]),
-                v["late_in_system_only"], nfc(v["late_reason"]), adapt(v["apology_issued_on"]),
-                adapt(v["apology_new_due_on"]),
-            ))
+            rows.append(
+                (
+                    item.code,
+                    item.procedure_id,
+                    item.unit_id,
+                    level,
+                    v["channel"],
+                    True,
+                    adapt(v["received_on"]),
+                    adapt(v["due_on"]),
+                    adapt(v["resolved_on"]),
+                    v["outcome"],
+                    v["result"],
+                    adapt(v["returned_on"]),
+                    v["late_in_system_only"],
+                    nfc(v["late_reason"]),
+                    adapt(v["apology_issued_on"]),
+                    adapt(v["apology_new_due_on"]),
+                )
+            )
         insert_dossier_rows(rows, _DOSSIER_INSERT)
         if updates:
             Dossier.objects.bulk_update(updates, [*_DOSSIER_FIELDS, "outcome"], batch_size=1000)
@@ -221,10 +332,19 @@ class DossierImporter(Importer):
 PAR_COLUMNS = (
     Column("unit", _("Unit"), ("Đơn vị", "Tên đơn vị", "Mã đơn vị", "unit code"), required=True),
     Column("year", _("Year"), ("Năm", "year"), required=True),
-    Column("criterion", _("Criterion code"), ("Mã tiêu chí", "Tiêu chí số", "STT tiêu chí", "criterion code")),
+    Column(
+        "criterion",
+        _("Criterion code"),
+        ("Mã tiêu chí", "Tiêu chí số", "STT tiêu chí", "criterion code"),
+    ),
     Column("criterion_name", _("Criterion"), ("Tên tiêu chí", "Tiêu chí", "criterion name")),
     Column("max_score", _("Maximum score"), ("Điểm tối đa", "Điểm chuẩn", "max score")),
-    Column("score", _("Score"), ("Điểm", "Tổng điểm", "Điểm đạt được", "Điểm đạt", "score", "total score"), required=True),
+    Column(
+        "score",
+        _("Score"),
+        ("Điểm", "Tổng điểm", "Điểm đạt được", "Điểm đạt", "score", "total score"),
+        required=True,
+    ),
     Column("rank", _("Rank"), ("Xếp hạng", "Thứ hạng", "Hạng", "rank")),
     Column("ranked_units", _("Units ranked"), ("Số đơn vị xếp hạng", "Số đơn vị", "ranked units")),
     Column("decision", _("Publishing decision"), ("Quyết định công bố", "Quyết định", "decision")),
@@ -302,25 +422,45 @@ class ParResultImporter(Importer):
         if unit_id is not None and year is not None:
             key = (unit_id, year, criterion)
             if key in self.seen:
-                row.error("unit", format_lazy(_("This unit and year already appear on row {row}."), row=self.seen[key]))
+                row.error(
+                    "unit",
+                    format_lazy(
+                        _("This unit and year already appear on row {row}."), row=self.seen[key]
+                    ),
+                )
             else:
                 self.seen[key] = row.number
         if row.errors:
             return None
         if not criterion:
             self.totals_in_file.add((unit_id, year))
-        return StagedPar(row.number, unit_id, year, criterion, name, score, max_score, rank, ranked, decision)
+        return StagedPar(
+            row.number, unit_id, year, criterion, name, score, max_score, rank, ranked, decision
+        )
 
     def resolve(self, items: list[StagedPar], report: ImportReport):
         keys = {(i.unit_id, i.year) for i in items}
-        existing = {(r.unit_id, r.year): r for r in ParResult.objects.filter(
-            unit_id__in={k[0] for k in keys}, year__in={k[1] for k in keys})}
+        existing = {
+            (r.unit_id, r.year): r
+            for r in ParResult.objects.filter(
+                unit_id__in={k[0] for k in keys}, year__in={k[1] for k in keys}
+            )
+        }
         totals, criteria = [], []
         for item in items:
             if item.criterion:
-                if (item.unit_id, item.year) not in existing and (item.unit_id, item.year) not in self.totals_in_file:
-                    report.add_error(RowError(_("No total result of this unit and year, in the file or recorded."),
-                                              report.sheet, item.row, self.headers.get("criterion", "")))
+                if (item.unit_id, item.year) not in existing and (
+                    item.unit_id,
+                    item.year,
+                ) not in self.totals_in_file:
+                    report.add_error(
+                        RowError(
+                            _("No total result of this unit and year, in the file or recorded."),
+                            report.sheet,
+                            item.row,
+                            self.headers.get("criterion", ""),
+                        )
+                    )
                     continue
                 criteria.append(item)
                 report.created += 1
@@ -344,23 +484,49 @@ class ParResultImporter(Importer):
     def write(self, pending) -> None:
         totals, criteria = pending
         for item, values in totals:
-            ParResult.objects.update_or_create(unit_id=item.unit_id, year=item.year, defaults=values)
-        results = {(r.unit_id, r.year): r.pk for r in ParResult.objects.filter(
-            unit_id__in={i.unit_id for i in criteria}, year__in={i.year for i in criteria})}
+            ParResult.objects.update_or_create(
+                unit_id=item.unit_id, year=item.year, defaults=values
+            )
+        results = {
+            (r.unit_id, r.year): r.pk
+            for r in ParResult.objects.filter(
+                unit_id__in={i.unit_id for i in criteria}, year__in={i.year for i in criteria}
+            )
+        }
         for item in criteria:
             ParCriterionScore.objects.update_or_create(
-                result_id=results[(item.unit_id, item.year)], code=item.criterion,
+                result_id=results[(item.unit_id, item.year)],
+                code=item.criterion,
                 defaults={"name": item.name, "score": item.score, "max_score": item.max_score},
             )
 
 
 PROCEDURE_COLUMNS = (
-    Column("code", _("Procedure code"), ("Mã thủ tục", "Mã TTHC", "Mã số", "procedure code"), required=True),
-    Column("name", _("Name"), ("Tên thủ tục", "Tên thủ tục hành chính", "Tên TTHC", "name"), required=True),
+    Column(
+        "code",
+        _("Procedure code"),
+        ("Mã thủ tục", "Mã TTHC", "Mã số", "procedure code"),
+        required=True,
+    ),
+    Column(
+        "name",
+        _("Name"),
+        ("Tên thủ tục", "Tên thủ tục hành chính", "Tên TTHC", "name"),
+        required=True,
+    ),
     Column("field", _("Field"), ("Lĩnh vực", "field")),
     Column("level", _("Level"), ("Cấp thực hiện", "Cấp", "level"), required=True),
-    Column("resolution_days", _("Working days"),
-           ("Thời hạn giải quyết", "Thời hạn giải quyết (ngày làm việc)", "Số ngày", "resolution days"), required=True),
+    Column(
+        "resolution_days",
+        _("Working days"),
+        (
+            "Thời hạn giải quyết",
+            "Thời hạn giải quyết (ngày làm việc)",
+            "Số ngày",
+            "resolution days",
+        ),
+        required=True,
+    ),
     Column("online", _("Online"), ("Trực tuyến", "Dịch vụ công trực tuyến", "online")),
     Column("decision", _("Publishing decision"), ("Quyết định công bố", "decision")),
 )
@@ -384,25 +550,39 @@ class ProcedureImporter(Importer):
         name = row.text("name", required=True, max_length=500)
         level = row.choice("level", LEVELS, required=True)
         days = row.decimal("resolution_days")
-        if days is None and not any(e.column == self.headers.get("resolution_days") for e in row.errors):
+        if days is None and not any(
+            e.column == self.headers.get("resolution_days") for e in row.errors
+        ):
             row.error("resolution_days", _("This cell is required."))
         elif days is not None and (days < 0 or days != days.to_integral_value()):
             row.error("resolution_days", _("Give a whole number of working days."))
         online = (row.choice("online", YES_NO) if row.has("online") else None) == "1"
         if code in self.seen:
-            row.error("code", format_lazy(_("{code} already appears on row {row}."), code=code, row=self.seen[code]))
+            row.error(
+                "code",
+                format_lazy(
+                    _("{code} already appears on row {row}."), code=code, row=self.seen[code]
+                ),
+            )
         elif code:
             self.seen[code] = row.number
         if row.errors:
             return None
         return row.number, Procedure(
-            code=code, name=name, name_key=search_key(name), field=row.text("field", max_length=200) if row.has("field") else "",
-            level=level, resolution_days=int(days), online=online,
+            code=code,
+            name=name,
+            name_key=search_key(name),
+            field=row.text("field", max_length=200) if row.has("field") else "",
+            level=level,
+            resolution_days=int(days),
+            online=online,
             decision=row.text("decision", max_length=200) if row.has("decision") else "",
         )
 
     def resolve(self, items, report: ImportReport):
-        existing = {p.code: p for p in Procedure.objects.filter(code__in=[p.code for _n, p in items])}
+        existing = {
+            p.code: p for p in Procedure.objects.filter(code__in=[p.code for _n, p in items])
+        }
         creates, updates = [], []
         fields = ("name", "field", "level", "resolution_days", "online", "decision")
         for number, proc in items:
@@ -411,7 +591,9 @@ class ProcedureImporter(Importer):
             except ValidationError as exc:
                 for name, messages in exc.message_dict.items():
                     for message in messages:
-                        report.add_error(RowError(message, report.sheet, number, self.headers.get(name, name)))
+                        report.add_error(
+                            RowError(message, report.sheet, number, self.headers.get(name, name))
+                        )
                 continue
             old = existing.get(proc.code)
             if old is None:
@@ -430,7 +612,16 @@ class ProcedureImporter(Importer):
         creates, updates = pending
         Procedure.objects.bulk_create(creates)
         if updates:
-            Procedure.objects.bulk_update(updates, ["name", "name_key", "field", "level", "resolution_days", "online", "decision"])
+            Procedure.objects.bulk_update(
+                updates,
+                ["name", "name_key", "field", "level", "resolution_days", "online", "decision"],
+            )
 
 
-__all__ = ["CellError", "DossierImporter", "ImportFileError", "ParResultImporter", "ProcedureImporter"]
+__all__ = [
+    "CellError",
+    "DossierImporter",
+    "ImportFileError",
+    "ParResultImporter",
+    "ProcedureImporter",
+]

@@ -42,10 +42,16 @@ class Procedure(models.Model):
     code = models.CharField(_("code"), max_length=60, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=500)
     name_key = models.CharField(max_length=500, editable=False, db_index=True)
-    field = models.CharField(_("field"), max_length=200, blank=True, help_text=_("The sector (lĩnh vực), e.g. land, justice."))
+    field = models.CharField(
+        _("field"),
+        max_length=200,
+        blank=True,
+        help_text=_("The sector (lĩnh vực), e.g. land, justice."),
+    )
     level = models.CharField(_("level"), max_length=20, choices=ProcedureLevel.choices)
     resolution_days = models.PositiveSmallIntegerField(
-        _("resolution time (working days)"), help_text=_("The legal time limit, in working days after receipt."),
+        _("resolution time (working days)"),
+        help_text=_("The legal time limit, in working days after receipt."),
     )
     online = models.BooleanField(_("online submission offered"), default=False)
     decision = models.CharField(_("publishing decision"), max_length=200, blank=True)
@@ -69,14 +75,22 @@ class Procedure(models.Model):
 class ProcedurePosting(models.Model):
     """A procedure posted (niêm yết) at a unit's one-stop counter."""
 
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="procedure_postings")
-    procedure = models.ForeignKey(Procedure, verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="postings")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="procedure_postings"
+    )
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="postings"
+    )
     posted_on = models.DateField(_("posted on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("procedure posting")
         verbose_name_plural = _("procedure postings")
-        constraints = [models.UniqueConstraint(fields=["unit", "procedure"], name="posting_one_per_unit_procedure")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "procedure"], name="posting_one_per_unit_procedure"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.procedure_id} @ {self.unit_id}"
@@ -91,7 +105,9 @@ DOSSIER_MESSAGES = {
     "returned_before_resolved": _("The result cannot be returned before the dossier was resolved."),
     "result_unresolved": _("Only a resolved dossier has a result."),
     "late_reason_missing": _("Give the reason the dossier is late only in the electronic system."),
-    "system_late_not_late": _("Only a dossier resolved late can be late only in the electronic system."),
+    "system_late_not_late": _(
+        "Only a dossier resolved late can be late only in the electronic system."
+    ),
     "apology_date_missing": _("Give the date the apology was issued."),
     "new_date_not_later": _("The new date must be after the original due date."),
 }
@@ -114,35 +130,65 @@ class Dossier(models.Model):
 
     code = models.CharField(_("dossier code"), max_length=60, unique=True)
     procedure = models.ForeignKey(
-        Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="dossiers", db_index=False
+        Procedure,
+        verbose_name=_("procedure"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        db_index=False,
     )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("receiving unit"), on_delete=models.PROTECT, related_name="dossiers", db_index=False
+        Unit,
+        verbose_name=_("receiving unit"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        db_index=False,
     )
     level = models.CharField(
-        _("counter level"), max_length=20, choices=ProcedureLevel.choices, editable=False,
-        help_text=_("The level of the one-stop counter that received it (a district department counts as district)."),
+        _("counter level"),
+        max_length=20,
+        choices=ProcedureLevel.choices,
+        editable=False,
+        help_text=_(
+            "The level of the one-stop counter that received it (a district department counts as district)."
+        ),
     )
-    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.COUNTER)
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=Channel.choices, default=Channel.COUNTER
+    )
     electronic = models.BooleanField(_("in the electronic one-stop system"), default=True)
     received_on = models.DateField(_("received on"))
     due_on = models.DateField(
-        _("due on"), blank=True,
-        help_text=_("Leave empty to compute from the procedure's working days and the holiday calendar."),
+        _("due on"),
+        blank=True,
+        help_text=_(
+            "Leave empty to compute from the procedure's working days and the holiday calendar."
+        ),
     )
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=10, blank=True, editable=False,
-                               choices=[(s, DossierState(s).label) for s in sorted(rules.RESOLVED_STATES)])
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=10,
+        blank=True,
+        editable=False,
+        choices=[(s, DossierState(s).label) for s in sorted(rules.RESOLVED_STATES)],
+    )
     result = models.CharField(_("result"), max_length=20, choices=DossierResult.choices, blank=True)
     returned_on = models.DateField(_("result returned on"), null=True, blank=True)
     late_in_system_only = models.BooleanField(
-        _("late only in the electronic system"), default=False,
-        help_text=_("Late in the electronic system but resolved on time on paper; give the reason."),
+        _("late only in the electronic system"),
+        default=False,
+        help_text=_(
+            "Late in the electronic system but resolved on time on paper; give the reason."
+        ),
     )
     late_reason = models.CharField(_("reason"), max_length=255, blank=True)
     apology_issued_on = models.DateField(
-        _("apology issued on"), null=True, blank=True,
-        help_text=_("The written apology with a new date (phiếu xin lỗi và hẹn lại) for a late dossier."),
+        _("apology issued on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The written apology with a new date (phiếu xin lỗi và hẹn lại) for a late dossier."
+        ),
     )
     apology_new_due_on = models.DateField(_("new date promised"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -154,13 +200,16 @@ class Dossier(models.Model):
         verbose_name_plural = _("dossiers")
         ordering = ["-received_on", "code"]
         constraints = [
-            models.CheckConstraint(condition=Q(due_on__gte=models.F("received_on")), name="dossier_due_after_receipt"),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=models.F("received_on")), name="dossier_due_after_receipt"
+            ),
             models.CheckConstraint(
                 condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=models.F("received_on")),
                 name="dossier_resolved_after_receipt",
             ),
             models.CheckConstraint(
-                condition=Q(late_in_system_only=False) | ~Q(late_reason=""), name="dossier_system_late_has_reason",
+                condition=Q(late_in_system_only=False) | ~Q(late_reason=""),
+                name="dossier_system_late_has_reason",
             ),
         ]
         indexes = [
@@ -186,17 +235,25 @@ class Dossier(models.Model):
         if self.received_on:
             self.fill_derived()
         for field, code in rules.dossier_problems(
-            received_on=self.received_on, due_on=self.due_on, resolved_on=self.resolved_on,
-            returned_on=self.returned_on, result=self.result, late_in_system_only=self.late_in_system_only,
-            late_reason=self.late_reason, apology_issued_on=self.apology_issued_on,
-            apology_new_due_on=self.apology_new_due_on, today=timezone.localdate(),
+            received_on=self.received_on,
+            due_on=self.due_on,
+            resolved_on=self.resolved_on,
+            returned_on=self.returned_on,
+            result=self.result,
+            late_in_system_only=self.late_in_system_only,
+            late_reason=self.late_reason,
+            apology_issued_on=self.apology_issued_on,
+            apology_new_due_on=self.apology_new_due_on,
+            today=timezone.localdate(),
         ):
             add(field, DOSSIER_MESSAGES[code])
         if errors:
             raise ValidationError(errors)
 
     def state(self, as_of=None) -> str:
-        return rules.dossier_state(due_on=self.due_on, resolved_on=self.resolved_on, as_of=as_of or timezone.localdate())
+        return rules.dossier_state(
+            due_on=self.due_on, resolved_on=self.resolved_on, as_of=as_of or timezone.localdate()
+        )
 
     def fill_derived(self, calendar=None) -> None:
         """Counter level from the unit, due date from the calendar when missing, outcome from the dates."""
@@ -210,6 +267,7 @@ class Dossier(models.Model):
         if self.due_on:
             self.outcome = rules.outcome(self.due_on, self.resolved_on)
 
+
 class ServiceReport(models.Model):
     """Period totals of dossiers as a unit files them (one scope: a level, a channel or the electronic system).
 
@@ -217,26 +275,38 @@ class ServiceReport(models.Model):
     add up (``rules.reconciliation_problems``); nothing is adjusted.
     """
 
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="service_reports")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="service_reports"
+    )
     scope = models.CharField(_("scope"), max_length=20, choices=ReportScope.choices)
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
-    carried_over = models.PositiveIntegerField(_("carried over from the previous period"), default=0)
+    carried_over = models.PositiveIntegerField(
+        _("carried over from the previous period"), default=0
+    )
     received = models.PositiveIntegerField(_("received"))
     resolved = models.PositiveIntegerField(_("resolved"))
     resolved_early = models.PositiveIntegerField(_("resolved early"), null=True, blank=True)
     resolved_on_time = models.PositiveIntegerField(_("resolved on time"), null=True, blank=True)
     resolved_late = models.PositiveIntegerField(_("resolved late"), null=True, blank=True)
-    pending_in_time = models.PositiveIntegerField(_("pending within the deadline"), null=True, blank=True)
+    pending_in_time = models.PositiveIntegerField(
+        _("pending within the deadline"), null=True, blank=True
+    )
     pending_overdue = models.PositiveIntegerField(_("pending and overdue"), null=True, blank=True)
     late_in_system_only = models.PositiveIntegerField(
-        _("late only in the electronic system"), default=0,
+        _("late only in the electronic system"),
+        default=0,
         help_text=_("Of the late dossiers, those resolved on time on paper."),
     )
     late_reason = models.CharField(_("reason"), max_length=255, blank=True)
     apologies_issued = models.PositiveIntegerField(_("apologies issued"), null=True, blank=True)
     reconciles = models.BooleanField(_("figures add up"), default=True, editable=False)
-    source = models.CharField(_("source"), max_length=255, blank=True, help_text=_("The report or register the figures come from."))
+    source = models.CharField(
+        _("source"),
+        max_length=255,
+        blank=True,
+        help_text=_("The report or register the figures come from."),
+    )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -246,8 +316,14 @@ class ServiceReport(models.Model):
         verbose_name_plural = _("service delivery reports")
         ordering = ["-period_end", "unit__path", "scope"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "scope", "period_start", "period_end"], name="service_report_one_per_period"),
-            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="service_report_period_order"),
+            models.UniqueConstraint(
+                fields=["unit", "scope", "period_start", "period_end"],
+                name="service_report_one_per_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="service_report_period_order",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -265,27 +341,40 @@ class ServiceReport(models.Model):
                 errors.setdefault("period_end", []).append(_("The period ends before it starts."))
             elif self.unit_id and self.scope:
                 overlapping = ServiceReport.objects.filter(
-                    unit_id=self.unit_id, scope=self.scope, period_start__lte=self.period_end, period_end__gte=self.period_start,
+                    unit_id=self.unit_id,
+                    scope=self.scope,
+                    period_start__lte=self.period_end,
+                    period_end__gte=self.period_start,
                 ).exclude(pk=self.pk)
                 if overlapping.exists():
                     errors.setdefault("period_start", []).append(
                         _("This unit already has a report of this scope for an overlapping period.")
                     )
         late = self.resolved_late or 0
-        if self.late_in_system_only and self.late_in_system_only > late + (self.pending_overdue or 0):
-            errors.setdefault("late_in_system_only", []).append(_("Cannot exceed the number of overdue dossiers."))
+        if self.late_in_system_only and self.late_in_system_only > late + (
+            self.pending_overdue or 0
+        ):
+            errors.setdefault("late_in_system_only", []).append(
+                _("Cannot exceed the number of overdue dossiers.")
+            )
         if self.late_in_system_only and not nfc(self.late_reason):
-            errors.setdefault("late_reason", []).append(_("Give the reason the dossiers are late only in the electronic system."))
+            errors.setdefault("late_reason", []).append(
+                _("Give the reason the dossiers are late only in the electronic system.")
+            )
         if errors:
             raise ValidationError(errors)
-
 
     @property
     def figures(self) -> rules.Figures:
         return rules.Figures(
-            received=self.received or 0, resolved=self.resolved or 0, carried_over=self.carried_over or 0,
-            resolved_early=self.resolved_early, resolved_on_time=self.resolved_on_time, resolved_late=self.resolved_late,
-            pending_in_time=self.pending_in_time, pending_overdue=self.pending_overdue,
+            received=self.received or 0,
+            resolved=self.resolved or 0,
+            carried_over=self.carried_over or 0,
+            resolved_early=self.resolved_early,
+            resolved_on_time=self.resolved_on_time,
+            resolved_late=self.resolved_late,
+            pending_in_time=self.pending_in_time,
+            pending_overdue=self.pending_overdue,
         )
 
     @property
@@ -296,15 +385,24 @@ class ServiceReport(models.Model):
     def problems(self) -> list[str]:
         return rules.reconciliation_problems(self.figures)
 
+
 class ParResult(models.Model):
     """A unit's result on the province's administrative-reform (PAR) index for a year."""
 
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="par_results")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="par_results"
+    )
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
-    score = models.DecimalField(_("total score"), max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal(0))])
-    max_score = models.DecimalField(_("maximum score"), max_digits=6, decimal_places=2, default=Decimal(100))
+    score = models.DecimalField(
+        _("total score"), max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
+    max_score = models.DecimalField(
+        _("maximum score"), max_digits=6, decimal_places=2, default=Decimal(100)
+    )
     rank = models.PositiveSmallIntegerField(_("rank"), validators=[MinValueValidator(1)])
-    ranked_units = models.PositiveSmallIntegerField(_("units ranked"), validators=[MinValueValidator(1)])
+    ranked_units = models.PositiveSmallIntegerField(
+        _("units ranked"), validators=[MinValueValidator(1)]
+    )
     decision = models.CharField(_("publishing decision"), max_length=200, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
 
@@ -314,8 +412,12 @@ class ParResult(models.Model):
         ordering = ["-year", "rank"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "year"], name="par_result_one_per_unit_year"),
-            models.CheckConstraint(condition=Q(rank__lte=models.F("ranked_units")), name="par_rank_within_ranked"),
-            models.CheckConstraint(condition=Q(score__lte=models.F("max_score")), name="par_score_within_max"),
+            models.CheckConstraint(
+                condition=Q(rank__lte=models.F("ranked_units")), name="par_rank_within_ranked"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__lte=models.F("max_score")), name="par_score_within_max"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -334,11 +436,18 @@ class ParResult(models.Model):
 class ParCriterionScore(models.Model):
     """The score of one criterion or sub-criterion (code ``1``, ``1.2``) of a PAR result."""
 
-    result = models.ForeignKey(ParResult, verbose_name=_("PAR index result"), on_delete=models.CASCADE, related_name="criteria")
+    result = models.ForeignKey(
+        ParResult,
+        verbose_name=_("PAR index result"),
+        on_delete=models.CASCADE,
+        related_name="criteria",
+    )
     code = models.CharField(_("criterion code"), max_length=20)
     name = models.CharField(_("criterion"), max_length=300)
     max_score = models.DecimalField(_("maximum score"), max_digits=6, decimal_places=2)
-    score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal(0))])
+    score = models.DecimalField(
+        _("score"), max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
 
     class Meta:
         verbose_name = _("criterion score")
@@ -346,7 +455,9 @@ class ParCriterionScore(models.Model):
         ordering = ["result", "code"]
         constraints = [
             models.UniqueConstraint(fields=["result", "code"], name="par_criterion_one_per_code"),
-            models.CheckConstraint(condition=Q(score__lte=models.F("max_score")), name="par_criterion_within_max"),
+            models.CheckConstraint(
+                condition=Q(score__lte=models.F("max_score")), name="par_criterion_within_max"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -360,10 +471,16 @@ class ParCriterionScore(models.Model):
 class ImprovementPlan(models.Model):
     """A unit's plan to raise its low-scoring PAR criteria in a year."""
 
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="improvement_plans")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="improvement_plans"
+    )
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000)])
     based_on = models.ForeignKey(
-        ParResult, verbose_name=_("based on the result"), null=True, blank=True, on_delete=models.SET_NULL,
+        ParResult,
+        verbose_name=_("based on the result"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="plans",
     )
     title = models.CharField(_("title"), max_length=255)
@@ -373,7 +490,11 @@ class ImprovementPlan(models.Model):
         verbose_name = _("improvement plan")
         verbose_name_plural = _("improvement plans")
         ordering = ["-year", "unit__path"]
-        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="improvement_plan_one_per_unit_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year"], name="improvement_plan_one_per_unit_year"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -399,17 +520,29 @@ class ImprovementItemQuerySet(models.QuerySet):
 class ImprovementItem(models.Model):
     """One action of an improvement plan: criterion, owner, due date and status."""
 
-    plan = models.ForeignKey(ImprovementPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="items")
+    plan = models.ForeignKey(
+        ImprovementPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="items"
+    )
     criterion_code = models.CharField(_("criterion code"), max_length=20, blank=True)
     action = models.TextField(_("action"))
     owner = models.ForeignKey(
-        Staff, verbose_name=_("owner"), null=True, blank=True, on_delete=models.SET_NULL, related_name="improvement_items",
+        Staff,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="improvement_items",
     )
     owner_unit = models.ForeignKey(
-        Unit, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="improvement_items",
+        Unit,
+        verbose_name=_("responsible unit"),
+        on_delete=models.PROTECT,
+        related_name="improvement_items",
     )
     due_date = models.DateField(_("due date"))
-    status = models.CharField(_("status"), max_length=20, choices=PlanItemStatus.choices, default=PlanItemStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=20, choices=PlanItemStatus.choices, default=PlanItemStatus.OPEN
+    )
     done_on = models.DateField(_("done on"), null=True, blank=True)
     progress_note = models.TextField(_("progress note"), blank=True)
 
@@ -421,7 +554,8 @@ class ImprovementItem(models.Model):
         ordering = ["due_date", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status=PlanItemStatus.DONE) | Q(done_on__isnull=False), name="improvement_item_done_has_date",
+                condition=~Q(status=PlanItemStatus.DONE) | Q(done_on__isnull=False),
+                name="improvement_item_done_has_date",
             ),
         ]
 
@@ -430,7 +564,10 @@ class ImprovementItem(models.Model):
 
     @property
     def overdue(self) -> bool:
-        return self.status in (PlanItemStatus.OPEN, PlanItemStatus.IN_PROGRESS) and self.due_date < timezone.localdate()
+        return (
+            self.status in (PlanItemStatus.OPEN, PlanItemStatus.IN_PROGRESS)
+            and self.due_date < timezone.localdate()
+        )
 
     def clean(self) -> None:
         self.action = nfc(self.action)

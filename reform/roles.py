@@ -6,8 +6,14 @@ the procedure catalogue, the one-stop figures and the PAR index results.
 
 WRITE = {
     "hr": [
-        "procedure", "procedureposting", "dossier", "servicereport", "parresult", "parcriterionscore",
-        "improvementplan", "improvementitem",
+        "procedure",
+        "procedureposting",
+        "dossier",
+        "servicereport",
+        "parresult",
+        "parcriterionscore",
+        "improvementplan",
+        "improvementitem",
     ],
 }
 

@@ -40,7 +40,12 @@ class DueDates:
         return self._cached(received_on, days)
 
 
-COUNTER_LEVELS = {"province": "province", "district": "district", "department": "district", "commune": "commune"}
+COUNTER_LEVELS = {
+    "province": "province",
+    "district": "district",
+    "department": "district",
+    "commune": "commune",
+}
 
 
 def counter_level(unit_level: str) -> str:
@@ -148,9 +153,17 @@ def periods_overlap(a_start: dt.date, a_end: dt.date, b_start: dt.date, b_end: d
 
 
 def dossier_problems(
-    *, received_on: dt.date | None, due_on: dt.date | None, resolved_on: dt.date | None,
-    returned_on: dt.date | None, result: str, late_in_system_only: bool, late_reason: str,
-    apology_issued_on: dt.date | None, apology_new_due_on: dt.date | None, today: dt.date,
+    *,
+    received_on: dt.date | None,
+    due_on: dt.date | None,
+    resolved_on: dt.date | None,
+    returned_on: dt.date | None,
+    result: str,
+    late_in_system_only: bool,
+    late_reason: str,
+    apology_issued_on: dt.date | None,
+    apology_new_due_on: dt.date | None,
+    today: dt.date,
 ) -> list[tuple[str, str]]:
     """What is wrong with a dossier's dates and flags, as ``(field, problem code)`` pairs.
 

@@ -91,24 +91,39 @@ class AccountabilityReportView(APIView):
     @extend_schema(
         parameters=[
             params.ReportParamsSerializer,
-            OpenApiParameter("format", str, enum=["json", "csv", "xlsx", "pdf"], description="Output format."),
-            OpenApiParameter("header", str, enum=["keys"], description="CSV: the stable keys as column titles."),
+            OpenApiParameter(
+                "format", str, enum=["json", "csv", "xlsx", "pdf"], description="Output format."
+            ),
+            OpenApiParameter(
+                "header", str, enum=["keys"], description="CSV: the stable keys as column titles."
+            ),
         ],
-        responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, "text/csv"): OpenApiTypes.STR,
-                   (200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY, (200, PDF_CONTENT_TYPE): OpenApiTypes.BINARY},
+        responses={
+            (200, "application/json"): OpenApiTypes.OBJECT,
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY,
+            (200, PDF_CONTENT_TYPE): OpenApiTypes.BINARY,
+        },
     )
     def get(self, request, *args, **kwargs):
         wanted = params.resolve(request.user, request.query_params)
         output = getattr(request.accepted_renderer, "format", "json")
         if output == "xlsx" and jobs.wants_async(request):
             # Built by a background job replaying this request (core/jobs.py): 202, or the job's page.
-            return jobs.deferred(request, label=f"{wanted.root.name} {wanted.period.start.year}.xlsx")
+            return jobs.deferred(
+                request, label=f"{wanted.root.name} {wanted.period.start.year}.xlsx"
+            )
         with translation.override(wanted.lang or translation.get_language()):
             report = build_report(wanted.root, wanted.period)
             if output in ("xlsx", "csv", "pdf"):
                 log_event(
-                    SecurityEventKind.EXPORT, request=request, list="accountability_report",
-                    format=output, unit=wanted.root.code, start=str(wanted.period.start), end=str(wanted.period.end),
+                    SecurityEventKind.EXPORT,
+                    request=request,
+                    list="accountability_report",
+                    format=output,
+                    unit=wanted.root.code,
+                    start=str(wanted.period.start),
+                    end=str(wanted.period.end),
                 )
             if output == "xlsx":
                 return xlsx_file_response(report, wanted.lang)

@@ -5,5 +5,7 @@ from django.urls import path
 from reports.api import AccountabilityReportView
 
 urlpatterns = [
-    path("reports/accountability/", AccountabilityReportView.as_view(), name="report-accountability"),
+    path(
+        "reports/accountability/", AccountabilityReportView.as_view(), name="report-accountability"
+    ),
 ]

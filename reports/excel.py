@@ -42,8 +42,16 @@ HEADER_ROW = 7  # zero-based row of the table header, under the document header
 FIRST_DATA_ROW = HEADER_ROW + 1
 ID_COLUMNS = ("code", "name", "level")
 SUMMARY_COLUMNS = (
-    "staff_count", "score", "rankable", "rank", "peers", "peer_average", "previous_score", "previous_rank",
-    "score_change", "rank_change",
+    "staff_count",
+    "score",
+    "rankable",
+    "rank",
+    "peers",
+    "peer_average",
+    "previous_score",
+    "previous_rank",
+    "score_change",
+    "rank_change",
 )
 SHEET_NAMES = {"summary": 0}
 COLUMN_WIDTHS = {"code": 11, "name": 30, "level": 10}
@@ -56,12 +64,12 @@ def _width_px(columns: tuple[str, ...]) -> int:
 
 
 def number_line(report: Report) -> str:
-    """"Số: ....../BC-UBND": the number is left blank for the clerk; the symbol names the issuing body."""
+    """ "Số: ....../BC-UBND": the number is left blank for the clerk; the symbol names the issuing body."""
     return _("No.: ....../%(symbol)s") % {"symbol": f"BC-{report.document_symbol}"}
 
 
 def official_date(report: Report) -> str:
-    """"Đạ Huoai, ngày 25 tháng 11 năm 2026" (Vietnamese) or "Da Huoai, 25 November 2026"."""
+    """ "Đạ Huoai, ngày 25 tháng 11 năm 2026" (Vietnamese) or "Da Huoai, 25 November 2026"."""
     day = report.generated_on
     if translation.get_language() == "vi":
         text = f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
@@ -71,7 +79,9 @@ def official_date(report: Report) -> str:
 
 
 class _Writer:
-    def __init__(self, target: Any, report: Report, on_step: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self, target: Any, report: Report, on_step: Callable[[str], None] | None = None
+    ) -> None:
         self.report = report
         self.step = on_step or (lambda _name: None)
         # Column by column, as plain Python values, once for every sheet.
@@ -84,7 +94,9 @@ class _Writer:
         language = translation.get_language()
         points = _("Points: %(component)s")
         for component in report.methodology.components:
-            self.labels[f"points.{component.key}"] = points % {"component": component.label(language)}
+            self.labels[f"points.{component.key}"] = points % {
+                "component": component.label(language)
+            }
         self.method = method_in_words(report)
         levels = {level: str(label) for level, label in LEVEL_LABELS.items()}
         self.level_texts = [levels.get(level, level) for level in self.columns["level"]]
@@ -102,7 +114,9 @@ class _Writer:
         )
         add = self.book.add_format
         self.fmt = {
-            "body_left": add({"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True}),
+            "body_left": add(
+                {"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True}
+            ),
             "nation": add({"bold": True, "align": "center"}),
             "motto": add({"bold": True, "underline": True, "align": "center"}),
             "place": add({"italic": True, "align": "center"}),
@@ -110,10 +124,16 @@ class _Writer:
             "method": add({"text_wrap": True, "valign": "top"}),
             "title": add({"bold": True, "font_size": 14, "align": "center"}),
             "subtitle": add({"italic": True, "align": "center"}),
-            "header": add({
-                "bold": True, "text_wrap": True, "valign": "top", "align": "center",
-                "bg_color": "#DDE7F3", "border": 1,
-            }),
+            "header": add(
+                {
+                    "bold": True,
+                    "text_wrap": True,
+                    "valign": "top",
+                    "align": "center",
+                    "bg_color": "#DDE7F3",
+                    "border": 1,
+                }
+            ),
             "text": add({"border": 1}),
             "count": add({"num_format": "#,##0", "border": 1}),
             "hours": add({"num_format": "#,##0.0", "border": 1}),
@@ -140,7 +160,9 @@ class _Writer:
         sheet.merge_range(0, right_start, 0, last, "", self.fmt["nation"])
         sheet.write_string(0, right_start, _("SOCIALIST REPUBLIC OF VIETNAM"), self.fmt["nation"])
         sheet.merge_range(1, right_start, 1, last, "", self.fmt["motto"])
-        sheet.write_string(1, right_start, _("Independence - Freedom - Happiness"), self.fmt["motto"])
+        sheet.write_string(
+            1, right_start, _("Independence - Freedom - Happiness"), self.fmt["motto"]
+        )
         sheet.merge_range(2, 0, 2, left_end, "", self.fmt["number"])
         sheet.write_string(2, 0, number_line(self.report), self.fmt["number"])
         sheet.merge_range(2, right_start, 2, last, "", self.fmt["place"])
@@ -148,7 +170,9 @@ class _Writer:
         sheet.merge_range(4, 0, 4, last, "", self.fmt["title"])
         sheet.write_string(4, 0, title.upper(), self.fmt["title"])
         period, previous = self.report.period, self.report.previous_period
-        subtitle = _("%(unit)s, period %(start)s to %(end)s (compared with %(pstart)s to %(pend)s)") % {
+        subtitle = _(
+            "%(unit)s, period %(start)s to %(end)s (compared with %(pstart)s to %(pend)s)"
+        ) % {
             "unit": self.report.root["name"],
             "start": period.start.strftime("%d/%m/%Y"),
             "end": period.end.strftime("%d/%m/%Y"),
@@ -169,7 +193,9 @@ class _Writer:
         sheet.merge_range(row, right_start, row, last, "", self.fmt["sign_title"])
         sheet.write_string(row, right_start, _("HEAD OF THE ISSUING BODY"), self.fmt["sign_title"])
         sheet.merge_range(row + 1, right_start, row + 1, last, "", self.fmt["sign_note"])
-        sheet.write_string(row + 1, right_start, _("(Signature, full name and seal)"), self.fmt["sign_note"])
+        sheet.write_string(
+            row + 1, right_start, _("(Signature, full name and seal)"), self.fmt["sign_note"]
+        )
 
     def cell_format(self, column: str):
         if column in PERCENT_COLUMNS:
@@ -198,7 +224,11 @@ class _Writer:
         sheet.set_row(HEADER_ROW, 48)
         for col, column in enumerate(all_columns):
             sheet.write_string(HEADER_ROW, col, self.labels[column], self.fmt["header"])
-        write_string, write_number, write_blank = sheet.write_string, sheet.write_number, sheet.write_blank
+        write_string, write_number, write_blank = (
+            sheet.write_string,
+            sheet.write_number,
+            sheet.write_blank,
+        )
         rows = range(FIRST_DATA_ROW, FIRST_DATA_ROW + self.row_count)
         text = self.fmt["text"]
         for c, values in enumerate((self.columns["code"], self.columns["name"], self.level_texts)):
@@ -225,22 +255,36 @@ class _Writer:
     def column_of(self, columns: tuple[str, ...], column: str) -> int:
         return len(ID_COLUMNS) + columns.index(column)
 
-    def chart(self, sheet, sheet_name: str, kind: dict, title: str, series: list[tuple[str, int]],
-              last_row: int, anchor_row: int, y_title: str, width_px: int) -> int:
+    def chart(
+        self,
+        sheet,
+        sheet_name: str,
+        kind: dict,
+        title: str,
+        series: list[tuple[str, int]],
+        last_row: int,
+        anchor_row: int,
+        y_title: str,
+        width_px: int,
+    ) -> int:
         """A native chart on its own rows from ``anchor_row``, as wide as the table; returns the rows it takes."""
         if last_row < FIRST_DATA_ROW:
             return 0
         chart = self.book.add_chart(kind)
         for name, col in series:
-            chart.add_series({
-                "name": name,
-                "categories": [sheet_name, FIRST_DATA_ROW, 1, last_row, 1],
-                "values": [sheet_name, FIRST_DATA_ROW, col, last_row, col],
-            })
+            chart.add_series(
+                {
+                    "name": name,
+                    "categories": [sheet_name, FIRST_DATA_ROW, 1, last_row, 1],
+                    "values": [sheet_name, FIRST_DATA_ROW, col, last_row, col],
+                }
+            )
         chart.set_title({"name": title})
         chart.set_y_axis({"name": y_title})
         chart.set_legend({"position": "bottom" if len(series) > 1 else "none"})
-        height = min(max(320, 18 * self.row_count + 120) if kind.get("type") == "bar" else 380, 4000)
+        height = min(
+            max(320, 18 * self.row_count + 120) if kind.get("type") == "bar" else 380, 4000
+        )
         chart.set_size({"width": width_px, "height": height})
         sheet.insert_chart(anchor_row, 0, chart, {"object_position": 3})
         return height // 20 + 2
@@ -255,18 +299,42 @@ class _Writer:
         last_row = self.table(sheet, columns)
         if last_row >= FIRST_DATA_ROW:
             score_col = self.column_of(columns, "score")
-            sheet.conditional_format(FIRST_DATA_ROW, score_col, last_row, score_col, {
-                "type": "3_color_scale", "min_color": "#F8696B", "mid_color": "#FFEB84", "max_color": "#63BE7B",
-            })
+            sheet.conditional_format(
+                FIRST_DATA_ROW,
+                score_col,
+                last_row,
+                score_col,
+                {
+                    "type": "3_color_scale",
+                    "min_color": "#F8696B",
+                    "mid_color": "#FFEB84",
+                    "max_color": "#63BE7B",
+                },
+            )
             for column in ("score_change", "rank_change"):
                 col = self.column_of(columns, column)
-                sheet.conditional_format(FIRST_DATA_ROW, col, last_row, col, {
-                    "type": "cell", "criteria": ">", "value": 0, "format": self.fmt["good"]})
-                sheet.conditional_format(FIRST_DATA_ROW, col, last_row, col, {
-                    "type": "cell", "criteria": "<", "value": 0, "format": self.fmt["bad"]})
+                sheet.conditional_format(
+                    FIRST_DATA_ROW,
+                    col,
+                    last_row,
+                    col,
+                    {"type": "cell", "criteria": ">", "value": 0, "format": self.fmt["good"]},
+                )
+                sheet.conditional_format(
+                    FIRST_DATA_ROW,
+                    col,
+                    last_row,
+                    col,
+                    {"type": "cell", "criteria": "<", "value": 0, "format": self.fmt["bad"]},
+                )
             rank_col = self.column_of(columns, "rank")
-            sheet.conditional_format(FIRST_DATA_ROW, rank_col, last_row, rank_col, {
-                "type": "cell", "criteria": "==", "value": 1, "format": self.fmt["good"]})
+            sheet.conditional_format(
+                FIRST_DATA_ROW,
+                rank_col,
+                last_row,
+                rank_col,
+                {"type": "cell", "criteria": "==", "value": 1, "format": self.fmt["good"]},
+            )
         row = max(last_row, HEADER_ROW) + 2
         for sentence in self.method:
             sheet.merge_range(row, 0, row, width - 1, "", self.fmt["method"])
@@ -274,9 +342,17 @@ class _Writer:
             sheet.set_row(row, 15 * (1 + len(sentence) // 150))
             row += 1
         row += 1
-        row += self.chart(sheet, name, {"type": "bar"}, _("Scores by unit"),
-                          [(self.labels["score"], self.column_of(columns, "score"))], last_row, row,
-                          self.labels["score"], _width_px(columns))
+        row += self.chart(
+            sheet,
+            name,
+            {"type": "bar"},
+            _("Scores by unit"),
+            [(self.labels["score"], self.column_of(columns, "score"))],
+            last_row,
+            row,
+            self.labels["score"],
+            _width_px(columns),
+        )
         self.signature_block(sheet, row + 1, width)
         self.page_setup(sheet)
 
@@ -290,27 +366,67 @@ class _Writer:
             for column in columns:
                 col = self.column_of(columns, column)
                 if column in PERCENT_COLUMNS:
-                    sheet.conditional_format(FIRST_DATA_ROW, col, last_row, col, {
-                        "type": "data_bar", "bar_color": "#63BE7B", "min_type": "num", "min_value": 0,
-                        "max_type": "num", "max_value": 1})
+                    sheet.conditional_format(
+                        FIRST_DATA_ROW,
+                        col,
+                        last_row,
+                        col,
+                        {
+                            "type": "data_bar",
+                            "bar_color": "#63BE7B",
+                            "min_type": "num",
+                            "min_value": 0,
+                            "max_type": "num",
+                            "max_value": 1,
+                        },
+                    )
                 elif column.endswith("overdue"):
-                    sheet.conditional_format(FIRST_DATA_ROW, col, last_row, col, {
-                        "type": "cell", "criteria": ">", "value": 0, "format": self.fmt["bad"]})
+                    sheet.conditional_format(
+                        FIRST_DATA_ROW,
+                        col,
+                        last_row,
+                        col,
+                        {"type": "cell", "criteria": ">", "value": 0, "format": self.fmt["bad"]},
+                    )
         row = max(last_row, HEADER_ROW) + 2
         if key == "inspections":
-            series = [(self.labels[f"findings_by_severity.{s}"], self.column_of(columns, f"findings_by_severity.{s}"))
-                      for s in SEVERITIES]
-            row += self.chart(sheet, name, {"type": "column", "subtype": "stacked"}, _("Findings by severity"),
-                              series, last_row, row, self.labels["findings"], _width_px(columns))
+            series = [
+                (
+                    self.labels[f"findings_by_severity.{s}"],
+                    self.column_of(columns, f"findings_by_severity.{s}"),
+                )
+                for s in SEVERITIES
+            ]
+            row += self.chart(
+                sheet,
+                name,
+                {"type": "column", "subtype": "stacked"},
+                _("Findings by severity"),
+                series,
+                last_row,
+                row,
+                self.labels["findings"],
+                _width_px(columns),
+            )
         elif key == "training":
             series = [
-                (self.labels[f"training_turns_by_organizer_level.{lvl}"],
-                 self.column_of(columns, f"training_turns_by_organizer_level.{lvl}"))
+                (
+                    self.labels[f"training_turns_by_organizer_level.{lvl}"],
+                    self.column_of(columns, f"training_turns_by_organizer_level.{lvl}"),
+                )
                 for lvl in ORGANIZER_LEVELS
             ]
-            row += self.chart(sheet, name, {"type": "column", "subtype": "stacked"},
-                              _("Training turns by organiser level"), series, last_row, row,
-                              self.labels["training_turns"], _width_px(columns))
+            row += self.chart(
+                sheet,
+                name,
+                {"type": "column", "subtype": "stacked"},
+                _("Training turns by organiser level"),
+                series,
+                last_row,
+                row,
+                self.labels["training_turns"],
+                _width_px(columns),
+            )
         self.signature_block(sheet, row + 1, width)
         self.page_setup(sheet)
 
@@ -325,15 +441,17 @@ class _Writer:
 
     def write(self) -> None:
         report = self.report
-        self.book.set_properties({
-            "title": _("Accountability report and ranking of units"),
-            "subject": f"{report.root['name']} {report.period.start:%d/%m/%Y} - {report.period.end:%d/%m/%Y}",
-            "author": "CongVu",
-            "company": report.issuing_body,
-            "category": _("Accountability report"),
-            "keywords": "CongVu, accountability, " + report.root["code"],
-            "comments": _("Scores from 0 to 100; ranks among units of the same level."),
-        })
+        self.book.set_properties(
+            {
+                "title": _("Accountability report and ranking of units"),
+                "subject": f"{report.root['name']} {report.period.start:%d/%m/%Y} - {report.period.end:%d/%m/%Y}",
+                "author": "CongVu",
+                "company": report.issuing_body,
+                "category": _("Accountability report"),
+                "keywords": "CongVu, accountability, " + report.root["code"],
+                "comments": _("Scores from 0 to 100; ranks among units of the same level."),
+            }
+        )
         self.summary()
         self.step("summary")
         for key, title, columns in SECTIONS:
@@ -348,7 +466,11 @@ WORKBOOK_STEPS = 2 + len(SECTIONS)
 
 
 def write_workbook(
-    target: Any, report: Report, *, lang: str | None = None, on_step: Callable[[str], None] | None = None
+    target: Any,
+    report: Report,
+    *,
+    lang: str | None = None,
+    on_step: Callable[[str], None] | None = None,
 ) -> None:
     """Write the report workbook to ``target`` (a path or a binary file object)."""
     with translation.override(lang or translation.get_language() or "vi"):

@@ -31,7 +31,13 @@ from reports.scoring import Methodology, score_units
 
 SEVERITIES = ("minor", "serious", "very_serious", "extremely_serious")
 DECISION_FORMS = (
-    "khien_trach", "canh_cao", "ha_bac_luong", "giang_chuc", "cach_chuc", "buoc_thoi_viec", "bai_nhiem",
+    "khien_trach",
+    "canh_cao",
+    "ha_bac_luong",
+    "giang_chuc",
+    "cach_chuc",
+    "buoc_thoi_viec",
+    "bai_nhiem",
 )
 ORGANIZER_LEVELS = ("central", "province", "district", "commune")
 
@@ -80,7 +86,11 @@ SERVICE_COUNT_COLUMNS: tuple[str, ...] = (
     "dossiers_apologies_issued",
     "dossiers_online",
     "dossiers_postal",
-    *(f"dossiers_by_scope.{scope}.{figure}" for scope in SERVICE_SCOPES for figure in SCOPE_FIGURES),
+    *(
+        f"dossiers_by_scope.{scope}.{figure}"
+        for scope in SERVICE_SCOPES
+        for figure in SCOPE_FIGURES
+    ),
 )
 COUNT_COLUMNS = COUNT_COLUMNS + SERVICE_COUNT_COLUMNS
 
@@ -100,7 +110,8 @@ RATES: dict[str, tuple[str, str]] = {
 RATE_COLUMNS = tuple(RATES)
 # flag column -> the count that must be zero for the flag to hold
 FLAGS: dict[str, str] = {
-    f"dossiers_by_scope.{scope}.reconciles": f"dossiers_by_scope.{scope}.unreconciled" for scope in SERVICE_SCOPES
+    f"dossiers_by_scope.{scope}.reconciles": f"dossiers_by_scope.{scope}.unreconciled"
+    for scope in SERVICE_SCOPES
 }
 FLAG_COLUMNS = tuple(FLAGS)
 # A unit's own figures of the current period, not summed up the tree: the
@@ -120,8 +131,15 @@ FLOAT_COUNTS = frozenset({"training_hours"})
 
 UNIT_COLUMNS = ("code", "name", "level", "parent", "path", "depth", "valid_from", "valid_until")
 RESULT_COLUMNS = (
-    "score", "rankable", "rank", "peers", "peer_average",
-    "previous_score", "previous_rank", "score_change", "rank_change",
+    "score",
+    "rankable",
+    "rank",
+    "peers",
+    "peer_average",
+    "previous_score",
+    "previous_rank",
+    "score_change",
+    "rank_change",
 )
 
 
@@ -182,7 +200,9 @@ def units_frame(rows: list[dict]) -> pd.DataFrame:
     return frame
 
 
-COUNT_DTYPES = {column: ("float64" if column in FLOAT_COUNTS else "int64") for column in COUNT_COLUMNS}
+COUNT_DTYPES = {
+    column: ("float64" if column in FLOAT_COUNTS else "int64") for column in COUNT_COLUMNS
+}
 _COUNT_INDEX = {column: i for i, column in enumerate(COUNT_COLUMNS)}
 
 
@@ -224,8 +244,11 @@ def counts_frame(rows: list[dict]) -> pd.DataFrame:
 def _active_mask(units: pd.DataFrame, period: Period) -> np.ndarray:
     return np.fromiter(
         (
-            (start is None or pd.isna(start) or start <= period.end) and (end is None or pd.isna(end) or end >= period.start)
-            for start, end in zip(units["valid_from"].tolist(), units["valid_until"].tolist(), strict=True)
+            (start is None or pd.isna(start) or start <= period.end)
+            and (end is None or pd.isna(end) or end >= period.start)
+            for start, end in zip(
+                units["valid_from"].tolist(), units["valid_until"].tolist(), strict=True
+            )
         ),
         dtype=bool,
         count=len(units),
@@ -283,7 +306,9 @@ def _rate_arrays(column: Callable[[str], np.ndarray]) -> dict[str, np.ndarray]:
     with np.errstate(divide="ignore", invalid="ignore"):
         for rate, (numerator, denominator) in RATES.items():
             den = np.asarray(column(denominator), dtype="float64")
-            rates[rate] = np.where(den > 0, np.asarray(column(numerator), dtype="float64") / den, np.nan)
+            rates[rate] = np.where(
+                den > 0, np.asarray(column(numerator), dtype="float64") / den, np.nan
+            )
     return rates
 
 
@@ -299,7 +324,9 @@ def add_rates(frame: pd.DataFrame) -> pd.DataFrame:
 
 def score(frame: pd.DataFrame, methodology: Methodology) -> pd.Series:
     """Score 0..100 of each row (``reports.scoring``): the sum of its components' points."""
-    metrics = {c: frame[c].to_numpy("float64") for c in frame.columns if c in METRIC_COLUMNS or "." in c}
+    metrics = {
+        c: frame[c].to_numpy("float64") for c in frame.columns if c in METRIC_COLUMNS or "." in c
+    }
     return pd.Series(score_units(metrics, methodology, len(frame)).score, index=frame.index)
 
 
@@ -332,7 +359,9 @@ def _value_arrays(units_index: pd.Index, values: pd.DataFrame | None) -> dict[st
     return arrays
 
 
-def _rank_array(groups: np.ndarray, scores: np.ndarray, eligible: np.ndarray) -> tuple[np.ndarray, ...]:
+def _rank_array(
+    groups: np.ndarray, scores: np.ndarray, eligible: np.ndarray
+) -> tuple[np.ndarray, ...]:
     """Rank, number of ranked peers and their mean score per row, within its peer group.
 
     Rank 1 is the best score among the eligible rows of the same group; ties
@@ -363,7 +392,9 @@ def rank(frame: pd.DataFrame) -> pd.Series:
     """Rank 1 = best score among rankable units of the same peer group; ties share a rank."""
     groups = frame["peer_group"] if "peer_group" in frame else frame["level"]
     ranks, _peers, _average = _rank_array(
-        groups.to_numpy(dtype=object), frame["score"].to_numpy("float64"), frame["rankable"].to_numpy(bool)
+        groups.to_numpy(dtype=object),
+        frame["score"].to_numpy("float64"),
+        frame["rankable"].to_numpy(bool),
     )
     return pd.Series(_nullable_int(ranks), index=frame.index)
 
@@ -384,7 +415,10 @@ class _PeriodResult:
 
 
 def _period_result(
-    units: pd.DataFrame, rolled: np.ndarray, period: Period, methodology: Methodology,
+    units: pd.DataFrame,
+    rolled: np.ndarray,
+    period: Period,
+    methodology: Methodology,
     extra: dict[str, np.ndarray] | None = None,
 ) -> _PeriodResult:
     metrics = {column: rolled[:, i] for i, column in enumerate(COUNT_COLUMNS)}
@@ -397,17 +431,28 @@ def _period_result(
     groups = units["peer_group"].to_numpy(dtype=object)
     ranks, peers, average = _rank_array(groups, scores.score, rankable & active)
     return _PeriodResult(
-        metrics=metrics, active=active, score=scores.score, points=scores.points, rankable=rankable,
-        rank=ranks, peers=peers, peer_average=average,
+        metrics=metrics,
+        active=active,
+        score=scores.score,
+        points=scores.points,
+        rankable=rankable,
+        rank=ranks,
+        peers=peers,
+        peer_average=average,
     )
 
 
-def _frame(units: pd.DataFrame, result: _PeriodResult, extra: dict[str, Any] | None = None) -> pd.DataFrame:
+def _frame(
+    units: pd.DataFrame, result: _PeriodResult, extra: dict[str, Any] | None = None
+) -> pd.DataFrame:
     """The rows of the units in force, sorted by path, built in one construction."""
     paths = units["path"].tolist()
-    order = np.array(sorted(np.flatnonzero(result.active).tolist(), key=paths.__getitem__), dtype="int64")
+    order = np.array(
+        sorted(np.flatnonzero(result.active).tolist(), key=paths.__getitem__), dtype="int64"
+    )
     columns: dict[str, Any] = {
-        column: units[column].to_numpy()[order] for column in ("code", "name", "level", "parent", "path")
+        column: units[column].to_numpy()[order]
+        for column in ("code", "name", "level", "parent", "path")
     }
     columns["depth"] = units["depth"].to_numpy("int64")[order]
     for column in COUNT_COLUMNS:
@@ -432,7 +477,10 @@ def _frame(units: pd.DataFrame, result: _PeriodResult, extra: dict[str, Any] | N
 
 
 def period_frame(
-    units: pd.DataFrame, own: pd.DataFrame, period: Period, methodology: Methodology,
+    units: pd.DataFrame,
+    own: pd.DataFrame,
+    period: Period,
+    methodology: Methodology,
     values: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per unit in force during ``period``: rolled-up metrics, rates, score, points, rank."""
@@ -477,12 +525,16 @@ def build_report(
     before = _period_result(units, rolled[:, width:], period.previous(), methodology)
     previous_score = np.where(before.active, before.score, np.nan)
     previous_rank = np.where(before.active, before.rank, np.nan)
-    return _frame(units, now, {
-        "previous_score": lambda order: previous_score[order],
-        "previous_rank": lambda order: _nullable_int(previous_rank[order]),
-        "score_change": lambda order: np.round(now.score[order] - previous_score[order], 2),
-        "rank_change": lambda order: _nullable_int(previous_rank[order] - now.rank[order]),
-    })
+    return _frame(
+        units,
+        now,
+        {
+            "previous_score": lambda order: previous_score[order],
+            "previous_rank": lambda order: _nullable_int(previous_rank[order]),
+            "score_change": lambda order: np.round(now.score[order] - previous_score[order], 2),
+            "rank_change": lambda order: _nullable_int(previous_rank[order] - now.rank[order]),
+        },
+    )
 
 
 def subtree_total(

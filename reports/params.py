@@ -29,33 +29,52 @@ class ReportParamsSerializer(serializers.Serializer):
     """``year=YYYY`` or ``start=``/``end=`` (ISO or dd/mm/yyyy); ``unit=CODE``; ``lang=vi|en``."""
 
     year = serializers.IntegerField(
-        required=False, min_value=MIN_YEAR, max_value=MAX_YEAR,
+        required=False,
+        min_value=MIN_YEAR,
+        max_value=MAX_YEAR,
         help_text=_("Calendar year of the report (default: the current year)."),
     )
-    start = serializers.DateField(required=False, help_text=_("First day of the period, instead of a year."))
+    start = serializers.DateField(
+        required=False, help_text=_("First day of the period, instead of a year.")
+    )
     end = serializers.DateField(required=False, help_text=_("Last day of the period, with start."))
     unit = serializers.CharField(
-        required=False, max_length=40, help_text=_("Code of the root unit (default: the top of your scope)."),
+        required=False,
+        max_length=40,
+        help_text=_("Code of the root unit (default: the top of your scope)."),
     )
     lang = serializers.ChoiceField(
-        choices=[("vi", "Tiếng Việt"), ("en", "English")], required=False,
-        help_text=_("Language of the workbook (default: the request's language); CSV columns are always the metric names."),
+        choices=[("vi", "Tiếng Việt"), ("en", "English")],
+        required=False,
+        help_text=_(
+            "Language of the workbook (default: the request's language); CSV columns are always the metric names."
+        ),
     )
 
     def validate(self, attrs):
         year, start, end = attrs.get("year"), attrs.get("start"), attrs.get("end")
         if year is not None and (start or end):
-            raise serializers.ValidationError({"year": [_("Give either a year or a start and an end date, not both.")]})
+            raise serializers.ValidationError(
+                {"year": [_("Give either a year or a start and an end date, not both.")]}
+            )
         if (start is None) != (end is None):
             missing = "end" if end is None else "start"
-            raise serializers.ValidationError({missing: [_("Give both the start and the end of the period.")]})
+            raise serializers.ValidationError(
+                {missing: [_("Give both the start and the end of the period.")]}
+            )
         if start and end:
             if end < start:
-                raise serializers.ValidationError({"end": [_("The end of the period is before its start.")]})
+                raise serializers.ValidationError(
+                    {"end": [_("The end of the period is before its start.")]}
+                )
             if (end - start).days > MAX_SPAN_DAYS:
-                raise serializers.ValidationError({"end": [_("A report covers at most five years.")]})
+                raise serializers.ValidationError(
+                    {"end": [_("A report covers at most five years.")]}
+                )
             if start.year < MIN_YEAR or end.year > MAX_YEAR:
-                raise serializers.ValidationError({"start": [_("The period is outside the years the system covers.")]})
+                raise serializers.ValidationError(
+                    {"start": [_("The period is outside the years the system covers.")]}
+                )
         return attrs
 
 
@@ -93,4 +112,6 @@ def resolve(user, data) -> ReportRequest:
     serializer = ReportParamsSerializer(data=data)
     serializer.is_valid(raise_exception=True)
     attrs = serializer.validated_data
-    return ReportRequest(root=root_for(user, attrs.get("unit")), period=period_from(attrs), lang=attrs.get("lang"))
+    return ReportRequest(
+        root=root_for(user, attrs.get("unit")), period=period_from(attrs), lang=attrs.get("lang")
+    )

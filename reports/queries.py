@@ -90,7 +90,12 @@ from training.models import TURN_Q, Enrolment, TrainingRequirement
 # delivery (dossiers, filed reports, procedures posted, PAR index).
 QUERY_COUNT = 16
 
-OPEN_CASE_STATUSES = (CaseStatus.OPENED, CaseStatus.SELF_REVIEW, CaseStatus.COUNCIL, CaseStatus.POSTPONED)
+OPEN_CASE_STATUSES = (
+    CaseStatus.OPENED,
+    CaseStatus.SELF_REVIEW,
+    CaseStatus.COUNCIL,
+    CaseStatus.POSTPONED,
+)
 CLOSED_CASE_STATUSES = (CaseStatus.DECIDED, CaseStatus.CLOSED_NO_ACTION, CaseStatus.EXEMPT)
 UNIT_KEY = "unit_key"
 
@@ -188,7 +193,17 @@ def units_rows(root: Unit) -> list[dict[str, Any]]:
     rows = (
         Unit.objects.filter(path__startswith=root.path)
         .order_by("path")
-        .values("id", "code", "name", "level", "path", "depth", "valid_from", "valid_until", parent_code=F("parent__code"))
+        .values(
+            "id",
+            "code",
+            "name",
+            "level",
+            "path",
+            "depth",
+            "valid_from",
+            "valid_until",
+            parent_code=F("parent__code"),
+        )
     )
     return [{**row, "parent": row.pop("parent_code")} for row in rows]
 
@@ -196,22 +211,28 @@ def units_rows(root: Unit) -> list[dict[str, Any]]:
 def staff_rows(root: Unit, periods: list[Period]) -> list[dict[str, Any]]:
     measures = {}
     for i, p in enumerate(periods):
-        employed = (Q(joined_on__isnull=True) | Q(joined_on__lte=p.end)) & (Q(left_on__isnull=True) | Q(left_on__gte=p.start))
+        employed = (Q(joined_on__isnull=True) | Q(joined_on__lte=p.end)) & (
+            Q(left_on__isnull=True) | Q(left_on__gte=p.start)
+        )
         measures[f"staff_count__p{i}"] = count_rows(employed)
     return _grouped(_in_tree(Staff.objects.all(), root), "unit", measures)
 
 
 def _period_of(date_field: str, periods: list[Period]) -> Case:
     """0 for a row dated in the current period, 1 in the previous one (the window holds only those two)."""
-    return Case(When(**{f"{date_field}__lt": periods[0].start}, then=Value(1)), default=Value(0),
-                output_field=IntegerField())
+    return Case(
+        When(**{f"{date_field}__lt": periods[0].start}, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
 
 
 def _as_of(date_field: str, periods: list[Period], today: dt.date) -> Case:
     """The as-of day of the period each row is dated in."""
     return Case(
         When(**{f"{date_field}__lt": periods[0].start}, then=Value(as_of_day(periods[1], today))),
-        default=Value(as_of_day(periods[0], today)), output_field=DateField(),
+        default=Value(as_of_day(periods[0], today)),
+        output_field=DateField(),
     )
 
 
@@ -221,7 +242,11 @@ def _flag(condition: Q) -> Sum:
 
 
 def _keyed(
-    queryset: QuerySet, unit_field: str, date_field: str, periods: list[Period], measures: dict[str, Any],
+    queryset: QuerySet,
+    unit_field: str,
+    date_field: str,
+    periods: list[Period],
+    measures: dict[str, Any],
     breakdown: tuple[str, str] | None = None,
 ) -> list[list[dict[str, Any]]]:
     """One grouped pass keyed on ``unit_id * 2 + period`` (and a breakdown column): rows per period.
@@ -233,7 +258,9 @@ def _keyed(
     breakdown (bench/report_sections.py), and, being an expression, keeps
     SQLite off the foreign-key index.
     """
-    key = ExpressionWrapper(F(f"{unit_field}_id") * 2 + _period_of(date_field, periods), output_field=IntegerField())
+    key = ExpressionWrapper(
+        F(f"{unit_field}_id") * 2 + _period_of(date_field, periods), output_field=IntegerField()
+    )
     group = {UNIT_KEY: key}
     if breakdown:
         group["breakdown"] = F(breakdown[0])
@@ -253,27 +280,42 @@ def _keyed(
     return result
 
 
-def inspection_rows(root: Unit, periods: list[Period], today: dt.date) -> list[list[dict[str, Any]]]:
+def inspection_rows(
+    root: Unit, periods: list[Period], today: dt.date
+) -> list[list[dict[str, Any]]]:
     window = _between("start_date", periods[-1].start, periods[0].end)
     concluded = Q(status=InspectionStatus.CONCLUDED) & (
-        Q(conclusion_date__isnull=True) | Q(conclusion_date__lte=_as_of("start_date", periods, today))
+        Q(conclusion_date__isnull=True)
+        | Q(conclusion_date__lte=_as_of("start_date", periods, today))
     )
     measures = {"inspections": CountRows("pk"), "inspections_concluded": _flag(concluded)}
-    return _keyed(_in_tree(Inspection.objects.filter(window), root), "unit", "start_date", periods, measures)
+    return _keyed(
+        _in_tree(Inspection.objects.filter(window), root), "unit", "start_date", periods, measures
+    )
 
 
 def finding_rows(root: Unit, periods: list[Period]) -> list[list[dict[str, Any]]]:
     window = _between("found_on", periods[-1].start, periods[0].end)
     qs = Finding.objects.filter(window, substantiated=True)
-    return _keyed(_in_tree(qs, root), "unit", "found_on", periods, {"findings": CountRows("pk")},
-                  breakdown=("severity", "findings_by_severity"))
+    return _keyed(
+        _in_tree(qs, root),
+        "unit",
+        "found_on",
+        periods,
+        {"findings": CountRows("pk")},
+        breakdown=("severity", "findings_by_severity"),
+    )
 
 
-def corrective_action_rows(root: Unit, periods: list[Period], today: dt.date) -> list[list[dict[str, Any]]]:
+def corrective_action_rows(
+    root: Unit, periods: list[Period], today: dt.date
+) -> list[list[dict[str, Any]]]:
     window = _between("due_date", periods[-1].start, periods[0].end)
     as_of = _as_of("due_date", periods, today)
     due = Q(due_date__lte=as_of)
-    done_by_due = ~Q(status=ActionStatus.OPEN) & Q(done_on__isnull=False, done_on__lte=F("due_date"))
+    done_by_due = ~Q(status=ActionStatus.OPEN) & Q(
+        done_on__isnull=False, done_on__lte=F("due_date")
+    )
     open_on_day = Q(status=ActionStatus.OPEN) | Q(done_on__gt=as_of)
     measures = {
         "corrective_actions": CountRows("pk"),
@@ -298,12 +340,17 @@ def discipline_rows(root: Unit, periods: list[Period], today: dt.date) -> list[d
         )
         measures[f"discipline_cases__p{i}"] = count_rows(opened)
         for form in DECISION_FORMS:
-            measures[f"discipline_decisions_by_form.{form}__p{i}"] = count_rows(decided & Q(decision_form=form))
+            measures[f"discipline_decisions_by_form.{form}__p{i}"] = count_rows(
+                decided & Q(decision_form=form)
+            )
         measures[f"discipline_overdue__p{i}"] = count_rows(opened & late)
-        measures[f"discipline_due__p{i}"] = count_rows(opened & (
-            Q(status__in=CLOSED_CASE_STATUSES)
-            | Q(status__in=OPEN_CASE_STATUSES, handling_deadline__lt=as_of_day(p, today))
-        ))
+        measures[f"discipline_due__p{i}"] = count_rows(
+            opened
+            & (
+                Q(status__in=CLOSED_CASE_STATUSES)
+                | Q(status__in=OPEN_CASE_STATUSES, handling_deadline__lt=as_of_day(p, today))
+            )
+        )
         in_time = Q(status=CaseStatus.DECIDED) & (
             Q(handling_deadline__isnull=True) | Q(decision_date__lte=F("handling_deadline"))
         ) | Q(status__in=(CaseStatus.CLOSED_NO_ACTION, CaseStatus.EXEMPT))
@@ -313,13 +360,19 @@ def discipline_rows(root: Unit, periods: list[Period], today: dt.date) -> list[d
 
 def feedback_rows(root: Unit, periods: list[Period], today: dt.date) -> list[list[dict[str, Any]]]:
     window = _between("received_on", periods[-1].start, periods[0].end)
-    answered_or_late = Q(resolved_on__isnull=False) | Q(response_due__lt=_as_of("received_on", periods, today))
+    answered_or_late = Q(resolved_on__isnull=False) | Q(
+        response_due__lt=_as_of("received_on", periods, today)
+    )
     measures = {
         "feedback_received": CountRows("pk"),
         "feedback_substantiated": _flag(Q(substantiated=True)),
         "feedback_due": _flag(Q(response_due__isnull=False) & answered_or_late),
         "feedback_resolved_on_time": _flag(
-            Q(response_due__isnull=False, resolved_on__isnull=False, resolved_on__lte=F("response_due"))
+            Q(
+                response_due__isnull=False,
+                resolved_on__isnull=False,
+                resolved_on__lte=F("response_due"),
+            )
         ),
     }
     qs = _in_tree(CitizenFeedback.objects.filter(window), root)
@@ -330,8 +383,14 @@ def training_rows(root: Unit, periods: list[Period]) -> list[list[dict[str, Any]
     window = _between("course__start_date", periods[-1].start, periods[0].end)
     measures = {"training_turns": CountRows("pk"), "training_hours": Sum("course__hours")}
     qs = _in_tree(Enrolment.objects.filter(TURN_Q).filter(window), root)
-    return _keyed(qs, "unit", "course__start_date", periods, measures,
-                  breakdown=("course__organizer_level", "training_turns_by_organizer_level"))
+    return _keyed(
+        qs,
+        "unit",
+        "course__start_date",
+        periods,
+        measures,
+        breakdown=("course__organizer_level", "training_turns_by_organizer_level"),
+    )
 
 
 def requirement_rows(root: Unit, period: Period) -> list[dict[str, Any]]:
@@ -350,17 +409,21 @@ def requirement_rows(root: Unit, period: Period) -> list[dict[str, Any]]:
     qn = connection.ops.quote_name
     done_sql, done_params = (
         Enrolment.objects.filter(TURN_Q, course__start_date__gte=start, course__start_date__lte=end)
-        .order_by().values(sid=F("staff_id")).annotate(hours=Sum("course__hours"))
+        .order_by()
+        .values(sid=F("staff_id"))
+        .annotate(hours=Sum("course__hours"))
         .query.sql_with_params()
     )
     person_sql, person_params = (
-        _in_tree(Staff.objects.employed_during(start, end), root).order_by()
+        _in_tree(Staff.objects.employed_during(start, end), root)
+        .order_by()
         .values(sid=F("id"), uid=F("unit_id"), cat=F("category"), pos=F("position"))
         .query.sql_with_params()
     )
     table = qn(TrainingRequirement._meta.db_table)
     year, category, position, hours = (
-        qn(TrainingRequirement._meta.get_field(name).column) for name in ("year", "category", "position", "hours")
+        qn(TrainingRequirement._meta.get_field(name).column)
+        for name in ("year", "category", "position", "hours")
     )
     key = "p.uid + 0" if connection.vendor == "sqlite" else "p.uid"
     required = f"COALESCE(rs.{hours}, rg.{hours})"
@@ -379,14 +442,26 @@ def requirement_rows(root: Unit, period: Period) -> list[dict[str, Any]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [
-            {"unit_id": unit_id, "training_required_staff": count, "training_requirement_met": int(met or 0)}
+            {
+                "unit_id": unit_id,
+                "training_required_staff": count,
+                "training_requirement_met": int(met or 0),
+            }
             for unit_id, count, met in cursor.fetchall()
         ]
 
 
 SECTION_NAMES = (
-    "staff", "inspections", "findings", "corrective_actions", "discipline", "feedback", "training",
-    "training_requirement", "service_delivery", "units",
+    "staff",
+    "inspections",
+    "findings",
+    "corrective_actions",
+    "discipline",
+    "feedback",
+    "training",
+    "training_requirement",
+    "service_delivery",
+    "units",
 )
 
 
@@ -439,7 +514,14 @@ def report_rows(
 # does not add up; the figures are never adjusted.
 
 SERVICE_SCOPES = ("district", "commune", "inter_level", "electronic")
-SERVICE_FIGURES = ("received", "resolved", "resolved_judged", "resolved_late", "pending_in_time", "pending_overdue")
+SERVICE_FIGURES = (
+    "received",
+    "resolved",
+    "resolved_judged",
+    "resolved_late",
+    "pending_in_time",
+    "pending_overdue",
+)
 CHANNEL_SCOPES = ("online", "postal")
 
 
@@ -465,19 +547,29 @@ def dossier_rows(root: Unit, periods: list[Period], today: dt.date) -> list[dict
         as_of = as_of_day(p, today)
         received = _between("received_on", p.start, p.end)
         resolved = _between("resolved_on", p.start, p.end)
-        pending = Q(received_on__lte=as_of) & (Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of))
+        pending = Q(received_on__lte=as_of) & (
+            Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of)
+        )
         for scope in SERVICE_SCOPES:
             s = _dossier_scope_q(scope)
             measures[f"{scope}.received__p{i}"] = count_rows(s & received)
             measures[f"{scope}.resolved__p{i}"] = count_rows(s & resolved)
             measures[f"{scope}.resolved_late__p{i}"] = count_rows(s & resolved & Q(outcome="late"))
-            measures[f"{scope}.pending_in_time__p{i}"] = count_rows(s & pending & Q(due_on__gte=as_of))
-            measures[f"{scope}.pending_overdue__p{i}"] = count_rows(s & pending & Q(due_on__lt=as_of))
+            measures[f"{scope}.pending_in_time__p{i}"] = count_rows(
+                s & pending & Q(due_on__gte=as_of)
+            )
+            measures[f"{scope}.pending_overdue__p{i}"] = count_rows(
+                s & pending & Q(due_on__lt=as_of)
+            )
         for scope in CHANNEL_SCOPES:
             measures[f"{scope}.received__p{i}"] = count_rows(_dossier_scope_q(scope) & received)
         local = Q(level__in=("district", "commune"))
-        measures[f"late_in_system_only__p{i}"] = count_rows(local & resolved & Q(late_in_system_only=True))
-        measures[f"apologies__p{i}"] = count_rows(local & _between("apology_issued_on", p.start, p.end))
+        measures[f"late_in_system_only__p{i}"] = count_rows(
+            local & resolved & Q(late_in_system_only=True)
+        )
+        measures[f"apologies__p{i}"] = count_rows(
+            local & _between("apology_issued_on", p.start, p.end)
+        )
     return _grouped(_in_tree(Dossier.objects.filter(window), root), "unit", measures)
 
 
@@ -495,21 +587,26 @@ def service_report_rows(root: Unit, periods: list[Period]) -> list[dict[str, Any
         measures[f"unreconciled__p{i}"] = count_rows(inside & Q(reconciles=False))
         measures[f"received__p{i}"] = Sum("received", filter=inside)
         measures[f"resolved__p{i}"] = Sum("resolved", filter=inside)
-        measures[f"resolved_judged__p{i}"] = Sum("resolved", filter=inside & Q(resolved_late__isnull=False))
+        measures[f"resolved_judged__p{i}"] = Sum(
+            "resolved", filter=inside & Q(resolved_late__isnull=False)
+        )
         measures[f"resolved_late__p{i}"] = Sum("resolved_late", filter=inside)
         measures[f"pending_in_time__p{i}"] = Sum("pending_in_time", filter=at_end)
         measures[f"pending_overdue__p{i}"] = Sum("pending_overdue", filter=at_end)
         measures[f"late_in_system_only__p{i}"] = Sum("late_in_system_only", filter=inside)
         measures[f"apologies__p{i}"] = Sum("apologies_issued", filter=inside)
     rows = (
-        _in_tree(qs, root).order_by()
+        _in_tree(qs, root)
+        .order_by()
         .values("scope", **{UNIT_KEY: unit_key("unit")})
         .annotate(**measures)
     )
     return list(rows)
 
 
-def _service_counts(dossiers: list[dict[str, Any]], reports: list[dict[str, Any]], periods: int) -> list[list[dict[str, Any]]]:
+def _service_counts(
+    dossiers: list[dict[str, Any]], reports: list[dict[str, Any]], periods: int
+) -> list[list[dict[str, Any]]]:
     """Dossier and report rows merged into the report's service-delivery columns, per period.
 
     A unit's filed reports of a scope replace its dossiers of that scope.
@@ -519,7 +616,9 @@ def _service_counts(dossiers: list[dict[str, Any]], reports: list[dict[str, Any]
         for i in range(periods):
             if row[f"reports__p{i}"]:
                 filed[(i, row[UNIT_KEY], row["scope"])] = {
-                    key.rpartition("__p")[0]: (row[key] or 0) for key in row if key.endswith(f"__p{i}")
+                    key.rpartition("__p")[0]: (row[key] or 0)
+                    for key in row
+                    if key.endswith(f"__p{i}")
                 }
     by_unit = {row[UNIT_KEY]: row for row in dossiers}
     units = set(by_unit) | {unit for (_i, unit, _s) in filed}
@@ -533,10 +632,16 @@ def _service_counts(dossiers: list[dict[str, Any]], reports: list[dict[str, Any]
                 if report is not None:
                     figures = {name: report.get(name, 0) for name in SERVICE_FIGURES}
                     figures["unreconciled"] = report["unreconciled"]
-                    figures["late_in_system_only"] = report["late_in_system_only"] if scope in ("district", "commune") else 0
-                    figures["apologies"] = report["apologies"] if scope in ("district", "commune") else 0
+                    figures["late_in_system_only"] = (
+                        report["late_in_system_only"] if scope in ("district", "commune") else 0
+                    )
+                    figures["apologies"] = (
+                        report["apologies"] if scope in ("district", "commune") else 0
+                    )
                 else:
-                    figures = {name: own.get(f"{scope}.{name}__p{i}", 0) for name in SERVICE_FIGURES}
+                    figures = {
+                        name: own.get(f"{scope}.{name}__p{i}", 0) for name in SERVICE_FIGURES
+                    }
                     # Every resolved dossier is judged on its dates.
                     figures["resolved_judged"] = figures["resolved"]
                     figures["unreconciled"] = 0
@@ -578,7 +683,9 @@ def _service_columns(out: dict[str, Any]) -> dict[str, Any]:
 
 def service_rows(root: Unit, periods: list[Period], today: dt.date) -> list[list[dict[str, Any]]]:
     """The service-delivery counts per unit for each period (two queries: dossiers, filed reports)."""
-    return _service_counts(dossier_rows(root, periods, today), service_report_rows(root, periods), len(periods))
+    return _service_counts(
+        dossier_rows(root, periods, today), service_report_rows(root, periods), len(periods)
+    )
 
 
 def procedures_published_rows(root: Unit, period: Period) -> list[dict[str, Any]]:
@@ -617,8 +724,10 @@ def par_rows(root: Unit, period: Period) -> list[dict[str, Any]]:
 
     year = period.end.year
     rows: dict[int, dict[str, Any]] = {}
-    results = _in_tree(ParResult.objects.filter(year__in=(year, year - 1)), root).order_by().values_list(
-        "unit_id", "year", "score", "rank", "ranked_units"
+    results = (
+        _in_tree(ParResult.objects.filter(year__in=(year, year - 1)), root)
+        .order_by()
+        .values_list("unit_id", "year", "score", "rank", "ranked_units")
     )
     for unit_id, result_year, result_score, result_rank, ranked in results:
         row = rows.setdefault(unit_id, {"unit_id": unit_id})

@@ -38,14 +38,28 @@ from reports.scoring import Methodology
 
 UNIT_FIELDS = ("code", "name", "level", "parent")
 RESULT_FIELDS = (
-    "score", "rankable", "rank", "peers", "peer_average", "previous_score", "previous_rank", "score_change",
+    "score",
+    "rankable",
+    "rank",
+    "peers",
+    "peer_average",
+    "previous_score",
+    "previous_rank",
+    "score_change",
     "rank_change",
 )
-PERCENT_COLUMNS = frozenset({
-    "inspections_concluded_rate", "corrective_actions_on_time_rate", "discipline_handled_on_time_rate",
-    "feedback_resolved_on_time_rate", "training_requirement_met_rate",
-    "dossiers_on_time_rate", "dossiers_overdue_rate", "dossiers_online_rate",
-})
+PERCENT_COLUMNS = frozenset(
+    {
+        "inspections_concluded_rate",
+        "corrective_actions_on_time_rate",
+        "discipline_handled_on_time_rate",
+        "feedback_resolved_on_time_rate",
+        "training_requirement_met_rate",
+        "dossiers_on_time_rate",
+        "dossiers_overdue_rate",
+        "dossiers_online_rate",
+    }
+)
 RATIO_COLUMNS = frozenset({"findings_per_staff", "discipline_cases_per_staff"})
 
 SEVERITY_LABELS = {
@@ -105,7 +119,12 @@ LABELS: dict[str, Any] = {
     "inspections_concluded": _("Inspections concluded"),
     "inspections_concluded_rate": _("Inspection plan done (%)"),
     "findings": _("Findings"),
-    **{f"findings_by_severity.{s}": format_lazy(_("Findings: {severity}"), severity=SEVERITY_LABELS[s]) for s in SEVERITIES},
+    **{
+        f"findings_by_severity.{s}": format_lazy(
+            _("Findings: {severity}"), severity=SEVERITY_LABELS[s]
+        )
+        for s in SEVERITIES
+    },
     "findings_per_staff": _("Findings per staff member"),
     "corrective_actions": _("Corrective actions due in the period"),
     "corrective_actions_due": _("Corrective actions due so far"),
@@ -114,7 +133,12 @@ LABELS: dict[str, Any] = {
     "corrective_actions_overdue": _("Corrective actions overdue"),
     "corrective_actions_on_time_rate": _("Corrective actions on time (%)"),
     "discipline_cases": _("Discipline cases"),
-    **{f"discipline_decisions_by_form.{f}": format_lazy(_("Decisions: {form}"), form=FORM_LABELS[f]) for f in DECISION_FORMS},
+    **{
+        f"discipline_decisions_by_form.{f}": format_lazy(
+            _("Decisions: {form}"), form=FORM_LABELS[f]
+        )
+        for f in DECISION_FORMS
+    },
     "discipline_overdue": _("Discipline cases past the handling limit"),
     "discipline_cases_per_staff": _("Discipline cases per staff member"),
     "discipline_due": _("Discipline cases due for a decision"),
@@ -127,7 +151,9 @@ LABELS: dict[str, Any] = {
     "feedback_resolved_on_time_rate": _("Feedback answered on time (%)"),
     "training_turns": _("Training turns"),
     **{
-        f"training_turns_by_organizer_level.{lvl}": format_lazy(_("Turns organised by: {level}"), level=ORGANIZER_LABELS[lvl])
+        f"training_turns_by_organizer_level.{lvl}": format_lazy(
+            _("Turns organised by: {level}"), level=ORGANIZER_LABELS[lvl]
+        )
         for lvl in ORGANIZER_LEVELS
     },
     "training_hours": _("Training hours"),
@@ -149,7 +175,8 @@ LABELS: dict[str, Any] = {
     "dossiers_online_rate": _("Dossiers received online (%)"),
     **{
         f"dossiers_by_scope.{scope}.{figure}": format_lazy(label, scope=SCOPE_LABELS[scope])
-        for scope in SERVICE_SCOPES for figure, label in SCOPE_FIGURE_LABELS.items()
+        for scope in SERVICE_SCOPES
+        for figure, label in SCOPE_FIGURE_LABELS.items()
     },
     **{f"procedures_published.{level}": label for level, label in PROCEDURE_LEVEL_LABELS.items()},
     "par_index.score": _("PAR index score"),
@@ -169,36 +196,95 @@ LABELS: dict[str, Any] = {
 
 # Sheets of the workbook (and sections of the HTML page): title and columns.
 SECTIONS: list[tuple[str, Any, tuple[str, ...]]] = [
-    ("inspections", _("Inspections and findings"), (
-        "staff_count", "inspections", "inspections_concluded", "inspections_concluded_rate", "findings",
-        *(f"findings_by_severity.{s}" for s in SEVERITIES), "findings_per_staff",
-    )),
-    ("corrective_actions", _("Corrective actions"), (
-        "corrective_actions", "corrective_actions_due", "corrective_actions_on_time",
-        "corrective_actions_open", "corrective_actions_overdue", "corrective_actions_on_time_rate",
-    )),
-    ("discipline", _("Discipline"), (
-        "staff_count", "discipline_cases", *(f"discipline_decisions_by_form.{f}" for f in DECISION_FORMS),
-        "discipline_overdue", "discipline_due", "discipline_handled_on_time", "discipline_handled_on_time_rate",
-        "discipline_cases_per_staff",
-    )),
-    ("feedback", _("Citizen feedback"), (
-        "feedback_received", "feedback_substantiated", "feedback_due", "feedback_resolved_on_time",
-        "feedback_resolved_on_time_rate",
-    )),
-    ("training", _("Training"), (
-        "training_turns", *(f"training_turns_by_organizer_level.{lvl}" for lvl in ORGANIZER_LEVELS),
-        "training_hours", "training_required_staff", "training_requirement_met", "training_requirement_met_rate",
-    )),
-    ("service_delivery", _("Service delivery"), (
-        "dossiers_received", "dossiers_resolved", "dossiers_pending_in_time", "dossiers_overdue",
-        "dossiers_on_time_rate", "dossiers_overdue_rate", "dossiers_online", "dossiers_postal", "dossiers_online_rate",
-        "dossiers_late_in_system_only", "dossiers_apologies_issued",
-        *(f"dossiers_by_scope.{scope}.{figure}" for scope in SERVICE_SCOPES
-          for figure in ("received", "resolved", "pending_in_time", "overdue", "reconciles")),
-        *(f"procedures_published.{level}" for level in PROCEDURE_LEVELS),
-        "par_index.score", "par_index.rank", "par_index.ranked_units", "par_index.previous_rank",
-    )),
+    (
+        "inspections",
+        _("Inspections and findings"),
+        (
+            "staff_count",
+            "inspections",
+            "inspections_concluded",
+            "inspections_concluded_rate",
+            "findings",
+            *(f"findings_by_severity.{s}" for s in SEVERITIES),
+            "findings_per_staff",
+        ),
+    ),
+    (
+        "corrective_actions",
+        _("Corrective actions"),
+        (
+            "corrective_actions",
+            "corrective_actions_due",
+            "corrective_actions_on_time",
+            "corrective_actions_open",
+            "corrective_actions_overdue",
+            "corrective_actions_on_time_rate",
+        ),
+    ),
+    (
+        "discipline",
+        _("Discipline"),
+        (
+            "staff_count",
+            "discipline_cases",
+            *(f"discipline_decisions_by_form.{f}" for f in DECISION_FORMS),
+            "discipline_overdue",
+            "discipline_due",
+            "discipline_handled_on_time",
+            "discipline_handled_on_time_rate",
+            "discipline_cases_per_staff",
+        ),
+    ),
+    (
+        "feedback",
+        _("Citizen feedback"),
+        (
+            "feedback_received",
+            "feedback_substantiated",
+            "feedback_due",
+            "feedback_resolved_on_time",
+            "feedback_resolved_on_time_rate",
+        ),
+    ),
+    (
+        "training",
+        _("Training"),
+        (
+            "training_turns",
+            *(f"training_turns_by_organizer_level.{lvl}" for lvl in ORGANIZER_LEVELS),
+            "training_hours",
+            "training_required_staff",
+            "training_requirement_met",
+            "training_requirement_met_rate",
+        ),
+    ),
+    (
+        "service_delivery",
+        _("Service delivery"),
+        (
+            "dossiers_received",
+            "dossiers_resolved",
+            "dossiers_pending_in_time",
+            "dossiers_overdue",
+            "dossiers_on_time_rate",
+            "dossiers_overdue_rate",
+            "dossiers_online",
+            "dossiers_postal",
+            "dossiers_online_rate",
+            "dossiers_late_in_system_only",
+            "dossiers_apologies_issued",
+            *(
+                f"dossiers_by_scope.{scope}.{figure}"
+                for scope in SERVICE_SCOPES
+                for figure in ("received", "resolved", "pending_in_time", "overdue", "reconciles")
+            ),
+            *(f"procedures_published.{level}" for level in PROCEDURE_LEVELS),
+            "par_index.score",
+            "par_index.rank",
+            "par_index.ranked_units",
+            "par_index.previous_rank",
+        ),
+    ),
 ]
 
 
@@ -250,7 +336,9 @@ def _plain_column(series: pd.Series) -> list[Any]:
     values = series.tolist()
     if isinstance(series.dtype, np.dtype) and series.dtype.kind in "iub":
         return values
-    return [None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v for v in values]
+    return [
+        None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v for v in values
+    ]
 
 
 def nest(flat: dict[str, Any]) -> dict[str, Any]:
@@ -273,7 +361,9 @@ def _null_par_index(metrics: dict[str, Any]) -> dict[str, Any]:
     return metrics
 
 
-def _nested_columns(columns: dict[str, list[Any]], names: tuple[str, ...]) -> tuple[list[str], list[list[Any]]]:
+def _nested_columns(
+    columns: dict[str, list[Any]], names: tuple[str, ...]
+) -> tuple[list[str], list[list[Any]]]:
     """The keys of ``nest`` over ``names`` and, per key, its values for every unit (dicts for nested keys).
 
     Column by column, so the nesting is worked out once and not once per unit.
@@ -326,12 +416,21 @@ def to_json(report: Report) -> dict[str, Any]:
     columns = report.unit_columns()
     metric_keys, metric_values = _nested_columns(columns, METRIC_COLUMNS)
     metrics = [dict(zip(metric_keys, row, strict=True)) for row in zip(*metric_values, strict=True)]
-    points = [
-        dict(zip((c.key for c in report.methodology.components), row, strict=True))
-        for row in zip(*(columns[c] for c in report.point_columns), strict=True)
-    ] if report.point_columns else [{} for _ in range(len(report.units))]
+    points = (
+        [
+            dict(zip((c.key for c in report.methodology.components), row, strict=True))
+            for row in zip(*(columns[c] for c in report.point_columns), strict=True)
+        ]
+        if report.point_columns
+        else [{} for _ in range(len(report.units))]
+    )
     keys = [*UNIT_FIELDS, "metrics", *RESULT_FIELDS, "points"]
-    values = [*(columns[f] for f in UNIT_FIELDS), metrics, *(columns[f] for f in RESULT_FIELDS), points]
+    values = [
+        *(columns[f] for f in UNIT_FIELDS),
+        metrics,
+        *(columns[f] for f in RESULT_FIELDS),
+        points,
+    ]
     units = [dict(zip(keys, row, strict=True)) for row in zip(*values, strict=True)]
     return {
         "period": {"start": report.period.start.isoformat(), "end": report.period.end.isoformat()},
@@ -358,8 +457,13 @@ def scoring_json(report: Report) -> dict[str, Any]:
         "min_staff": method.min_staff,
         "components": [
             {
-                "key": c.key, "name": c.label(translation.get_language()), "formula": c.formula, "sample": c.sample,
-                "weight": c.weight, "min_sample": c.min_sample, "scored": c.key not in missing,
+                "key": c.key,
+                "name": c.label(translation.get_language()),
+                "formula": c.formula,
+                "sample": c.sample,
+                "weight": c.weight,
+                "min_sample": c.min_sample,
+                "scored": c.key not in missing,
             }
             for c in method.components
         ],
@@ -380,19 +484,28 @@ def method_in_words(report: Report) -> list[str]:
     scored = [c for c in method.components if c not in missing]
     total = sum(c.weight for c in scored) or 1.0
     parts = [
-        gettext("Scores follow the methodology \"%(name)s\" in force from %(date)s (source: %(source)s).") % {
-            "name": method.name, "date": method.valid_from.strftime("%d/%m/%Y"), "source": method.source_document,
+        gettext(
+            'Scores follow the methodology "%(name)s" in force from %(date)s (source: %(source)s).'
+        )
+        % {
+            "name": method.name,
+            "date": method.valid_from.strftime("%d/%m/%Y"),
+            "source": method.source_document,
         },
         gettext(
             "Each component is a share between 0 and 1 of something a unit should do more of; a unit earns its "
             "weight times that share as points, and its score (0 to 100) is the sum of its points."
         ),
         "; ".join(
-            gettext("%(name)s: %(weight)s%% (at least %(min)s cases)") % {
-                "name": c.label(language), "weight": _number(round(100 * c.weight / total, 1)), "min": c.min_sample,
+            gettext("%(name)s: %(weight)s%% (at least %(min)s cases)")
+            % {
+                "name": c.label(language),
+                "weight": _number(round(100 * c.weight / total, 1)),
+                "min": c.min_sample,
             }
             for c in scored
-        ) + ".",
+        )
+        + ".",
         gettext(
             "A component with fewer cases than its minimum for a unit is left out for that unit and the weights "
             "of the others are rescaled to 100."
@@ -400,12 +513,17 @@ def method_in_words(report: Report) -> list[str]:
     ]
     if missing:
         parts.append(
-            gettext("Not scored, because the report has no figures for them: %(names)s; their weight is shared among the "
-              "other components.") % {"names": ", ".join(c.label(language) for c in missing)}
+            gettext(
+                "Not scored, because the report has no figures for them: %(names)s; their weight is shared among the "
+                "other components."
+            )
+            % {"names": ", ".join(c.label(language) for c in missing)}
         )
     parts.append(
-        gettext("Units are ranked among units of the same level under the same level of parent in the whole province, "
-          "whoever reads the report; units with fewer than %(min)s staff are scored but not ranked.")
+        gettext(
+            "Units are ranked among units of the same level under the same level of parent in the whole province, "
+            "whoever reads the report; units with fewer than %(min)s staff are scored but not ranked."
+        )
         % {"min": method.min_staff}
     )
     return [str(p) for p in parts]
@@ -428,7 +546,8 @@ def csv_headers(report: Report, *, keys: bool = False) -> list[str]:
     names = {f"points.{c.key}": c.label(language) for c in report.methodology.components}
     points = gettext("Points: %(component)s")
     return [
-        points % {"component": names[column]} if column in names else str(LABELS[column]) for column in columns
+        points % {"component": names[column]} if column in names else str(LABELS[column])
+        for column in columns
     ]
 
 
@@ -465,7 +584,11 @@ def csv_rows(report: Report, *, keys: bool = False) -> Iterator[list[Any]]:
 
 def filename(report: Report, extension: str) -> str:
     start, end = report.period.start, report.period.end
-    span = str(start.year) if report.period.is_whole_years and start.year == end.year else f"{start:%Y%m%d}-{end:%Y%m%d}"
+    span = (
+        str(start.year)
+        if report.period.is_whole_years and start.year == end.year
+        else f"{start:%Y%m%d}-{end:%Y%m%d}"
+    )
     return f"accountability-{report.root['code']}-{span}.{extension}"
 
 
@@ -473,7 +596,8 @@ def service_summary(report: Report) -> dict[str, Any]:
     """The total's service-delivery figures for the HTML page: one row per scope, the totals, the PAR index."""
     total = total_metrics(report.total)
     scopes = [
-        {"label": SCOPE_LABELS[scope], **total["dossiers_by_scope"][scope]} for scope in SERVICE_SCOPES
+        {"label": SCOPE_LABELS[scope], **total["dossiers_by_scope"][scope]}
+        for scope in SERVICE_SCOPES
     ]
 
     def percent(value):
@@ -487,7 +611,10 @@ def service_summary(report: Report) -> dict[str, Any]:
         (LABELS["dossiers_online"], total["dossiers_online"]),
         (LABELS["dossiers_postal"], total["dossiers_postal"]),
         (LABELS["dossiers_apologies_issued"], total["dossiers_apologies_issued"]),
-        *((PROCEDURE_LEVEL_LABELS[level], total["procedures_published"][level]) for level in PROCEDURE_LEVELS),
+        *(
+            (PROCEDURE_LEVEL_LABELS[level], total["procedures_published"][level])
+            for level in PROCEDURE_LEVELS
+        ),
     ]
     return {
         "scopes": scopes,

@@ -99,7 +99,9 @@ def build_report(
     values = frames.values_frame(rows.values)
     report_frame = frames.build_report(units, current, previous, period, methodology, values)
     if top.pk != root.pk:
-        report_frame = report_frame[[path.startswith(root.path) for path in report_frame["path"].tolist()]]
+        report_frame = report_frame[
+            [path.startswith(root.path) for path in report_frame["path"].tolist()]
+        ]
     if root.pk in report_frame.index:
         total = report_frame.loc[root.pk, list(frames.METRIC_COLUMNS)]
     else:  # the root was not in force during the period: sum its former subtree

@@ -64,7 +64,9 @@ def _dotted(node: ast.AST) -> str | None:
 def _check(node: ast.AST, names: set[str]) -> None:
     if isinstance(node, ast.Expression):
         _check(node.body, names)
-    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Sub | ast.Mult | ast.Div):
+    elif isinstance(node, ast.BinOp) and isinstance(
+        node.op, ast.Add | ast.Sub | ast.Mult | ast.Div
+    ):
         _check(node.left, names)
         _check(node.right, names)
     elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
@@ -128,7 +130,9 @@ class Component:
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[a-z0-9_]+", self.key):
-            raise ValueError(f"component key must be lower-case letters, digits and _: {self.key!r}")
+            raise ValueError(
+                f"component key must be lower-case letters, digits and _: {self.key!r}"
+            )
         if self.weight <= 0:
             raise ValueError(f"component {self.key}: the weight must be positive")
         if self.min_sample < 1:
@@ -200,8 +204,12 @@ def score_units(metrics: Mapping[str, np.ndarray], methodology: Methodology, siz
             if component in missing:
                 values[component.key] = np.full(size, np.nan)
                 continue
-            value = np.broadcast_to(_evaluate(parse(component.formula)[0], metrics.__getitem__), (size,))
-            sample = np.broadcast_to(_evaluate(parse(component.sample)[0], metrics.__getitem__), (size,))
+            value = np.broadcast_to(
+                _evaluate(parse(component.formula)[0], metrics.__getitem__), (size,)
+            )
+            sample = np.broadcast_to(
+                _evaluate(parse(component.sample)[0], metrics.__getitem__), (size,)
+            )
             present = ~np.isnan(value) & (np.nan_to_num(sample, nan=0.0) >= component.min_sample)
             values[component.key] = np.where(present, np.clip(value, 0.0, 1.0), np.nan)
             weight_sum += present * component.weight
@@ -222,28 +230,75 @@ def score_units(metrics: Mapping[str, np.ndarray], methodology: Methodology, siz
 
 
 def _c(key, name, name_en, formula, sample, weight, min_sample=1) -> Component:
-    return Component(key=key, name=name, name_en=name_en, formula=formula, sample=sample,
-                     weight=weight, min_sample=min_sample)
+    return Component(
+        key=key,
+        name=name,
+        name_en=name_en,
+        formula=formula,
+        sample=sample,
+        weight=weight,
+        min_sample=min_sample,
+    )
 
 
 # The components every default methodology shares: each rewards doing more of
 # what a unit should do. Their weights differ by methodology.
-INSPECTION_PLAN = ("inspection_plan", "Kế hoạch kiểm tra hoàn thành", "Inspection plan done",
-                   "inspections_concluded / inspections", "inspections")
-ACTIONS_ON_TIME = ("actions_on_time", "Kiến nghị sau kiểm tra khắc phục đúng hạn", "Findings' actions done on time",
-                   "corrective_actions_on_time / corrective_actions_due", "corrective_actions_due")
-DISCIPLINE_ON_TIME = ("discipline_on_time", "Vụ kỷ luật xử lý trong thời hạn", "Discipline cases decided in time",
-                      "discipline_handled_on_time / discipline_due", "discipline_due")
-FEEDBACK_ON_TIME = ("feedback_on_time", "Phản ánh, kiến nghị trả lời đúng hạn", "Feedback answered on time",
-                    "feedback_resolved_on_time / feedback_due", "feedback_due")
-TRAINING_MET = ("training_met", "Đáp ứng yêu cầu bồi dưỡng", "Training requirement met",
-                "training_requirement_met / training_required_staff", "training_required_staff")
-DOSSIERS_ON_TIME = ("dossiers_on_time", "Hồ sơ TTHC giải quyết đúng hạn", "Dossiers on time",
-                    "dossiers_on_time_rate", "dossiers_resolved")
-DOSSIERS_ONLINE = ("dossiers_online", "Tỷ lệ hồ sơ trực tuyến", "Online share of dossiers",
-                   "dossiers_online / dossiers_received", "dossiers_received")
-DOSSIERS_APOLOGIES = ("dossiers_apologies", "Xin lỗi khi hồ sơ trễ hạn", "Apologies for late dossiers",
-                      "dossiers_apologies_issued / dossiers_overdue", "dossiers_overdue")
+INSPECTION_PLAN = (
+    "inspection_plan",
+    "Kế hoạch kiểm tra hoàn thành",
+    "Inspection plan done",
+    "inspections_concluded / inspections",
+    "inspections",
+)
+ACTIONS_ON_TIME = (
+    "actions_on_time",
+    "Kiến nghị sau kiểm tra khắc phục đúng hạn",
+    "Findings' actions done on time",
+    "corrective_actions_on_time / corrective_actions_due",
+    "corrective_actions_due",
+)
+DISCIPLINE_ON_TIME = (
+    "discipline_on_time",
+    "Vụ kỷ luật xử lý trong thời hạn",
+    "Discipline cases decided in time",
+    "discipline_handled_on_time / discipline_due",
+    "discipline_due",
+)
+FEEDBACK_ON_TIME = (
+    "feedback_on_time",
+    "Phản ánh, kiến nghị trả lời đúng hạn",
+    "Feedback answered on time",
+    "feedback_resolved_on_time / feedback_due",
+    "feedback_due",
+)
+TRAINING_MET = (
+    "training_met",
+    "Đáp ứng yêu cầu bồi dưỡng",
+    "Training requirement met",
+    "training_requirement_met / training_required_staff",
+    "training_required_staff",
+)
+DOSSIERS_ON_TIME = (
+    "dossiers_on_time",
+    "Hồ sơ TTHC giải quyết đúng hạn",
+    "Dossiers on time",
+    "dossiers_on_time_rate",
+    "dossiers_resolved",
+)
+DOSSIERS_ONLINE = (
+    "dossiers_online",
+    "Tỷ lệ hồ sơ trực tuyến",
+    "Online share of dossiers",
+    "dossiers_online / dossiers_received",
+    "dossiers_received",
+)
+DOSSIERS_APOLOGIES = (
+    "dossiers_apologies",
+    "Xin lỗi khi hồ sơ trễ hạn",
+    "Apologies for late dossiers",
+    "dossiers_apologies_issued / dossiers_overdue",
+    "dossiers_overdue",
+)
 
 DEFAULT_METHODOLOGIES: tuple[Methodology, ...] = (
     Methodology(

@@ -22,7 +22,9 @@ LABEL_WIDTH = 250
 BAR_WIDTH = 400
 VALUE_WIDTH = 70
 WIDTH = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
-CHAR_WIDTH = 7.0  # average advance of a 12 px sans-serif character (DejaVu Sans, the widest common one)
+CHAR_WIDTH = (
+    7.0  # average advance of a 12 px sans-serif character (DejaVu Sans, the widest common one)
+)
 LEGEND_SWATCH = 12
 
 

@@ -53,23 +53,45 @@ def _chart_groups(rows: list[dict], root_code: str) -> list[dict]:
             continue
         names = [_chart_label(row) for row in members]
         title = formats.peer_group_name(group)
-        result.append({
-            "title": title[:1].upper() + title[1:],
-            "charts": [
-                svg.bar_chart(_("Scores by unit"), names, [row["score"] for row in members], maximum=100,
-                              value_format=formats.score),
-                svg.stacked_bar_chart(
-                    _("Findings by severity"), names,
-                    [(str(SEVERITY_LABELS[s]), [row[f"findings_by_severity.{s}"] for row in members])
-                     for s in SEVERITIES],
-                ),
-                svg.stacked_bar_chart(
-                    _("Training turns by organiser level"), names,
-                    [(str(ORGANIZER_LABELS[lvl]), [row[f"training_turns_by_organizer_level.{lvl}"] for row in members])
-                     for lvl in ORGANIZER_LEVELS],
-                ),
-            ],
-        })
+        result.append(
+            {
+                "title": title[:1].upper() + title[1:],
+                "charts": [
+                    svg.bar_chart(
+                        _("Scores by unit"),
+                        names,
+                        [row["score"] for row in members],
+                        maximum=100,
+                        value_format=formats.score,
+                    ),
+                    svg.stacked_bar_chart(
+                        _("Findings by severity"),
+                        names,
+                        [
+                            (
+                                str(SEVERITY_LABELS[s]),
+                                [row[f"findings_by_severity.{s}"] for row in members],
+                            )
+                            for s in SEVERITIES
+                        ],
+                    ),
+                    svg.stacked_bar_chart(
+                        _("Training turns by organiser level"),
+                        names,
+                        [
+                            (
+                                str(ORGANIZER_LABELS[lvl]),
+                                [
+                                    row[f"training_turns_by_organizer_level.{lvl}"]
+                                    for row in members
+                                ],
+                            )
+                            for lvl in ORGANIZER_LEVELS
+                        ],
+                    ),
+                ],
+            }
+        )
     return result
 
 
@@ -103,24 +125,30 @@ def accountability(request):
     query = {k: v for k, v in request.GET.items() if k in ("year", "start", "end", "unit")}
     api = reverse("report-accountability")
     units = (
-        visible_units(request.user).active_during(wanted.period.start, wanted.period.end)
-        .order_by("path").values("code", "name", "depth")
+        visible_units(request.user)
+        .active_during(wanted.period.start, wanted.period.end)
+        .order_by("path")
+        .values("code", "name", "depth")
     )
-    context.update({
-        "report": report,
-        "rows": rows,
-        "total": total_metrics(report.total),
-        "chart_groups": _chart_groups(rows, wanted.root.code),
-        "components": [c.label(translation.get_language()) for c in components if c.key not in missing],
-        "own_row": next((row for row in rows if row["code"] == wanted.root.code), None),
-        "method": method_in_words(report),
-        "service": service_summary(report),
-        "units": list(units),
-        "selected_unit": wanted.root.code,
-        "selected_year": wanted.period.start.year if wanted.period.is_whole_years else None,
-        # The whole province's workbook is built by a background job (core/jobs.py).
-        "xlsx_url": f"{api}?{urlencode({**query, 'format': 'xlsx', **({'async': '1'} if wanted.root.level == 'province' else {})})}",
-        "csv_url": f"{api}?{urlencode({**query, 'format': 'csv'})}",
-        "pdf_url": f"{api}?{urlencode({**query, 'format': 'pdf'})}",
-    })
+    context.update(
+        {
+            "report": report,
+            "rows": rows,
+            "total": total_metrics(report.total),
+            "chart_groups": _chart_groups(rows, wanted.root.code),
+            "components": [
+                c.label(translation.get_language()) for c in components if c.key not in missing
+            ],
+            "own_row": next((row for row in rows if row["code"] == wanted.root.code), None),
+            "method": method_in_words(report),
+            "service": service_summary(report),
+            "units": list(units),
+            "selected_unit": wanted.root.code,
+            "selected_year": wanted.period.start.year if wanted.period.is_whole_years else None,
+            # The whole province's workbook is built by a background job (core/jobs.py).
+            "xlsx_url": f"{api}?{urlencode({**query, 'format': 'xlsx', **({'async': '1'} if wanted.root.level == 'province' else {})})}",
+            "csv_url": f"{api}?{urlencode({**query, 'format': 'csv'})}",
+            "pdf_url": f"{api}?{urlencode({**query, 'format': 'pdf'})}",
+        }
+    )
     return render(request, "reports/accountability.html", context)

@@ -94,7 +94,8 @@ def _declarations() -> tuple[dict[str, object], dict[str, dict[str, tuple[str, .
             scope[f"{config.label}.{model_name}"] = value
         for model_name, named in getattr(module, "ACTIONS", {}).items():
             actions[f"{config.label}.{model_name}"] = {
-                name: tuple(p if "." in p else f"{config.label}.{p}" for p in perms) for name, perms in named.items()
+                name: tuple(p if "." in p else f"{config.label}.{p}" for p in perms)
+                for name, perms in named.items()
             }
     return scope, actions
 
@@ -130,7 +131,9 @@ def permissions_for(model: type[Model], action: str) -> tuple[str, ...]:
         return (f"{opts.app_label}.{action}_{opts.model_name}",)
     named = _declarations()[1].get(opts.label_lower, {})
     if action not in named:
-        raise ValueError(f"Unknown action {action!r} for {opts.label}; declare it in {opts.app_label}/roles.py ACTIONS.")
+        raise ValueError(
+            f"Unknown action {action!r} for {opts.label}; declare it in {opts.app_label}/roles.py ACTIONS."
+        )
     return named[action]
 
 
@@ -166,7 +169,11 @@ EVERYTHING = Scope(everything=True)
 
 def scope_of(user) -> Scope:
     """The units ``user`` may see (cached on the user object for the request)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+    if (
+        user is None
+        or not getattr(user, "is_authenticated", False)
+        or not getattr(user, "is_active", False)
+    ):
         return NOTHING
     cached = getattr(user, "_access_scope", None)
     if cached is not None:
@@ -211,10 +218,14 @@ def preload_scopes(users) -> None:
     if not pending:
         return
     ids = [u.pk for u in pending]
-    heads = {h.user_id: h.unit for h in UnitHead.objects.filter(user_id__in=ids).select_related("unit")}
+    heads = {
+        h.user_id: h.unit for h in UnitHead.objects.filter(user_id__in=ids).select_related("unit")
+    }
     through = get_user_model().groups.through
     whole = set(
-        through.objects.filter(user_id__in=ids, group__name__in=WHOLE_TREE_ROLES).values_list("user_id", flat=True)
+        through.objects.filter(user_id__in=ids, group__name__in=WHOLE_TREE_ROLES).values_list(
+            "user_id", flat=True
+        )
     )
     for user in pending:
         if not user.is_active:
@@ -303,7 +314,11 @@ def rows_in_scope(queryset: QuerySet, user, lookup: str | None = None) -> QueryS
 
 
 def has_permission(user, action: str, model: type[Model]) -> bool:
-    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+    if (
+        user is None
+        or not getattr(user, "is_authenticated", False)
+        or not getattr(user, "is_active", False)
+    ):
         return False
     return any(user.has_perm(p) for p in permissions_for(model, action))
 
@@ -370,7 +385,12 @@ def _owner(obj: Model, decl: Own):
 
 
 def check_write(
-    user, action: str, obj: Model, *, target: Unit | None = None, old_unit: Unit | None = None,
+    user,
+    action: str,
+    obj: Model,
+    *,
+    target: Unit | None = None,
+    old_unit: Unit | None = None,
     field: str | None = None,
 ) -> None:
     """Refuse a write whose target unit (or old unit, on a move) lies outside the user's scope.
@@ -423,7 +443,11 @@ def may_see_internal_note(user) -> bool:
 
 
 def has_permission_code(user, codename: str) -> bool:
-    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+    if (
+        user is None
+        or not getattr(user, "is_authenticated", False)
+        or not getattr(user, "is_active", False)
+    ):
         return False
     return user.has_perm(codename)
 
@@ -463,7 +487,9 @@ class RestrictedViewSetMixin:
         super().check_permissions(request)
         # A declared workflow step needs its own permission, whatever the action's permission classes say.
         action = self.access_action()
-        if action not in CRUD and not has_permission(request.user, action, self.get_queryset_model()):
+        if action not in CRUD and not has_permission(
+            request.user, action, self.get_queryset_model()
+        ):
             self.permission_denied(request)
 
     def get_queryset(self):
@@ -500,7 +526,14 @@ class RestrictedViewSetMixin:
         elif instance is not None:
             target = old_unit
         try:
-            check_write(self.request.user, action, instance or model(), target=target, old_unit=old_unit, field=first or None)
+            check_write(
+                self.request.user,
+                action,
+                instance or model(),
+                target=target,
+                old_unit=old_unit,
+                field=first or None,
+            )
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.message_dict) from exc
 
@@ -538,10 +571,16 @@ def _write_checked_form(form_class, user):
             instance = self.instance
             target = None
             if isinstance(instance, Unit) and instance.pk:
-                target = instance.parent if instance.parent_id != self._access_old_parent else instance
+                target = (
+                    instance.parent if instance.parent_id != self._access_old_parent else instance
+                )
             try:
                 check_write(
-                    user, CHANGE if instance.pk else ADD, instance, target=target, old_unit=self._access_old_unit,
+                    user,
+                    CHANGE if instance.pk else ADD,
+                    instance,
+                    target=target,
+                    old_unit=self._access_old_unit,
                 )
             except PermissionDenied:
                 self.add_error(None, _("You may not make this change."))
@@ -573,7 +612,9 @@ def restricted_inline(inline_class: type) -> type:
         return inline_class
     if inline_class not in _restricted_inlines:
         _restricted_inlines[inline_class] = type(
-            inline_class.__name__, (RestrictedInlineMixin, inline_class), {"__module__": inline_class.__module__}
+            inline_class.__name__,
+            (RestrictedInlineMixin, inline_class),
+            {"__module__": inline_class.__module__},
         )
     return _restricted_inlines[inline_class]
 
@@ -594,13 +635,19 @@ class RestrictedAdminMixin:
         return rows_in_scope(super().get_queryset(request), request.user)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (obj is None or can(request.user, CHANGE, obj))
+        return super().has_change_permission(request, obj) and (
+            obj is None or can(request.user, CHANGE, obj)
+        )
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (obj is None or can(request.user, DELETE, obj))
+        return super().has_delete_permission(request, obj) and (
+            obj is None or can(request.user, DELETE, obj)
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        return _write_checked_form(super().get_form(request, obj, change=change, **kwargs), request.user)
+        return _write_checked_form(
+            super().get_form(request, obj, change=change, **kwargs), request.user
+        )
 
     def get_inlines(self, request, obj):
         return [restricted_inline(inline) for inline in super().get_inlines(request, obj)]
@@ -632,7 +679,9 @@ class RestrictedAdminMixin:
             if self.model._default_manager.filter(pk=pk).exists():
                 raise Http404
             manager = getattr(self.model, self.model._meta.simple_history_manager_attribute)
-            if rows_in_scope(manager.filter(**{self.model._meta.pk.attname: pk}), request.user).exists():
+            if rows_in_scope(
+                manager.filter(**{self.model._meta.pk.attname: pk}), request.user
+            ).exists():
                 return
         except (ValidationError, ValueError, AttributeError):
             pass
@@ -650,4 +699,6 @@ class RestrictedAdminMixin:
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_history_queryset(self, request, history_manager, pk_name, object_id):
-        return rows_in_scope(super().get_history_queryset(request, history_manager, pk_name, object_id), request.user)
+        return rows_in_scope(
+            super().get_history_queryset(request, history_manager, pk_name, object_id), request.user
+        )

@@ -11,7 +11,15 @@ ScopedAdminMixin = RestrictedAdminMixin
 
 @admin.register(Unit)
 class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ("indented_name", "code", "level", "parent", "valid_from", "valid_until", "successor")
+    list_display = (
+        "indented_name",
+        "code",
+        "level",
+        "parent",
+        "valid_from",
+        "valid_until",
+        "successor",
+    )
     list_filter = ("level",)
     search_fields = ("code", "name", "name_key")
     autocomplete_fields = ("parent", "successor")
@@ -45,11 +53,16 @@ class StaffAdmin(ImportAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
     def has_import_permission(self, request) -> bool:
         # HR and admin (CONTRACT: "import rosters"): whoever may both add and change staff.
-        return request.user.has_perm("staff.add_staff") and request.user.has_perm("staff.change_staff")
+        return request.user.has_perm("staff.add_staff") and request.user.has_perm(
+            "staff.change_staff"
+        )
 
     def get_importer(self, request):
         from staff.importers import StaffImporter
-        return StaffImporter(units=visible_units(request.user), restrict_to_units=is_scoped(request.user))
+
+        return StaffImporter(
+            units=visible_units(request.user), restrict_to_units=is_scoped(request.user)
+        )
 
 
 @admin.register(UnitHead)

@@ -26,7 +26,9 @@ class ActiveUnitCodeField(UnitCodeField):
     refused with a message naming the unit that took it over."""
 
     default_error_messages = {
-        "dissolved": _("Unit {code} is no longer in force since {date}; it was succeeded by {successor} ({name})."),
+        "dissolved": _(
+            "Unit {code} is no longer in force since {date}; it was succeeded by {successor} ({name})."
+        ),
         "dissolved_no_successor": _("Unit {code} is no longer in force since {date}."),
     }
 
@@ -44,7 +46,13 @@ class ActiveUnitCodeField(UnitCodeField):
                 raise
             ended = old.valid_until.strftime("%d/%m/%Y")
             if old.successor is not None:
-                self.fail("dissolved", code=old.code, date=ended, successor=old.successor.code, name=old.successor.name)
+                self.fail(
+                    "dissolved",
+                    code=old.code,
+                    date=ended,
+                    successor=old.successor.code,
+                    name=old.successor.name,
+                )
             self.fail("dissolved_no_successor", code=old.code, date=ended)
 
 
@@ -70,7 +78,9 @@ class ModelCleanMixin:
             instance.clean()
         except DjangoValidationError as exc:
             raise serializers.ValidationError(
-                exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+                exc.message_dict
+                if hasattr(exc, "error_dict")
+                else {"non_field_errors": exc.messages}
             ) from exc
         return attrs
 
@@ -82,8 +92,17 @@ class UnitSerializer(ModelCleanMixin, serializers.ModelSerializer):
     class Meta:
         model = Unit
         fields = [
-            "code", "name", "level", "parent", "valid_from", "valid_until", "successor",
-            "address", "phone", "sort_order", "depth",
+            "code",
+            "name",
+            "level",
+            "parent",
+            "valid_from",
+            "valid_until",
+            "successor",
+            "address",
+            "phone",
+            "sort_order",
+            "depth",
         ]
         read_only_fields = ["depth"]
 
@@ -126,9 +145,24 @@ class StaffSerializer(ModelCleanMixin, serializers.ModelSerializer):
     class Meta:
         model = Staff
         fields = [
-            "code", "full_name", "unit", "unit_name", "category", "position", "is_leader", "rank",
-            "salary_step", "date_of_birth", "gender", "status", "joined_on", "left_on",
-            "phone", "email", "sanction_until", "is_sanctioned",
+            "code",
+            "full_name",
+            "unit",
+            "unit_name",
+            "category",
+            "position",
+            "is_leader",
+            "rank",
+            "salary_step",
+            "date_of_birth",
+            "gender",
+            "status",
+            "joined_on",
+            "left_on",
+            "phone",
+            "email",
+            "sanction_until",
+            "is_sanctioned",
         ]
         read_only_fields = ["sanction_until"]
 

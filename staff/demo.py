@@ -64,14 +64,75 @@ SUCCESSORS = [
     ("LD-XDH3", "Xã Đạ Huoai 3", ["DH-XHL", "DH-XPL", "DH-XDPL"]),
 ]
 
-SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
-            "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trương", "Lâm", "Mai"]
+SURNAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Đinh",
+    "Trương",
+    "Lâm",
+    "Mai",
+]
 MIDDLE_M = ["Văn", "Hữu", "Đức", "Minh", "Quốc", "Thanh", "Xuân", "Công", "Đình", "Ngọc"]
 MIDDLE_F = ["Thị", "Ngọc", "Thanh", "Thu", "Kim", "Mỹ", "Hồng", "Phương", "Bích", "Thùy"]
-GIVEN_M = ["Anh", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hiếu", "Hùng", "Khánh", "Long",
-           "Minh", "Nam", "Phúc", "Quang", "Sơn", "Thắng", "Trung", "Tuấn", "Việt", "Vinh", "Định"]
-GIVEN_F = ["Ánh", "Anh", "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai", "Nga",
-           "Ngọc", "Phương", "Tâm", "Thảo", "Trang", "Vân", "Yến", "Nhung", "Duyên", "Oanh"]
+GIVEN_M = [
+    "Anh",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Đạt",
+    "Hải",
+    "Hiếu",
+    "Hùng",
+    "Khánh",
+    "Long",
+    "Minh",
+    "Nam",
+    "Phúc",
+    "Quang",
+    "Sơn",
+    "Thắng",
+    "Trung",
+    "Tuấn",
+    "Việt",
+    "Vinh",
+    "Định",
+]
+GIVEN_F = [
+    "Ánh",
+    "Anh",
+    "Hà",
+    "Hạnh",
+    "Hoa",
+    "Hương",
+    "Lan",
+    "Linh",
+    "Mai",
+    "Nga",
+    "Ngọc",
+    "Phương",
+    "Tâm",
+    "Thảo",
+    "Trang",
+    "Vân",
+    "Yến",
+    "Nhung",
+    "Duyên",
+    "Oanh",
+]
 
 COMMUNE_POSTS = [
     # (position, category, is_leader)
@@ -137,7 +198,9 @@ def _unit(code, name, level, parent=None, **extra) -> Unit:
     return unit
 
 
-def _staff_rows(rng: random.Random, unit: Unit, prefix: str, posts, extra, count: int, serial_start: int):
+def _staff_rows(
+    rng: random.Random, unit: Unit, prefix: str, posts, extra, count: int, serial_start: int
+):
     rows = []
     plan = list(posts) + [rng.choice(extra) for _ in range(max(0, count - len(posts)))]
     for i, (position, category, leader) in enumerate(plan):
@@ -164,7 +227,9 @@ def _staff_rows(rng: random.Random, unit: Unit, prefix: str, posts, extra, count
 
 
 def _bulk_missing(rows: list[Staff]) -> int:
-    existing = set(Staff.objects.filter(code__in=[r.code for r in rows]).values_list("code", flat=True))
+    existing = set(
+        Staff.objects.filter(code__in=[r.code for r in rows]).values_list("code", flat=True)
+    )
     missing = [r for r in rows if r.code not in existing]
     Staff.objects.bulk_create(missing, batch_size=2000)
     return len(missing)
@@ -180,22 +245,36 @@ def _users(units: list[Unit], stdout) -> None:
         if username in existing:
             continue
         user = User.objects.create(
-            username=username, password=password_hash, is_staff=True,
-            is_superuser=(role == "admin"), first_name=role.capitalize(),
+            username=username,
+            password=password_hash,
+            is_staff=True,
+            is_superuser=(role == "admin"),
+            first_name=role.capitalize(),
         )
         user.groups.add(groups[role])
     heads = []
     for unit in units:
         username = f"head-{unit.code.lower()}"
         if username not in existing:
-            heads.append(User(username=username, password=password_hash, is_staff=True, first_name=unit.name[:150]))
+            heads.append(
+                User(
+                    username=username,
+                    password=password_hash,
+                    is_staff=True,
+                    first_name=unit.name[:150],
+                )
+            )
     User.objects.bulk_create(heads, batch_size=1000)
     created = {u.username: u for u in User.objects.filter(username__in=[h.username for h in heads])}
     by_code = {f"head-{u.code.lower()}": u for u in units}
-    UnitHead.objects.bulk_create([UnitHead(user=user, unit=by_code[name]) for name, user in created.items()])
+    UnitHead.objects.bulk_create(
+        [UnitHead(user=user, unit=by_code[name]) for name, user in created.items()]
+    )
     group = Group.objects.get(name="unit_head")
     group.user_set.add(*created.values())
-    stdout.write(f"  users: admin, inspector, hr, auditor, {len(units)} unit heads (password from DEMO_PASSWORD)")
+    stdout.write(
+        f"  users: admin, inspector, hr, auditor, {len(units)} unit heads (password from DEMO_PASSWORD)"
+    )
 
 
 def seed(*, scale: str, rng: random.Random, stdout) -> None:
@@ -203,27 +282,43 @@ def seed(*, scale: str, rng: random.Random, stdout) -> None:
         _seed_province(rng, stdout)
         return
     province = _unit(*PROVINCE, UnitLevel.PROVINCE)
-    district = _unit(*DISTRICT, UnitLevel.DISTRICT, province, valid_until=REFORM_DATE - dt.timedelta(days=1))
+    district = _unit(
+        *DISTRICT, UnitLevel.DISTRICT, province, valid_until=REFORM_DATE - dt.timedelta(days=1)
+    )
     units = [province, district]
     staff_rows: list[Staff] = []
     serial = 1
     for i, (code, name) in enumerate(DEPARTMENTS):
-        unit = _unit(code, name, UnitLevel.DEPARTMENT, district, sort_order=i,
-                     valid_until=REFORM_DATE - dt.timedelta(days=1))
+        unit = _unit(
+            code,
+            name,
+            UnitLevel.DEPARTMENT,
+            district,
+            sort_order=i,
+            valid_until=REFORM_DATE - dt.timedelta(days=1),
+        )
         units.append(unit)
         count = rng.randint(5, 15)
         staff_rows += _staff_rows(rng, unit, "DH", DEPT_POSTS, DEPT_EXTRA, count, serial)
         serial += count
     for i, (code, name) in enumerate(COMMUNES):
-        unit = _unit(code, name, UnitLevel.COMMUNE, district, sort_order=100 + i,
-                     valid_until=REFORM_DATE - dt.timedelta(days=1))
+        unit = _unit(
+            code,
+            name,
+            UnitLevel.COMMUNE,
+            district,
+            sort_order=100 + i,
+            valid_until=REFORM_DATE - dt.timedelta(days=1),
+        )
         units.append(unit)
         count = rng.randint(20, 40)
         staff_rows += _staff_rows(rng, unit, "DH", COMMUNE_POSTS, COMMUNE_EXTRA, count, serial)
         serial += count
     by_code = {u.code: u for u in units}
     for i, (code, name, merged) in enumerate(SUCCESSORS):
-        new = _unit(code, name, UnitLevel.COMMUNE, province, sort_order=200 + i, valid_from=REFORM_DATE)
+        new = _unit(
+            code, name, UnitLevel.COMMUNE, province, sort_order=200 + i, valid_from=REFORM_DATE
+        )
         units.append(new)
         for old_code in merged:
             old = by_code[old_code]
@@ -251,8 +346,16 @@ PRESENT_POSTS = [
     ("Trưởng phòng Kinh tế", StaffCategory.CIVIL_SERVANT, True),
     ("Trưởng phòng Văn hóa - Xã hội", StaffCategory.CIVIL_SERVANT, True),
     ("Giám đốc Trung tâm Phục vụ hành chính công", StaffCategory.CIVIL_SERVANT, True),
-    ("Công chức bộ phận một cửa, Trung tâm Phục vụ hành chính công", StaffCategory.CIVIL_SERVANT, False),
-    ("Công chức bộ phận một cửa, Trung tâm Phục vụ hành chính công", StaffCategory.CIVIL_SERVANT, False),
+    (
+        "Công chức bộ phận một cửa, Trung tâm Phục vụ hành chính công",
+        StaffCategory.CIVIL_SERVANT,
+        False,
+    ),
+    (
+        "Công chức bộ phận một cửa, Trung tâm Phục vụ hành chính công",
+        StaffCategory.CIVIL_SERVANT,
+        False,
+    ),
     ("Công chức Văn phòng HĐND và UBND", StaffCategory.CIVIL_SERVANT, False),
     ("Công chức Phòng Kinh tế", StaffCategory.CIVIL_SERVANT, False),
     ("Công chức Phòng Văn hóa - Xã hội", StaffCategory.CIVIL_SERVANT, False),
@@ -297,27 +400,51 @@ def _seed_present(province: Unit, successors: list[Unit], stdout) -> None:
         rows += people
     for i, (position, leader) in enumerate(PRESENT_INSPECTORS, start=1):
         name, gender = random_name(rng)
-        rows.append(Staff(
-            code=f"{PRESENT_INSPECTOR_PREFIX}{i:03d}", full_name=name, name_key=search_key(name), unit=province,
-            category=StaffCategory.CIVIL_SERVANT, position=position, is_leader=leader,
-            rank="Thanh tra viên chính (04.024)" if i <= 2 else "Thanh tra viên (04.025)",
-            date_of_birth=dt.date(rng.randint(1970, 1992), rng.randint(1, 12), rng.randint(1, 28)),
-            gender=gender, status=StaffStatus.ACTIVE, joined_on=REFORM_DATE,
-        ))
+        rows.append(
+            Staff(
+                code=f"{PRESENT_INSPECTOR_PREFIX}{i:03d}",
+                full_name=name,
+                name_key=search_key(name),
+                unit=province,
+                category=StaffCategory.CIVIL_SERVANT,
+                position=position,
+                is_leader=leader,
+                rank="Thanh tra viên chính (04.024)" if i <= 2 else "Thanh tra viên (04.025)",
+                date_of_birth=dt.date(
+                    rng.randint(1970, 1992), rng.randint(1, 12), rng.randint(1, 28)
+                ),
+                gender=gender,
+                status=StaffStatus.ACTIVE,
+                joined_on=REFORM_DATE,
+            )
+        )
     created = _bulk_missing(rows)
-    stdout.write(f"  present day: staff of {len(successors)} successor communes and the provincial inspectorate, created {created}")
+    stdout.write(
+        f"  present day: staff of {len(successors)} successor communes and the provincial inspectorate, created {created}"
+    )
 
 
-def _seed_province(rng: random.Random, stdout, districts: int = 15, staff_total: int = 50_000) -> None:
+def _seed_province(
+    rng: random.Random, stdout, districts: int = 15, staff_total: int = 50_000
+) -> None:
     province = _unit("P", "Tỉnh Mẫu", UnitLevel.PROVINCE)
     units = [province]
     for d in range(1, districts + 1):
         district = _unit(f"P-D{d:02d}", f"Huyện Mẫu {d}", UnitLevel.DISTRICT, province)
         units.append(district)
         for k in range(12):
-            units.append(_unit(f"P-D{d:02d}-P{k:02d}", f"Phòng {k + 1} huyện {d}", UnitLevel.DEPARTMENT, district))
+            units.append(
+                _unit(
+                    f"P-D{d:02d}-P{k:02d}",
+                    f"Phòng {k + 1} huyện {d}",
+                    UnitLevel.DEPARTMENT,
+                    district,
+                )
+            )
         for k in range(7):
-            units.append(_unit(f"P-D{d:02d}-X{k:02d}", f"Xã {k + 1} huyện {d}", UnitLevel.COMMUNE, district))
+            units.append(
+                _unit(f"P-D{d:02d}-X{k:02d}", f"Xã {k + 1} huyện {d}", UnitLevel.COMMUNE, district)
+            )
     leaves = [u for u in units if u.level in (UnitLevel.DEPARTMENT, UnitLevel.COMMUNE)]
     per_unit = staff_total // len(leaves)
     rows: list[Staff] = []

@@ -47,7 +47,9 @@ class StaffFilterSet(filters.FilterSet):
     status = filters.ChoiceFilter(choices=StaffStatus.choices)
     gender = filters.CharFilter()
     is_leader = filters.BooleanFilter()
-    sanctioned = filters.BooleanFilter(method="filter_sanctioned", label=_("Under a disciplinary sanction today"))
+    sanctioned = filters.BooleanFilter(
+        method="filter_sanctioned", label=_("Under a disciplinary sanction today")
+    )
     born_after = filters.DateFilter(field_name="date_of_birth", lookup_expr="gte")
     born_before = filters.DateFilter(field_name="date_of_birth", lookup_expr="lte")
 
@@ -61,4 +63,6 @@ class StaffFilterSet(filters.FilterSet):
         today = timezone.localdate()
         if value is None:
             return qs
-        return qs.filter(sanction_until__gte=today) if value else qs.exclude(sanction_until__gte=today)
+        return (
+            qs.filter(sanction_until__gte=today) if value else qs.exclude(sanction_until__gte=today)
+        )

@@ -48,12 +48,30 @@ GENDER_VALUES: dict[str, str] = {
 }
 
 COLUMNS = (
-    Column("code", _("Staff code"), ("Mã cán bộ", "Mã CBCCVC", "Mã số", "Mã", "staff code", "staff_code"), required=True),
-    Column("full_name", _("Full name"), ("Họ và tên", "Họ tên", "name", "full name"), required=True),
-    Column("unit", _("Unit"), ("Đơn vị", "Đơn vị công tác", "unit code", "unit name"), required=True),
-    Column("category", _("Category"), ("Loại", "Loại cán bộ", "Phân loại", "staff category"), required=True),
+    Column(
+        "code",
+        _("Staff code"),
+        ("Mã cán bộ", "Mã CBCCVC", "Mã số", "Mã", "staff code", "staff_code"),
+        required=True,
+    ),
+    Column(
+        "full_name", _("Full name"), ("Họ và tên", "Họ tên", "name", "full name"), required=True
+    ),
+    Column(
+        "unit", _("Unit"), ("Đơn vị", "Đơn vị công tác", "unit code", "unit name"), required=True
+    ),
+    Column(
+        "category",
+        _("Category"),
+        ("Loại", "Loại cán bộ", "Phân loại", "staff category"),
+        required=True,
+    ),
     Column("position", _("Position"), ("Chức vụ", "Chức danh")),
-    Column("date_of_birth", _("Date of birth"), ("Ngày sinh", "Ngày tháng năm sinh", "date of birth", "birth date")),
+    Column(
+        "date_of_birth",
+        _("Date of birth"),
+        ("Ngày sinh", "Ngày tháng năm sinh", "date of birth", "birth date"),
+    ),
     Column("gender", _("Gender"), ("Giới tính", "sex")),
 )
 COLUMN_KEYS = {column.key for column in COLUMNS}
@@ -85,7 +103,9 @@ class UnitLookup:
             self.by_code[code] = pk
             by_code_folded.setdefault(code.casefold(), []).append(pk)
             by_name.setdefault(nfc(name).casefold(), []).append((pk, code))
-        self.by_code_folded = {code: pks[0] for code, pks in by_code_folded.items() if len(pks) == 1}
+        self.by_code_folded = {
+            code: pks[0] for code, pks in by_code_folded.items() if len(pks) == 1
+        }
         self.by_name = by_name
         self.pks = set(self.by_code.values())
 
@@ -100,10 +120,14 @@ class UnitLookup:
         if len(named) == 1:
             return named[0][0]
         if named:
-            row.error(key, format_lazy(
-                _('Several units are named "{name}" ({codes}): give the unit code.'),
-                name=raw, codes=", ".join(code for _pk, code in named),
-            ))
+            row.error(
+                key,
+                format_lazy(
+                    _('Several units are named "{name}" ({codes}): give the unit code.'),
+                    name=raw,
+                    codes=", ".join(code for _pk, code in named),
+                ),
+            )
         else:
             row.error(key, format_lazy(_('No unit has the code or name "{value}".'), value=raw))
         return None
@@ -141,7 +165,12 @@ class StaffImporter(Importer):
         if code:
             first = self.seen.get(code)
             if first is not None:
-                row.error("code", format_lazy(_("The code {code} already appears on row {row}."), code=code, row=first))
+                row.error(
+                    "code",
+                    format_lazy(
+                        _("The code {code} already appears on row {row}."), code=code, row=first
+                    ),
+                )
             else:
                 self.seen[code] = row.number
         if row.errors:
@@ -162,7 +191,9 @@ class StaffImporter(Importer):
             return None
         return StagedStaff(row=row.number, code=code, values=values)
 
-    def resolve(self, items: list[StagedStaff], report: ImportReport) -> tuple[list[Staff], list[Staff], set[str]]:
+    def resolve(
+        self, items: list[StagedStaff], report: ImportReport
+    ) -> tuple[list[Staff], list[Staff], set[str]]:
         existing = {
             staff.code: staff
             for staff in Staff.objects.filter(code__in=[item.code for item in items]).only(
@@ -178,14 +209,28 @@ class StaffImporter(Importer):
             if staff is None:
                 values = {k: v for k, v in item.values.items() if v is not None}
                 full_name = nfc(values.pop("full_name"))
-                creates.append(Staff(code=item.code, full_name=full_name, name_key=search_key(full_name), **values))
+                creates.append(
+                    Staff(
+                        code=item.code,
+                        full_name=full_name,
+                        name_key=search_key(full_name),
+                        **values,
+                    )
+                )
                 report.created += 1
                 continue
             if self.restrict_to_units and staff.unit_id not in self.units.pks:
-                report.add_error(RowError(
-                    format_lazy(_("The staff member {code} belongs to a unit outside your scope."), code=item.code),
-                    report.sheet, item.row, "",
-                ))
+                report.add_error(
+                    RowError(
+                        format_lazy(
+                            _("The staff member {code} belongs to a unit outside your scope."),
+                            code=item.code,
+                        ),
+                        report.sheet,
+                        item.row,
+                        "",
+                    )
+                )
                 continue
             changed = False
             for name, value in item.values.items():

@@ -54,16 +54,24 @@ class Unit(models.Model):
     name_key = models.CharField(max_length=200, editable=False, db_index=True)
     level = models.CharField(_("level"), max_length=20, choices=UnitLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent unit"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
     valid_from = models.DateField(_("in force from"), null=True, blank=True)
     valid_until = models.DateField(_("in force until"), null=True, blank=True)
     successor = models.ForeignKey(
-        "self", verbose_name=_("successor unit"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="predecessors",
+        "self",
+        verbose_name=_("successor unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="predecessors",
         help_text=_("The unit that took over this one after a merger or dissolution."),
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
@@ -113,7 +121,9 @@ class Unit(models.Model):
         self.name = nfc(self.name)
         if self.parent_id and self.pk:
             if self.parent_id == self.pk or (self.parent.path or "").startswith(self.path or "//"):
-                raise ValidationError({"parent": _("A unit cannot be placed under itself or its own sub-unit.")})
+                raise ValidationError(
+                    {"parent": _("A unit cannot be placed under itself or its own sub-unit.")}
+                )
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             raise ValidationError({"valid_until": _("The end date is before the start date.")})
 
@@ -151,21 +161,28 @@ class StaffQuerySet(models.QuerySet):
 class Staff(models.Model):
     """A cadre, civil servant, public employee or contract staff member."""
 
-    code = models.CharField(_("staff code"), max_length=40, unique=True, validators=[code_validator])
+    code = models.CharField(
+        _("staff code"), max_length=40, unique=True, validators=[code_validator]
+    )
     full_name = models.CharField(_("full name"), max_length=150)
     name_key = models.CharField(max_length=150, editable=False, db_index=True)
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="staff")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="staff"
+    )
     category = models.CharField(_("category"), max_length=20, choices=StaffCategory.choices)
     position = models.CharField(_("position"), max_length=150, blank=True)
     is_leader = models.BooleanField(
-        _("holds a leadership or management post"), default=False,
+        _("holds a leadership or management post"),
+        default=False,
         help_text=_("Leaders and managers may receive demotion or dismissal from post."),
     )
     rank = models.CharField(_("rank (ngạch)"), max_length=100, blank=True)
     salary_step = models.PositiveSmallIntegerField(_("salary step"), null=True, blank=True)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=StaffStatus.choices, default=StaffStatus.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=10, choices=StaffStatus.choices, default=StaffStatus.ACTIVE
+    )
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -173,8 +190,13 @@ class Staff(models.Model):
     # Set by the discipline workflow (inspections) when a decision's effects
     # run; training and promotion read it without importing inspections.
     sanction_until = models.DateField(
-        _("under a disciplinary sanction until"), null=True, blank=True, editable=False,
-        help_text=_("While this date is not passed the person is not eligible for promotion, appointment or training nomination."),
+        _("under a disciplinary sanction until"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "While this date is not passed the person is not eligible for promotion, appointment or training nomination."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -187,7 +209,9 @@ class Staff(models.Model):
         ordering = ["unit__path", "name_key"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(left_on__isnull=True) | Q(joined_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                condition=Q(left_on__isnull=True)
+                | Q(joined_on__isnull=True)
+                | Q(left_on__gte=models.F("joined_on")),
                 name="staff_left_after_joined",
             ),
         ]
@@ -226,9 +250,14 @@ class UnitHead(models.Model):
     """Links a user account to the unit it heads: the user sees that subtree only."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="unit_head"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="unit_head",
     )
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="heads")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="heads"
+    )
 
     class Meta:
         verbose_name = _("unit head account")

@@ -25,9 +25,17 @@ EXTRA: dict[str, list[str]] = {}
 # Models no role but admin may read through the API or admin.
 # Sign-in records and authenticator secrets (axes, django-otp) are for admins only.
 ADMIN_ONLY_APPS = {
-    "auth", "contenttypes", "sessions", "admin", "authtoken", "axes", "otp_totp", "otp_static",
+    "auth",
+    "contenttypes",
+    "sessions",
+    "admin",
+    "authtoken",
+    "axes",
+    "otp_totp",
+    "otp_static",
     # The task queue's results hold task arguments (docs/access.md: libraries' models are for admins).
-    "django_tasks_database", "django_rq",
+    "django_tasks_database",
+    "django_rq",
 }
 
 # Models of other apps that readers do not get by default: the security log
@@ -36,12 +44,17 @@ ADMIN_ONLY_APPS = {
 RESTRICTED_MODELS = {
     ("core", "securityevent"),
     # The task queue's failures and workers show task arguments: admins only.
-    ("core", "failedtask"), ("core", "workerheartbeat"), ("core", "job"),
+    ("core", "failedtask"),
+    ("core", "workerheartbeat"),
+    ("core", "job"),
     # Notifications name their recipients and citizens' addresses: each user
     # reads their own on /app/notifications/, only admins read them all.
-    ("notifications", "notification"), ("notifications", "notificationpreference"),
-    ("notifications", "notificationprofile"), ("notifications", "sentreminder"),
-    ("notifications", "reminderrun"), ("notifications", "emailoptout"),
+    ("notifications", "notification"),
+    ("notifications", "notificationpreference"),
+    ("notifications", "notificationprofile"),
+    ("notifications", "sentreminder"),
+    ("notifications", "reminderrun"),
+    ("notifications", "emailoptout"),
 }
 
 
@@ -64,7 +77,8 @@ def ensure_roles() -> dict[str, Group]:
     # Only each model's default view permission: a custom one such as
     # inspections.view_reporter_identity is granted through EXTRA, not to every reader.
     view_perms = [
-        p for p in domain_perms
+        p
+        for p in domain_perms
         if p.codename == f"view_{p.content_type.model}"
         and (p.content_type.app_label, p.content_type.model) not in RESTRICTED_MODELS
     ]
@@ -101,6 +115,7 @@ def role_of(user) -> str | None:
         if role in names:
             return role
     return None
+
 
 # Which unit each model's rows belong to, for staff.access ("" is the unit itself).
 SCOPE = {"unit": "", "staff": "unit", "unithead": "unit"}

@@ -31,8 +31,12 @@ PASSWORD = "pw-for-tests-123"
 # Browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
     "--lang=vi-VN",  # a Vietnamese browser: date pickers show dd/mm/yyyy, file buttons speak Vietnamese
 ]
 
@@ -51,11 +55,15 @@ def locate_chromium() -> str:
     if Path(CHROMIUM).exists():
         return CHROMIUM
     if in_ci():
-        pytest.fail(f"Chromium is missing at {CHROMIUM} under CI: .ci/run must install Debian's chromium package",
-                    pytrace=False)
+        pytest.fail(
+            f"Chromium is missing at {CHROMIUM} under CI: .ci/run must install Debian's chromium package",
+            pytrace=False,
+        )
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found is None:
-        pytest.skip(f"Chromium is not installed ({CHROMIUM}; apt-get install chromium): this browser test did not run")
+        pytest.skip(
+            f"Chromium is not installed ({CHROMIUM}; apt-get install chromium): this browser test did not run"
+        )
     return found
 
 
@@ -85,7 +93,9 @@ def browser(monkeypatch):
 def tree(db):
     province = UnitFactory(code="P", name="Tỉnh Thử", level=UnitLevel.PROVINCE)
     district = UnitFactory(code="D", name="Huyện Thử", level=UnitLevel.DISTRICT, parent=province)
-    dept = UnitFactory(code="D-NV", name="Phòng Nội vụ", level=UnitLevel.DEPARTMENT, parent=district)
+    dept = UnitFactory(
+        code="D-NV", name="Phòng Nội vụ", level=UnitLevel.DEPARTMENT, parent=district
+    )
     a = UnitFactory(code="A", name="Xã Đạ Tồn", level=UnitLevel.COMMUNE, parent=district)
     b = UnitFactory(code="B", name="Xã Hà Lâm", level=UnitLevel.COMMUNE, parent=district)
     return {"P": province, "D": district, "D-NV": dept, "A": a, "B": b}
@@ -137,8 +147,17 @@ def pytest_collection_modifyitems(items):
     """
     for item in items:
         marker = item.get_closest_marker("django_db")
-        if marker is not None and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
-            item.add_marker(pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}), append=False)
+        if (
+            marker is not None
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            item.add_marker(
+                pytest.mark.django_db(
+                    *marker.args, **{**marker.kwargs, "serialized_rollback": True}
+                ),
+                append=False,
+            )
 
 
 def other_backends(cursor) -> list[tuple]:

@@ -31,9 +31,13 @@ from training.models import Course, Enrolment, TrainingRequirement, TrainingTopi
 def _check_seats(course: Course, *, adding: int, exclude_pks=()) -> None:
     """Raise when ``adding`` more seat-holding enrolments would overfill the (locked) course."""
     course = Course.objects.select_for_update().get(pk=course.pk)
-    taken = course.enrolments.holding_seats().exclude(pk__in=[pk for pk in exclude_pks if pk]).count()
+    taken = (
+        course.enrolments.holding_seats().exclude(pk__in=[pk for pk in exclude_pks if pk]).count()
+    )
     if not rules.capacity_allows(course.capacity, taken, adding):
-        raise ValidationError(_("The course is full (%(capacity)d places).") % {"capacity": course.capacity})
+        raise ValidationError(
+            _("The course is full (%(capacity)d places).") % {"capacity": course.capacity}
+        )
 
 
 @admin.register(TrainingTopic)
@@ -49,7 +53,11 @@ class EnrolmentInlineFormSet(forms.BaseInlineFormSet):
         if any(self.errors) or not self.instance.pk:
             return
         kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        seat_forms = [f for f in kept if rules.holds_seat(f.cleaned_data.get("status", EnrolmentStatus.REGISTERED))]
+        seat_forms = [
+            f
+            for f in kept
+            if rules.holds_seat(f.cleaned_data.get("status", EnrolmentStatus.REGISTERED))
+        ]
         in_forms = [f.instance.pk for f in self.forms if f.instance.pk]
         _check_seats(self.instance, adding=len(seat_forms), exclude_pks=in_forms)
 
@@ -59,25 +67,44 @@ class EnrolmentInline(admin.TabularInline):
     formset = EnrolmentInlineFormSet
     extra = 0
     autocomplete_fields = ("staff",)
-    fields = ("staff", "unit", "status", "result", "score", "completed_on", "certificate_number",
-              "certificate_issued_on", "sanction_override", "override_reason")
+    fields = (
+        "staff",
+        "unit",
+        "status",
+        "result",
+        "score",
+        "completed_on",
+        "certificate_number",
+        "certificate_issued_on",
+        "sanction_override",
+        "override_reason",
+    )
     readonly_fields = ("unit",)
     show_change_link = True
 
     def get_queryset(self, request):
         # A unit head opening a course attended from its units sees only its own units' enrolments.
-        return rows_in_scope(super().get_queryset(request), request.user).select_related("staff", "unit")
+        return rows_in_scope(super().get_queryset(request), request.user).select_related(
+            "staff", "unit"
+        )
 
 
 class BulkEnrolForm(forms.Form):
     unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
     include_subtree = forms.BooleanField(label=_("Include sub-units"), required=False, initial=True)
     categories = forms.MultipleChoiceField(
-        label=_("Staff categories"), choices=StaffCategory.choices, required=False,
-        widget=forms.CheckboxSelectMultiple, help_text=_("None ticked: every category."),
+        label=_("Staff categories"),
+        choices=StaffCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every category."),
     )
-    sanction_override = forms.BooleanField(label=_("Also enrol people under a disciplinary sanction"), required=False)
-    override_reason = forms.CharField(label=_("Reason for the override"), required=False, max_length=255)
+    sanction_override = forms.BooleanField(
+        label=_("Also enrol people under a disciplinary sanction"), required=False
+    )
+    override_reason = forms.CharField(
+        label=_("Reason for the override"), required=False, max_length=255
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,8 +118,19 @@ class CourseAdmin(ImportAdminMixin, admin.ModelAdmin):
     change_list_template = "admin/staff/import_change_list.html"
     import_template = "admin/staff/import.html"
     import_title = _("Import an attendance sheet")
-    list_display = ("code", "title", "topic", "organizer_level", "start_date", "end_date", "hours", "periods",
-                    "capacity", "enrolled", "turns")
+    list_display = (
+        "code",
+        "title",
+        "topic",
+        "organizer_level",
+        "start_date",
+        "end_date",
+        "hours",
+        "periods",
+        "capacity",
+        "enrolled",
+        "turns",
+    )
     list_filter = ("organizer_level", "kind", "purpose", "topic", "mode", "issues_certificate")
     date_hierarchy = "start_date"
     search_fields = ("code", "title", "title_key", "organizer_name")
@@ -102,9 +140,31 @@ class CourseAdmin(ImportAdminMixin, admin.ModelAdmin):
     actions = ["enrol_staff", "mark_registered_attended"]
     fieldsets = (
         (None, {"fields": ("code", "title", "topic", "kind", "purpose", "mode")}),
-        (_("Organiser"), {"fields": ("organizer_level", "organizer_name", "organizer_unit", "co_organizer_name")}),
-        (_("Dates and length"), {"fields": ("start_date", "end_date", "hours", "periods", "location", "capacity",
-                                            "issues_certificate")}),
+        (
+            _("Organiser"),
+            {
+                "fields": (
+                    "organizer_level",
+                    "organizer_name",
+                    "organizer_unit",
+                    "co_organizer_name",
+                )
+            },
+        ),
+        (
+            _("Dates and length"),
+            {
+                "fields": (
+                    "start_date",
+                    "end_date",
+                    "hours",
+                    "periods",
+                    "location",
+                    "capacity",
+                    "issues_certificate",
+                )
+            },
+        ),
     )
 
     def get_queryset(self, request):
@@ -129,18 +189,29 @@ class CourseAdmin(ImportAdminMixin, admin.ModelAdmin):
                 for course in queryset:
                     try:
                         result = services.enrolment_bulk_create(
-                            course=course, unit=data["unit"], include_subtree=data["include_subtree"],
-                            categories=data["categories"], sanction_override=data["sanction_override"],
+                            course=course,
+                            unit=data["unit"],
+                            include_subtree=data["include_subtree"],
+                            categories=data["categories"],
+                            sanction_override=data["sanction_override"],
                             override_reason=data["override_reason"],
                         ).as_dict()
                     except ValidationError as exc:
-                        self.message_user(request, f"{course.code}: {' '.join(exc.messages)}", messages.ERROR)
+                        self.message_user(
+                            request, f"{course.code}: {' '.join(exc.messages)}", messages.ERROR
+                        )
                         continue
                     self.message_user(
                         request,
-                        _("%(course)s: %(created)d enrolled, %(already)d already enrolled, %(ineligible)d not eligible.")
-                        % {"course": course.code, "created": result["created"],
-                           "already": len(result["already_enrolled"]), "ineligible": len(result["ineligible"])},
+                        _(
+                            "%(course)s: %(created)d enrolled, %(already)d already enrolled, %(ineligible)d not eligible."
+                        )
+                        % {
+                            "course": course.code,
+                            "created": result["created"],
+                            "already": len(result["already_enrolled"]),
+                            "ineligible": len(result["ineligible"]),
+                        },
                         messages.SUCCESS,
                     )
                 return None
@@ -156,15 +227,25 @@ class CourseAdmin(ImportAdminMixin, admin.ModelAdmin):
         }
         return TemplateResponse(request, "training/admin/bulk_enrol.html", context)
 
-    @admin.action(description=_("Record: everyone still registered attended"), permissions=["record"])
+    @admin.action(
+        description=_("Record: everyone still registered attended"), permissions=["record"]
+    )
     def mark_registered_attended(self, request, queryset):
         for course in queryset:
             try:
-                changed = services.attendance_record(course=course, default_status=EnrolmentStatus.ATTENDED)
+                changed = services.attendance_record(
+                    course=course, default_status=EnrolmentStatus.ATTENDED
+                )
             except ValidationError as exc:
-                self.message_user(request, f"{course.code}: {' '.join(exc.messages)}", messages.ERROR)
+                self.message_user(
+                    request, f"{course.code}: {' '.join(exc.messages)}", messages.ERROR
+                )
                 continue
-            self.message_user(request, _("%(course)s: %(count)d marked attended.") % {"course": course.code, "count": len(changed)})
+            self.message_user(
+                request,
+                _("%(course)s: %(count)d marked attended.")
+                % {"course": course.code, "count": len(changed)},
+            )
 
     def has_enrol_permission(self, request):
         return request.user.has_perm("training.add_enrolment")
@@ -173,13 +254,19 @@ class CourseAdmin(ImportAdminMixin, admin.ModelAdmin):
         return request.user.has_perm("training.change_enrolment")
 
     def has_import_permission(self, request) -> bool:
-        return request.user.has_perm("training.add_enrolment") and request.user.has_perm("training.change_enrolment")
+        return request.user.has_perm("training.add_enrolment") and request.user.has_perm(
+            "training.change_enrolment"
+        )
 
     def get_importer(self, request):
         from training.importers import AttendanceImporter
 
         courses = Course.objects.visible_to(request.user)
-        course = courses.filter(code=request.GET.get("course", "")).first() if request.GET.get("course") else None
+        course = (
+            courses.filter(code=request.GET.get("course", "")).first()
+            if request.GET.get("course")
+            else None
+        )
         return AttendanceImporter(course=course, units=visible_units(request.user), courses=courses)
 
 
@@ -216,14 +303,31 @@ class TurnFilter(admin.SimpleListFilter):
 class EnrolmentAdminForm(forms.ModelForm):
     class Meta:
         model = Enrolment
-        fields = ["course", "staff", "status", "result", "score", "completed_on", "certificate_number",
-                  "certificate_issued_on", "sanction_override", "override_reason", "note"]
+        fields = [
+            "course",
+            "staff",
+            "status",
+            "result",
+            "score",
+            "completed_on",
+            "certificate_number",
+            "certificate_issued_on",
+            "sanction_override",
+            "override_reason",
+            "note",
+        ]
 
     def clean(self):
         data = super().clean()
         course = data.get("course")
-        if course is not None and rules.holds_seat(data.get("status") or EnrolmentStatus.REGISTERED):
-            holds_now = self.instance.pk and self.instance.course_id == course.pk and rules.holds_seat(self.instance.status)
+        if course is not None and rules.holds_seat(
+            data.get("status") or EnrolmentStatus.REGISTERED
+        ):
+            holds_now = (
+                self.instance.pk
+                and self.instance.course_id == course.pk
+                and rules.holds_seat(self.instance.status)
+            )
             if not holds_now:
                 try:
                     _check_seats(course, adding=1, exclude_pks=[self.instance.pk])
@@ -235,11 +339,33 @@ class EnrolmentAdminForm(forms.ModelForm):
 @admin.register(Enrolment)
 class EnrolmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
     form = EnrolmentAdminForm
-    list_display = ("staff", "course", "unit", "status", "completed_on", "certificate_number", "sanction_override")
-    list_filter = (YearFilter, TurnFilter, "status", "course__organizer_level", "course__kind", "course__topic",
-                   "unit__level", "sanction_override")
-    search_fields = ("staff__code", "staff__name_key", "staff__full_name", "course__code", "course__title_key",
-                     "certificate_number")
+    list_display = (
+        "staff",
+        "course",
+        "unit",
+        "status",
+        "completed_on",
+        "certificate_number",
+        "sanction_override",
+    )
+    list_filter = (
+        YearFilter,
+        TurnFilter,
+        "status",
+        "course__organizer_level",
+        "course__kind",
+        "course__topic",
+        "unit__level",
+        "sanction_override",
+    )
+    search_fields = (
+        "staff__code",
+        "staff__name_key",
+        "staff__full_name",
+        "course__code",
+        "course__title_key",
+        "certificate_number",
+    )
     autocomplete_fields = ("staff", "course")
     readonly_fields = ("unit",)
     list_select_related = ("staff", "course", "unit")
@@ -254,7 +380,11 @@ class TrainingRequirementAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         return [
-            path("compliance/", self.admin_site.admin_view(self.compliance_view), name="training_compliance"),
+            path(
+                "compliance/",
+                self.admin_site.admin_view(self.compliance_view),
+                name="training_compliance",
+            ),
             *super().get_urls(),
         ]
 
@@ -277,7 +407,12 @@ class TrainingRequirementAdmin(admin.ModelAdmin):
             if chosen is not None:
                 root = chosen
         unit_rows = unit_compliance(year, root)
-        below = staff_compliance(year).filter(meets=False).select_related("unit").order_by("unit__path", "name_key")
+        below = (
+            staff_compliance(year)
+            .filter(meets=False)
+            .select_related("unit")
+            .order_by("unit__path", "name_key")
+        )
         if root is not None:
             below = below.filter(unit__path__startswith=root.path)
         below_count = below.count()
@@ -297,5 +432,8 @@ class TrainingRequirementAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "training/admin/compliance.html", context)
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "compliance_url": reverse("admin:training_compliance")}
+        extra_context = {
+            **(extra_context or {}),
+            "compliance_url": reverse("admin:training_compliance"),
+        }
         return super().changelist_view(request, extra_context)

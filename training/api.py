@@ -47,7 +47,9 @@ def _year_param(request) -> int:
     try:
         year = int(raw)
     except ValueError:
-        raise exceptions.ValidationError({"year": [_("Give the year as four digits, e.g. 2019.")]}) from None
+        raise exceptions.ValidationError(
+            {"year": [_("Give the year as four digits, e.g. 2019.")]}
+        ) from None
     if not 1990 <= year <= 2100:
         raise exceptions.ValidationError({"year": [_("Give the year as four digits, e.g. 2019.")]})
     return year
@@ -78,8 +80,12 @@ class CourseSerializer(ModelCleanMixin, serializers.ModelSerializer):
     topic = serializers.SlugRelatedField(slug_field="code", queryset=TrainingTopic.objects.all())
     topic_name = serializers.CharField(source="topic.name", read_only=True)
     organizer_unit = UnitCodeField(required=False, allow_null=True)
-    hours = serializers.DecimalField(max_digits=7, decimal_places=2, required=False, min_value=Decimal("0.01"))
-    periods = serializers.DecimalField(max_digits=7, decimal_places=2, required=False, min_value=Decimal("0.01"))
+    hours = serializers.DecimalField(
+        max_digits=7, decimal_places=2, required=False, min_value=Decimal("0.01")
+    )
+    periods = serializers.DecimalField(
+        max_digits=7, decimal_places=2, required=False, min_value=Decimal("0.01")
+    )
     enrolled_count = serializers.SerializerMethodField()
     turn_count = serializers.SerializerMethodField()
     seats_left = serializers.SerializerMethodField()
@@ -87,9 +93,27 @@ class CourseSerializer(ModelCleanMixin, serializers.ModelSerializer):
     class Meta:
         model = Course
         fields = [
-            "code", "title", "topic", "topic_name", "kind", "purpose", "organizer_level", "organizer_name",
-            "organizer_unit", "co_organizer_name", "start_date", "end_date", "hours", "periods",
-            "location", "mode", "capacity", "issues_certificate", "enrolled_count", "turn_count", "seats_left",
+            "code",
+            "title",
+            "topic",
+            "topic_name",
+            "kind",
+            "purpose",
+            "organizer_level",
+            "organizer_name",
+            "organizer_unit",
+            "co_organizer_name",
+            "start_date",
+            "end_date",
+            "hours",
+            "periods",
+            "location",
+            "mode",
+            "capacity",
+            "issues_certificate",
+            "enrolled_count",
+            "turn_count",
+            "seats_left",
         ]
 
     def validate(self, attrs):
@@ -100,7 +124,9 @@ class CourseSerializer(ModelCleanMixin, serializers.ModelSerializer):
         elif "periods" in attrs and "hours" not in attrs:
             attrs["hours"] = hours = rules.periods_to_hours(periods)
         if hours is None and periods is None:
-            raise serializers.ValidationError({"hours": [_("Give the length in hours or in periods.")]})
+            raise serializers.ValidationError(
+                {"hours": [_("Give the length in hours or in periods.")]}
+            )
         return super().validate(attrs)
 
     def _counts(self, obj) -> tuple[int, int]:
@@ -121,17 +147,28 @@ class CourseSerializer(ModelCleanMixin, serializers.ModelSerializer):
 class BulkEnrolSerializer(serializers.Serializer):
     unit = UnitCodeField(help_text=_("Unit code whose staff are enrolled"))
     include_subtree = serializers.BooleanField(default=True)
-    categories = serializers.ListField(child=serializers.ChoiceField(choices=StaffCategory.choices), required=False, default=list)
-    staff = serializers.ListField(child=serializers.CharField(), required=False, allow_null=True, default=None,
-                                  help_text=_("Restrict to these staff codes"))
+    categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=StaffCategory.choices), required=False, default=list
+    )
+    staff = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Restrict to these staff codes"),
+    )
     sanction_override = serializers.BooleanField(default=False)
-    override_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
+    override_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=255
+    )
 
 
 class AttendanceRecordSerializer(serializers.Serializer):
     staff = serializers.CharField()
     status = serializers.ChoiceField(choices=EnrolmentStatus.choices)
-    score = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True, min_value=0)
+    score = serializers.DecimalField(
+        max_digits=5, decimal_places=2, required=False, allow_null=True, min_value=0
+    )
     result = serializers.CharField(required=False, allow_blank=True, max_length=100)
     completed_on = serializers.DateField(required=False, allow_null=True)
     certificate_number = serializers.CharField(required=False, allow_blank=True, max_length=60)
@@ -140,7 +177,9 @@ class AttendanceRecordSerializer(serializers.Serializer):
 
 class AttendanceSerializer(serializers.Serializer):
     records = AttendanceRecordSerializer(many=True, required=False, default=list)
-    default_status = serializers.ChoiceField(choices=EnrolmentStatus.choices, required=False, allow_null=True, default=None)
+    default_status = serializers.ChoiceField(
+        choices=EnrolmentStatus.choices, required=False, allow_null=True, default=None
+    )
 
 
 class CourseViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
@@ -177,11 +216,17 @@ class CourseViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
 
     @extend_schema(
         request=BulkEnrolSerializer,
-        responses=inline_serializer("BulkEnrolResult", {
-            "created": serializers.IntegerField(), "enrolled": serializers.ListField(child=serializers.CharField()),
-            "already_enrolled": serializers.ListField(child=serializers.CharField()),
-            "ineligible": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-        }),
+        responses=inline_serializer(
+            "BulkEnrolResult",
+            {
+                "created": serializers.IntegerField(),
+                "enrolled": serializers.ListField(child=serializers.CharField()),
+                "already_enrolled": serializers.ListField(child=serializers.CharField()),
+                "ineligible": serializers.DictField(
+                    child=serializers.ListField(child=serializers.CharField())
+                ),
+            },
+        ),
     )
     @action(detail=True, methods=["post"], permission_classes=[_has_perm("training.add_enrolment")])
     def enrol(self, request, code=None):
@@ -193,8 +238,11 @@ class CourseViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
         if not unit_in_scope(request.user, unit):
             raise exceptions.ValidationError({"unit": [_("Unknown unit.")]})
         result = services.enrolment_bulk_create(
-            course=course, unit=unit, include_subtree=data.validated_data["include_subtree"],
-            categories=data.validated_data["categories"], staff_codes=data.validated_data["staff"],
+            course=course,
+            unit=unit,
+            include_subtree=data.validated_data["include_subtree"],
+            categories=data.validated_data["categories"],
+            staff_codes=data.validated_data["staff"],
             sanction_override=data.validated_data["sanction_override"],
             override_reason=data.validated_data["override_reason"],
         )
@@ -204,14 +252,17 @@ class CourseViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
         request=AttendanceSerializer,
         responses=inline_serializer("AttendanceResult", {"updated": serializers.IntegerField()}),
     )
-    @action(detail=True, methods=["post"], permission_classes=[_has_perm("training.change_enrolment")])
+    @action(
+        detail=True, methods=["post"], permission_classes=[_has_perm("training.change_enrolment")]
+    )
     def attendance(self, request, code=None):
         """Record attendance for many participants at once; `default_status` covers those still registered."""
         course = self.get_object()
         data = AttendanceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         changed = services.attendance_record(
-            course=course, records=data.validated_data["records"],
+            course=course,
+            records=data.validated_data["records"],
             default_status=data.validated_data["default_status"],
         )
         return Response({"updated": len(changed)})
@@ -223,15 +274,31 @@ class EnrolmentSerializer(ModelCleanMixin, serializers.ModelSerializer):
     staff = StaffCodeField()
     staff_name = serializers.CharField(source="staff.full_name", read_only=True)
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    hours = serializers.DecimalField(source="course.hours", max_digits=7, decimal_places=2, read_only=True)
+    hours = serializers.DecimalField(
+        source="course.hours", max_digits=7, decimal_places=2, read_only=True
+    )
     is_turn = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Enrolment
         fields = [
-            "id", "course", "course_title", "staff", "staff_name", "unit", "status", "is_turn", "hours",
-            "result", "score", "completed_on", "certificate_number", "certificate_issued_on",
-            "sanction_override", "override_reason", "note",
+            "id",
+            "course",
+            "course_title",
+            "staff",
+            "staff_name",
+            "unit",
+            "status",
+            "is_turn",
+            "hours",
+            "result",
+            "score",
+            "completed_on",
+            "certificate_number",
+            "certificate_issued_on",
+            "sanction_override",
+            "override_reason",
+            "note",
         ]
         # The service refuses duplicates with a clearer message than the generic validator.
         validators: list = []
@@ -240,21 +307,39 @@ class EnrolmentSerializer(ModelCleanMixin, serializers.ModelSerializer):
         if self.instance is not None:
             for key in ("course", "staff"):
                 if key in attrs and attrs[key] != getattr(self.instance, key):
-                    raise serializers.ValidationError({key: [_("Cannot be changed; withdraw and enrol again.")]})
+                    raise serializers.ValidationError(
+                        {key: [_("Cannot be changed; withdraw and enrol again.")]}
+                    )
         staff = attrs.get("staff")
         request = self.context.get("request")
-        if staff is not None and request is not None and not unit_in_scope(request.user, staff.unit):
+        if (
+            staff is not None
+            and request is not None
+            and not unit_in_scope(request.user, staff.unit)
+        ):
             raise serializers.ValidationError({"staff": [_("Unknown staff member.")]})
         return super().validate(attrs)
 
     def create(self, validated_data):
-        details = {k: validated_data[k] for k in ("result", "score", "completed_on", "certificate_number", "certificate_issued_on") if k in validated_data}
+        details = {
+            k: validated_data[k]
+            for k in (
+                "result",
+                "score",
+                "completed_on",
+                "certificate_number",
+                "certificate_issued_on",
+            )
+            if k in validated_data
+        }
         return services.enrolment_create(
-            course=validated_data["course"], staff=validated_data["staff"],
+            course=validated_data["course"],
+            staff=validated_data["staff"],
             status=validated_data.get("status", EnrolmentStatus.REGISTERED),
             sanction_override=validated_data.get("sanction_override", False),
             override_reason=validated_data.get("override_reason", ""),
-            note=validated_data.get("note", ""), details=details,
+            note=validated_data.get("note", ""),
+            details=details,
         )
 
     def update(self, instance, validated_data):
@@ -292,12 +377,17 @@ class EnrolmentViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSe
 
     @extend_schema(
         parameters=[OpenApiParameter("year", int), OpenApiParameter("unit", str)],
-        responses=inline_serializer("TurnSummary", {
-            "turns": serializers.IntegerField(), "hours": serializers.DecimalField(max_digits=12, decimal_places=2),
-            "persons": serializers.IntegerField(), "by_organizer_level": serializers.DictField(child=serializers.IntegerField()),
-            "by_topic": serializers.DictField(child=serializers.IntegerField()),
-            "by_kind": serializers.DictField(child=serializers.IntegerField()),
-        }),
+        responses=inline_serializer(
+            "TurnSummary",
+            {
+                "turns": serializers.IntegerField(),
+                "hours": serializers.DecimalField(max_digits=12, decimal_places=2),
+                "persons": serializers.IntegerField(),
+                "by_organizer_level": serializers.DictField(child=serializers.IntegerField()),
+                "by_topic": serializers.DictField(child=serializers.IntegerField()),
+                "by_kind": serializers.DictField(child=serializers.IntegerField()),
+            },
+        ),
     )
     @action(detail=False, methods=["get"])
     def turns(self, request):
@@ -310,14 +400,27 @@ class EnrolmentViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSe
 class ComplianceSerializer(serializers.ModelSerializer):
     unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    required_hours = serializers.DecimalField(max_digits=9, decimal_places=2, read_only=True, allow_null=True)
+    required_hours = serializers.DecimalField(
+        max_digits=9, decimal_places=2, read_only=True, allow_null=True
+    )
     done_hours = serializers.DecimalField(max_digits=9, decimal_places=2, read_only=True)
     turns = serializers.IntegerField(read_only=True)
     meets = serializers.BooleanField(read_only=True, allow_null=True)
 
     class Meta:
         model = Staff
-        fields = ["code", "full_name", "unit", "unit_name", "category", "position", "required_hours", "done_hours", "turns", "meets"]
+        fields = [
+            "code",
+            "full_name",
+            "unit",
+            "unit_name",
+            "category",
+            "position",
+            "required_hours",
+            "done_hours",
+            "turns",
+            "meets",
+        ]
 
 
 class TrainingComplianceViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
@@ -368,10 +471,13 @@ class TrainingComplianceViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.Re
 
     @extend_schema(
         parameters=[OpenApiParameter("year", int, required=True), OpenApiParameter("unit", str)],
-        responses=inline_serializer("UnitCompliance", {
-            "year": serializers.IntegerField(),
-            "units": serializers.ListField(child=serializers.DictField()),
-        }),
+        responses=inline_serializer(
+            "UnitCompliance",
+            {
+                "year": serializers.IntegerField(),
+                "units": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
     )
     @action(detail=False, methods=["get"])
     def units(self, request):

@@ -38,10 +38,14 @@ _HOURS = DecimalField(max_digits=9, decimal_places=2)
 
 def _with_requirement(qs: QuerySet, year: int) -> QuerySet:
     requirement = TrainingRequirement.objects.filter(year=year, category=OuterRef("category"))
-    specific = requirement.filter(position=OuterRef("position")).exclude(position="").values("hours")[:1]
+    specific = (
+        requirement.filter(position=OuterRef("position")).exclude(position="").values("hours")[:1]
+    )
     generic = requirement.filter(position="").values("hours")[:1]
     return qs.annotate(
-        required_hours=Coalesce(Subquery(specific, output_field=_HOURS), Subquery(generic, output_field=_HOURS))
+        required_hours=Coalesce(
+            Subquery(specific, output_field=_HOURS), Subquery(generic, output_field=_HOURS)
+        )
     )
 
 
@@ -58,20 +62,30 @@ def staff_compliance(year: int, staff: QuerySet | None = None) -> QuerySet:
         enrolments__status__in=sorted(rules.TURN_STATUSES),
         enrolments__course__start_date__range=(start, end),
     )
-    return _with_requirement(qs, year).annotate(
-        done_hours=Coalesce(Sum("enrolments__course__hours", filter=turn), Value(Decimal(0)), output_field=_HOURS),
-        turns=Count("enrolments", filter=turn),
-    ).annotate(
-        meets=Case(
-            When(required_hours__isnull=True, then=Value(None)),
-            When(done_hours__gte=F("required_hours"), then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(null=True),
+    return (
+        _with_requirement(qs, year)
+        .annotate(
+            done_hours=Coalesce(
+                Sum("enrolments__course__hours", filter=turn),
+                Value(Decimal(0)),
+                output_field=_HOURS,
+            ),
+            turns=Count("enrolments", filter=turn),
+        )
+        .annotate(
+            meets=Case(
+                When(required_hours__isnull=True, then=Value(None)),
+                When(done_hours__gte=F("required_hours"), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(null=True),
+            )
         )
     )
 
 
-def unit_compliance(year: int, root: Unit | None = None, staff: QuerySet | None = None) -> list[dict]:
+def unit_compliance(
+    year: int, root: Unit | None = None, staff: QuerySet | None = None
+) -> list[dict]:
     """Per unit of ``root``'s subtree (default: the whole tree): staff counted, met, rate.
 
     ``counted`` and ``met`` include the unit's whole subtree; ``own_counted``
@@ -93,7 +107,12 @@ def unit_compliance(year: int, root: Unit | None = None, staff: QuerySet | None 
         .annotate(n=Count("pk"))
     )
     met_ids = staff_compliance(year, base).filter(meets=True).order_by().values("pk")
-    met_rows = Staff.objects.filter(pk__in=met_ids).order_by().values_list("unit__path").annotate(n=Count("pk"))
+    met_rows = (
+        Staff.objects.filter(pk__in=met_ids)
+        .order_by()
+        .values_list("unit__path")
+        .annotate(n=Count("pk"))
+    )
     counted_by_path = dict(counted_rows)
     met_by_path = dict(met_rows)
     rows = []
@@ -102,11 +121,16 @@ def unit_compliance(year: int, root: Unit | None = None, staff: QuerySet | None 
         met = sum(n for path, n in met_by_path.items() if path.startswith(unit.path))
         rows.append(
             {
-                "code": unit.code, "name": unit.name, "level": unit.level,
+                "code": unit.code,
+                "name": unit.name,
+                "level": unit.level,
                 "parent": unit.parent.code if unit.parent_id else None,
-                "counted": counted, "met": met, "below": counted - met,
+                "counted": counted,
+                "met": met,
+                "below": counted - met,
                 "rate": rules.rate(met, counted),
-                "own_counted": counted_by_path.get(unit.path, 0), "own_met": met_by_path.get(unit.path, 0),
+                "own_counted": counted_by_path.get(unit.path, 0),
+                "own_met": met_by_path.get(unit.path, 0),
             }
         )
     return rows

@@ -35,7 +35,8 @@ class CourseFilterSet(filters.FilterSet):
     organizer_level = MultipleChoiceFilter(choices=OrganizerLevel.choices)
     mode = filters.ChoiceFilter(choices=CourseMode.choices)
     status = MultipleChoiceFilter(
-        choices=EnrolmentStatus.choices, method="filter_status",
+        choices=EnrolmentStatus.choices,
+        method="filter_status",
         label=_("Has enrolments with this status"),
     )
     starts_after = filters.DateFilter(field_name="start_date", lookup_expr="gte")
@@ -51,7 +52,9 @@ class CourseFilterSet(filters.FilterSet):
         unit = Unit.objects.filter(code=value.strip()).only("path").first()
         if unit is None:
             return qs.none()
-        participants = Enrolment.objects.filter(course=OuterRef("pk"), unit__path__startswith=unit.path)
+        participants = Enrolment.objects.filter(
+            course=OuterRef("pk"), unit__path__startswith=unit.path
+        )
         return qs.filter(Q(organizer_unit__path__startswith=unit.path) | Exists(participants))
 
     def filter_status(self, qs, name, value):
@@ -63,20 +66,38 @@ class CourseFilterSet(filters.FilterSet):
 class EnrolmentFilterSet(filters.FilterSet):
     year = YearFilter(date_field="course__start_date")
     unit = UnitSubtreeFilter(label=_("Unit code at enrolment (with sub-units)"))
-    current_unit = UnitSubtreeFilter(unit_field="staff__unit", label=_("Current unit code of the staff member (with sub-units)"))
+    current_unit = UnitSubtreeFilter(
+        unit_field="staff__unit", label=_("Current unit code of the staff member (with sub-units)")
+    )
     course = filters.CharFilter(field_name="course__code", label=_("Course code"))
     staff = filters.CharFilter(field_name="staff__code", label=_("Staff code"))
     category = filters.ChoiceFilter(field_name="staff__category", choices=StaffCategory.choices)
     topic = filters.CharFilter(field_name="course__topic__code", label=_("Topic code"))
     kind = filters.ChoiceFilter(field_name="course__kind", choices=CourseKind.choices)
-    organizer_level = MultipleChoiceFilter(field_name="course__organizer_level", choices=OrganizerLevel.choices)
+    organizer_level = MultipleChoiceFilter(
+        field_name="course__organizer_level", choices=OrganizerLevel.choices
+    )
     status = MultipleChoiceFilter(choices=EnrolmentStatus.choices)
-    turn = filters.BooleanFilter(method="filter_turn", label=_("Only training turns (attended or completed)"))
-    has_certificate = filters.BooleanFilter(method="filter_certificate", label=_("Has a certificate"))
+    turn = filters.BooleanFilter(
+        method="filter_turn", label=_("Only training turns (attended or completed)")
+    )
+    has_certificate = filters.BooleanFilter(
+        method="filter_certificate", label=_("Has a certificate")
+    )
 
     class Meta:
         model = Enrolment
-        fields = ["year", "unit", "course", "staff", "category", "topic", "kind", "organizer_level", "status"]
+        fields = [
+            "year",
+            "unit",
+            "course",
+            "staff",
+            "category",
+            "topic",
+            "kind",
+            "organizer_level",
+            "status",
+        ]
 
     def filter_turn(self, qs, name, value):
         if value is None:

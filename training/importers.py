@@ -41,11 +41,26 @@ STATUS_VALUES: dict[str, str] = {
     **{value_key(choice.value): choice.value for choice in EnrolmentStatus},
     **{value_key(choice.label): choice.value for choice in EnrolmentStatus},
     **{value_key(word): EnrolmentStatus.REGISTERED for word in ("Đăng ký", "Đã đăng ký")},
-    **{value_key(word): EnrolmentStatus.ATTENDED for word in ("Tham dự", "Đã tham dự", "Có mặt", "Tham gia", "Dự học")},
-    **{value_key(word): EnrolmentStatus.COMPLETED for word in ("Hoàn thành", "Đã hoàn thành", "Đạt")},
-    **{value_key(word): EnrolmentStatus.FAILED for word in ("Không đạt", "Không hoàn thành", "Chưa đạt")},
-    **{value_key(word): EnrolmentStatus.WITHDRAWN for word in ("Rút", "Rút tên", "Xin rút", "Thôi học")},
-    **{value_key(word): EnrolmentStatus.NO_SHOW for word in ("Vắng", "Vắng mặt", "Không tham dự", "no show")},
+    **{
+        value_key(word): EnrolmentStatus.ATTENDED
+        for word in ("Tham dự", "Đã tham dự", "Có mặt", "Tham gia", "Dự học")
+    },
+    **{
+        value_key(word): EnrolmentStatus.COMPLETED
+        for word in ("Hoàn thành", "Đã hoàn thành", "Đạt")
+    },
+    **{
+        value_key(word): EnrolmentStatus.FAILED
+        for word in ("Không đạt", "Không hoàn thành", "Chưa đạt")
+    },
+    **{
+        value_key(word): EnrolmentStatus.WITHDRAWN
+        for word in ("Rút", "Rút tên", "Xin rút", "Thôi học")
+    },
+    **{
+        value_key(word): EnrolmentStatus.NO_SHOW
+        for word in ("Vắng", "Vắng mặt", "Không tham dự", "no show")
+    },
 }
 
 COLUMNS = (
@@ -55,11 +70,19 @@ COLUMNS = (
     Column("unit", _("Unit"), ("Đơn vị", "Đơn vị công tác", "unit code")),
     Column("status", _("Status"), ("Kết quả", "Trạng thái", "Tình trạng", "result"), required=True),
     Column("score", _("Score"), ("Điểm", "Điểm số", "Điểm thi")),
-    Column("certificate_number", _("Certificate number"),
-           ("Số chứng chỉ", "Số giấy chứng nhận", "Số GCN", "certificate", "certificate no")),
+    Column(
+        "certificate_number",
+        _("Certificate number"),
+        ("Số chứng chỉ", "Số giấy chứng nhận", "Số GCN", "certificate", "certificate no"),
+    ),
 )
-_FIELD_TO_COLUMN = {"status": "status", "score": "score", "certificate_number": "certificate_number",
-                    "staff": "staff", "course": "course"}
+_FIELD_TO_COLUMN = {
+    "status": "status",
+    "score": "score",
+    "certificate_number": "certificate_number",
+    "staff": "staff",
+    "course": "course",
+}
 
 
 @dataclass(slots=True)
@@ -81,8 +104,13 @@ class AttendanceImporter(Importer):
     columns = COLUMNS
     batch_size = 1000
 
-    def __init__(self, *, course: Course | None = None, units: QuerySet[Unit] | None = None,
-                 courses: QuerySet[Course] | None = None):
+    def __init__(
+        self,
+        *,
+        course: Course | None = None,
+        units: QuerySet[Unit] | None = None,
+        courses: QuerySet[Course] | None = None,
+    ):
         self.course = course
         self.units = UnitLookup(units if units is not None else Unit.objects.all())
         self.courses = courses if courses is not None else Course.objects.all()
@@ -101,7 +129,9 @@ class AttendanceImporter(Importer):
             raise ImportFileError(_("The sheet has no course code column (Mã lớp / course)."))
         if "staff" not in headers and not {"full_name", "unit"} <= set(headers):
             raise ImportFileError(
-                _("The sheet needs a staff code column (Mã cán bộ / staff), or the full name and unit columns.")
+                _(
+                    "The sheet needs a staff code column (Mã cán bộ / staff), or the full name and unit columns."
+                )
             )
 
     def _column(self, key: str) -> str:
@@ -127,18 +157,34 @@ class AttendanceImporter(Importer):
         if score is not None and score < 0:
             # Checked here too so that a row with a bad status also reports its score.
             row.error("score", _("The score cannot be negative."))
-        certificate = row.text("certificate_number", max_length=60) if row.has("certificate_number") else ""
+        certificate = (
+            row.text("certificate_number", max_length=60) if row.has("certificate_number") else ""
+        )
         if staff_code and course_code:
             key = (course_code, staff_code)
             if key in self.seen_codes:
-                row.error("staff", format_lazy(
-                    _("{code} already appears on row {row} for this course."), code=staff_code, row=self.seen_codes[key],
-                ))
+                row.error(
+                    "staff",
+                    format_lazy(
+                        _("{code} already appears on row {row} for this course."),
+                        code=staff_code,
+                        row=self.seen_codes[key],
+                    ),
+                )
             else:
                 self.seen_codes[key] = row.number
         if row.errors:
             return None
-        return StagedAttendance(row.number, course_code, staff_code, nfc(full_name or ""), unit_id, status, score, certificate)
+        return StagedAttendance(
+            row.number,
+            course_code,
+            staff_code,
+            nfc(full_name or ""),
+            unit_id,
+            status,
+            score,
+            certificate,
+        )
 
     def _error(self, report: ImportReport, item: StagedAttendance, key: str, message) -> None:
         column = self._column(key)
@@ -147,19 +193,25 @@ class AttendanceImporter(Importer):
     def resolve(self, items: list[StagedAttendance], report: ImportReport):
         courses = {
             course.code: course
-            for course in self.courses.select_for_update().filter(code__in={item.course_code for item in items})
+            for course in self.courses.select_for_update().filter(
+                code__in={item.course_code for item in items}
+            )
         }
         new_courses = [course.pk for course in courses.values() if course.pk not in self.seats]
         if new_courses:
             taken = dict(
-                Enrolment.objects.filter(SEAT_Q, course_id__in=new_courses).order_by()
-                .values_list("course_id").annotate(n=Count("pk"))
+                Enrolment.objects.filter(SEAT_Q, course_id__in=new_courses)
+                .order_by()
+                .values_list("course_id")
+                .annotate(n=Count("pk"))
             )
             for pk in new_courses:
                 self.seats[pk] = taken.get(pk, 0)
         by_code, by_name = self._staff(items)
         existing = {}
-        staff_pks = {s.pk for s in by_code.values()} | {s.pk for group in by_name.values() for s in group}
+        staff_pks = {s.pk for s in by_code.values()} | {
+            s.pk for group in by_name.values() for s in group
+        }
         if staff_pks and courses:
             existing = {
                 (e.course_id, e.staff_id): e
@@ -172,23 +224,39 @@ class AttendanceImporter(Importer):
         for item in items:
             course = courses.get(item.course_code)
             if course is None:
-                self._error(report, item, "course", format_lazy(_("No course has the code {code}."), code=item.course_code))
+                self._error(
+                    report,
+                    item,
+                    "course",
+                    format_lazy(_("No course has the code {code}."), code=item.course_code),
+                )
                 continue
             staff = self._match(item, by_code, by_name, report)
             if staff is None:
                 continue
             pair = (course.pk, staff.pk)
             if pair in self.seen_pairs:
-                self._error(report, item, "staff", format_lazy(
-                    _("This person already appears on row {row} for this course."), row=self.seen_pairs[pair],
-                ))
+                self._error(
+                    report,
+                    item,
+                    "staff",
+                    format_lazy(
+                        _("This person already appears on row {row} for this course."),
+                        row=self.seen_pairs[pair],
+                    ),
+                )
                 continue
             self.seen_pairs[pair] = item.row
             enrolment = existing.get(pair)
             adding = enrolment is None
             if adding:
                 enrolment = Enrolment(course=course, staff=staff, unit_id=staff.unit_id)
-            before = (enrolment.status, enrolment.score, enrolment.certificate_number, enrolment.completed_on)
+            before = (
+                enrolment.status,
+                enrolment.score,
+                enrolment.certificate_number,
+                enrolment.completed_on,
+            )
             held_seat = not adding and rules.holds_seat(enrolment.status)
             self._apply(enrolment, item, course)
             enrolment.course, enrolment.staff = course, staff
@@ -196,9 +264,15 @@ class AttendanceImporter(Importer):
                 continue
             if rules.holds_seat(enrolment.status) and not held_seat:
                 if not rules.capacity_allows(course.capacity, self.seats[course.pk]):
-                    self._error(report, item, "course", format_lazy(
-                        _("The course is full ({capacity} places)."), capacity=course.capacity,
-                    ))
+                    self._error(
+                        report,
+                        item,
+                        "course",
+                        format_lazy(
+                            _("The course is full ({capacity} places)."),
+                            capacity=course.capacity,
+                        ),
+                    )
                     continue
                 self.seats[course.pk] += 1
             elif held_seat and not rules.holds_seat(enrolment.status):
@@ -206,7 +280,12 @@ class AttendanceImporter(Importer):
             if adding:
                 creates.append(enrolment)
                 report.created += 1
-            elif before != (enrolment.status, enrolment.score, enrolment.certificate_number, enrolment.completed_on):
+            elif before != (
+                enrolment.status,
+                enrolment.score,
+                enrolment.certificate_number,
+                enrolment.completed_on,
+            ):
                 enrolment.updated_at = timezone.now()
                 updates.append(enrolment)
                 report.updated += 1
@@ -218,7 +297,9 @@ class AttendanceImporter(Importer):
         codes = {item.staff_code for item in items if item.staff_code}
         named = [item for item in items if not item.staff_code]
         fields = ("pk", "code", "full_name", "unit_id", "joined_on", "left_on", "sanction_until")
-        by_code = {s.code: s for s in Staff.objects.filter(code__in=codes).only(*fields)} if codes else {}
+        by_code = (
+            {s.code: s for s in Staff.objects.filter(code__in=codes).only(*fields)} if codes else {}
+        )
         by_name: dict[tuple[str, int], list[Staff]] = {}
         if named:
             candidates = Staff.objects.filter(
@@ -226,27 +307,47 @@ class AttendanceImporter(Importer):
                 unit_id__in={item.unit_id for item in named},
             ).only(*fields)
             for staff in candidates:
-                by_name.setdefault((nfc(staff.full_name).casefold(), staff.unit_id), []).append(staff)
+                by_name.setdefault((nfc(staff.full_name).casefold(), staff.unit_id), []).append(
+                    staff
+                )
         return by_code, by_name
 
-    def _match(self, item: StagedAttendance, by_code, by_name, report: ImportReport) -> Staff | None:
+    def _match(
+        self, item: StagedAttendance, by_code, by_name, report: ImportReport
+    ) -> Staff | None:
         if item.staff_code:
             staff = by_code.get(item.staff_code)
             if staff is None:
-                self._error(report, item, "staff", format_lazy(_("No staff member has the code {code}."), code=item.staff_code))
+                self._error(
+                    report,
+                    item,
+                    "staff",
+                    format_lazy(_("No staff member has the code {code}."), code=item.staff_code),
+                )
             elif staff.unit_id not in self.units.pks:
-                self._error(report, item, "staff", format_lazy(
-                    _("The staff member {code} belongs to a unit outside your scope."), code=item.staff_code,
-                ))
+                self._error(
+                    report,
+                    item,
+                    "staff",
+                    format_lazy(
+                        _("The staff member {code} belongs to a unit outside your scope."),
+                        code=item.staff_code,
+                    ),
+                )
                 return None
             return staff
         matches = by_name.get((item.full_name.casefold(), item.unit_id), [])
         if len(matches) == 1:
             return matches[0]
         if matches:
-            message = format_lazy(_("Several staff members of this unit are named {name}: give the staff code."), name=item.full_name)
+            message = format_lazy(
+                _("Several staff members of this unit are named {name}: give the staff code."),
+                name=item.full_name,
+            )
         else:
-            message = format_lazy(_("No staff member named {name} works in this unit."), name=item.full_name)
+            message = format_lazy(
+                _("No staff member named {name} works in this unit."), name=item.full_name
+            )
         self._error(report, item, "full_name", message)
         return None
 
@@ -264,7 +365,10 @@ class AttendanceImporter(Importer):
 
     def _valid(self, enrolment: Enrolment, item: StagedAttendance, report: ImportReport) -> bool:
         errors: dict[str, list] = {}
-        for check in (lambda: enrolment.clean_fields(exclude={"course", "staff", "unit"}), enrolment.clean):
+        for check in (
+            lambda: enrolment.clean_fields(exclude={"course", "staff", "unit"}),
+            enrolment.clean,
+        ):
             try:
                 check()
             except ValidationError as exc:
@@ -284,6 +388,7 @@ class AttendanceImporter(Importer):
             Enrolment.objects.bulk_create(creates, batch_size=self.batch_size)
         if updates:
             Enrolment.objects.bulk_update(
-                updates, ["status", "score", "certificate_number", "completed_on", "updated_at"],
+                updates,
+                ["status", "score", "certificate_number", "completed_on", "updated_at"],
                 batch_size=self.batch_size,
             )

@@ -63,8 +63,12 @@ class CourseQuerySet(models.QuerySet):
     def with_counts(self) -> CourseQuerySet:
         """Enrolled (seat-holding) and turn counts, in SQL."""
         return self.annotate(
-            enrolled_count=Count("enrolments", filter=~Q(enrolments__status__in=sorted(rules.SEAT_FREE_STATUSES))),
-            turn_count=Count("enrolments", filter=Q(enrolments__status__in=sorted(rules.TURN_STATUSES))),
+            enrolled_count=Count(
+                "enrolments", filter=~Q(enrolments__status__in=sorted(rules.SEAT_FREE_STATUSES))
+            ),
+            turn_count=Count(
+                "enrolments", filter=Q(enrolments__status__in=sorted(rules.TURN_STATUSES))
+            ),
         )
 
 
@@ -77,39 +81,69 @@ class Course(models.Model):
     topic = models.ForeignKey(
         TrainingTopic, verbose_name=_("topic"), on_delete=models.PROTECT, related_name="courses"
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=CourseKind.choices, default=CourseKind.REFRESHER)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=CourseKind.choices, default=CourseKind.REFRESHER
+    )
     purpose = models.CharField(
-        _("purpose"), max_length=20, choices=CoursePurpose.choices, default=CoursePurpose.GENERAL,
+        _("purpose"),
+        max_length=20,
+        choices=CoursePurpose.choices,
+        default=CoursePurpose.GENERAL,
         help_text=_(
             "A person under a disciplinary sanction may not be sent on a course towards promotion, planning "
             "or appointment (Law on Cadres and Civil Servants art. 82 as amended in 2019); other courses are open."
         ),
     )
-    organizer_level = models.CharField(_("organiser level"), max_length=20, choices=OrganizerLevel.choices)
+    organizer_level = models.CharField(
+        _("organiser level"), max_length=20, choices=OrganizerLevel.choices
+    )
     organizer_name = models.CharField(_("organiser"), max_length=255)
     organizer_unit = models.ForeignKey(
-        Unit, verbose_name=_("organising unit"), null=True, blank=True, on_delete=models.SET_NULL,
+        Unit,
+        verbose_name=_("organising unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="organised_courses",
-        help_text=_("The unit of this tree that ran the class, if any; its head can see the course."),
+        help_text=_(
+            "The unit of this tree that ran the class, if any; its head can see the course."
+        ),
     )
     co_organizer_name = models.CharField(
-        _("co-organiser"), max_length=255, blank=True,
-        help_text=_("E.g. the provincial Department of Science and Technology for ISO 9001:2015 classes."),
+        _("co-organiser"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "E.g. the provincial Department of Science and Technology for ISO 9001:2015 classes."
+        ),
     )
     start_date = models.DateField(_("start date"), db_index=True)
     end_date = models.DateField(_("end date"))
     hours = models.DecimalField(
-        _("hours"), max_digits=7, decimal_places=2, blank=True, validators=[MinValueValidator(Decimal("0.01"))],
+        _("hours"),
+        max_digits=7,
+        decimal_places=2,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
         help_text=_("Hours of 60 minutes. Leave empty to compute from the periods."),
     )
     periods = models.DecimalField(
-        _("periods (45 minutes)"), max_digits=7, decimal_places=2, blank=True, validators=[MinValueValidator(Decimal("0.01"))],
+        _("periods (45 minutes)"),
+        max_digits=7,
+        decimal_places=2,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
         help_text=_("Periods (tiết) of 45 minutes. Leave empty to compute from the hours."),
     )
     location = models.CharField(_("location"), max_length=255, blank=True)
-    mode = models.CharField(_("mode"), max_length=20, choices=CourseMode.choices, default=CourseMode.IN_PERSON)
+    mode = models.CharField(
+        _("mode"), max_length=20, choices=CourseMode.choices, default=CourseMode.IN_PERSON
+    )
     capacity = models.PositiveIntegerField(
-        _("capacity"), null=True, blank=True, validators=[MinValueValidator(1)],
+        _("capacity"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
         help_text=_("Maximum number of participants; empty means no limit."),
     )
     issues_certificate = models.BooleanField(_("issues a certificate"), default=False)
@@ -123,11 +157,20 @@ class Course(models.Model):
         verbose_name_plural = _("courses")
         ordering = ["-start_date", "code"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="course_end_after_start"),
-            models.CheckConstraint(condition=Q(hours__gt=0) & Q(periods__gt=0), name="course_length_positive"),
-            models.CheckConstraint(condition=Q(capacity__isnull=True) | Q(capacity__gt=0), name="course_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="course_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(periods__gt=0), name="course_length_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gt=0),
+                name="course_capacity_positive",
+            ),
         ]
-        indexes = [models.Index(fields=["organizer_level", "start_date"], name="course_level_start")]
+        indexes = [
+            models.Index(fields=["organizer_level", "start_date"], name="course_level_start")
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.code})"
@@ -157,12 +200,18 @@ class Course(models.Model):
             errors["end_date"] = _("The end date is before the start date.")
         if self.hours is None and self.periods is None:
             errors["hours"] = _("Give the length in hours or in periods.")
-        elif self.hours is not None and self.periods is not None and not rules.hours_and_periods_agree(self.hours, self.periods):
+        elif (
+            self.hours is not None
+            and self.periods is not None
+            and not rules.hours_and_periods_agree(self.hours, self.periods)
+        ):
             errors["periods"] = _("Hours and periods disagree: one period is 45 minutes.")
         if self.capacity is not None and self.pk:
             taken = self.enrolments.filter(SEAT_Q).count()
             if taken > self.capacity:
-                errors["capacity"] = _("%(taken)d people are already enrolled; the capacity cannot be lower.") % {"taken": taken}
+                errors["capacity"] = _(
+                    "%(taken)d people are already enrolled; the capacity cannot be lower."
+                ) % {"taken": taken}
         if errors:
             raise ValidationError(errors)
 
@@ -190,15 +239,21 @@ class EnrolmentQuerySet(models.QuerySet):
         Four aggregate queries whatever the number of rows.
         """
         turns = self.turns()
-        total = turns.aggregate(turns=Count("pk"), hours=Sum("course__hours"), persons=Count("staff", distinct=True))
-        by_level = dict(turns.order_by().values_list("course__organizer_level").annotate(n=Count("pk")))
+        total = turns.aggregate(
+            turns=Count("pk"), hours=Sum("course__hours"), persons=Count("staff", distinct=True)
+        )
+        by_level = dict(
+            turns.order_by().values_list("course__organizer_level").annotate(n=Count("pk"))
+        )
         by_topic = dict(turns.order_by().values_list("course__topic__code").annotate(n=Count("pk")))
         by_kind = dict(turns.order_by().values_list("course__kind").annotate(n=Count("pk")))
         return {
             "turns": total["turns"],
             "hours": total["hours"] or Decimal(0),
             "persons": total["persons"],
-            "by_organizer_level": {level: by_level.get(level, 0) for level in OrganizerLevel.values},
+            "by_organizer_level": {
+                level: by_level.get(level, 0) for level in OrganizerLevel.values
+            },
             "by_topic": by_topic,
             "by_kind": {kind: by_kind.get(kind, 0) for kind in CourseKind.values},
         }
@@ -211,29 +266,53 @@ class Enrolment(models.Model):
     # below (staff+course unique, course+status, unit+status), which serves the
     # same lookups, and four fewer indexes make bulk loads much faster.
     course = models.ForeignKey(
-        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="enrolments", db_index=False
+        Course,
+        verbose_name=_("course"),
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+        db_index=False,
     )
     staff = models.ForeignKey(
-        Staff, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="enrolments", db_index=False
+        Staff,
+        verbose_name=_("staff member"),
+        on_delete=models.PROTECT,
+        related_name="enrolments",
+        db_index=False,
     )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("unit at enrolment"), on_delete=models.PROTECT, related_name="enrolments", db_index=False,
+        Unit,
+        verbose_name=_("unit at enrolment"),
+        on_delete=models.PROTECT,
+        related_name="enrolments",
+        db_index=False,
         help_text=_("The staff member's unit when enrolled; reports count the turn there."),
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=EnrolmentStatus.choices, default=EnrolmentStatus.REGISTERED
+        _("status"),
+        max_length=20,
+        choices=EnrolmentStatus.choices,
+        default=EnrolmentStatus.REGISTERED,
     )
-    result = models.CharField(_("result"), max_length=100, blank=True, help_text=_("E.g. excellent, good, pass."))
+    result = models.CharField(
+        _("result"), max_length=100, blank=True, help_text=_("E.g. excellent, good, pass.")
+    )
     score = models.DecimalField(
-        _("score"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("score"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal(0))],
     )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     certificate_number = models.CharField(_("certificate number"), max_length=60, blank=True)
     certificate_issued_on = models.DateField(_("certificate issued on"), null=True, blank=True)
     sanction_override = models.BooleanField(
-        _("enrolled despite a sanction"), default=False,
-        help_text=_("Set only when a person under a disciplinary sanction must attend anyway; give the reason."),
+        _("enrolled despite a sanction"),
+        default=False,
+        help_text=_(
+            "Set only when a person under a disciplinary sanction must attend anyway; give the reason."
+        ),
     )
     override_reason = models.CharField(_("reason for the override"), max_length=255, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
@@ -247,7 +326,9 @@ class Enrolment(models.Model):
         verbose_name_plural = _("enrolments")
         ordering = ["course", "staff__name_key"]
         constraints = [
-            models.UniqueConstraint(fields=["staff", "course"], name="enrolment_one_per_staff_course"),
+            models.UniqueConstraint(
+                fields=["staff", "course"], name="enrolment_one_per_staff_course"
+            ),
             models.CheckConstraint(
                 condition=Q(certificate_issued_on__isnull=True) | ~Q(certificate_number=""),
                 name="enrolment_certificate_has_number",
@@ -267,7 +348,9 @@ class Enrolment(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if not self.unit_id and self.staff_id:
-            self.unit_id = Staff.objects.filter(pk=self.staff_id).values_list("unit_id", flat=True).first()
+            self.unit_id = (
+                Staff.objects.filter(pk=self.staff_id).values_list("unit_id", flat=True).first()
+            )
         super().save(*args, **kwargs)
 
     @property
@@ -289,8 +372,12 @@ class Enrolment(models.Model):
             self.unit = staff.unit
         if course is not None and staff is not None and self._state.adding:
             for problem in rules.nomination_problems(
-                course_start=course.start_date, course_end=course.end_date, joined_on=staff.joined_on,
-                left_on=staff.left_on, sanction_until=staff.sanction_until, purpose=course.purpose,
+                course_start=course.start_date,
+                course_end=course.end_date,
+                joined_on=staff.joined_on,
+                left_on=staff.left_on,
+                sanction_until=staff.sanction_until,
+                purpose=course.purpose,
             ):
                 if problem == rules.Ineligibility.SANCTIONED and self.sanction_override:
                     continue
@@ -298,12 +385,17 @@ class Enrolment(models.Model):
         if self.sanction_override and not self.override_reason:
             add("override_reason", _("Give the reason for enrolling a person under a sanction."))
         if course is not None:
-            if not rules.outcome_allowed(self.status, course_start=course.start_date, today=timezone.localdate()):
+            if not rules.outcome_allowed(
+                self.status, course_start=course.start_date, today=timezone.localdate()
+            ):
                 add("status", _("Attendance can be recorded only once the course has begun."))
             if self.completed_on and self.completed_on < course.start_date:
                 add("completed_on", _("The completion date is before the course began."))
             if self.certificate_issued_on and self.certificate_issued_on < course.start_date:
-                add("certificate_issued_on", _("The certificate cannot be issued before the course began."))
+                add(
+                    "certificate_issued_on",
+                    _("The certificate cannot be issued before the course began."),
+                )
         if self.completed_on and self.completed_on > timezone.localdate():
             add("completed_on", _("The completion date is in the future."))
         if self.completed_on and self.status != EnrolmentStatus.COMPLETED:
@@ -328,14 +420,34 @@ class TrainingRequirement(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1990)])
     category = models.CharField(_("staff category"), max_length=20, choices=StaffCategory.choices)
     position = models.CharField(
-        _("position"), max_length=150, blank=True,
-        help_text=_("Empty: every position of the category. A row for one position takes precedence."),
+        _("position"),
+        max_length=150,
+        blank=True,
+        help_text=_(
+            "Empty: every position of the category. A row for one position takes precedence."
+        ),
     )
-    hours = models.DecimalField(_("required hours"), max_digits=7, decimal_places=2, blank=True, validators=[MinValueValidator(Decimal(0))])
-    periods = models.DecimalField(_("required periods (45 minutes)"), max_digits=7, decimal_places=2, blank=True, validators=[MinValueValidator(Decimal(0))])
+    hours = models.DecimalField(
+        _("required hours"),
+        max_digits=7,
+        decimal_places=2,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    periods = models.DecimalField(
+        _("required periods (45 minutes)"),
+        max_digits=7,
+        decimal_places=2,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
     source = models.CharField(
-        _("legal basis or decision"), max_length=255, blank=True,
-        help_text=_("Defaults follow Decree 101/2017 (40 periods a year, until 2021); later years are local targets. Check against the current rules."),
+        _("legal basis or decision"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Defaults follow Decree 101/2017 (40 periods a year, until 2021); later years are local targets. Check against the current rules."
+        ),
     )
 
     class Meta:
@@ -343,7 +455,10 @@ class TrainingRequirement(models.Model):
         verbose_name_plural = _("annual training requirements")
         ordering = ["-year", "category", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "category", "position"], name="requirement_one_per_year_category_position"),
+            models.UniqueConstraint(
+                fields=["year", "category", "position"],
+                name="requirement_one_per_year_category_position",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -367,4 +482,6 @@ class TrainingRequirement(models.Model):
         elif self.periods is None:
             self.periods = rules.hours_to_periods(self.hours)
         elif not rules.hours_and_periods_agree(self.hours, self.periods):
-            raise ValidationError({"periods": _("Hours and periods disagree: one period is 45 minutes.")})
+            raise ValidationError(
+                {"periods": _("Hours and periods disagree: one period is 45 minutes.")}
+            )

@@ -53,13 +53,23 @@ def enrolment_create(
     course = _locked_course(course)
     if Enrolment.objects.filter(course=course, staff=staff).exists():
         raise ValidationError({"staff": _("This person is already enrolled in this course.")})
-    if rules.holds_seat(status) and not rules.capacity_allows(course.capacity, _seats_taken(course)):
+    if rules.holds_seat(status) and not rules.capacity_allows(
+        course.capacity, _seats_taken(course)
+    ):
         raise ValidationError(
-            {"course": _("The course is full (%(capacity)d places).") % {"capacity": course.capacity}}
+            {
+                "course": _("The course is full (%(capacity)d places).")
+                % {"capacity": course.capacity}
+            }
         )
     enrolment = Enrolment(
-        course=course, staff=staff, unit_id=staff.unit_id, status=status,
-        sanction_override=sanction_override, override_reason=override_reason, note=note,
+        course=course,
+        staff=staff,
+        unit_id=staff.unit_id,
+        status=status,
+        sanction_override=sanction_override,
+        override_reason=override_reason,
+        note=note,
     )
     for key in ("result", "score", "completed_on", "certificate_number", "certificate_issued_on"):
         if details and key in details:
@@ -73,12 +83,23 @@ def enrolment_create(
 def enrolment_update(*, enrolment: Enrolment, data: Mapping) -> Enrolment:
     """Change an enrolment's outcome fields; taking a seat again (after a withdrawal) checks capacity."""
     course = _locked_course(enrolment.course)
-    was_holding = rules.holds_seat(Enrolment.objects.filter(pk=enrolment.pk).values_list("status", flat=True).get())
+    was_holding = rules.holds_seat(
+        Enrolment.objects.filter(pk=enrolment.pk).values_list("status", flat=True).get()
+    )
     for key, value in data.items():
         if key not in ("course", "staff", "unit"):
             setattr(enrolment, key, value)
-    if not was_holding and rules.holds_seat(enrolment.status) and not rules.capacity_allows(course.capacity, _seats_taken(course)):
-        raise ValidationError({"status": _("The course is full (%(capacity)d places).") % {"capacity": course.capacity}})
+    if (
+        not was_holding
+        and rules.holds_seat(enrolment.status)
+        and not rules.capacity_allows(course.capacity, _seats_taken(course))
+    ):
+        raise ValidationError(
+            {
+                "status": _("The course is full (%(capacity)d places).")
+                % {"capacity": course.capacity}
+            }
+        )
     enrolment.full_clean(validate_unique=False)
     enrolment.save()
     return enrolment
@@ -121,18 +142,26 @@ def enrolment_bulk_create(
     many places remain, because filling in an arbitrary order would be unfair.
     """
     if sanction_override and not override_reason.strip():
-        raise ValidationError({"override_reason": _("Give the reason for enrolling a person under a sanction.")})
+        raise ValidationError(
+            {"override_reason": _("Give the reason for enrolling a person under a sanction.")}
+        )
     course = _locked_course(course)
-    people = Staff.objects.filter(unit__path__startswith=unit.path) if include_subtree else Staff.objects.filter(unit=unit)
+    people = (
+        Staff.objects.filter(unit__path__startswith=unit.path)
+        if include_subtree
+        else Staff.objects.filter(unit=unit)
+    )
     people = people.filter(status="active")
     categories = [c for c in (categories or []) if c]
     if categories:
         people = people.filter(category__in=categories)
     if staff_codes is not None:
         people = people.filter(code__in=list(staff_codes))
-    people = list(people.order_by("unit__path", "name_key").only(
-        "pk", "code", "unit_id", "joined_on", "left_on", "sanction_until"
-    ))
+    people = list(
+        people.order_by("unit__path", "name_key").only(
+            "pk", "code", "unit_id", "joined_on", "left_on", "sanction_until"
+        )
+    )
     enrolled = set(course.enrolments.values_list("staff_id", flat=True))
     result = BulkEnrolmentResult()
     to_create: list[Enrolment] = []
@@ -141,22 +170,38 @@ def enrolment_bulk_create(
             result.already_enrolled.append(person.code)
             continue
         problems = rules.nomination_problems(
-            course_start=course.start_date, course_end=course.end_date, joined_on=person.joined_on,
-            left_on=person.left_on, sanction_until=person.sanction_until, purpose=course.purpose,
+            course_start=course.start_date,
+            course_end=course.end_date,
+            joined_on=person.joined_on,
+            left_on=person.left_on,
+            sanction_until=person.sanction_until,
+            purpose=course.purpose,
         )
         if sanction_override:
             problems = [p for p in problems if p != rules.Ineligibility.SANCTIONED]
         if problems:
             result.ineligible[person.code] = [str(INELIGIBLE_MESSAGES[p]) for p in problems]
             continue
-        overridden = sanction_override and rules.Ineligibility.SANCTIONED in rules.nomination_problems(
-            course_start=course.start_date, course_end=course.end_date, joined_on=None, left_on=None,
-            sanction_until=person.sanction_until, purpose=course.purpose,
+        overridden = (
+            sanction_override
+            and rules.Ineligibility.SANCTIONED
+            in rules.nomination_problems(
+                course_start=course.start_date,
+                course_end=course.end_date,
+                joined_on=None,
+                left_on=None,
+                sanction_until=person.sanction_until,
+                purpose=course.purpose,
+            )
         )
         to_create.append(
             Enrolment(
-                course=course, staff=person, unit_id=person.unit_id, status=EnrolmentStatus.REGISTERED,
-                sanction_override=overridden, override_reason=override_reason.strip() if overridden else "",
+                course=course,
+                staff=person,
+                unit_id=person.unit_id,
+                status=EnrolmentStatus.REGISTERED,
+                sanction_override=overridden,
+                override_reason=override_reason.strip() if overridden else "",
             )
         )
     left = rules.seats_left(course.capacity, _seats_taken(course))
@@ -194,7 +239,12 @@ def attendance_record(
     records = list(records)
     unknown = sorted({str(r.get("staff")) for r in records} - set(enrolments))
     if unknown:
-        raise ValidationError({"records": _("Not enrolled in this course: %(codes)s.") % {"codes": ", ".join(unknown)}})
+        raise ValidationError(
+            {
+                "records": _("Not enrolled in this course: %(codes)s.")
+                % {"codes": ", ".join(unknown)}
+            }
+        )
     valid_statuses = set(EnrolmentStatus.values)
     changed: dict[str, Enrolment] = {}
     named = set()
@@ -204,7 +254,12 @@ def attendance_record(
         enrolment = enrolments[code]
         status = record.get("status")
         if status not in valid_statuses:
-            raise ValidationError({"records": _("%(code)s: unknown status %(status)s.") % {"code": code, "status": status}})
+            raise ValidationError(
+                {
+                    "records": _("%(code)s: unknown status %(status)s.")
+                    % {"code": code, "status": status}
+                }
+            )
         _apply(enrolment, status, record, course, today)
         changed[code] = enrolment
     if default_status:
@@ -214,34 +269,59 @@ def attendance_record(
             if code not in named and enrolment.status == EnrolmentStatus.REGISTERED:
                 _apply(enrolment, default_status, {}, course, today)
                 changed[code] = enrolment
-    if not rules.outcome_allowed(EnrolmentStatus.ATTENDED, course_start=course.start_date, today=today) and any(
-        e.status in rules.OUTCOME_STATUSES for e in changed.values()
-    ):
-        raise ValidationError({"records": _("Attendance can be recorded only once the course has begun.")})
+    if not rules.outcome_allowed(
+        EnrolmentStatus.ATTENDED, course_start=course.start_date, today=today
+    ) and any(e.status in rules.OUTCOME_STATUSES for e in changed.values()):
+        raise ValidationError(
+            {"records": _("Attendance can be recorded only once the course has begun.")}
+        )
     if course.capacity is not None:
         holding = sum(1 for e in enrolments.values() if rules.holds_seat(e.status))
         if holding > course.capacity:
-            raise ValidationError({"records": _("The course is full (%(capacity)d places).") % {"capacity": course.capacity}})
+            raise ValidationError(
+                {
+                    "records": _("The course is full (%(capacity)d places).")
+                    % {"capacity": course.capacity}
+                }
+            )
     errors = {}
     for code, enrolment in changed.items():
         try:
-            enrolment.full_clean(exclude=["course", "staff", "unit"], validate_unique=False, validate_constraints=False)
+            enrolment.full_clean(
+                exclude=["course", "staff", "unit"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
         except ValidationError as exc:
-            errors[code] = [f"{name}: {msg}" for name, msgs in exc.message_dict.items() for msg in msgs]
+            errors[code] = [
+                f"{name}: {msg}" for name, msgs in exc.message_dict.items() for msg in msgs
+            ]
     if errors:
-        raise ValidationError({"records": [f"{code}: {'; '.join(msgs)}" for code, msgs in sorted(errors.items())]})
+        raise ValidationError(
+            {"records": [f"{code}: {'; '.join(msgs)}" for code, msgs in sorted(errors.items())]}
+        )
     now = timezone.now()
     for enrolment in changed.values():
         enrolment.updated_at = now
     Enrolment.objects.bulk_update(
         list(changed.values()),
-        ["status", "score", "result", "completed_on", "certificate_number", "certificate_issued_on", "updated_at"],
+        [
+            "status",
+            "score",
+            "result",
+            "completed_on",
+            "certificate_number",
+            "certificate_issued_on",
+            "updated_at",
+        ],
         batch_size=500,
     )
     return list(changed.values())
 
 
-def _apply(enrolment: Enrolment, status: str, record: Mapping, course: Course, today: dt.date) -> None:
+def _apply(
+    enrolment: Enrolment, status: str, record: Mapping, course: Course, today: dt.date
+) -> None:
     enrolment.status = status
     for key in ("result", "certificate_number"):
         if key in record:
@@ -251,7 +331,13 @@ def _apply(enrolment: Enrolment, status: str, record: Mapping, course: Course, t
     for key in ("completed_on", "certificate_issued_on"):
         if key in record:
             value = record[key]
-            setattr(enrolment, key, dt.date.fromisoformat(value) if isinstance(value, str) and value else (value or None))
+            setattr(
+                enrolment,
+                key,
+                dt.date.fromisoformat(value)
+                if isinstance(value, str) and value
+                else (value or None),
+            )
     if status == EnrolmentStatus.COMPLETED and not enrolment.completed_on:
         enrolment.completed_on = min(course.end_date, today)
     if status != EnrolmentStatus.COMPLETED:

@@ -48,7 +48,16 @@ def all_cases() -> dict[str, Case]:
     from bench.harness import CASE_NAMES
 
     found: dict[str, Case] = {}
-    for module in (report, exports, api_list, submissions, import_roster, reminders, report_services, import_dossiers):
+    for module in (
+        report,
+        exports,
+        api_list,
+        submissions,
+        import_roster,
+        reminders,
+        report_services,
+        import_dossiers,
+    ):
         for case in module.CASES:
             found[case.name] = case
     return {name: found[name] for name in CASE_NAMES if name in found}

@@ -37,8 +37,11 @@ def _year() -> int:
     from training.models import Course
 
     busiest = (
-        Course.objects.annotate(year=ExtractYear("start_date")).values("year")
-        .annotate(n=Count("enrolments")).order_by("-n").first()
+        Course.objects.annotate(year=ExtractYear("start_date"))
+        .values("year")
+        .annotate(n=Count("enrolments"))
+        .order_by("-n")
+        .first()
     )
     return busiest["year"]
 
@@ -50,8 +53,10 @@ def _statuses(year: int) -> list[str]:
     from training.models import Enrolment
 
     rows = (
-        Enrolment.objects.filter(course__start_date__year=year).values("status")
-        .annotate(n=Count("pk")).order_by("-n", "status")[:2]
+        Enrolment.objects.filter(course__start_date__year=year)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "status")[:2]
     )
     return [row["status"] for row in rows]
 
@@ -61,10 +66,16 @@ def _queries(url_prefix: str) -> list[str]:
 
     year = _year()
     statuses = _statuses(year)
-    districts = list(Unit.objects.filter(level="district", code__startswith="P-").order_by("code").values_list("code", flat=True))
+    districts = list(
+        Unit.objects.filter(level="district", code__startswith="P-")
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
     return [
         f"{url_prefix}?unit={code}&status={status}&year={year}&page={page}"
-        for code in districts for status in statuses for page in PAGES
+        for code in districts
+        for status in statuses
+        for page in PAGES
     ]
 
 

@@ -93,11 +93,17 @@ def bare_xlsx(prefix: str = PREFIX) -> int:
 
     _lookups, headers = columns(prefix)
     with tempfile.TemporaryFile() as handle:
-        workbook = xlsxwriter.Workbook(handle, {"constant_memory": True, "strings_to_formulas": False})
+        workbook = xlsxwriter.Workbook(
+            handle, {"constant_memory": True, "strings_to_formulas": False}
+        )
         sheet = workbook.add_worksheet()
         date_fmt = workbook.add_format({"num_format": "dd/mm/yyyy"})
         sheet.write_row(0, 0, headers)
-        write_string, write_number, write_datetime = sheet.write_string, sheet.write_number, sheet.write_datetime
+        write_string, write_number, write_datetime = (
+            sheet.write_string,
+            sheet.write_number,
+            sheet.write_datetime,
+        )
         for r, row in enumerate(rows_query(prefix), start=1):
             for c, value in enumerate(row):
                 # An empty cell is no cell at all: written, it would cost a blank.
@@ -151,7 +157,8 @@ def raw_xlsx(prefix: str = PREFIX) -> int:
         with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
             with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as out:
                 head = "".join(
-                    f'<c r="{letters[c]}1" s="2" t="inlineStr"><is><t>{_xml(h)}</t></is></c>' for c, h in enumerate(headers)
+                    f'<c r="{letters[c]}1" s="2" t="inlineStr"><is><t>{_xml(h)}</t></is></c>'
+                    for c, h in enumerate(headers)
                 )
                 out.write(
                     (
@@ -168,11 +175,17 @@ def raw_xlsx(prefix: str = PREFIX) -> int:
                             continue
                         kind = type(value)
                         if kind is str:
-                            cells.append(f'<c r="{letters[c]}{r}" t="inlineStr"><is><t>{_xml(value)}</t></is></c>')
+                            cells.append(
+                                f'<c r="{letters[c]}{r}" t="inlineStr"><is><t>{_xml(value)}</t></is></c>'
+                            )
                         elif kind is dt.date:
-                            cells.append(f'<c r="{letters[c]}{r}" s="1"><v>{(value - _EPOCH).days}</v></c>')
+                            cells.append(
+                                f'<c r="{letters[c]}{r}" s="1"><v>{(value - _EPOCH).days}</v></c>'
+                            )
                         elif kind is dt.datetime:
-                            cells.append(f'<c r="{letters[c]}{r}" s="1"><v>{(value.date() - _EPOCH).days}</v></c>')
+                            cells.append(
+                                f'<c r="{letters[c]}{r}" s="1"><v>{(value.date() - _EPOCH).days}</v></c>'
+                            )
                         elif kind is bool:
                             cells.append(f'<c r="{letters[c]}{r}" t="b"><v>{int(value)}</v></c>')
                         else:
@@ -339,16 +352,26 @@ def unavailable() -> str | None:
 CASES = [
     Case(
         name="export_xlsx",
-        phases={"subject": _subject("xlsx", 1), "floor": _floor(raw_xlsx, 1), "xlsxwriter": _floor(bare_xlsx, 1),
-                "district": _subject("xlsx", 2, subset=True), "peer": _peer("xlsx"), "x4": _floor(four_times_xlsx, 1)},
+        phases={
+            "subject": _subject("xlsx", 1),
+            "floor": _floor(raw_xlsx, 1),
+            "xlsxwriter": _floor(bare_xlsx, 1),
+            "district": _subject("xlsx", 2, subset=True),
+            "peer": _peer("xlsx"),
+            "x4": _floor(four_times_xlsx, 1),
+        },
         unavailable=unavailable,
         timeout=1200,
         rounds=2,
     ),
     Case(
         name="export_csv",
-        phases={"subject": _subject("csv", 2), "floor": _floor(bare_csv, 2),
-                "district": _subject("csv", 2, subset=True), "peer": _peer("csv")},
+        phases={
+            "subject": _subject("csv", 2),
+            "floor": _floor(bare_csv, 2),
+            "district": _subject("csv", 2, subset=True),
+            "peer": _peer("csv"),
+        },
         unavailable=unavailable,
         timeout=1200,
     ),

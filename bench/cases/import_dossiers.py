@@ -23,7 +23,15 @@ from bench.cases.common import first_reason, missing_rows, timed
 
 ROWS = 500_000
 SMALL_ROWS = 100_000
-HEADERS = ["STT", "Mã hồ sơ", "Mã thủ tục", "Đơn vị", "Kênh tiếp nhận", "Ngày tiếp nhận", "Ngày giải quyết"]
+HEADERS = [
+    "STT",
+    "Mã hồ sơ",
+    "Mã thủ tục",
+    "Đơn vị",
+    "Kênh tiếp nhận",
+    "Ngày tiếp nhận",
+    "Ngày giải quyết",
+]
 CHANNELS = ["Trực tiếp"] * 8 + ["Trực tuyến", "Liên thông"]
 
 
@@ -38,22 +46,38 @@ def write_export(path: Path, rows: int, seed: int = 17) -> None:
 
     rng = random.Random(seed)
     procedures = {
-        level: list(Procedure.objects.filter(code__startswith="P-TTHC-", level=level).values_list("code", flat=True))
+        level: list(
+            Procedure.objects.filter(code__startswith="P-TTHC-", level=level).values_list(
+                "code", flat=True
+            )
+        )
         for level in ("district", "commune")
     }
-    counters = list(Unit.objects.filter(path__startswith=Unit.objects.get(code="P").path,
-                                        level__in=["district", "commune"]).values_list("code", "level"))
+    counters = list(
+        Unit.objects.filter(
+            path__startswith=Unit.objects.get(code="P").path, level__in=["district", "commune"]
+        ).values_list("code", "level")
+    )
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADERS)
         for i in range(rows):
             unit, level = counters[i % len(counters)]
             received = dt.date(2025, 1, 2) + dt.timedelta(days=rng.randint(0, 150))
-            resolved = received + dt.timedelta(days=rng.randint(0, 20)) if rng.random() < 0.95 else None
-            writer.writerow([
-                i + 1, f"BENCH-HS-{i + 1:07d}", rng.choice(procedures[level]), unit, rng.choice(CHANNELS),
-                received.strftime("%d/%m/%Y") + " 08:30", resolved.strftime("%d/%m/%Y") if resolved else "",
-            ])
+            resolved = (
+                received + dt.timedelta(days=rng.randint(0, 20)) if rng.random() < 0.95 else None
+            )
+            writer.writerow(
+                [
+                    i + 1,
+                    f"BENCH-HS-{i + 1:07d}",
+                    rng.choice(procedures[level]),
+                    unit,
+                    rng.choice(CHANNELS),
+                    received.strftime("%d/%m/%Y") + " 08:30",
+                    resolved.strftime("%d/%m/%Y") if resolved else "",
+                ]
+            )
 
 
 def _rolled_back(func):
@@ -103,8 +127,14 @@ def _floor(path: Path):
         return dt.date(int(y), int(m), int(d))
 
     def run():
-        units = {code: (pk, rules.counter_level(level)) for pk, code, level in Unit.objects.values_list("pk", "code", "level")}
-        procedures = dict((code, (pk, days)) for code, pk, days in Procedure.objects.values_list("code", "pk", "resolution_days"))
+        units = {
+            code: (pk, rules.counter_level(level))
+            for pk, code, level in Unit.objects.values_list("pk", "code", "level")
+        }
+        procedures = dict(
+            (code, (pk, days))
+            for code, pk, days in Procedure.objects.values_list("code", "pk", "resolution_days")
+        )
         due = rules.DueDates(load_calendar())
         adapt = connection.ops.adapt_datefield_value
         written, batch = 0, []
@@ -116,9 +146,26 @@ def _floor(path: Path):
                 procedure_id, days = procedures[procedure]
                 received_on, resolved_on = day(received), day(resolved)
                 due_on = due(received_on, days)
-                batch.append((code, procedure_id, unit_id, level, channels[channel], True, adapt(received_on),
-                              adapt(due_on), adapt(resolved_on), rules.outcome(due_on, resolved_on), "", None, False,
-                              "", None, None))
+                batch.append(
+                    (
+                        code,
+                        procedure_id,
+                        unit_id,
+                        level,
+                        channels[channel],
+                        True,
+                        adapt(received_on),
+                        adapt(due_on),
+                        adapt(resolved_on),
+                        rules.outcome(due_on, resolved_on),
+                        "",
+                        None,
+                        False,
+                        "",
+                        None,
+                        None,
+                    )
+                )
                 if len(batch) == 5000:
                     written += insert_dossier_rows(batch, _DOSSIER_INSERT)
                     batch = []
@@ -147,7 +194,11 @@ def unavailable() -> str | None:
     def procedures():
         from reform.models import Procedure
 
-        return None if Procedure.objects.filter(code__startswith="P-TTHC-").exists() else "no province procedures"
+        return (
+            None
+            if Procedure.objects.filter(code__startswith="P-TTHC-").exists()
+            else "no province procedures"
+        )
 
     return first_reason(procedures, lambda: missing_rows("staff.Unit", 100))
 

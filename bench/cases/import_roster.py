@@ -26,10 +26,23 @@ ROWS = 50_000
 SMALL_ROWS = 10_000
 HEADERS = ["STT", "Mã cán bộ", "Họ và tên", "Đơn vị", "Loại", "Chức vụ", "Ngày sinh", "Giới tính"]
 CATEGORIES = ["Cán bộ", "Công chức", "Viên chức", "Hợp đồng lao động"]
-CATEGORY_CODES = {"Cán bộ": "cadre", "Công chức": "civil_servant", "Viên chức": "public_employee",
-                  "Hợp đồng lao động": "contract"}
+CATEGORY_CODES = {
+    "Cán bộ": "cadre",
+    "Công chức": "civil_servant",
+    "Viên chức": "public_employee",
+    "Hợp đồng lao động": "contract",
+}
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Đặng", "Bùi", "Đỗ"]
-GIVEN = ["Văn An", "Thị Bình", "Hữu Cường", "Thị Dung", "Minh Đức", "Thu Hà", "Quốc Hùng", "Ngọc Lan"]
+GIVEN = [
+    "Văn An",
+    "Thị Bình",
+    "Hữu Cường",
+    "Thị Dung",
+    "Minh Đức",
+    "Thu Hà",
+    "Quốc Hùng",
+    "Ngọc Lan",
+]
 
 
 class _Rollback(Exception):
@@ -56,7 +69,9 @@ def write_roster(path: Path, rows: int, unit_codes: list[str], seed: int = 9) ->
         sheet.write_string(r, 3, unit_codes[i % len(unit_codes)])
         sheet.write_string(r, 4, rng.choice(CATEGORIES))
         sheet.write_string(r, 5, "Chuyên viên")
-        sheet.write_datetime(r, 6, dt.date(rng.randint(1965, 1999), rng.randint(1, 12), rng.randint(1, 28)), date_fmt)
+        sheet.write_datetime(
+            r, 6, dt.date(rng.randint(1965, 1999), rng.randint(1, 12), rng.randint(1, 28)), date_fmt
+        )
         sheet.write_string(r, 7, rng.choice(["Nam", "Nữ"]))
     workbook.close()
 
@@ -64,7 +79,11 @@ def write_roster(path: Path, rows: int, unit_codes: list[str], seed: int = 9) ->
 def _leaf_unit_codes() -> list[str]:
     from staff.models import Unit
 
-    return list(Unit.objects.filter(level__in=["department", "commune"]).order_by("code").values_list("code", flat=True))
+    return list(
+        Unit.objects.filter(level__in=["department", "commune"])
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
 
 
 def _rolled_back(func):
@@ -113,12 +132,18 @@ def _floor(path: Path):
         for values in sheet.iter_rows(min_row=5, values_only=True):
             _n, code, name, unit, category, position, born, gender = values[:8]
             name = nfc(name)
-            batch.append(Staff(
-                code=code, full_name=name, name_key=search_key(name), unit_id=units[unit],
-                category=CATEGORY_CODES[category], position=position,
-                date_of_birth=born.date() if isinstance(born, dt.datetime) else born,
-                gender="male" if gender == "Nam" else "female",
-            ))
+            batch.append(
+                Staff(
+                    code=code,
+                    full_name=name,
+                    name_key=search_key(name),
+                    unit_id=units[unit],
+                    category=CATEGORY_CODES[category],
+                    position=position,
+                    date_of_birth=born.date() if isinstance(born, dt.datetime) else born,
+                    gender="male" if gender == "Nam" else "female",
+                )
+            )
             if len(batch) == 1000:
                 Staff.objects.bulk_create(batch)
                 created += len(batch)
@@ -155,7 +180,11 @@ def unavailable() -> str | None:
     def units():
         from staff.models import Unit
 
-        return None if Unit.objects.filter(code="P").exists() else "the province data set has no unit P"
+        return (
+            None
+            if Unit.objects.filter(code="P").exists()
+            else "the province data set has no unit P"
+        )
 
     return first_reason(command, units)
 

@@ -53,8 +53,18 @@ class Sink:
     def __enter__(self):
         self.port = _free_port()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{self.port}", "-c", "aiosmtpd.handlers.Sink"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                f"127.0.0.1:{self.port}",
+                "-c",
+                "aiosmtpd.handlers.Sink",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -83,18 +93,34 @@ def _make_due(items: int) -> int:
     from inspections.models import CorrectiveAction, Finding, FindingCategory
     from staff.models import Unit, UnitHead
 
-    get_user_model().objects.filter(unit_head__isnull=False).update(email=Concat("username", Value("@example.vn")))
+    get_user_model().objects.filter(unit_head__isnull=False).update(
+        email=Concat("username", Value("@example.vn"))
+    )
     headed = set(UnitHead.objects.values_list("unit_id", flat=True))
-    units = [u for u in Unit.objects.filter(level__in=["department", "commune"]).order_by("code") if u.pk in headed]
+    units = [
+        u
+        for u in Unit.objects.filter(level__in=["department", "commune"]).order_by("code")
+        if u.pk in headed
+    ]
     category = FindingCategory.objects.order_by("pk").first()
-    findings = Finding.objects.bulk_create([
-        Finding(unit=unit, category=category, severity="minor", description="Bench", found_on=DAY - dt.timedelta(days=60))
-        for unit in units
-    ])
+    findings = Finding.objects.bulk_create(
+        [
+            Finding(
+                unit=unit,
+                category=category,
+                severity="minor",
+                description="Bench",
+                found_on=DAY - dt.timedelta(days=60),
+            )
+            for unit in units
+        ]
+    )
     actions = [
         CorrectiveAction(
-            finding=findings[i % len(findings)], unit=units[i % len(units)],
-            description=f"Niêm yết lại thủ tục hành chính số {i}", due_date=DAY + dt.timedelta(days=1 + i % 6),
+            finding=findings[i % len(findings)],
+            unit=units[i % len(units)],
+            description=f"Niêm yết lại thủ tục hành chính số {i}",
+            due_date=DAY + dt.timedelta(days=1 + i % 6),
         )
         for i in range(items)
     ]
@@ -128,27 +154,41 @@ def _subject(items: int):
                     _make_due(items)
                     ctx.mark_baseline()
                     worker = Worker(
-                        queue_names=["default"], interval=0, batch=True, backend_name="default",
-                        startup_delay=False, max_tasks=None, worker_id="bench", excluded_queue_names=[],
+                        queue_names=["default"],
+                        interval=0,
+                        batch=True,
+                        backend_name="default",
+                        startup_delay=False,
+                        max_tasks=None,
+                        worker_id="bench",
+                        excluded_queue_names=[],
                     )
                     collect_counter, send_counter = QueryCounter(), QueryCounter()
                     started = time.perf_counter()
                     with connection.execute_wrapper(collect_counter):
-                        call_command("send_reminders", "--date", DAY.isoformat(), stdout=io.StringIO())
+                        call_command(
+                            "send_reminders", "--date", DAY.isoformat(), stdout=io.StringIO()
+                        )
                     with connection.execute_wrapper(send_counter):
                         while (task := DBTaskResult.objects.ready().first()) is not None:
                             task.claim(worker.worker_id)
                             worker.run_task(task)
                     seconds = time.perf_counter() - started
                     sent = Notification.objects.filter(email_status="sent").count()
-                    failed = list(DBTaskResult.objects.filter(status="FAILED").values_list("traceback", flat=True)[:1])
+                    failed = list(
+                        DBTaskResult.objects.filter(status="FAILED").values_list(
+                            "traceback", flat=True
+                        )[:1]
+                    )
                     measured = {
                         "seconds": round(seconds, 4),
                         "queries": collect_counter.count + send_counter.count,
                         "runs": 1,
                         "extra": {
-                            "items": items + already, "mails": sent,
-                            "collect_queries": collect_counter.count, "send_queries": send_counter.count,
+                            "items": items + already,
+                            "mails": sent,
+                            "collect_queries": collect_counter.count,
+                            "send_queries": send_counter.count,
                         },
                     }
                     if failed:
@@ -182,7 +222,13 @@ def _floor(ctx):
                     rows = (
                         CorrectiveAction.objects.due_within(DAY, 7)
                         .filter(unit__heads__user__is_active=True)
-                        .values_list("pk", "due_date", "description", "unit__name", "unit__heads__user__email")
+                        .values_list(
+                            "pk",
+                            "due_date",
+                            "description",
+                            "unit__name",
+                            "unit__heads__user__email",
+                        )
                         .order_by("pk")
                         .iterator(chunk_size=2000)
                     )
@@ -203,7 +249,9 @@ def _floor(ctx):
                             sent += 1
                 seconds = time.perf_counter() - started
                 measured = {
-                    "seconds": round(seconds, 4), "queries": counter.count, "runs": 1,
+                    "seconds": round(seconds, 4),
+                    "queries": counter.count,
+                    "runs": 1,
                     "extra": {"items": ITEMS + already, "mails": sent},
                 }
                 raise _Rollback
@@ -216,7 +264,11 @@ def unavailable() -> str | None:
     def command():
         from django.core.management import get_commands
 
-        return None if "send_reminders" in get_commands() else "manage.py send_reminders does not exist"
+        return (
+            None
+            if "send_reminders" in get_commands()
+            else "manage.py send_reminders does not exist"
+        )
 
     def sink():
         try:
@@ -228,7 +280,11 @@ def unavailable() -> str | None:
     def heads():
         from staff.models import UnitHead
 
-        return None if UnitHead.objects.count() >= 100 else "the province data set has no unit-head accounts"
+        return (
+            None
+            if UnitHead.objects.count() >= 100
+            else "the province data set has no unit-head accounts"
+        )
 
     return first_reason(lambda: missing_model("notifications.Notification"), command, sink, heads)
 

@@ -60,7 +60,11 @@ def _floor(fmt: str, runs: int):
         year = report_year()
         report_sql.report_floor(year)  # warm
         ctx.mark_baseline()
-        func = (lambda: report_sql.report_floor(year)) if fmt == "json" else (lambda: report_sql.report_floor_xlsx(year))
+        func = (
+            (lambda: report_sql.report_floor(year))
+            if fmt == "json"
+            else (lambda: report_sql.report_floor_xlsx(year))
+        )
         measured = timed(ctx.runs(runs), func)
         totals = report_sql.report_floor(year)["total"]
         measured["extra"] = {"year": year, "total": totals}

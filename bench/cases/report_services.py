@@ -47,7 +47,9 @@ def subject_run():
     root = _root()
     periods = _periods()
     counts = queries.service_rows(root, periods, _today())
-    values = queries.procedures_published_rows(root, periods[0]) + queries.par_rows(root, periods[0])
+    values = queries.procedures_published_rows(root, periods[0]) + queries.par_rows(
+        root, periods[0]
+    )
     units = frames.units_frame(queries.units_rows(root))
     rolled = frames.rollup(units, frames.counts_frame(counts[0]))
     frames.rollup(units, frames.counts_frame(counts[1]))
@@ -64,10 +66,14 @@ def floor_own_counts(root_path: str, periods, today: dt.date) -> list[list[dict]
     from django.db import connection
 
     from reports import queries
+
     scopes = {
-        "district": "level = 'district'", "commune": "level = 'commune'",
-        "inter_level": "channel = 'inter_level'", "electronic": "electronic",
-        "online": "channel = 'online'", "postal": "channel = 'postal'",
+        "district": "level = 'district'",
+        "commune": "level = 'commune'",
+        "inter_level": "channel = 'inter_level'",
+        "electronic": "electronic",
+        "online": "channel = 'online'",
+        "postal": "channel = 'postal'",
     }
     if connection.vendor == "sqlite":
         scopes["electronic"] = "electronic = 1"
@@ -82,9 +88,21 @@ def floor_own_counts(root_path: str, periods, today: dt.date) -> list[list[dict]
             if scope not in ("online", "postal"):
                 figures += [
                     ("resolved", f"{where} AND {resolved}", [p.start, p.end]),
-                    ("resolved_late", f"{where} AND {resolved} AND outcome = 'late'", [p.start, p.end]),
-                    ("pending_in_time", f"{where} AND {pending} AND due_on >= %s", [as_of, as_of, as_of]),
-                    ("pending_overdue", f"{where} AND {pending} AND due_on < %s", [as_of, as_of, as_of]),
+                    (
+                        "resolved_late",
+                        f"{where} AND {resolved} AND outcome = 'late'",
+                        [p.start, p.end],
+                    ),
+                    (
+                        "pending_in_time",
+                        f"{where} AND {pending} AND due_on >= %s",
+                        [as_of, as_of, as_of],
+                    ),
+                    (
+                        "pending_overdue",
+                        f"{where} AND {pending} AND due_on < %s",
+                        [as_of, as_of, as_of],
+                    ),
                 ]
             for figure, condition, values in figures:
                 select.append(_case(condition))
@@ -106,7 +124,10 @@ def floor_own_counts(root_path: str, periods, today: dt.date) -> list[list[dict]
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, last, first])
-        dossiers = [{queries.UNIT_KEY: row[0], **dict(zip(names, row[1:], strict=True))} for row in cursor.fetchall()]
+        dossiers = [
+            {queries.UNIT_KEY: row[0], **dict(zip(names, row[1:], strict=True))}
+            for row in cursor.fetchall()
+        ]
     report_select, report_names = [], []
     for i, p in enumerate(periods):
         inside = f"period_start >= '{p.start}' AND period_end <= '{p.end}'"
@@ -116,7 +137,10 @@ def floor_own_counts(root_path: str, periods, today: dt.date) -> list[list[dict]
             ("unreconciled", f"SUM(CASE WHEN {inside} AND NOT reconciles THEN 1 ELSE 0 END)"),
             ("received", f"SUM(CASE WHEN {inside} THEN received END)"),
             ("resolved", f"SUM(CASE WHEN {inside} THEN resolved END)"),
-            ("resolved_judged", f"SUM(CASE WHEN {inside} AND resolved_late IS NOT NULL THEN resolved END)"),
+            (
+                "resolved_judged",
+                f"SUM(CASE WHEN {inside} AND resolved_late IS NOT NULL THEN resolved END)",
+            ),
             ("resolved_late", f"SUM(CASE WHEN {inside} THEN resolved_late END)"),
             ("pending_in_time", f"SUM(CASE WHEN {at_end} THEN pending_in_time END)"),
             ("pending_overdue", f"SUM(CASE WHEN {at_end} THEN pending_overdue END)"),
@@ -133,7 +157,11 @@ def floor_own_counts(root_path: str, periods, today: dt.date) -> list[list[dict]
             [first, last],
         )
         reports = [
-            {queries.UNIT_KEY: row[0], "scope": row[1], **dict(zip(report_names, row[2:], strict=True))}
+            {
+                queries.UNIT_KEY: row[0],
+                "scope": row[1],
+                **dict(zip(report_names, row[2:], strict=True)),
+            }
             for row in cursor.fetchall()
         ]
     if root_path.count("/") > 2:
@@ -184,7 +212,11 @@ def unavailable() -> str | None:
     def province():
         from staff.models import Unit
 
-        return None if Unit.objects.filter(code="P").exists() else "the province data set has no unit P"
+        return (
+            None
+            if Unit.objects.filter(code="P").exists()
+            else "the province data set has no unit P"
+        )
 
     return first_reason(province, lambda: missing_rows("reform.Dossier", 100_000))
 

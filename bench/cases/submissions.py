@@ -62,9 +62,27 @@ def start_gunicorn(port: int, env: dict[str, str], log) -> subprocess.Popen:
     """gunicorn on 127.0.0.1:``port``; its output goes to ``log`` (a file: a pipe nobody
     reads fills up after a few hundred request-log lines and blocks every worker)."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(WORKERS), "--timeout", "60", "--graceful-timeout", "5", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--timeout",
+            "60",
+            "--graceful-timeout",
+            "5",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -155,8 +173,12 @@ def _payloads(marker: str, count: int) -> list[bytes]:
 
     from staff.models import Unit
 
-    units = list(Unit.objects.active_on(timezone.localdate())
-                 .filter(level="commune", code__startswith="P-").order_by("code").values_list("code", flat=True))
+    units = list(
+        Unit.objects.active_on(timezone.localdate())
+        .filter(level="commune", code__startswith="P-")
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
     payloads = []
     for i in range(count):
         body = {
@@ -164,8 +186,11 @@ def _payloads(marker: str, count: int) -> list[bytes]:
             "description": f"Cán bộ tiếp dân thái độ chưa đúng mực, hẹn trả hồ sơ trễ ({marker}-{i:05d}).",
         }
         if i % 2:
-            body.update(reporter_name="Nguyễn Văn Dân", reporter_phone="0912 345 678",
-                        reporter_email=f"dan{i}@example.vn")
+            body.update(
+                reporter_name="Nguyễn Văn Dân",
+                reporter_phone="0912 345 678",
+                reporter_email=f"dan{i}@example.vn",
+            )
         payloads.append(json.dumps(body, ensure_ascii=False).encode("utf-8"))
     return payloads
 
@@ -186,8 +211,11 @@ def subject(ctx) -> dict:
         finally:
             stop_gunicorn(proc)
         log.seek(0)
-        server_errors = [line for line in log.read().decode(errors="replace").splitlines()
-                         if '"level": "ERROR"' in line or "Traceback" in line][:5]
+        server_errors = [
+            line
+            for line in log.read().decode(errors="replace").splitlines()
+            if '"level": "ERROR"' in line or "Traceback" in line
+        ][:5]
     stored_rows = CitizenFeedback.objects.filter(description__contains=marker)
     stored = stored_rows.count()
     try:
@@ -202,7 +230,9 @@ def subject(ctx) -> dict:
             "sent": result["sent"],
             "stored": stored,
             "failures": result["failures"],
-            "requests_per_second": round(result["sent"] / result["seconds"], 1) if result["seconds"] else None,
+            "requests_per_second": round(result["sent"] / result["seconds"], 1)
+            if result["seconds"]
+            else None,
             "clients": CLIENTS,
             "gunicorn_workers": WORKERS,
             "server_peak_rss_mb": result.get("server_peak_rss_mb"),

@@ -70,7 +70,11 @@ class LimitationExpiringFilter(admin.SimpleListFilter):
     parameter_name = "limitation_within"
 
     def lookups(self, request, model_admin):
-        return [("30", _("Ends within 30 days")), ("90", _("Ends within 90 days")), ("180", _("Ends within 180 days"))]
+        return [
+            ("30", _("Ends within 30 days")),
+            ("90", _("Ends within 90 days")),
+            ("180", _("Ends within 180 days")),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() in ("30", "90", "180"):
@@ -100,7 +104,15 @@ class CorrectiveActionInline(admin.TabularInline):
 class EvidenceInline(admin.TabularInline):
     model = Evidence
     extra = 0
-    fields = ("original_name", "kind", "size", "description", "uploaded_by", "uploaded_at", "download")
+    fields = (
+        "original_name",
+        "kind",
+        "size",
+        "description",
+        "uploaded_by",
+        "uploaded_at",
+        "download",
+    )
     readonly_fields = fields
     can_delete = False
 
@@ -170,8 +182,22 @@ class InspectionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(Finding)
 class FindingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ("__str__", "unit", "inspection", "category", "severity", "found_on", "substantiated")
-    list_filter = ("severity", "category", "substantiated", "inspection__kind", ("found_on", admin.DateFieldListFilter))
+    list_display = (
+        "__str__",
+        "unit",
+        "inspection",
+        "category",
+        "severity",
+        "found_on",
+        "substantiated",
+    )
+    list_filter = (
+        "severity",
+        "category",
+        "substantiated",
+        "inspection__kind",
+        ("found_on", admin.DateFieldListFilter),
+    )
     search_fields = ("description", "unit__name_key", "staff__name_key", "inspection__code")
     date_hierarchy = "found_on"
     autocomplete_fields = ("inspection", "unit", "staff")
@@ -181,7 +207,15 @@ class FindingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(CorrectiveAction)
 class CorrectiveActionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ("__str__", "unit", "due_date", "status", "done_on", "verified_on", "is_overdue_today")
+    list_display = (
+        "__str__",
+        "unit",
+        "due_date",
+        "status",
+        "done_on",
+        "verified_on",
+        "is_overdue_today",
+    )
     list_filter = (OverdueActionFilter, "status", ("due_date", admin.DateFieldListFilter))
     search_fields = ("description", "unit__name_key")
     autocomplete_fields = ("finding", "unit")
@@ -198,8 +232,18 @@ class CaseForm(forms.ModelForm):
     class Meta:
         model = DisciplinaryCase
         fields = [
-            "staff", "findings", "summary", "violation_date", "violation_ended_on", "violation_ongoing",
-            "violation_concluded_on", "discovered_on", "opened_on", "severity", "repeat_violation", "no_limitation_reason",
+            "staff",
+            "findings",
+            "summary",
+            "violation_date",
+            "violation_ended_on",
+            "violation_ongoing",
+            "violation_concluded_on",
+            "discovered_on",
+            "opened_on",
+            "severity",
+            "repeat_violation",
+            "no_limitation_reason",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -221,39 +265,126 @@ class CaseForm(forms.ModelForm):
 class DisciplinaryCaseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     form = CaseForm
     list_display = (
-        "__str__", "unit", "severity", "status", "regime", "discovered_on", "handling_deadline",
-        "statute_deadline", "decision_form", "is_overdue_today",
+        "__str__",
+        "unit",
+        "severity",
+        "status",
+        "regime",
+        "discovered_on",
+        "handling_deadline",
+        "statute_deadline",
+        "decision_form",
+        "is_overdue_today",
     )
-    list_filter = (OverdueCaseFilter, LimitationExpiringFilter, "status", "regime", "severity", "decision_form")
+    list_filter = (
+        OverdueCaseFilter,
+        LimitationExpiringFilter,
+        "status",
+        "regime",
+        "severity",
+        "decision_form",
+    )
     search_fields = ("staff__name_key", "staff__code", "decision_number")
     autocomplete_fields = ("staff", "findings")
     list_select_related = ("staff", "unit")
     date_hierarchy = "discovered_on"
     readonly_fields = (
-        "unit", "status", "postponed_from", "deferral_reason", "exemption_reason", "regime", "regime_rule",
-        "statute_deadline", "statute_explanation", "handling_base_deadline", "handling_deadline",
-        "handling_explanation", "suspended_days", "extension_days", "extension_reason", "extended_on",
-        "decision_form", "decision_number", "decision_date", "decision_signer", "effect_ends_on",
-        "salary_delay_months", "effect_explanation", "transition_link", "shortcut_reason", "decision_effective_on",
-        "party_decision_on", "warranted_form",
+        "unit",
+        "status",
+        "postponed_from",
+        "deferral_reason",
+        "exemption_reason",
+        "regime",
+        "regime_rule",
+        "statute_deadline",
+        "statute_explanation",
+        "handling_base_deadline",
+        "handling_deadline",
+        "handling_explanation",
+        "suspended_days",
+        "extension_days",
+        "extension_reason",
+        "extended_on",
+        "decision_form",
+        "decision_number",
+        "decision_date",
+        "decision_signer",
+        "effect_ends_on",
+        "salary_delay_months",
+        "effect_explanation",
+        "transition_link",
+        "shortcut_reason",
+        "decision_effective_on",
+        "party_decision_on",
+        "warranted_form",
     )
     fieldsets = [
-        (None, {"fields": ("staff", "unit", "findings", "summary", "severity", "repeat_violation")}),
-        (_("Dates"), {"fields": (
-            "violation_date", "violation_ended_on", "violation_ongoing", "violation_concluded_on", "discovered_on",
-            "opened_on", "no_limitation_reason",
-        )}),
-        (_("Workflow"), {"fields": (
-            "status", "transition_link", "postponed_from", "deferral_reason", "exemption_reason", "shortcut_reason",
-        )}),
-        (_("Computed deadlines"), {"fields": (
-            "regime", "regime_rule", "statute_deadline", "statute_explanation", "handling_base_deadline",
-            "handling_deadline", "handling_explanation", "suspended_days", "extension_days", "extension_reason", "extended_on",
-        )}),
-        (_("Decision"), {"fields": (
-            "decision_form", "decision_number", "decision_date", "decision_effective_on", "party_decision_on",
-            "warranted_form", "decision_signer", "effect_ends_on", "salary_delay_months", "effect_explanation",
-        )}),
+        (
+            None,
+            {"fields": ("staff", "unit", "findings", "summary", "severity", "repeat_violation")},
+        ),
+        (
+            _("Dates"),
+            {
+                "fields": (
+                    "violation_date",
+                    "violation_ended_on",
+                    "violation_ongoing",
+                    "violation_concluded_on",
+                    "discovered_on",
+                    "opened_on",
+                    "no_limitation_reason",
+                )
+            },
+        ),
+        (
+            _("Workflow"),
+            {
+                "fields": (
+                    "status",
+                    "transition_link",
+                    "postponed_from",
+                    "deferral_reason",
+                    "exemption_reason",
+                    "shortcut_reason",
+                )
+            },
+        ),
+        (
+            _("Computed deadlines"),
+            {
+                "fields": (
+                    "regime",
+                    "regime_rule",
+                    "statute_deadline",
+                    "statute_explanation",
+                    "handling_base_deadline",
+                    "handling_deadline",
+                    "handling_explanation",
+                    "suspended_days",
+                    "extension_days",
+                    "extension_reason",
+                    "extended_on",
+                )
+            },
+        ),
+        (
+            _("Decision"),
+            {
+                "fields": (
+                    "decision_form",
+                    "decision_number",
+                    "decision_date",
+                    "decision_effective_on",
+                    "party_decision_on",
+                    "warranted_form",
+                    "decision_signer",
+                    "effect_ends_on",
+                    "salary_delay_months",
+                    "effect_explanation",
+                )
+            },
+        ),
     ]
     inlines = [DisciplineStepInline, CaseSuspensionInline, CaseEvidenceInline]
 
@@ -269,7 +400,11 @@ class DisciplinaryCaseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         return format_html('<a class="button" href="{}">{}</a>', url, _("Take a workflow step"))
 
     def save_model(self, request, obj, form, change):
-        facts = {name: form.cleaned_data[name] for name in CaseForm.Meta.fields if name in form.cleaned_data and name != "findings"}
+        facts = {
+            name: form.cleaned_data[name]
+            for name in CaseForm.Meta.fields
+            if name in form.cleaned_data and name != "findings"
+        }
         if not facts.get("opened_on"):
             facts["opened_on"] = facts.get("discovered_on")
         try:
@@ -292,7 +427,8 @@ class DisciplinaryCaseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
     def get_urls(self):
         return [
             path(
-                "<int:pk>/transition/", self.admin_site.admin_view(self.transition_view),
+                "<int:pk>/transition/",
+                self.admin_site.admin_view(self.transition_view),
                 name="inspections_disciplinarycase_transition",
             ),
             *super().get_urls(),
@@ -315,22 +451,37 @@ class DisciplinaryCaseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
                 messages.success(request, _("The step was recorded."))
                 return redirect("admin:inspections_disciplinarycase_change", pk)
         context = {
-            **self.admin_site.each_context(request), "opts": self.model._meta, "original": case, "form": form,
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": case,
+            "form": form,
             "title": _("Workflow step for %(case)s") % {"case": case},
         }
-        return TemplateResponse(request, "admin/inspections/disciplinarycase/transition.html", context)
+        return TemplateResponse(
+            request, "admin/inspections/disciplinarycase/transition.html", context
+        )
 
 
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(label=_("to"), choices=CaseStatus.choices)
     on = forms.DateField(label=_("date of the step"), required=False, initial=dt.date.today)
-    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    decision_form = forms.ChoiceField(label=_("disciplinary form"), choices=[("", "-"), *DisciplineFormCode.choices], required=False)
+    note = forms.CharField(
+        label=_("note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    decision_form = forms.ChoiceField(
+        label=_("disciplinary form"),
+        choices=[("", "-"), *DisciplineFormCode.choices],
+        required=False,
+    )
     decision_number = forms.CharField(label=_("decision number"), required=False)
     decision_date = forms.DateField(label=_("decision date"), required=False)
     decision_signer = forms.CharField(label=_("decision signed by"), required=False)
-    deferral_reason = forms.ChoiceField(label=_("deferral reason"), choices=[("", "-"), *DeferralReason.choices], required=False)
-    exemption_reason = forms.ChoiceField(label=_("exemption reason"), choices=[("", "-"), *ExemptionReason.choices], required=False)
+    deferral_reason = forms.ChoiceField(
+        label=_("deferral reason"), choices=[("", "-"), *DeferralReason.choices], required=False
+    )
+    exemption_reason = forms.ChoiceField(
+        label=_("exemption reason"), choices=[("", "-"), *ExemptionReason.choices], required=False
+    )
 
 
 # --- The rule catalogue ---------------------------------------------------------------------
@@ -339,27 +490,62 @@ class TransitionForm(forms.Form):
 class DisciplineFormInline(admin.TabularInline):
     model = DisciplineForm
     extra = 0
-    fields = ("form", "category", "leaders_only", "non_leaders_only", "level", "effect_months", "salary_delay_months", "verified", "note")
+    fields = (
+        "form",
+        "category",
+        "leaders_only",
+        "non_leaders_only",
+        "level",
+        "effect_months",
+        "salary_delay_months",
+        "verified",
+        "note",
+    )
 
 
 @admin.register(DisciplineRegime)
 class DisciplineRegimeAdmin(admin.ModelAdmin):
-    list_display = ("key", "code", "name", "valid_from", "valid_until", "statute_months_minor", "statute_months_other",
-                    "handling_period", "handling_period_complex", "handling_unit", "legal_basis", "verified")
+    list_display = (
+        "key",
+        "code",
+        "name",
+        "valid_from",
+        "valid_until",
+        "statute_months_minor",
+        "statute_months_other",
+        "handling_period",
+        "handling_period_complex",
+        "handling_unit",
+        "legal_basis",
+        "verified",
+    )
     list_filter = ("code", "verified")
     inlines = [DisciplineFormInline]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         if obj is not None and not obj.verified:
-            messages.warning(request, _("This rule is marked unverified: check it against the official text. %(note)s") % {"note": obj.note})
+            messages.warning(
+                request,
+                _("This rule is marked unverified: check it against the official text. %(note)s")
+                % {"note": obj.note},
+            )
         return form
 
 
 @admin.register(DisciplineForm)
 class DisciplineFormAdmin(admin.ModelAdmin):
-    list_display = ("regime", "category", "form", "leaders_only", "non_leaders_only", "level", "effect_months",
-                    "salary_delay_months", "verified")
+    list_display = (
+        "regime",
+        "category",
+        "form",
+        "leaders_only",
+        "non_leaders_only",
+        "level",
+        "effect_months",
+        "salary_delay_months",
+        "verified",
+    )
     list_filter = ("regime__code", "category", "form", "verified")
     list_select_related = ("regime",)
 
@@ -369,8 +555,27 @@ class EvidenceAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("original_name", "unit", "kind", "size", "uploaded_by", "uploaded_at")
     list_filter = ("kind",)
     search_fields = ("original_name", "description")
-    fields = ("original_name", "unit", "kind", "content_type", "size", "sha256", "description", "uploaded_by", "uploaded_at")
-    readonly_fields = ("original_name", "unit", "kind", "content_type", "size", "sha256", "uploaded_by", "uploaded_at")
+    fields = (
+        "original_name",
+        "unit",
+        "kind",
+        "content_type",
+        "size",
+        "sha256",
+        "description",
+        "uploaded_by",
+        "uploaded_at",
+    )
+    readonly_fields = (
+        "original_name",
+        "unit",
+        "kind",
+        "content_type",
+        "size",
+        "sha256",
+        "uploaded_by",
+        "uploaded_at",
+    )
 
     def has_add_permission(self, request):
         return False

@@ -54,12 +54,25 @@ class FeedbackResponseTargetAdmin(admin.ModelAdmin):
 
 @admin.register(FeedbackDeadlineRule)
 class FeedbackDeadlineRuleAdmin(admin.ModelAdmin):
-    list_display = ("kind", "valid_from", "valid_until", "days", "extension_days", "max_extensions", "legal_basis", "verified")
+    list_display = (
+        "kind",
+        "valid_from",
+        "valid_until",
+        "days",
+        "extension_days",
+        "max_extensions",
+        "legal_basis",
+        "verified",
+    )
     list_filter = ("kind", "verified")
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is not None and not obj.verified:
-            messages.warning(request, _("This rule is marked unverified: check it against the official text. %(note)s") % {"note": obj.note})
+            messages.warning(
+                request,
+                _("This rule is marked unverified: check it against the official text. %(note)s")
+                % {"note": obj.note},
+            )
         return super().get_form(request, obj, **kwargs)
 
 
@@ -95,7 +108,15 @@ class TriageForm(forms.ModelForm):
 
     class Meta:
         model = CitizenFeedback
-        fields = ["status", "assigned_to", "unit", "staff", "category", "public_answer", "internal_note"]
+        fields = [
+            "status",
+            "assigned_to",
+            "unit",
+            "staff",
+            "category",
+            "public_answer",
+            "internal_note",
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -103,10 +124,19 @@ class TriageForm(forms.ModelForm):
         current = self.instance.status
         if target and target != current:
             if not rules.can_transition(current, target):
-                raise ValidationError({"status": _("Feedback cannot move from “%(current)s” to “%(target)s”.") % {
-                    "current": FeedbackStatus(current).label, "target": FeedbackStatus(target).label}})
+                raise ValidationError(
+                    {
+                        "status": _("Feedback cannot move from “%(current)s” to “%(target)s”.")
+                        % {
+                            "current": FeedbackStatus(current).label,
+                            "target": FeedbackStatus(target).label,
+                        }
+                    }
+                )
             if target in rules.ANSWERING and not (cleaned.get("public_answer") or "").strip():
-                raise ValidationError({"public_answer": _("Write the answer the citizen will see before concluding.")})
+                raise ValidationError(
+                    {"public_answer": _("Write the answer the citizen will see before concluding.")}
+                )
         return cleaned
 
 
@@ -115,7 +145,14 @@ class CitizenFeedbackAdmin(ScopedAdminMixin, admin.ModelAdmin):
     form = TriageForm
     change_list_template = "inspections/admin_feedback_change_list.html"
     list_display = (
-        "tracking_code", "unit", "category", "status", "is_formal", "received_on", "response_due", "resolved_on",
+        "tracking_code",
+        "unit",
+        "category",
+        "status",
+        "is_formal",
+        "received_on",
+        "response_due",
+        "resolved_on",
         "assigned_to",
     )
     list_filter = ("status", "is_formal", "category", "channel", "unit__level")
@@ -126,8 +163,17 @@ class CitizenFeedbackAdmin(ScopedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ("unit", "staff")
     ordering = ("-received_at",)
     base_readonly = (
-        "tracking_code", "description", "incident_date", "staff_name", "channel", "received_at", "response_due",
-        "is_formal", "substantiated", "resolved_on", "finding",
+        "tracking_code",
+        "description",
+        "incident_date",
+        "staff_name",
+        "channel",
+        "received_at",
+        "response_due",
+        "is_formal",
+        "substantiated",
+        "resolved_on",
+        "finding",
     )
 
     def has_add_permission(self, request):
@@ -139,17 +185,48 @@ class CitizenFeedbackAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
-            (_("Feedback"), {"fields": ("tracking_code", "unit", "category", "description", "incident_date", "staff_name",
-                                         "channel", "received_at", "is_formal", "response_due")}),
-            (_("Triage"), {"fields": ("status", "assigned_to", "staff", "finding", "substantiated", "resolved_on",
-                                       "public_answer", "internal_note")}),
+            (
+                _("Feedback"),
+                {
+                    "fields": (
+                        "tracking_code",
+                        "unit",
+                        "category",
+                        "description",
+                        "incident_date",
+                        "staff_name",
+                        "channel",
+                        "received_at",
+                        "is_formal",
+                        "response_due",
+                    )
+                },
+            ),
+            (
+                _("Triage"),
+                {
+                    "fields": (
+                        "status",
+                        "assigned_to",
+                        "staff",
+                        "finding",
+                        "substantiated",
+                        "resolved_on",
+                        "public_answer",
+                        "internal_note",
+                    )
+                },
+            ),
         ]
         if self._identity(request):
             fieldsets.append((_("Reporter (confidential)"), {"fields": IDENTITY_FIELDS}))
         if not may_see_internal_note(request.user):
             # The unit complained about reads the feedback without the inspectors' notes.
             fieldsets = [
-                (title, {"fields": tuple(name for name in opts["fields"] if name != "internal_note")})
+                (
+                    title,
+                    {"fields": tuple(name for name in opts["fields"] if name != "internal_note")},
+                )
                 for title, opts in fieldsets
             ]
         return fieldsets
@@ -159,7 +236,15 @@ class CitizenFeedbackAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if self._identity(request):
             readonly += list(IDENTITY_FIELDS)
         if not self.has_change_permission(request, obj):
-            readonly += ["status", "assigned_to", "unit", "staff", "category", "public_answer", "internal_note"]
+            readonly += [
+                "status",
+                "assigned_to",
+                "unit",
+                "staff",
+                "category",
+                "public_answer",
+                "internal_note",
+            ]
         return readonly
 
     def get_inlines(self, request, obj):
@@ -194,19 +279,32 @@ class CitizenFeedbackAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def get_urls(self):
         urls = [
-            path("qr/", self.admin_site.admin_view(self.qr_sheet), name="inspections_citizenfeedback_qr"),
-            path("qr/<str:code>.svg", self.admin_site.admin_view(self.qr_image), name="inspections_citizenfeedback_qr_svg"),
+            path(
+                "qr/",
+                self.admin_site.admin_view(self.qr_sheet),
+                name="inspections_citizenfeedback_qr",
+            ),
+            path(
+                "qr/<str:code>.svg",
+                self.admin_site.admin_view(self.qr_image),
+                name="inspections_citizenfeedback_qr_svg",
+            ),
         ]
         return urls + super().get_urls()
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "qr_url": reverse("admin:inspections_citizenfeedback_qr")}
+        extra_context = {
+            **(extra_context or {}),
+            "qr_url": reverse("admin:inspections_citizenfeedback_qr"),
+        }
         return super().changelist_view(request, extra_context)
 
     def _qr_units(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return visible_units(request.user).filter(pk__in=Unit.objects.active_on(timezone.localdate()).values("pk"))
+        return visible_units(request.user).filter(
+            pk__in=Unit.objects.active_on(timezone.localdate()).values("pk")
+        )
 
     def qr_sheet(self, request):
         """A printable sheet: one QR card per unit in the user's scope (``?unit=CODE`` for one)."""
@@ -215,12 +313,19 @@ class CitizenFeedbackAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if code:
             units = units.filter(code=code)
         cards = [
-            {"unit": unit, "url": unit_form_url(request, unit),
-             "svg": reverse("admin:inspections_citizenfeedback_qr_svg", args=[unit.code])}
+            {
+                "unit": unit,
+                "url": unit_form_url(request, unit),
+                "svg": reverse("admin:inspections_citizenfeedback_qr_svg", args=[unit.code]),
+            }
             for unit in units
         ]
-        context = {**self.admin_site.each_context(request), "title": _("QR codes for the feedback form"), "cards": cards,
-                   "opts": self.model._meta}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("QR codes for the feedback form"),
+            "cards": cards,
+            "opts": self.model._meta,
+        }
         return TemplateResponse(request, "inspections/admin_feedback_qr.html", context)
 
     def qr_image(self, request, code: str):
@@ -248,7 +353,15 @@ class FeedbackAttachmentAdmin(admin.ModelAdmin):
     list_display = ("feedback", "content_type", "size", "uploaded_at")
     list_select_related = ("feedback",)
     search_fields = ("feedback__tracking_code",)
-    readonly_fields = ("feedback", "file", "content_type", "extension", "size", "checksum", "uploaded_at")
+    readonly_fields = (
+        "feedback",
+        "file",
+        "content_type",
+        "extension",
+        "size",
+        "checksum",
+        "uploaded_at",
+    )
 
     def has_module_permission(self, request):
         return can_see_identity(request.user)

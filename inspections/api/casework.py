@@ -99,20 +99,27 @@ def _shown(value, field: str) -> str | None:
     if isinstance(value, list):
         # simple-history gives M2M values as through rows: {"<owner>": id, "<target>": id}.
         target = {"findings": "finding", "team": "staff"}.get(field, field)
-        return ", ".join(str(row.get(target)) for row in sorted(value, key=lambda r: r.get(target) or 0))
+        return ", ".join(
+            str(row.get(target)) for row in sorted(value, key=lambda r: r.get(target) or 0)
+        )
     return str(value)
 
 
 def history_entries(obj) -> list[dict]:
     """The record's history, newest first, with the fields each change touched."""
-    records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
+    records = list(
+        obj.history.select_related("history_user").order_by("history_date", "history_id")
+    )
     entries = []
     previous = None
     for record in records:
         changes = []
         if previous is not None:
             delta = record.diff_against(previous)
-            changes = [{"field": c.field, "old": _shown(c.old, c.field), "new": _shown(c.new, c.field)} for c in delta.changes]
+            changes = [
+                {"field": c.field, "old": _shown(c.old, c.field), "new": _shown(c.new, c.field)}
+                for c in delta.changes
+            ]
         entries.append(
             {
                 "at": record.history_date,
@@ -146,9 +153,23 @@ class InspectionSerializer(ScopedUnitMixin, ModelCleanMixin, serializers.ModelSe
     class Meta:
         model = Inspection
         fields = [
-            "id", "code", "kind", "unit", "unit_name", "start_date", "end_date", "lead_inspector", "team",
-            "scope", "status", "conclusion", "conclusion_number", "conclusion_date", "findings_count",
-            "created_at", "updated_at",
+            "id",
+            "code",
+            "kind",
+            "unit",
+            "unit_name",
+            "start_date",
+            "end_date",
+            "lead_inspector",
+            "team",
+            "scope",
+            "status",
+            "conclusion",
+            "conclusion_number",
+            "conclusion_date",
+            "findings_count",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
 
@@ -196,15 +217,30 @@ class FindingSerializer(ScopedUnitMixin, ModelCleanMixin, serializers.ModelSeria
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     staff = StaffCodeField(required=False, allow_null=True)
     staff_name = serializers.CharField(source="staff.full_name", read_only=True, default=None)
-    category = serializers.SlugRelatedField(slug_field="code", queryset=FindingCategory.objects.all())
+    category = serializers.SlugRelatedField(
+        slug_field="code", queryset=FindingCategory.objects.all()
+    )
     category_name = serializers.CharField(source="category.name", read_only=True)
     actions_count = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Finding
         fields = [
-            "id", "inspection", "unit", "unit_name", "staff", "staff_name", "category", "category_name",
-            "severity", "description", "found_on", "substantiated", "actions_count", "created_at", "updated_at",
+            "id",
+            "inspection",
+            "unit",
+            "unit_name",
+            "staff",
+            "staff_name",
+            "category",
+            "category_name",
+            "severity",
+            "description",
+            "found_on",
+            "substantiated",
+            "actions_count",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
 
@@ -264,11 +300,30 @@ class CorrectiveActionSerializer(ScopedUnitMixin, ModelCleanMixin, serializers.M
     class Meta:
         model = CorrectiveAction
         fields = [
-            "id", "finding", "unit", "unit_name", "description", "due_date", "status", "progress_note",
-            "progress_reported_at", "done_on", "verified_on", "verified_by", "overdue", "created_at", "updated_at",
+            "id",
+            "finding",
+            "unit",
+            "unit_name",
+            "description",
+            "due_date",
+            "status",
+            "progress_note",
+            "progress_reported_at",
+            "done_on",
+            "verified_on",
+            "verified_by",
+            "overdue",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = [
-            "status", "progress_note", "progress_reported_at", "done_on", "verified_on", "created_at", "updated_at",
+            "status",
+            "progress_note",
+            "progress_reported_at",
+            "done_on",
+            "verified_on",
+            "created_at",
+            "updated_at",
         ]
 
     def get_overdue(self, obj) -> bool:
@@ -284,7 +339,9 @@ class VerifySerializer(serializers.Serializer):
     verified_on = serializers.DateField(required=False, allow_null=True)
 
 
-class CorrectiveActionViewSet(RestrictedViewSetMixin, ExportMixin, HistoryMixin, viewsets.ModelViewSet):
+class CorrectiveActionViewSet(
+    RestrictedViewSetMixin, ExportMixin, HistoryMixin, viewsets.ModelViewSet
+):
     """Corrective actions. `overdue=true` lists those still open past their due date.
 
     The responsible unit's head reports progress with `progress/`; an
@@ -313,8 +370,14 @@ class CorrectiveActionViewSet(RestrictedViewSetMixin, ExportMixin, HistoryMixin,
 
     @extend_schema(request=ProgressSerializer, responses=CorrectiveActionSerializer)
     @action(
-        detail=True, methods=["post"],
-        permission_classes=[has_perm("inspections.report_progress_correctiveaction", "inspections.change_correctiveaction")],
+        detail=True,
+        methods=["post"],
+        permission_classes=[
+            has_perm(
+                "inspections.report_progress_correctiveaction",
+                "inspections.change_correctiveaction",
+            )
+        ],
     )
     def progress(self, request, *args, **kwargs):
         """Report progress (and, with `done_on`, completion) on an action of your own units."""
@@ -322,19 +385,27 @@ class CorrectiveActionViewSet(RestrictedViewSetMixin, ExportMixin, HistoryMixin,
         data = ProgressSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.action_report_progress(
-            action=action_obj, note=data.validated_data["progress_note"],
-            done_on=data.validated_data.get("done_on"), by=request.user,
+            action=action_obj,
+            note=data.validated_data["progress_note"],
+            done_on=data.validated_data.get("done_on"),
+            by=request.user,
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=action_obj.pk)).data)
 
     @extend_schema(request=VerifySerializer, responses=CorrectiveActionSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[has_perm("inspections.change_correctiveaction")])
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[has_perm("inspections.change_correctiveaction")],
+    )
     def verify(self, request, *args, **kwargs):
         """An inspector confirms an action reported done."""
         action_obj = self.get_object()
         data = VerifySerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.action_verify(action=action_obj, on=data.validated_data.get("verified_on"), by=request.user)
+        services.action_verify(
+            action=action_obj, on=data.validated_data.get("verified_on"), by=request.user
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=action_obj.pk)).data)
 
 
@@ -356,11 +427,32 @@ class CaseSuspensionSerializer(serializers.ModelSerializer):
 
 
 CASE_COMPUTED = [
-    "unit", "status", "postponed_from", "deferral_reason", "exemption_reason", "regime", "statute_deadline",
-    "statute_explanation", "handling_base_deadline", "handling_deadline", "handling_explanation",
-    "suspended_days", "extension_days", "extension_reason", "extended_on", "decision_form", "decision_number",
-    "decision_date", "decision_signer", "effect_ends_on", "salary_delay_months", "effect_explanation",
-    "shortcut_reason", "decision_effective_on", "party_decision_on", "warranted_form",
+    "unit",
+    "status",
+    "postponed_from",
+    "deferral_reason",
+    "exemption_reason",
+    "regime",
+    "statute_deadline",
+    "statute_explanation",
+    "handling_base_deadline",
+    "handling_deadline",
+    "handling_explanation",
+    "suspended_days",
+    "extension_days",
+    "extension_reason",
+    "extended_on",
+    "decision_form",
+    "decision_number",
+    "decision_date",
+    "decision_signer",
+    "effect_ends_on",
+    "salary_delay_months",
+    "effect_explanation",
+    "shortcut_reason",
+    "decision_effective_on",
+    "party_decision_on",
+    "warranted_form",
 ]
 
 
@@ -368,7 +460,9 @@ class DisciplinaryCaseSerializer(ModelCleanMixin, serializers.ModelSerializer):
     staff = StaffCodeField()
     staff_name = serializers.CharField(source="staff.full_name", read_only=True)
     unit = serializers.CharField(source="unit.code", read_only=True)
-    findings = serializers.PrimaryKeyRelatedField(many=True, queryset=Finding.objects.all(), required=False)
+    findings = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Finding.objects.all(), required=False
+    )
     opened_on = serializers.DateField(required=False)
     overdue = serializers.SerializerMethodField()
     steps = DisciplineStepSerializer(many=True, read_only=True)
@@ -377,9 +471,26 @@ class DisciplinaryCaseSerializer(ModelCleanMixin, serializers.ModelSerializer):
     class Meta:
         model = DisciplinaryCase
         fields = [
-            "id", "staff", "staff_name", "findings", "summary", "violation_date", "violation_ended_on",
-            "violation_ongoing", "violation_concluded_on", "discovered_on", "opened_on", "severity",
-            "repeat_violation", "no_limitation_reason", *CASE_COMPUTED, "overdue", "steps", "suspensions", "created_at", "updated_at",
+            "id",
+            "staff",
+            "staff_name",
+            "findings",
+            "summary",
+            "violation_date",
+            "violation_ended_on",
+            "violation_ongoing",
+            "violation_concluded_on",
+            "discovered_on",
+            "opened_on",
+            "severity",
+            "repeat_violation",
+            "no_limitation_reason",
+            *CASE_COMPUTED,
+            "overdue",
+            "steps",
+            "suspensions",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = [*CASE_COMPUTED, "created_at", "updated_at"]
 
@@ -401,7 +512,9 @@ class DisciplinaryCaseSerializer(ModelCleanMixin, serializers.ModelSerializer):
         request = self.context.get("request")
         findings = validated_data.pop("findings", [])
         staff = validated_data.pop("staff")
-        return services.case_open(staff=staff, findings=findings, by=getattr(request, "user", None), **validated_data)
+        return services.case_open(
+            staff=staff, findings=findings, by=getattr(request, "user", None), **validated_data
+        )
 
     def update(self, instance, validated_data):
         findings = validated_data.pop("findings", None)
@@ -411,20 +524,39 @@ class DisciplinaryCaseSerializer(ModelCleanMixin, serializers.ModelSerializer):
 class TransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=CaseStatus.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
-    on = serializers.DateField(required=False, allow_null=True, help_text=_("Date of the step (default today)."))
-    decision_form = serializers.ChoiceField(choices=DisciplineFormCode.choices, required=False, allow_blank=True, default="")
-    decision_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
+    on = serializers.DateField(
+        required=False, allow_null=True, help_text=_("Date of the step (default today).")
+    )
+    decision_form = serializers.ChoiceField(
+        choices=DisciplineFormCode.choices, required=False, allow_blank=True, default=""
+    )
+    decision_number = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=60
+    )
     decision_date = serializers.DateField(required=False, allow_null=True, default=None)
-    decision_signer = serializers.CharField(required=False, allow_blank=True, default="", max_length=150)
-    deferral_reason = serializers.ChoiceField(choices=DeferralReason.choices, required=False, allow_blank=True, default="")
-    exemption_reason = serializers.ChoiceField(choices=ExemptionReason.choices, required=False, allow_blank=True, default="")
+    decision_signer = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=150
+    )
+    deferral_reason = serializers.ChoiceField(
+        choices=DeferralReason.choices, required=False, allow_blank=True, default=""
+    )
+    exemption_reason = serializers.ChoiceField(
+        choices=ExemptionReason.choices, required=False, allow_blank=True, default=""
+    )
     shortcut_reason = serializers.ChoiceField(
-        choices=ProcedureShortcut.choices, required=False, allow_blank=True, default="",
-        help_text=_("Why the texts let this case leave out the self-review meeting or the council."),
+        choices=ProcedureShortcut.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "Why the texts let this case leave out the self-review meeting or the council."
+        ),
     )
     decision_effective_on = serializers.DateField(required=False, allow_null=True, default=None)
     party_decision_on = serializers.DateField(required=False, allow_null=True, default=None)
-    warranted_form = serializers.ChoiceField(choices=DisciplineFormCode.choices, required=False, allow_blank=True, default="")
+    warranted_form = serializers.ChoiceField(
+        choices=DisciplineFormCode.choices, required=False, allow_blank=True, default=""
+    )
 
 
 class ExtendSerializer(serializers.Serializer):
@@ -434,13 +566,17 @@ class ExtendSerializer(serializers.Serializer):
 
 
 class SuspensionInputSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=[c for c in SuspensionKind.choices if c[0] != SuspensionKind.DEFERRAL])
+    kind = serializers.ChoiceField(
+        choices=[c for c in SuspensionKind.choices if c[0] != SuspensionKind.DEFERRAL]
+    )
     start = serializers.DateField()
     end = serializers.DateField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class DisciplinaryCaseViewSet(RestrictedViewSetMixin, ExportMixin, HistoryMixin, viewsets.ModelViewSet):
+class DisciplinaryCaseViewSet(
+    RestrictedViewSetMixin, ExportMixin, HistoryMixin, viewsets.ModelViewSet
+):
     """Disciplinary cases with their computed deadlines.
 
     Filters: `unit`, `staff`, `status`, `severity`, `regime`, `decision_form`,
@@ -457,7 +593,13 @@ class DisciplinaryCaseViewSet(RestrictedViewSetMixin, ExportMixin, HistoryMixin,
     filterset_class = DisciplinaryCaseFilterSet
     search_key_fields = ("staff__name_key",)
     search_code_fields = ("staff__code", "decision_number")
-    ordering_fields = ["discovered_on", "handling_deadline", "statute_deadline", "decision_date", "id"]
+    ordering_fields = [
+        "discovered_on",
+        "handling_deadline",
+        "statute_deadline",
+        "decision_date",
+        "id",
+    ]
     ordering = ["-discovered_on", "-id"]
     export_filename = "discipline-cases"
     export_columns = [
@@ -482,7 +624,11 @@ class DisciplinaryCaseViewSet(RestrictedViewSetMixin, ExportMixin, HistoryMixin,
         case = self.get_object()
         if case.status != CaseStatus.OPENED or case.steps.count() > 1:
             return Response(
-                {"detail": str(_("Only a case that has not moved past its opening can be deleted."))},
+                {
+                    "detail": str(
+                        _("Only a case that has not moved past its opening can be deleted.")
+                    )
+                },
                 status=status.HTTP_409_CONFLICT,
             )
         return super().destroy(request, *args, **kwargs)
@@ -491,7 +637,11 @@ class DisciplinaryCaseViewSet(RestrictedViewSetMixin, ExportMixin, HistoryMixin,
         return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
 
     @extend_schema(request=TransitionSerializer, responses=DisciplinaryCaseSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[has_perm("inspections.change_disciplinarycase")])
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[has_perm("inspections.change_disciplinarycase")],
+    )
     def transition(self, request, *args, **kwargs):
         """Take one workflow step; an illegal step or an invalid form is 400 with the reason."""
         case = self.get_object()
@@ -501,7 +651,11 @@ class DisciplinaryCaseViewSet(RestrictedViewSetMixin, ExportMixin, HistoryMixin,
         return self._fresh(case.pk)
 
     @extend_schema(request=ExtendSerializer, responses=DisciplinaryCaseSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[has_perm("inspections.change_disciplinarycase")])
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[has_perm("inspections.change_disciplinarycase")],
+    )
     def extend(self, request, *args, **kwargs):
         """Extend the handling limit of a complex case (recorded with its reason)."""
         case = self.get_object()
@@ -511,7 +665,11 @@ class DisciplinaryCaseViewSet(RestrictedViewSetMixin, ExportMixin, HistoryMixin,
         return self._fresh(case.pk)
 
     @extend_schema(request=SuspensionInputSerializer, responses=DisciplinaryCaseSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[has_perm("inspections.add_casesuspension")])
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[has_perm("inspections.add_casesuspension")],
+    )
     def suspensions(self, request, *args, **kwargs):
         """Record a period not counted in the handling limit (criminal proceedings, complaint)."""
         case = self.get_object()
@@ -525,10 +683,18 @@ class DisciplinaryCaseViewSet(RestrictedViewSetMixin, ExportMixin, HistoryMixin,
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
-    inspection = serializers.SlugRelatedField(slug_field="code", queryset=Inspection.objects.all(), required=False, allow_null=True)
-    finding = serializers.PrimaryKeyRelatedField(queryset=Finding.objects.all(), required=False, allow_null=True)
-    corrective_action = serializers.PrimaryKeyRelatedField(queryset=CorrectiveAction.objects.all(), required=False, allow_null=True)
-    case = serializers.PrimaryKeyRelatedField(queryset=DisciplinaryCase.objects.all(), required=False, allow_null=True)
+    inspection = serializers.SlugRelatedField(
+        slug_field="code", queryset=Inspection.objects.all(), required=False, allow_null=True
+    )
+    finding = serializers.PrimaryKeyRelatedField(
+        queryset=Finding.objects.all(), required=False, allow_null=True
+    )
+    corrective_action = serializers.PrimaryKeyRelatedField(
+        queryset=CorrectiveAction.objects.all(), required=False, allow_null=True
+    )
+    case = serializers.PrimaryKeyRelatedField(
+        queryset=DisciplinaryCase.objects.all(), required=False, allow_null=True
+    )
     file = serializers.FileField(write_only=True)
     unit = serializers.CharField(source="unit.code", read_only=True)
     uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True, default=None)
@@ -536,17 +702,40 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
     PARENTS = ("inspection", "finding", "corrective_action", "case")
     PARENT_MODELS = {
-        "inspection": "inspection", "finding": "finding", "corrective_action": "correctiveaction",
+        "inspection": "inspection",
+        "finding": "finding",
+        "corrective_action": "correctiveaction",
         "case": "disciplinarycase",
     }
 
     class Meta:
         model = Evidence
         fields = [
-            "id", "inspection", "finding", "corrective_action", "case", "unit", "file", "original_name", "kind",
-            "content_type", "size", "sha256", "description", "uploaded_by", "uploaded_at", "download_url",
+            "id",
+            "inspection",
+            "finding",
+            "corrective_action",
+            "case",
+            "unit",
+            "file",
+            "original_name",
+            "kind",
+            "content_type",
+            "size",
+            "sha256",
+            "description",
+            "uploaded_by",
+            "uploaded_at",
+            "download_url",
         ]
-        read_only_fields = ["original_name", "kind", "content_type", "size", "sha256", "uploaded_at"]
+        read_only_fields = [
+            "original_name",
+            "kind",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_at",
+        ]
 
     def get_download_url(self, obj) -> str:
         return f"/api/v1/evidence/{obj.pk}/download/"
@@ -555,7 +744,13 @@ class EvidenceSerializer(serializers.ModelSerializer):
         given = [name for name in self.PARENTS if attrs.get(name) is not None]
         if len(given) != 1:
             raise serializers.ValidationError(
-                {"non_field_errors": [_("Attach the file to exactly one of: inspection, finding, corrective action, case.")]}
+                {
+                    "non_field_errors": [
+                        _(
+                            "Attach the file to exactly one of: inspection, finding, corrective action, case."
+                        )
+                    ]
+                }
             )
         name = given[0]
         parent = attrs[name]
@@ -569,14 +764,20 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data):
         return services.evidence_attach(
-            parent=validated_data["parent"], upload=validated_data["file"],
-            description=validated_data.get("description", ""), by=self.context["request"].user,
+            parent=validated_data["parent"],
+            upload=validated_data["file"],
+            description=validated_data.get("description", ""),
+            by=self.context["request"].user,
         )
 
 
 class EvidenceViewSet(
-    RestrictedViewSetMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
-    mixins.ListModelMixin, viewsets.GenericViewSet,
+    RestrictedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
 ):
     """Evidence files: upload (multipart), list, and `download/` (scope-checked; never a public URL)."""
 
@@ -595,7 +796,9 @@ class EvidenceViewSet(
     def download(self, request, *args, **kwargs):
         """The file itself, for those who may see the record."""
         evidence = self.get_object()
-        return file_download(evidence.file, name=evidence.original_name, content_type=evidence.content_type)
+        return file_download(
+            evidence.file, name=evidence.original_name, content_type=evidence.content_type
+        )
 
 
 ROUTES = [

@@ -49,7 +49,13 @@ from staff.api import ActiveUnitCodeField, ModelCleanMixin, StaffCodeField, Unit
 
 IDENTITY_PERM = "inspections.view_reporter_identity"
 TRIAGE_PERM = "inspections.change_citizenfeedback"
-IDENTITY_FIELDS = ("reporter_name", "reporter_address", "reporter_phone", "reporter_email", "reporter_postal_address")
+IDENTITY_FIELDS = (
+    "reporter_name",
+    "reporter_address",
+    "reporter_phone",
+    "reporter_email",
+    "reporter_postal_address",
+)
 PHONE_RE = re.compile(r"^\+?[0-9 .()-]{8,20}$")
 
 
@@ -81,20 +87,27 @@ class FeedbackSubmitSerializer(serializers.Serializer):
     unit = ActiveUnitCodeField()
     description = StrictCharField(max_length=DESCRIPTION_MAX_LENGTH, min_length=10)
     category = serializers.SlugRelatedField(
-        slug_field="code", queryset=FeedbackCategory.objects.filter(is_active=True), required=False, allow_null=True,
+        slug_field="code",
+        queryset=FeedbackCategory.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
     )
     incident_date = serializers.DateField(required=False, allow_null=True)
     staff_name = StrictCharField(max_length=150, required=False, allow_blank=True)
     reporter_name = StrictCharField(max_length=150, required=False, allow_blank=True)
     reporter_address = StrictCharField(max_length=300, required=False, allow_blank=True)
-    reporter_phone = StrictCharField(max_length=20, required=False, allow_blank=True, validators=[validate_phone])
+    reporter_phone = StrictCharField(
+        max_length=20, required=False, allow_blank=True, validators=[validate_phone]
+    )
     reporter_email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
     reporter_postal_address = StrictCharField(max_length=300, required=False, allow_blank=True)
     attachment = serializers.FileField(required=False, allow_null=True, write_only=True)
 
     def validate_incident_date(self, value):
         if value and value > timezone.localdate():
-            raise serializers.ValidationError(_("The date of the incident cannot be in the future."))
+            raise serializers.ValidationError(
+                _("The date of the incident cannot be in the future.")
+            )
         return value
 
     def validate_attachment(self, value):
@@ -113,7 +126,14 @@ class FeedbackReceiptSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CitizenFeedback
-        fields = ["tracking_code", "status", "received_on", "response_due", "is_formal", "status_url"]
+        fields = [
+            "tracking_code",
+            "status",
+            "received_on",
+            "response_due",
+            "is_formal",
+            "status_url",
+        ]
 
     def get_status_url(self, obj) -> str:
         return f"/api/v1/feedback/status/{obj.tracking_code}/"
@@ -126,7 +146,15 @@ class FeedbackPublicStatusSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CitizenFeedback
-        fields = ["tracking_code", "status", "status_label", "received_on", "response_due", "resolved_on", "public_answer"]
+        fields = [
+            "tracking_code",
+            "status",
+            "status_label",
+            "received_on",
+            "response_due",
+            "resolved_on",
+            "public_answer",
+        ]
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -147,10 +175,16 @@ class CitizenFeedbackSerializer(ModelCleanMixin, serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     staff = StaffCodeField(required=False, allow_null=True)
     category = serializers.SlugRelatedField(
-        slug_field="code", queryset=FeedbackCategory.objects.all(), required=False, allow_null=True,
+        slug_field="code",
+        queryset=FeedbackCategory.objects.all(),
+        required=False,
+        allow_null=True,
     )
     assigned_to = serializers.SlugRelatedField(
-        slug_field="username", queryset=get_user_model().objects.filter(is_active=True), required=False, allow_null=True,
+        slug_field="username",
+        queryset=get_user_model().objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
     )
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     is_overdue = serializers.SerializerMethodField()
@@ -160,20 +194,61 @@ class CitizenFeedbackSerializer(ModelCleanMixin, serializers.ModelSerializer):
     class Meta:
         model = CitizenFeedback
         fields = [
-            "id", "tracking_code", "unit", "unit_name", "staff", "staff_name", "category", "description",
-            "incident_date", "channel", "status", "status_label", "substantiated", "is_formal", "kind",
-            "accepted_on", "extensions", "received_at", "received_on", "response_due", "resolved_on", "is_overdue",
-            "assigned_to", "finding", "public_answer", "internal_note",
-            "identity_visible", *IDENTITY_FIELDS, "attachments",
+            "id",
+            "tracking_code",
+            "unit",
+            "unit_name",
+            "staff",
+            "staff_name",
+            "category",
+            "description",
+            "incident_date",
+            "channel",
+            "status",
+            "status_label",
+            "substantiated",
+            "is_formal",
+            "kind",
+            "accepted_on",
+            "extensions",
+            "received_at",
+            "received_on",
+            "response_due",
+            "resolved_on",
+            "is_overdue",
+            "assigned_to",
+            "finding",
+            "public_answer",
+            "internal_note",
+            "identity_visible",
+            *IDENTITY_FIELDS,
+            "attachments",
         ]
         read_only_fields = [
-            "id", "tracking_code", "staff_name", "description", "incident_date", "channel", "status", "substantiated",
-            "is_formal", "kind", "accepted_on", "extensions", "received_at", "received_on", "response_due",
-            "resolved_on", "finding", *IDENTITY_FIELDS,
+            "id",
+            "tracking_code",
+            "staff_name",
+            "description",
+            "incident_date",
+            "channel",
+            "status",
+            "substantiated",
+            "is_formal",
+            "kind",
+            "accepted_on",
+            "extensions",
+            "received_at",
+            "received_on",
+            "response_due",
+            "resolved_on",
+            "finding",
+            *IDENTITY_FIELDS,
         ]
 
     def get_is_overdue(self, obj) -> bool:
-        return rules.is_overdue(response_due=obj.response_due, resolved_on=obj.resolved_on, today=timezone.localdate())
+        return rules.is_overdue(
+            response_due=obj.response_due, resolved_on=obj.resolved_on, today=timezone.localdate()
+        )
 
     def get_identity_visible(self, obj) -> bool:
         return bool(self.context.get("show_identity"))
@@ -192,13 +267,17 @@ class CitizenFeedbackSerializer(ModelCleanMixin, serializers.ModelSerializer):
 
 class CanTriage(permissions.BasePermission):
     def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and request.user.has_perm(TRIAGE_PERM))
+        return bool(
+            request.user and request.user.is_authenticated and request.user.has_perm(TRIAGE_PERM)
+        )
 
 
 class FeedbackTransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=FeedbackStatus.choices)
     note = StrictCharField(required=False, allow_blank=True, max_length=2000)
-    public_answer = StrictCharField(required=False, allow_blank=True, max_length=DESCRIPTION_MAX_LENGTH)
+    public_answer = StrictCharField(
+        required=False, allow_blank=True, max_length=DESCRIPTION_MAX_LENGTH
+    )
 
 
 class FeedbackClassifySerializer(serializers.Serializer):
@@ -214,12 +293,19 @@ class FeedbackExtendSerializer(serializers.Serializer):
 class FeedbackCreateFindingSerializer(serializers.Serializer):
     severity = serializers.ChoiceField(choices=Severity.choices)
     category = serializers.SlugRelatedField(
-        slug_field="code", queryset=FindingCategory.objects.all(), required=False, allow_null=True,
+        slug_field="code",
+        queryset=FindingCategory.objects.all(),
+        required=False,
+        allow_null=True,
     )
-    description = StrictCharField(required=False, allow_blank=True, max_length=DESCRIPTION_MAX_LENGTH)
+    description = StrictCharField(
+        required=False, allow_blank=True, max_length=DESCRIPTION_MAX_LENGTH
+    )
     found_on = serializers.DateField(required=False, allow_null=True)
     staff = StaffCodeField(required=False, allow_null=True)
-    public_answer = StrictCharField(required=False, allow_blank=True, max_length=DESCRIPTION_MAX_LENGTH)
+    public_answer = StrictCharField(
+        required=False, allow_blank=True, max_length=DESCRIPTION_MAX_LENGTH
+    )
     note = StrictCharField(required=False, allow_blank=True, max_length=2000)
 
     def validate_found_on(self, value):
@@ -239,9 +325,9 @@ class CitizenFeedbackViewSet(
 ):
     """Citizen feedback. Anyone may POST; reading and triage by role, scoped to the user's units."""
 
-    queryset = CitizenFeedback.objects.select_related("unit", "staff", "category", "assigned_to").prefetch_related(
-        Prefetch("attachments", queryset=FeedbackAttachment.objects.order_by("pk"))
-    )
+    queryset = CitizenFeedback.objects.select_related(
+        "unit", "staff", "category", "assigned_to"
+    ).prefetch_related(Prefetch("attachments", queryset=FeedbackAttachment.objects.order_by("pk")))
     serializer_class = CitizenFeedbackSerializer
     filterset_class = CitizenFeedbackFilterSet
     lookup_value_regex = "[0-9]+"
@@ -298,12 +384,16 @@ class CitizenFeedbackViewSet(
         feedback = self.get_queryset().get(pk=feedback.pk)
         serializer = self.get_serializer(feedback)
         if serializer.context["show_identity"] and feedback.has_identity:
-            log_event(SecurityEventKind.IDENTITY_VIEWED, request=self.request, obj=feedback, via="api")
+            log_event(
+                SecurityEventKind.IDENTITY_VIEWED, request=self.request, obj=feedback, via="api"
+            )
         return Response(serializer.data, status=code)
 
     @extend_schema(request=FeedbackSubmitSerializer, responses={201: FeedbackReceiptSerializer})
     def create(self, request, *args, **kwargs):
-        serializer = FeedbackSubmitSerializer(data=request.data, context=self.get_serializer_context())
+        serializer = FeedbackSubmitSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         user = request.user
@@ -313,7 +403,9 @@ class CitizenFeedbackViewSet(
             else FeedbackChannel.API
         )
         feedback = services.feedback_submit(
-            channel=channel, language=translation.get_language() or "vi", **data,
+            channel=channel,
+            language=translation.get_language() or "vi",
+            **data,
         )
         return Response(FeedbackReceiptSerializer(feedback).data, status=status.HTTP_201_CREATED)
 
@@ -345,7 +437,9 @@ class CitizenFeedbackViewSet(
         serializer = FeedbackTransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         feedback = services.feedback_transition(
-            feedback=feedback, user=request.user, to=serializer.validated_data["to"],
+            feedback=feedback,
+            user=request.user,
+            to=serializer.validated_data["to"],
             note=serializer.validated_data.get("note", ""),
             public_answer=serializer.validated_data.get("public_answer"),
         )
@@ -358,7 +452,9 @@ class CitizenFeedbackViewSet(
         feedback = self.get_object()
         serializer = FeedbackClassifySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        feedback = services.feedback_classify(feedback=feedback, user=request.user, **serializer.validated_data)
+        feedback = services.feedback_classify(
+            feedback=feedback, user=request.user, **serializer.validated_data
+        )
         return self._detail(feedback)
 
     @extend_schema(request=FeedbackExtendSerializer, responses={200: CitizenFeedbackSerializer})
@@ -368,12 +464,19 @@ class CitizenFeedbackViewSet(
         feedback = self.get_object()
         serializer = FeedbackExtendSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        feedback = services.feedback_extend(feedback=feedback, user=request.user, note=serializer.validated_data["note"])
+        feedback = services.feedback_extend(
+            feedback=feedback, user=request.user, note=serializer.validated_data["note"]
+        )
         return self._detail(feedback)
 
     @extend_schema(
         request=FeedbackCreateFindingSerializer,
-        responses={201: inline_serializer("FeedbackFinding", {"finding": serializers.IntegerField(), "feedback": CitizenFeedbackSerializer()})},
+        responses={
+            201: inline_serializer(
+                "FeedbackFinding",
+                {"finding": serializers.IntegerField(), "feedback": CitizenFeedbackSerializer()},
+            )
+        },
     )
     @action(detail=True, methods=["post"], url_path="create-finding")
     def create_finding(self, request, pk=None):
@@ -383,12 +486,20 @@ class CitizenFeedbackViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         finding = services.feedback_create_finding(
-            feedback=feedback, user=request.user, severity=data["severity"], category=data.get("category"),
-            description=data.get("description", ""), found_on=data.get("found_on"), staff=data.get("staff"),
-            public_answer=data.get("public_answer"), note=data.get("note", ""),
+            feedback=feedback,
+            user=request.user,
+            severity=data["severity"],
+            category=data.get("category"),
+            description=data.get("description", ""),
+            found_on=data.get("found_on"),
+            staff=data.get("staff"),
+            public_answer=data.get("public_answer"),
+            note=data.get("note", ""),
         )
         detail = self._detail(feedback)
-        return Response({"finding": finding.pk, "feedback": detail.data}, status=status.HTTP_201_CREATED)
+        return Response(
+            {"finding": finding.pk, "feedback": detail.data}, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[0-9]+)")
@@ -398,7 +509,13 @@ class CitizenFeedbackViewSet(
         if not can_see_identity(request.user):
             raise Http404
         row = get_object_or_404(FeedbackAttachment, feedback=feedback, pk=attachment_id)
-        log_event(SecurityEventKind.IDENTITY_VIEWED, request=request, obj=feedback, via="attachment", attachment=row.pk)
+        log_event(
+            SecurityEventKind.IDENTITY_VIEWED,
+            request=request,
+            obj=feedback,
+            via="attachment",
+            attachment=row.pk,
+        )
         # Named after the tracking code (the citizen's own file name may carry a name),
         # with the extension of the sniffed type.
         return file_download(row.file, name=feedback.tracking_code, content_type=row.content_type)
@@ -411,13 +528,19 @@ class FeedbackStatusView(APIView):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
-        responses={200: FeedbackPublicStatusSerializer, 404: inline_serializer("NotFound", {"detail": serializers.CharField()})}
+        responses={
+            200: FeedbackPublicStatusSerializer,
+            404: inline_serializer("NotFound", {"detail": serializers.CharField()}),
+        }
     )
     def get(self, request, tracking_code: str):
         code = rules.normalize_tracking_code(tracking_code)
         feedback = CitizenFeedback.objects.filter(tracking_code=code).first() if code else None
         if feedback is None:
-            return Response({"detail": str(_("No feedback has this tracking code."))}, status=status.HTTP_404_NOT_FOUND)
+            return Response(
+                {"detail": str(_("No feedback has this tracking code."))},
+                status=status.HTTP_404_NOT_FOUND,
+            )
         return Response(FeedbackPublicStatusSerializer(feedback).data)
 
 

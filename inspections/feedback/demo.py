@@ -55,8 +55,10 @@ STORIES = {
         "Buổi sáng đến 8 giờ 30 cán bộ vẫn chưa có mặt tại quầy.",
     ],
     "badge": ["Cán bộ tại quầy số 2 không đeo thẻ công chức nên tôi không biết tên để phản ánh."],
-    "procedures": ["Bảng niêm yết thủ tục hành chính ở trụ sở đã cũ, phí và lệ phí ghi không đúng với thực tế thu."],
-    "money": ["Cán bộ gợi ý nộp thêm tiền \"bồi dưỡng\" để hồ sơ được giải quyết nhanh hơn."],
+    "procedures": [
+        "Bảng niêm yết thủ tục hành chính ở trụ sở đã cũ, phí và lệ phí ghi không đúng với thực tế thu."
+    ],
+    "money": ['Cán bộ gợi ý nộp thêm tiền "bồi dưỡng" để hồ sơ được giải quyết nhanh hơn.'],
     "other": ["Nhà vệ sinh khu tiếp dân hỏng lâu ngày, không có ghế cho người chờ."],
 }
 ANSWERS = {
@@ -106,7 +108,9 @@ def _identity(rng: random.Random, unit: Unit) -> dict[str, str]:
 
 def _seed_demo(rng: random.Random, stdout) -> None:
     units = list(
-        Unit.objects.filter(code__startswith="DH-", level__in=[UnitLevel.COMMUNE, UnitLevel.DEPARTMENT]).order_by("path")
+        Unit.objects.filter(
+            code__startswith="DH-", level__in=[UnitLevel.COMMUNE, UnitLevel.DEPARTMENT]
+        ).order_by("path")
     )
     if not units:
         stdout.write("  feedback: no Đạ Huoai units, skipped")
@@ -119,7 +123,9 @@ def _seed_demo(rng: random.Random, stdout) -> None:
     categories = {c.code: c for c in FeedbackCategory.objects.select_related("finding_category")}
     communes = [u for u in units if u.level == UnitLevel.COMMUNE]
     staff_by_unit: dict[int, list[Staff]] = {}
-    for member in Staff.objects.filter(unit__in=units, position__icontains="một cửa").only("pk", "unit_id", "full_name"):
+    for member in Staff.objects.filter(unit__in=units, position__icontains="một cửa").only(
+        "pk", "unit_id", "full_name"
+    ):
         staff_by_unit.setdefault(member.unit_id, []).append(member)
     count, findings = 0, 0
     for _ in range(72):
@@ -127,59 +133,92 @@ def _seed_demo(rng: random.Random, stdout) -> None:
         unit = rng.choice(communes) if rng.random() < 0.8 else rng.choice(units)
         code = rng.choice(list(STORIES))
         received = timezone.make_aware(
-            dt.datetime.combine(dt.date(2019, rng.randint(1, 12), rng.randint(1, 28)), dt.time(rng.randint(7, 20), rng.randint(0, 59)))
+            dt.datetime.combine(
+                dt.date(2019, rng.randint(1, 12), rng.randint(1, 28)),
+                dt.time(rng.randint(7, 20), rng.randint(0, 59)),
+            )
         )
-        staff = rng.choice(staff_by_unit[unit.pk]) if unit.pk in staff_by_unit and rng.random() < 0.5 else None
+        staff = (
+            rng.choice(staff_by_unit[unit.pk])
+            if unit.pk in staff_by_unit and rng.random() < 0.5
+            else None
+        )
         identity = _identity(rng, unit) if rng.random() < 0.55 else {}
         if identity and rng.random() < 0.1:
             identity["reporter_phone"] = ""  # a name without a phone stays reference information
         feedback = services.feedback_submit(
-            unit=unit, category=categories.get(code), description=rng.choice(STORIES[code]),
+            unit=unit,
+            category=categories.get(code),
+            description=rng.choice(STORIES[code]),
             incident_date=(received - dt.timedelta(days=rng.randint(0, 5))).date(),
-            staff_name=staff.full_name if staff else rng.choice(["", "", "Cán bộ quầy số 1", "Anh cán bộ địa chính"]),
+            staff_name=staff.full_name
+            if staff
+            else rng.choice(["", "", "Cán bộ quầy số 1", "Anh cán bộ địa chính"]),
             channel=rng.choice([FeedbackChannel.WEB, FeedbackChannel.WEB, FeedbackChannel.COUNTER]),
-            received_at=received, **identity,
+            received_at=received,
+            **identity,
         )
         count += 1
         if staff:
             CitizenFeedback.objects.filter(pk=feedback.pk).update(staff=staff)
             feedback.staff = staff
-        status = _pick_status(rng) if received.month < 12 else rng.choice(
-            [FeedbackStatus.RECEIVED, FeedbackStatus.UNDER_REVIEW]
+        status = (
+            _pick_status(rng)
+            if received.month < 12
+            else rng.choice([FeedbackStatus.RECEIVED, FeedbackStatus.UNDER_REVIEW])
         )
         findings += _triage(feedback, status, inspector, rng, categories)
     stdout.write(f"  feedback: {count} items of 2019 ({findings} led to findings)")
 
 
-def _triage(feedback: CitizenFeedback, status: str, inspector, rng: random.Random, categories) -> int:
+def _triage(
+    feedback: CitizenFeedback, status: str, inspector, rng: random.Random, categories
+) -> int:
     """Walk one feedback to ``status`` through the services, on realistic dates; returns findings made."""
     if status == FeedbackStatus.RECEIVED:
         return 0
     day = feedback.received_on + dt.timedelta(days=rng.randint(0, 3))
     services.feedback_assign(feedback=feedback, assignee=inspector, user=inspector, today=day)
-    services.feedback_transition(feedback=feedback, to=FeedbackStatus.UNDER_REVIEW, user=inspector, today=day)
+    services.feedback_transition(
+        feedback=feedback, to=FeedbackStatus.UNDER_REVIEW, user=inspector, today=day
+    )
     if status == FeedbackStatus.UNDER_REVIEW:
         return 0
     # Nine in ten answers come within the target; the rest late.
-    answer_day = day + dt.timedelta(days=rng.randint(3, 18) if rng.random() < 0.9 else rng.randint(25, 40))
-    conclusion = status if status != FeedbackStatus.CLOSED else rng.choice(
-        [FeedbackStatus.SUBSTANTIATED, FeedbackStatus.UNSUBSTANTIATED]
+    answer_day = day + dt.timedelta(
+        days=rng.randint(3, 18) if rng.random() < 0.9 else rng.randint(25, 40)
+    )
+    conclusion = (
+        status
+        if status != FeedbackStatus.CLOSED
+        else rng.choice([FeedbackStatus.SUBSTANTIATED, FeedbackStatus.UNSUBSTANTIATED])
     )
     made = 0
     category = feedback.category.finding_category if feedback.category_id else None
     if conclusion == FeedbackStatus.SUBSTANTIATED and category is not None:
         services.feedback_create_finding(
-            feedback=feedback, user=inspector, severity=rng.choice(["minor", "minor", "serious"]),
-            public_answer=ANSWERS[conclusion], today=answer_day, found_on=answer_day,
+            feedback=feedback,
+            user=inspector,
+            severity=rng.choice(["minor", "minor", "serious"]),
+            public_answer=ANSWERS[conclusion],
+            today=answer_day,
+            found_on=answer_day,
         )
         made = 1
     else:
         services.feedback_transition(
-            feedback=feedback, to=conclusion, user=inspector, today=answer_day, public_answer=ANSWERS[conclusion],
+            feedback=feedback,
+            to=conclusion,
+            user=inspector,
+            today=answer_day,
+            public_answer=ANSWERS[conclusion],
         )
     if status == FeedbackStatus.CLOSED:
         services.feedback_transition(
-            feedback=feedback, to=FeedbackStatus.CLOSED, user=inspector, today=answer_day + dt.timedelta(days=7),
+            feedback=feedback,
+            to=FeedbackStatus.CLOSED,
+            user=inspector,
+            today=answer_day + dt.timedelta(days=7),
         )
     return made
 
@@ -217,7 +256,9 @@ def _seed_present(stdout) -> None:
     categories = {c.code: c for c in FeedbackCategory.objects.select_related("finding_category")}
     count = 0
     for index, unit in enumerate(units):
-        counter = list(Staff.objects.filter(unit=unit, position__icontains="một cửa").order_by("code"))
+        counter = list(
+            Staff.objects.filter(unit=unit, position__icontains="một cửa").order_by("code")
+        )
         for days, hour, minute, formal, status in PRESENT_PLAN:
             code = rng.choice(list(STORIES))
             moment = dt.datetime.combine(today - dt.timedelta(days=days), dt.time(hour, minute))
@@ -225,9 +266,13 @@ def _seed_present(stdout) -> None:
             identity = _identity(rng, unit) if formal else {}
             staff = counter[count % len(counter)] if counter and rng.random() < 0.5 else None
             feedback = services.feedback_submit(
-                unit=unit, category=categories.get(code), description=rng.choice(STORIES[code]),
+                unit=unit,
+                category=categories.get(code),
+                description=rng.choice(STORIES[code]),
                 incident_date=received.date() - dt.timedelta(days=1),
-                staff_name=staff.full_name if staff else "", channel=FeedbackChannel.WEB, received_at=received,
+                staff_name=staff.full_name if staff else "",
+                channel=FeedbackChannel.WEB,
+                received_at=received,
                 **identity,
             )
             if staff:
@@ -236,11 +281,18 @@ def _seed_present(stdout) -> None:
             if status == FeedbackStatus.RECEIVED or inspector is None:
                 continue
             day = received.date() + dt.timedelta(days=1)
-            services.feedback_assign(feedback=feedback, assignee=inspector, user=inspector, today=day)
-            services.feedback_transition(feedback=feedback, to=FeedbackStatus.UNDER_REVIEW, user=inspector, today=day)
+            services.feedback_assign(
+                feedback=feedback, assignee=inspector, user=inspector, today=day
+            )
+            services.feedback_transition(
+                feedback=feedback, to=FeedbackStatus.UNDER_REVIEW, user=inspector, today=day
+            )
             if status != FeedbackStatus.UNDER_REVIEW:
                 services.feedback_transition(
-                    feedback=feedback, to=status, user=inspector, today=day + dt.timedelta(days=6),
+                    feedback=feedback,
+                    to=status,
+                    user=inspector,
+                    today=day + dt.timedelta(days=6),
                     public_answer=ANSWERS[status],
                 )
     stdout.write(f"  feedback (present): {count} items in {len(units)} communes")
@@ -248,7 +300,9 @@ def _seed_present(stdout) -> None:
 
 def _seed_province(rng: random.Random, stdout) -> None:
     units = list(
-        Unit.objects.filter(code__startswith="P-", level__in=[UnitLevel.COMMUNE, UnitLevel.DEPARTMENT]).only("pk", "name")
+        Unit.objects.filter(
+            code__startswith="P-", level__in=[UnitLevel.COMMUNE, UnitLevel.DEPARTMENT]
+        ).only("pk", "name")
     )
     if not units:
         stdout.write("  feedback: no province units, skipped")
@@ -264,30 +318,55 @@ def _seed_province(rng: random.Random, stdout) -> None:
     categories = list(FeedbackCategory.objects.all())
     stories = [text for texts in STORIES.values() for text in texts]
     span = (last - first).days
-    answered = [FeedbackStatus.SUBSTANTIATED, FeedbackStatus.UNSUBSTANTIATED, FeedbackStatus.REFERRED, FeedbackStatus.CLOSED]
+    answered = [
+        FeedbackStatus.SUBSTANTIATED,
+        FeedbackStatus.UNSUBSTANTIATED,
+        FeedbackStatus.REFERRED,
+        FeedbackStatus.CLOSED,
+    ]
     rows = []
     for _ in range(PROVINCE_COUNT - existing):
         unit = rng.choice(units)
         received_on = first + dt.timedelta(days=rng.randint(0, span))
-        received_at = timezone.make_aware(dt.datetime.combine(received_on, dt.time(rng.randint(7, 20), rng.randint(0, 59))))
+        received_at = timezone.make_aware(
+            dt.datetime.combine(received_on, dt.time(rng.randint(7, 20), rng.randint(0, 59)))
+        )
         formal = rng.random() < 0.5
         identity = _identity(rng, unit) if formal else {}
-        due = rules.response_due(received_on, is_formal=formal, working_days=working_days, calendar=calendar)
-        status = rng.choice(answered) if received_on.year < last.year or rng.random() < 0.7 else rng.choice(
-            [FeedbackStatus.RECEIVED, FeedbackStatus.UNDER_REVIEW]
+        due = rules.response_due(
+            received_on, is_formal=formal, working_days=working_days, calendar=calendar
         )
-        resolved = received_on + dt.timedelta(days=rng.randint(5, 20) if rng.random() < 0.85 else rng.randint(21, 60)) \
-            if status in answered else None
-        substantiated = {FeedbackStatus.SUBSTANTIATED: True, FeedbackStatus.UNSUBSTANTIATED: False}.get(
-            status, rng.choice([True, False, None]) if status == FeedbackStatus.CLOSED else None
+        status = (
+            rng.choice(answered)
+            if received_on.year < last.year or rng.random() < 0.7
+            else rng.choice([FeedbackStatus.RECEIVED, FeedbackStatus.UNDER_REVIEW])
         )
+        resolved = (
+            received_on
+            + dt.timedelta(days=rng.randint(5, 20) if rng.random() < 0.85 else rng.randint(21, 60))
+            if status in answered
+            else None
+        )
+        substantiated = {
+            FeedbackStatus.SUBSTANTIATED: True,
+            FeedbackStatus.UNSUBSTANTIATED: False,
+        }.get(status, rng.choice([True, False, None]) if status == FeedbackStatus.CLOSED else None)
         rows.append(
             CitizenFeedback(
-                tracking_code=rules.generate_tracking_code(), unit=unit, category=rng.choice(categories),
-                description=rng.choice(stories), channel=FeedbackChannel.WEB, received_at=received_at,
-                received_on=received_on, response_due=due, is_formal=formal, status=status,
-                substantiated=substantiated, resolved_on=resolved,
-                public_answer=ANSWERS.get(status, "") if resolved else "", **identity,
+                tracking_code=rules.generate_tracking_code(),
+                unit=unit,
+                category=rng.choice(categories),
+                description=rng.choice(stories),
+                channel=FeedbackChannel.WEB,
+                received_at=received_at,
+                received_on=received_on,
+                response_due=due,
+                is_formal=formal,
+                status=status,
+                substantiated=substantiated,
+                resolved_on=resolved,
+                public_answer=ANSWERS.get(status, "") if resolved else "",
+                **identity,
             )
         )
     CitizenFeedback.objects.bulk_create(rows, batch_size=2000)

@@ -69,32 +69,48 @@ class FeedbackForm(forms.Form):
         help_text=_("dd/mm/yyyy; leave empty if you do not remember."),
     )
     staff_name = forms.CharField(
-        label=_("Name or description of the official (if known)"), max_length=150, required=False,
+        label=_("Name or description of the official (if known)"),
+        max_length=150,
+        required=False,
     )
     reporter_name = forms.CharField(
-        label=_("Your full name"), max_length=150, required=False,
+        label=_("Your full name"),
+        max_length=150,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     reporter_address = forms.CharField(
-        label=_("Your address"), max_length=300, required=False,
+        label=_("Your address"),
+        max_length=300,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
     reporter_phone = forms.RegexField(
-        label=_("Your phone number"), regex=rf"^{PHONE_PATTERN}$", max_length=20, required=False,
+        label=_("Your phone number"),
+        regex=rf"^{PHONE_PATTERN}$",
+        max_length=20,
+        required=False,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
         error_messages={"invalid": _("Enter a phone number of 8 to 15 digits.")},
     )
     reporter_email = forms.EmailField(
-        label=_("Your email (optional)"), max_length=254, required=False,
+        label=_("Your email (optional)"),
+        max_length=254,
+        required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     reporter_postal_address = forms.CharField(
-        label=_("Postal address for the reply, if different (optional)"), max_length=300, required=False,
+        label=_("Postal address for the reply, if different (optional)"),
+        max_length=300,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     attachment = forms.FileField(
-        label=_("Photo or PDF (optional)"), required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,application/pdf"}),
+        label=_("Photo or PDF (optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,application/pdf"}
+        ),
     )
     # Honeypot: hidden from people by CSS and from screen readers by aria-hidden; bots fill it.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
@@ -105,9 +121,9 @@ class FeedbackForm(forms.Form):
         today = timezone.localdate()
         self.fields["unit"].queryset = Unit.objects.active_on(today).order_by("path")
         self.fields["category"].queryset = FeedbackCategory.objects.filter(is_active=True)
-        self.fields["attachment"].help_text = _("A photo (JPEG, PNG, WebP, HEIC) or a PDF, at most %(limit)s MB.") % {
-            "limit": max_upload_bytes() // (1024 * 1024)
-        }
+        self.fields["attachment"].help_text = _(
+            "A photo (JPEG, PNG, WebP, HEIC) or a PDF, at most %(limit)s MB."
+        ) % {"limit": max_upload_bytes() // (1024 * 1024)}
         if not self.is_bound:
             self.initial["started"] = issue_started_token()
         self.spam = False
@@ -135,17 +151,25 @@ class FeedbackForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("website"):
             self.spam = True
-            raise ValidationError(_("Your feedback could not be accepted. Please try again."), code="honeypot")
+            raise ValidationError(
+                _("Your feedback could not be accepted. Please try again."), code="honeypot"
+            )
         try:
-            started = float(signing.loads(cleaned.get("started") or "", salt=STARTED_SALT, max_age=STARTED_MAX_AGE))
+            started = float(
+                signing.loads(
+                    cleaned.get("started") or "", salt=STARTED_SALT, max_age=STARTED_MAX_AGE
+                )
+            )
         except (signing.BadSignature, TypeError, ValueError):
             raise ValidationError(
-                _("The form has expired. Please check your answers and send it again."), code="expired"
+                _("The form has expired. Please check your answers and send it again."),
+                code="expired",
             ) from None
         if time.time() - started < min_fill_seconds():
             self.spam = True
             raise ValidationError(
-                _("The form was sent too quickly. Please check your answers and send it again."), code="too_fast"
+                _("The form was sent too quickly. Please check your answers and send it again."),
+                code="too_fast",
             )
         return cleaned
 

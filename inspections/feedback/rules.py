@@ -62,7 +62,9 @@ def normalize_tracking_code(value: str | None) -> str | None:
     return "-".join([PREFIX, *groups])
 
 
-def is_formal_petition(*, name: str, address: str, phone: str = "", email: str = "", postal_address: str = "") -> bool:
+def is_formal_petition(
+    *, name: str, address: str, phone: str = "", email: str = "", postal_address: str = ""
+) -> bool:
     """A formal petition gives a name, an address and a way to reach the person.
 
     Decree 20/2008/NĐ-CP art. 7 cl. 1(d): "tên, địa chỉ, số điện thoại (hoặc
@@ -102,7 +104,9 @@ def procedure_deadline(
     return due
 
 
-def response_due(received_on: dt.date, *, is_formal: bool, working_days: int, calendar: Calendar) -> dt.date | None:
+def response_due(
+    received_on: dt.date, *, is_formal: bool, working_days: int, calendar: Calendar
+) -> dt.date | None:
     """The date the answer is due: ``working_days`` working days after receipt, for formal petitions.
 
     Reference information (anonymous or incomplete identity) has no due date.
@@ -116,7 +120,9 @@ def response_due(received_on: dt.date, *, is_formal: bool, working_days: int, ca
 # unsubstantiated, referred) is the answer; "closed" archives it, or ends a
 # duplicate or spam submission straight from "received".
 TRANSITIONS: dict[str, frozenset[str]] = {
-    FeedbackStatus.RECEIVED: frozenset({FeedbackStatus.UNDER_REVIEW, FeedbackStatus.REFERRED, FeedbackStatus.CLOSED}),
+    FeedbackStatus.RECEIVED: frozenset(
+        {FeedbackStatus.UNDER_REVIEW, FeedbackStatus.REFERRED, FeedbackStatus.CLOSED}
+    ),
     FeedbackStatus.UNDER_REVIEW: frozenset(
         {FeedbackStatus.SUBSTANTIATED, FeedbackStatus.UNSUBSTANTIATED, FeedbackStatus.REFERRED}
     ),
@@ -127,7 +133,12 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 # Moves that give the citizen an answer: they need a public answer and set resolved_on.
 ANSWERING = frozenset(
-    {FeedbackStatus.SUBSTANTIATED, FeedbackStatus.UNSUBSTANTIATED, FeedbackStatus.REFERRED, FeedbackStatus.CLOSED}
+    {
+        FeedbackStatus.SUBSTANTIATED,
+        FeedbackStatus.UNSUBSTANTIATED,
+        FeedbackStatus.REFERRED,
+        FeedbackStatus.CLOSED,
+    }
 )
 
 
@@ -155,5 +166,7 @@ def resolved_on_after(current: dt.date | None, target: str, today: dt.date) -> d
     return current
 
 
-def is_overdue(*, response_due: dt.date | None, resolved_on: dt.date | None, today: dt.date) -> bool:
+def is_overdue(
+    *, response_due: dt.date | None, resolved_on: dt.date | None, today: dt.date
+) -> bool:
     return response_due is not None and resolved_on is None and response_due < today

@@ -88,8 +88,11 @@ def feedback_submit(
     )
     feedback.full_clean(exclude=["tracking_code"])
     feedback.is_formal = rules.is_formal_petition(
-        name=feedback.reporter_name, address=feedback.reporter_address, phone=feedback.reporter_phone,
-        email=feedback.reporter_email, postal_address=feedback.reporter_postal_address,
+        name=feedback.reporter_name,
+        address=feedback.reporter_address,
+        phone=feedback.reporter_phone,
+        email=feedback.reporter_email,
+        postal_address=feedback.reporter_postal_address,
     )
     feedback.response_due = compute_response_due(received_on, is_formal=feedback.is_formal)
     for _attempt in range(5):
@@ -109,7 +112,10 @@ def feedback_submit(
     else:  # pragma: no cover - 5 collisions in a 78-bit space
         raise RuntimeError("could not draw a unique tracking code")
     FeedbackStep.objects.create(
-        feedback=feedback, at=received_at, to_status=FeedbackStatus.RECEIVED, note=str(channel),
+        feedback=feedback,
+        at=received_at,
+        to_status=FeedbackStatus.RECEIVED,
+        note=str(channel),
     )
     if attachment is not None:
         row = FeedbackAttachment(
@@ -146,20 +152,29 @@ def feedback_transition(
         raise ValidationError({"to": _("Unknown status.")})
     if not rules.can_transition(current, to):
         raise ValidationError(
-            {"to": _("Feedback cannot move from “%(current)s” to “%(target)s”.")
-             % {"current": FeedbackStatus(current).label, "target": FeedbackStatus(to).label}}
+            {
+                "to": _("Feedback cannot move from “%(current)s” to “%(target)s”.")
+                % {"current": FeedbackStatus(current).label, "target": FeedbackStatus(to).label}
+            }
         )
     if public_answer is not None:
         feedback.public_answer = public_answer.strip()
     if to in rules.ANSWERING and not feedback.public_answer:
-        raise ValidationError({"public_answer": _("Write the answer the citizen will see before concluding.")})
+        raise ValidationError(
+            {"public_answer": _("Write the answer the citizen will see before concluding.")}
+        )
     feedback.status = to
     feedback.substantiated = rules.substantiated_after(feedback.substantiated, to)
     feedback.resolved_on = rules.resolved_on_after(feedback.resolved_on, to, today)
     feedback.full_clean()
     feedback.save()
     FeedbackStep.objects.create(
-        feedback=feedback, user=user, from_status=current, to_status=to, note=note or "", at=_moment(today, feedback),
+        feedback=feedback,
+        user=user,
+        from_status=current,
+        to_status=to,
+        note=note or "",
+        at=_moment(today, feedback),
     )
     return feedback
 
@@ -199,9 +214,13 @@ def eligible_assignees(feedback: CitizenFeedback):
     from staff.models import UnitHead
 
     perms = Permission.objects.filter(
-        content_type__app_label="inspections", codename__in=["change_citizenfeedback", "view_reporter_identity"]
+        content_type__app_label="inspections",
+        codename__in=["change_citizenfeedback", "view_reporter_identity"],
     )
-    change, identity = (perms.filter(codename=c).values("pk") for c in ("change_citizenfeedback", "view_reporter_identity"))
+    change, identity = (
+        perms.filter(codename=c).values("pk")
+        for c in ("change_citizenfeedback", "view_reporter_identity")
+    )
     model = get_user_model()
     # Separate filter() calls: each permission may come from the user or from any of its groups.
     holders = (
@@ -213,7 +232,9 @@ def eligible_assignees(feedback: CitizenFeedback):
     path = feedback.unit.path
     accused = UnitHead.objects.filter(unit__path__startswith=path).values("user_id")
     above = [int(part) for part in path.strip("/").split("/") if part]
-    users = users.exclude(pk__in=accused).exclude(pk__in=UnitHead.objects.filter(unit_id__in=above).values("user_id"))
+    users = users.exclude(pk__in=accused).exclude(
+        pk__in=UnitHead.objects.filter(unit_id__in=above).values("user_id")
+    )
     return get_user_model().objects.filter(pk__in=users.values("pk")).order_by("username")
 
 
@@ -231,13 +252,20 @@ def feedback_assign(
         raise ValidationError({"assigned_to": _("Feedback can only be assigned to an inspector.")})
     if assignee is not None and _in_accused_unit(assignee, feedback.unit):
         raise ValidationError(
-            {"assigned_to": _("This person belongs to the unit complained about and cannot handle the feedback.")}
+            {
+                "assigned_to": _(
+                    "This person belongs to the unit complained about and cannot handle the feedback."
+                )
+            }
         )
     feedback.assigned_to = assignee
     feedback.save(update_fields=["assigned_to", "updated_at"])
     label = assignee.get_username() if assignee else "-"
     FeedbackStep.objects.create(
-        feedback=feedback, user=user, from_status=feedback.status, to_status=feedback.status,
+        feedback=feedback,
+        user=user,
+        from_status=feedback.status,
+        to_status=feedback.status,
         note=(note or str(_("Assigned to %(user)s") % {"user": label})),
         at=_moment(today or timezone.localdate(), feedback),
     )
@@ -272,12 +300,18 @@ def feedback_create_finding(
         raise ValidationError({"finding": _("A finding was already created from this feedback.")})
     if feedback.status not in (FeedbackStatus.RECEIVED, FeedbackStatus.UNDER_REVIEW):
         raise ValidationError(
-            {"to": _("A finding can only be created from feedback that is received or under review.")}
+            {
+                "to": _(
+                    "A finding can only be created from feedback that is received or under review."
+                )
+            }
         )
     if public_answer is not None:
         feedback.public_answer = public_answer.strip()
     if not feedback.public_answer:
-        raise ValidationError({"public_answer": _("Write the answer the citizen will see before concluding.")})
+        raise ValidationError(
+            {"public_answer": _("Write the answer the citizen will see before concluding.")}
+        )
     category = category or (feedback.category.finding_category if feedback.category_id else None)
     if category is None:
         raise ValidationError({"category": _("Choose the finding category.")})
@@ -289,7 +323,10 @@ def feedback_create_finding(
         category=category,
         severity=severity,
         description=(description or "").strip()
-        or str(_("From citizen feedback %(code)s: %(text)s") % {"code": feedback.tracking_code, "text": feedback.description}),
+        or str(
+            _("From citizen feedback %(code)s: %(text)s")
+            % {"code": feedback.tracking_code, "text": feedback.description}
+        ),
         found_on=found_on or today,
         substantiated=True,
     )
@@ -301,9 +338,14 @@ def feedback_create_finding(
     feedback.full_clean()
     feedback.save()
     if feedback.status == FeedbackStatus.RECEIVED:
-        feedback_transition(feedback=feedback, to=FeedbackStatus.UNDER_REVIEW, user=user, today=today)
+        feedback_transition(
+            feedback=feedback, to=FeedbackStatus.UNDER_REVIEW, user=user, today=today
+        )
     feedback_transition(
-        feedback=feedback, to=FeedbackStatus.SUBSTANTIATED, user=user, today=today,
+        feedback=feedback,
+        to=FeedbackStatus.SUBSTANTIATED,
+        user=user,
+        today=today,
         note=note or str(_("Finding #%(id)s created") % {"id": finding.pk}),
     )
     return finding
@@ -315,8 +357,12 @@ def feedback_create_finding(
 def _procedure_due(feedback: CitizenFeedback, rule: FeedbackDeadlineRule) -> dt.date | None:
     calendar = load_calendar(feedback.accepted_on, feedback.accepted_on + dt.timedelta(days=400))
     return rules.procedure_deadline(
-        accepted_on=feedback.accepted_on, days=rule.days, extension_days=rule.extension_days,
-        extensions=feedback.extensions, max_extensions=rule.max_extensions, calendar=calendar,
+        accepted_on=feedback.accepted_on,
+        days=rule.days,
+        extension_days=rule.extension_days,
+        extensions=feedback.extensions,
+        max_extensions=rule.max_extensions,
+        calendar=calendar,
     )
 
 
@@ -344,16 +390,22 @@ def feedback_classify(
         raise ValidationError({"kind": _("Answered feedback cannot be classified again.")})
     if kind == FeedbackKind.REFLECTION:
         feedback.accepted_on, feedback.extensions = None, 0
-        feedback.response_due = compute_response_due(feedback.received_on, is_formal=feedback.is_formal)
+        feedback.response_due = compute_response_due(
+            feedback.received_on, is_formal=feedback.is_formal
+        )
     else:
         accepted_on = accepted_on or today
         if accepted_on < feedback.received_on:
-            raise ValidationError({"accepted_on": _("A case cannot be accepted before it was received.")})
+            raise ValidationError(
+                {"accepted_on": _("A case cannot be accepted before it was received.")}
+            )
         if accepted_on > today:
             raise ValidationError({"accepted_on": _("The date is in the future.")})
         rule = FeedbackDeadlineRule.in_force(kind, accepted_on)
         if not rule:
-            raise ValidationError({"kind": _("No time limit is recorded for this kind on the day of acceptance.")})
+            raise ValidationError(
+                {"kind": _("No time limit is recorded for this kind on the day of acceptance.")}
+            )
         feedback.accepted_on, feedback.extensions = accepted_on, 0
         feedback.kind = kind
         feedback.response_due = _procedure_due(feedback, rule)
@@ -361,34 +413,52 @@ def feedback_classify(
     feedback.full_clean()
     feedback.save()
     FeedbackStep.objects.create(
-        feedback=feedback, user=user, from_status=feedback.status, to_status=feedback.status,
-        note=note or str(_("Classified as: %(kind)s") % {"kind": FeedbackKind(kind).label}), at=_moment(today, feedback),
+        feedback=feedback,
+        user=user,
+        from_status=feedback.status,
+        to_status=feedback.status,
+        note=note or str(_("Classified as: %(kind)s") % {"kind": FeedbackKind(kind).label}),
+        at=_moment(today, feedback),
     )
     return feedback
 
 
 @transaction.atomic
-def feedback_extend(*, feedback: CitizenFeedback, user, note: str, today: dt.date | None = None) -> CitizenFeedback:
+def feedback_extend(
+    *, feedback: CitizenFeedback, user, note: str, today: dt.date | None = None
+) -> CitizenFeedback:
     """Extend the time limit of a complex complaint or denunciation once more, within what the law allows."""
     today = today or timezone.localdate()
     feedback = _locked(feedback)
     if feedback.kind == FeedbackKind.REFLECTION or feedback.accepted_on is None:
-        raise ValidationError({"kind": _("Only an accepted complaint or denunciation has a time limit to extend.")})
+        raise ValidationError(
+            {"kind": _("Only an accepted complaint or denunciation has a time limit to extend.")}
+        )
     if not (note or "").strip():
         raise ValidationError({"note": _("Give the reason for the extension.")})
     rule = FeedbackDeadlineRule.in_force(feedback.kind, feedback.accepted_on)
     if rule is None or feedback.extensions >= rule.max_extensions:
         raise ValidationError(
-            {"extensions": _("The time limit cannot be extended again (at most %(n)s extensions).")
-             % {"n": rule.max_extensions if rule else 0}}
+            {
+                "extensions": _(
+                    "The time limit cannot be extended again (at most %(n)s extensions)."
+                )
+                % {"n": rule.max_extensions if rule else 0}
+            }
         )
     feedback.extensions += 1
     feedback.response_due = _procedure_due(feedback, rule)
     feedback.full_clean()
     feedback.save()
     FeedbackStep.objects.create(
-        feedback=feedback, user=user, from_status=feedback.status, to_status=feedback.status,
-        note=str(_("Time limit extended to %(d)s: %(r)s") % {"d": f"{feedback.response_due:%d/%m/%Y}", "r": note.strip()}),
+        feedback=feedback,
+        user=user,
+        from_status=feedback.status,
+        to_status=feedback.status,
+        note=str(
+            _("Time limit extended to %(d)s: %(r)s")
+            % {"d": f"{feedback.response_due:%d/%m/%Y}", "r": note.strip()}
+        ),
         at=_moment(today, feedback),
     )
     return feedback
@@ -399,7 +469,11 @@ def deadline_rules_load(*, model=FeedbackDeadlineRule) -> int:
     import json
     from pathlib import Path
 
-    data = json.loads((Path(__file__).resolve().parent.parent / "fixtures" / "feedback_deadlines.json").read_text("utf-8"))
+    data = json.loads(
+        (Path(__file__).resolve().parent.parent / "fixtures" / "feedback_deadlines.json").read_text(
+            "utf-8"
+        )
+    )
     created = 0
     for item in data["rules"]:
         fields = {k: v for k, v in item.items() if k not in ("kind", "valid_from")}

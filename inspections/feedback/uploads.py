@@ -49,13 +49,16 @@ def check_upload(upload) -> CheckedUpload:
     content = upload.read(limit + 1)
     if len(content) > limit:
         raise ValidationError(
-            _("The file is too large; the limit is %(limit)s.") % {"limit": filesizeformat(limit)}, code="too_large"
+            _("The file is too large; the limit is %(limit)s.") % {"limit": filesizeformat(limit)},
+            code="too_large",
         )
     if not content:
         raise ValidationError(_("The file is empty."), code="empty")
     kind = filetype.guess(content[:8192])
     if kind is None or kind.mime not in ALLOWED:
-        raise ValidationError(_("Only a photo (JPEG, PNG, WebP, HEIC) or a PDF file can be attached."), code="type")
+        raise ValidationError(
+            _("Only a photo (JPEG, PNG, WebP, HEIC) or a PDF file can be attached."), code="type"
+        )
     return CheckedUpload(
         content=content,
         content_type=kind.mime,

@@ -84,9 +84,11 @@ def feedback_sent(request, token: str):
         code = signing.loads(token, salt=RECEIPT_SALT, max_age=RECEIPT_MAX_AGE)
     except signing.BadSignature:
         return redirect("feedback:status")
-    feedback = CitizenFeedback.objects.filter(tracking_code=code).only(
-        "tracking_code", "received_on", "response_due", "is_formal", "status"
-    ).first()
+    feedback = (
+        CitizenFeedback.objects.filter(tracking_code=code)
+        .only("tracking_code", "received_on", "response_due", "is_formal", "status")
+        .first()
+    )
     if feedback is None:
         return redirect("feedback:status")
     return render(request, "inspections/feedback_sent.html", {"feedback": feedback})
@@ -107,7 +109,16 @@ def feedback_status(request):
         code = rules.normalize_tracking_code(raw)
         feedback = (
             CitizenFeedback.objects.filter(tracking_code=code)
-            .only("tracking_code", "status", "received_on", "response_due", "resolved_on", "public_answer", "is_formal", "kind")
+            .only(
+                "tracking_code",
+                "status",
+                "received_on",
+                "response_due",
+                "resolved_on",
+                "public_answer",
+                "is_formal",
+                "kind",
+            )
             .first()
             if code
             else None

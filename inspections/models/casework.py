@@ -72,7 +72,9 @@ class FindingCategory(NamedCatalogueEntry):
 
 class InspectionQuerySet(models.QuerySet):
     def during(self, start: dt.date, end: dt.date) -> InspectionQuerySet:
-        return self.filter(start_date__lte=end).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+        return self.filter(start_date__lte=end).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=start)
+        )
 
 
 class Inspection(models.Model):
@@ -81,20 +83,33 @@ class Inspection(models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=InspectionKind.choices)
     unit = models.ForeignKey(
-        "staff.Unit", verbose_name=_("inspected unit"), on_delete=models.PROTECT, related_name="inspections"
+        "staff.Unit",
+        verbose_name=_("inspected unit"),
+        on_delete=models.PROTECT,
+        related_name="inspections",
     )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     lead_inspector = models.ForeignKey(
-        "staff.Staff", verbose_name=_("lead inspector"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="inspections_led",
+        "staff.Staff",
+        verbose_name=_("lead inspector"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="inspections_led",
     )
     team = models.ManyToManyField(
-        "staff.Staff", verbose_name=_("inspection team"), blank=True, related_name="inspection_teams"
+        "staff.Staff",
+        verbose_name=_("inspection team"),
+        blank=True,
+        related_name="inspection_teams",
     )
     scope = models.TextField(_("scope"), blank=True)
     status = models.CharField(
-        _("status"), max_length=20, choices=InspectionStatus.choices, default=InspectionStatus.PLANNED
+        _("status"),
+        max_length=20,
+        choices=InspectionStatus.choices,
+        default=InspectionStatus.PLANNED,
     )
     conclusion = models.TextField(_("conclusion"), blank=True)
     conclusion_number = models.CharField(_("conclusion document number"), max_length=60, blank=True)
@@ -127,7 +142,9 @@ class Inspection(models.Model):
         if self.conclusion_date and self.start_date and self.conclusion_date < self.start_date:
             errors["conclusion_date"] = _("The conclusion is dated before the inspection started.")
         if self.status == InspectionStatus.CONCLUDED and not self.conclusion_date:
-            errors["conclusion_date"] = _("A concluded inspection needs the date of its conclusion document.")
+            errors["conclusion_date"] = _(
+                "A concluded inspection needs the date of its conclusion document."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -136,26 +153,46 @@ class Finding(models.Model):
     """A violation found at a unit, by an inspection or from citizen feedback."""
 
     inspection = models.ForeignKey(
-        Inspection, verbose_name=_("inspection"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="findings",
+        Inspection,
+        verbose_name=_("inspection"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="findings",
     )
-    unit = models.ForeignKey("staff.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="findings")
+    unit = models.ForeignKey(
+        "staff.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="findings"
+    )
     staff = models.ForeignKey(
-        "staff.Staff", verbose_name=_("staff member involved"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="findings",
+        "staff.Staff",
+        verbose_name=_("staff member involved"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="findings",
     )
     category = models.ForeignKey(
-        FindingCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="findings"
+        FindingCategory,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="findings",
     )
     severity = models.CharField(_("severity"), max_length=20, choices=Severity.choices)
     description = models.TextField(_("description"))
     found_on = models.DateField(_("found on"))
     substantiated = models.BooleanField(_("substantiated"), default=True)
     # An inspector proposes a disciplinary case; HR decides whether to open it.
-    case_proposed_at = models.DateTimeField(_("disciplinary case proposed at"), null=True, blank=True, editable=False)
+    case_proposed_at = models.DateTimeField(
+        _("disciplinary case proposed at"), null=True, blank=True, editable=False
+    )
     case_proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("disciplinary case proposed by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("disciplinary case proposed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     case_proposal_note = models.TextField(_("why a case is proposed"), blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -169,7 +206,11 @@ class Finding(models.Model):
         indexes = [models.Index(fields=["unit", "found_on"], name="finding_unit_found")]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.category} ({self.found_on:%d/%m/%Y})" if self.found_on else f"#{self.pk}"
+        return (
+            f"#{self.pk} {self.category} ({self.found_on:%d/%m/%Y})"
+            if self.found_on
+            else f"#{self.pk}"
+        )
 
     def clean(self) -> None:
         errors = {}
@@ -194,7 +235,9 @@ class CorrectiveActionQuerySet(models.QuerySet):
 
     def due_within(self, day: dt.date, days: int) -> CorrectiveActionQuerySet:
         """Still open and due between ``day`` and ``days`` days later (both included)."""
-        return self.filter(status=ActionStatus.OPEN, due_date__gte=day, due_date__lte=day + dt.timedelta(days=days))
+        return self.filter(
+            status=ActionStatus.OPEN, due_date__gte=day, due_date__lte=day + dt.timedelta(days=days)
+        )
 
 
 class CorrectiveAction(models.Model):
@@ -204,18 +247,27 @@ class CorrectiveAction(models.Model):
         Finding, verbose_name=_("finding"), on_delete=models.PROTECT, related_name="actions"
     )
     unit = models.ForeignKey(
-        "staff.Unit", verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="corrective_actions"
+        "staff.Unit",
+        verbose_name=_("responsible unit"),
+        on_delete=models.PROTECT,
+        related_name="corrective_actions",
     )
     description = models.TextField(_("what must be fixed"))
     due_date = models.DateField(_("due date"))
-    status = models.CharField(_("status"), max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN
+    )
     progress_note = models.TextField(_("progress reported by the unit"), blank=True)
     progress_reported_at = models.DateTimeField(_("progress reported at"), null=True, blank=True)
     done_on = models.DateField(_("done on"), null=True, blank=True)
     verified_on = models.DateField(_("verified on"), null=True, blank=True)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("verified by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -228,14 +280,18 @@ class CorrectiveAction(models.Model):
         verbose_name_plural = _("corrective actions")
         ordering = ["due_date", "id"]
         permissions = [
-            ("report_progress_correctiveaction", _("Can report progress on own unit's corrective actions")),
+            (
+                "report_progress_correctiveaction",
+                _("Can report progress on own unit's corrective actions"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="open") | Q(done_on__isnull=False), name="action_done_has_date"
             ),
             models.CheckConstraint(
-                condition=~Q(status="verified") | Q(verified_on__isnull=False), name="action_verified_has_date"
+                condition=~Q(status="verified") | Q(verified_on__isnull=False),
+                name="action_verified_has_date",
             ),
         ]
         indexes = [models.Index(fields=["status", "due_date"], name="action_status_due")]
@@ -276,58 +332,89 @@ class DisciplineRegime(models.Model):
     name = models.CharField(_("name"), max_length=200)
     legal_basis = models.TextField(_("legal basis"), blank=True)
     categories = models.JSONField(
-        _("staff categories"), default=list,
-        help_text=_("Staff category codes this row applies to: cadre, civil_servant, public_employee, contract."),
+        _("staff categories"),
+        default=list,
+        help_text=_(
+            "Staff category codes this row applies to: cadre, civil_servant, public_employee, contract."
+        ),
     )
     valid_from = models.DateField(_("applies to violations discovered from"), null=True, blank=True)
-    valid_until = models.DateField(_("applies to violations discovered until"), null=True, blank=True)
+    valid_until = models.DateField(
+        _("applies to violations discovered until"), null=True, blank=True
+    )
     statute_months_minor = models.PositiveSmallIntegerField(
         _("statute of limitations, minor violations (months)"),
         help_text=_("For violations that warrant a reprimand (severity 'minor')."),
     )
-    statute_months_other = models.PositiveSmallIntegerField(_("statute of limitations, other violations (months)"))
+    statute_months_other = models.PositiveSmallIntegerField(
+        _("statute of limitations, other violations (months)")
+    )
     handling_period = models.PositiveSmallIntegerField(_("handling time limit"))
     handling_period_complex = models.PositiveSmallIntegerField(
         _("handling time limit, complex cases"),
         help_text=_("The longest limit after an extension for a complex case."),
     )
-    handling_unit = models.CharField(_("unit of the handling limit"), max_length=10, choices=PeriodUnit.choices)
+    handling_unit = models.CharField(
+        _("unit of the handling limit"), max_length=10, choices=PeriodUnit.choices
+    )
     handling_working_days = models.BooleanField(
-        _("handling limit counts working days"), default=False,
-        help_text=_("Off: calendar days. On: weekends and the holidays of the working-day calendar are skipped."),
+        _("handling limit counts working days"),
+        default=False,
+        help_text=_(
+            "Off: calendar days. On: weekends and the holidays of the working-day calendar are skipped."
+        ),
     )
     deferral_reasons = models.JSONField(
-        _("deferral reasons allowed"), default=list,
+        _("deferral reasons allowed"),
+        default=list,
         help_text=_("Codes: illness, maternity, prosecuted, leave."),
     )
     exemption_reasons = models.JSONField(
-        _("exemption reasons allowed"), default=list, blank=True,
-        help_text=_("Codes: lost_capacity, superior_order, force_majeure, innovation, objective_causes, deceased."),
+        _("exemption reasons allowed"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Codes: lost_capacity, superior_order, force_majeure, innovation, objective_causes, deceased."
+        ),
     )
     council_categories = models.JSONField(
-        _("categories that go through a disciplinary council"), default=list, blank=True,
+        _("categories that go through a disciplinary council"),
+        default=list,
+        blank=True,
         help_text=_("Others (cadres) go from the self-review meeting to the decision."),
     )
     procedure_shortcuts = models.JSONField(
-        _("steps the texts allow to leave out"), default=dict, blank=True,
+        _("steps the texts allow to leave out"),
+        default=dict,
+        blank=True,
         help_text=_(
-            "Reason code -> skip_self_review or skip_both, e.g. {\"party_discipline\": \"skip_both\"}. Empty: none."
+            'Reason code -> skip_self_review or skip_both, e.g. {"party_discipline": "skip_both"}. Empty: none.'
         ),
     )
     effect_from_party_decision = models.BooleanField(
-        _("effects count from the Party decision when there is one"), default=False,
-        help_text=_("Except buộc thôi việc. Otherwise effects count from the decision's effective date."),
+        _("effects count from the Party decision when there is one"),
+        default=False,
+        help_text=_(
+            "Except buộc thôi việc. Otherwise effects count from the decision's effective date."
+        ),
     )
     prior_violations = models.CharField(
-        _("violations committed before this regime"), max_length=20, choices=PriorViolationRule.choices,
+        _("violations committed before this regime"),
+        max_length=20,
+        choices=PriorViolationRule.choices,
         default=PriorViolationRule.APPLY,
-        help_text=_("How the statute of limitations treats violations committed before 'applies from'."),
+        help_text=_(
+            "How the statute of limitations treats violations committed before 'applies from'."
+        ),
     )
     shift_to_working_day = models.BooleanField(
-        _("deadlines ending on a day off move to the next working day"), default=True,
+        _("deadlines ending on a day off move to the next working day"),
+        default=True,
         help_text=_("Civil Code 2015 art. 148 cl. 5, unless the discipline texts say otherwise."),
     )
-    verified = models.BooleanField(_("verified against the legal text"), default=False, help_text=UNVERIFIED_HELP)
+    verified = models.BooleanField(
+        _("verified against the legal text"), default=False, help_text=UNVERIFIED_HELP
+    )
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -336,7 +423,9 @@ class DisciplineRegime(models.Model):
         ordering = ["valid_from", "key"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_from__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                condition=Q(valid_until__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_until__gte=models.F("valid_from")),
                 name="regime_valid_range",
             ),
             models.CheckConstraint(
@@ -364,13 +453,18 @@ class DisciplineRegime(models.Model):
             errors["council_categories"] = _("Use a list of staff category codes.")
         shortcuts = self.procedure_shortcuts or {}
         if not isinstance(shortcuts, dict) or any(
-            k not in ProcedureShortcut.values or v not in ("skip_self_review", "skip_both") for k, v in shortcuts.items()
+            k not in ProcedureShortcut.values or v not in ("skip_self_review", "skip_both")
+            for k, v in shortcuts.items()
         ):
-            errors["procedure_shortcuts"] = _("Map shortcut reason codes to skip_self_review or skip_both.")
+            errors["procedure_shortcuts"] = _(
+                "Map shortcut reason codes to skip_self_review or skip_both."
+            )
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             errors["valid_until"] = _("The end date is before the start date.")
         if (self.handling_period_complex or 0) < (self.handling_period or 0):
-            errors["handling_period_complex"] = _("The limit for complex cases cannot be shorter than the normal limit.")
+            errors["handling_period_complex"] = _(
+                "The limit for complex cases cannot be shorter than the normal limit."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -378,20 +472,31 @@ class DisciplineRegime(models.Model):
 class DisciplineForm(models.Model):
     """A disciplinary form available to one staff category under one regime, with its effects."""
 
-    regime = models.ForeignKey(DisciplineRegime, verbose_name=_("regime"), on_delete=models.CASCADE, related_name="forms")
+    regime = models.ForeignKey(
+        DisciplineRegime, verbose_name=_("regime"), on_delete=models.CASCADE, related_name="forms"
+    )
     form = models.CharField(_("form"), max_length=20, choices=DisciplineFormCode.choices)
     category = models.CharField(_("staff category"), max_length=20, choices=StaffCategory.choices)
     leaders_only = models.BooleanField(_("leaders and managers only"), default=False)
     non_leaders_only = models.BooleanField(_("non-leaders only"), default=False)
     level = models.PositiveSmallIntegerField(
-        _("level"), help_text=_("Order of severity: a new violation during a running sanction needs a higher level.")
+        _("level"),
+        help_text=_(
+            "Order of severity: a new violation during a running sanction needs a higher level."
+        ),
     )
     effect_months = models.PositiveSmallIntegerField(
         _("effect period (months)"),
-        help_text=_("No promotion, succession planning, training nomination or appointment during this period; 0 for none."),
+        help_text=_(
+            "No promotion, succession planning, training nomination or appointment during this period; 0 for none."
+        ),
     )
-    salary_delay_months = models.PositiveSmallIntegerField(_("salary-step delay (months)"), default=0)
-    verified = models.BooleanField(_("verified against the legal text"), default=False, help_text=UNVERIFIED_HELP)
+    salary_delay_months = models.PositiveSmallIntegerField(
+        _("salary-step delay (months)"), default=0
+    )
+    verified = models.BooleanField(
+        _("verified against the legal text"), default=False, help_text=UNVERIFIED_HELP
+    )
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -399,9 +504,12 @@ class DisciplineForm(models.Model):
         verbose_name_plural = _("disciplinary forms")
         ordering = ["regime", "category", "level"]
         constraints = [
-            models.UniqueConstraint(fields=["regime", "form", "category"], name="discipline_form_unique"),
+            models.UniqueConstraint(
+                fields=["regime", "form", "category"], name="discipline_form_unique"
+            ),
             models.CheckConstraint(
-                condition=~(Q(leaders_only=True) & Q(non_leaders_only=True)), name="discipline_form_leader_flags"
+                condition=~(Q(leaders_only=True) & Q(non_leaders_only=True)),
+                name="discipline_form_leader_flags",
             ),
         ]
 
@@ -410,14 +518,21 @@ class DisciplineForm(models.Model):
 
 
 class DisciplinaryCaseQuerySet(models.QuerySet):
-    OPEN_STATUSES = (CaseStatus.OPENED, CaseStatus.SELF_REVIEW, CaseStatus.COUNCIL, CaseStatus.POSTPONED)
+    OPEN_STATUSES = (
+        CaseStatus.OPENED,
+        CaseStatus.SELF_REVIEW,
+        CaseStatus.COUNCIL,
+        CaseStatus.POSTPONED,
+    )
 
     def still_open(self) -> DisciplinaryCaseQuerySet:
         return self.filter(status__in=self.OPEN_STATUSES)
 
     def overdue(self, day: dt.date) -> DisciplinaryCaseQuerySet:
         """Decided after the handling deadline, or still open with it passed (docs/INTERFACES.md)."""
-        late_decision = Q(status=CaseStatus.DECIDED, decision_date__gt=models.F("handling_deadline"))
+        late_decision = Q(
+            status=CaseStatus.DECIDED, decision_date__gt=models.F("handling_deadline")
+        )
         open_late = Q(status__in=self.OPEN_STATUSES, handling_deadline__lt=day)
         return self.filter(late_decision | open_late)
 
@@ -442,85 +557,164 @@ class DisciplinaryCase(models.Model):
     """
 
     staff = models.ForeignKey(
-        "staff.Staff", verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="discipline_cases"
+        "staff.Staff",
+        verbose_name=_("staff member"),
+        on_delete=models.PROTECT,
+        related_name="discipline_cases",
     )
     unit = models.ForeignKey(
-        "staff.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="discipline_cases",
-        help_text=_("The staff member's unit when the case was opened, kept for historical reports."),
+        "staff.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="discipline_cases",
+        help_text=_(
+            "The staff member's unit when the case was opened, kept for historical reports."
+        ),
     )
-    findings = models.ManyToManyField(Finding, verbose_name=_("findings"), blank=True, related_name="discipline_cases")
+    findings = models.ManyToManyField(
+        Finding, verbose_name=_("findings"), blank=True, related_name="discipline_cases"
+    )
     summary = models.TextField(_("summary of the violation"), blank=True)
     violation_date = models.DateField(_("date of the violation"))
     violation_ended_on = models.DateField(
-        _("violation ended on"), null=True, blank=True,
-        help_text=_("For a violation that lasted: the day it ended. The statute runs from this day."),
+        _("violation ended on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For a violation that lasted: the day it ended. The statute runs from this day."
+        ),
     )
     violation_ongoing = models.BooleanField(
-        _("end of the violation not known"), default=False,
+        _("end of the violation not known"),
+        default=False,
         help_text=_(
             "The violation was still going on when discovered, or its end cannot be established: the statute "
             "then runs from the competent body's conclusion that there was a violation."
         ),
     )
     violation_concluded_on = models.DateField(
-        _("competent body concluded there was a violation on"), null=True, blank=True,
-        help_text=_("For a violation whose end is not known, the statute of limitations runs from this date."),
+        _("competent body concluded there was a violation on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For a violation whose end is not known, the statute of limitations runs from this date."
+        ),
     )
     repeat_violation = models.BooleanField(
-        _("repeat of a violation already disciplined (tái phạm)"), default=False,
-        help_text=_("A repeated minor violation warrants a warning, not a reprimand: the longer statute applies."),
+        _("repeat of a violation already disciplined (tái phạm)"),
+        default=False,
+        help_text=_(
+            "A repeated minor violation warrants a warning, not a reprimand: the longer statute applies."
+        ),
     )
     discovered_on = models.DateField(_("discovered on"))
     opened_on = models.DateField(_("opened on"))
     severity = models.CharField(_("severity"), max_length=20, choices=Severity.choices)
     no_limitation_reason = models.CharField(
-        _("no statute of limitations because"), max_length=20, choices=NoLimitationReason.choices, blank=True
+        _("no statute of limitations because"),
+        max_length=20,
+        choices=NoLimitationReason.choices,
+        blank=True,
     )
-    status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPENED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPENED
+    )
     postponed_from = models.CharField(
-        _("status before deferral"), max_length=20, choices=CaseStatus.choices, blank=True, editable=False
+        _("status before deferral"),
+        max_length=20,
+        choices=CaseStatus.choices,
+        blank=True,
+        editable=False,
     )
-    deferral_reason = models.CharField(_("deferral reason"), max_length=20, choices=DeferralReason.choices, blank=True)
-    exemption_reason = models.CharField(_("exemption reason"), max_length=20, choices=ExemptionReason.choices, blank=True)
+    deferral_reason = models.CharField(
+        _("deferral reason"), max_length=20, choices=DeferralReason.choices, blank=True
+    )
+    exemption_reason = models.CharField(
+        _("exemption reason"), max_length=20, choices=ExemptionReason.choices, blank=True
+    )
     shortcut_reason = models.CharField(
-        _("step left out because"), max_length=30, choices=ProcedureShortcut.choices, blank=True,
-        help_text=_("Set when the texts allow leaving out the self-review meeting or the council for this case."),
+        _("step left out because"),
+        max_length=30,
+        choices=ProcedureShortcut.choices,
+        blank=True,
+        help_text=_(
+            "Set when the texts allow leaving out the self-review meeting or the council for this case."
+        ),
     )
     regime = models.CharField(_("regime"), max_length=3, choices=RegimeCode.choices, editable=False)
     regime_rule = models.ForeignKey(
-        DisciplineRegime, verbose_name=_("regime rule applied"), null=True, editable=False,
-        on_delete=models.PROTECT, related_name="cases",
+        DisciplineRegime,
+        verbose_name=_("regime rule applied"),
+        null=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="cases",
     )
-    statute_deadline = models.DateField(_("statute of limitations ends"), null=True, blank=True, editable=False)
-    statute_explanation = models.TextField(_("how the statute deadline was computed"), blank=True, editable=False)
-    handling_base_deadline = models.DateField(_("handling limit before extension"), null=True, editable=False)
-    handling_deadline = models.DateField(_("handling deadline"), null=True, blank=True, editable=False)
-    handling_explanation = models.TextField(_("how the handling deadline was computed"), blank=True, editable=False)
-    suspended_days = models.PositiveIntegerField(_("days not counted (suspensions)"), default=0, editable=False)
+    statute_deadline = models.DateField(
+        _("statute of limitations ends"), null=True, blank=True, editable=False
+    )
+    statute_explanation = models.TextField(
+        _("how the statute deadline was computed"), blank=True, editable=False
+    )
+    handling_base_deadline = models.DateField(
+        _("handling limit before extension"), null=True, editable=False
+    )
+    handling_deadline = models.DateField(
+        _("handling deadline"), null=True, blank=True, editable=False
+    )
+    handling_explanation = models.TextField(
+        _("how the handling deadline was computed"), blank=True, editable=False
+    )
+    suspended_days = models.PositiveIntegerField(
+        _("days not counted (suspensions)"), default=0, editable=False
+    )
     extension_days = models.PositiveIntegerField(_("extension (days)"), default=0, editable=False)
     extension_reason = models.TextField(_("extension reason"), blank=True, editable=False)
     extended_on = models.DateField(_("extended on"), null=True, blank=True, editable=False)
     decision_form = models.CharField(
-        _("disciplinary form decided"), max_length=20, choices=DisciplineFormCode.choices, blank=True, editable=False
+        _("disciplinary form decided"),
+        max_length=20,
+        choices=DisciplineFormCode.choices,
+        blank=True,
+        editable=False,
     )
-    decision_number = models.CharField(_("decision number"), max_length=60, blank=True, editable=False)
+    decision_number = models.CharField(
+        _("decision number"), max_length=60, blank=True, editable=False
+    )
     decision_date = models.DateField(_("decision date"), null=True, blank=True, editable=False)
-    decision_signer = models.CharField(_("decision signed by"), max_length=150, blank=True, editable=False)
+    decision_signer = models.CharField(
+        _("decision signed by"), max_length=150, blank=True, editable=False
+    )
     decision_effective_on = models.DateField(
-        _("decision takes effect on"), null=True, blank=True, editable=False,
+        _("decision takes effect on"),
+        null=True,
+        blank=True,
+        editable=False,
         help_text=_("The effective date the decision states; the effect period counts from it."),
     )
     party_decision_on = models.DateField(
-        _("Party decision on the same violation, effective on"), null=True, blank=True, editable=False,
+        _("Party decision on the same violation, effective on"),
+        null=True,
+        blank=True,
+        editable=False,
     )
     warranted_form = models.CharField(
-        _("form the violation warrants on its own"), max_length=20, choices=DisciplineFormCode.choices, blank=True,
+        _("form the violation warrants on its own"),
+        max_length=20,
+        choices=DisciplineFormCode.choices,
+        blank=True,
         editable=False,
-        help_text=_("For a violation committed while another sanction ran: the form it would get by itself."),
+        help_text=_(
+            "For a violation committed while another sanction ran: the form it would get by itself."
+        ),
     )
     effect_ends_on = models.DateField(_("effects end on"), null=True, blank=True, editable=False)
-    salary_delay_months = models.PositiveSmallIntegerField(_("salary-step delay (months)"), null=True, editable=False)
-    effect_explanation = models.TextField(_("how the effects were computed"), blank=True, editable=False)
+    salary_delay_months = models.PositiveSmallIntegerField(
+        _("salary-step delay (months)"), null=True, editable=False
+    )
+    effect_explanation = models.TextField(
+        _("how the effects were computed"), blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(m2m_fields=[findings])
@@ -533,10 +727,12 @@ class DisciplinaryCase(models.Model):
         ordering = ["-discovered_on", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(discovered_on__gte=models.F("violation_date")), name="case_discovered_after_violation"
+                condition=Q(discovered_on__gte=models.F("violation_date")),
+                name="case_discovered_after_violation",
             ),
             models.CheckConstraint(
-                condition=~Q(status="decided") | (Q(decision_date__isnull=False) & ~Q(decision_form="")),
+                condition=~Q(status="decided")
+                | (Q(decision_date__isnull=False) & ~Q(decision_form="")),
                 name="case_decided_has_decision",
             ),
         ]
@@ -552,15 +748,29 @@ class DisciplinaryCase(models.Model):
         errors = {}
         if self.violation_date and self.discovered_on and self.discovered_on < self.violation_date:
             errors["discovered_on"] = _("The violation cannot be discovered before it happened.")
-        if self.violation_ended_on and self.violation_date and self.violation_ended_on < self.violation_date:
+        if (
+            self.violation_ended_on
+            and self.violation_date
+            and self.violation_ended_on < self.violation_date
+        ):
             errors["violation_ended_on"] = _("The violation cannot end before it began.")
-        if self.violation_ended_on and self.discovered_on and self.violation_ended_on > self.discovered_on:
-            errors["violation_ended_on"] = _("A violation that ended after its discovery is ongoing: tick 'ongoing' instead.")
+        if (
+            self.violation_ended_on
+            and self.discovered_on
+            and self.violation_ended_on > self.discovered_on
+        ):
+            errors["violation_ended_on"] = _(
+                "A violation that ended after its discovery is ongoing: tick 'ongoing' instead."
+            )
         if self.violation_ongoing and self.violation_ended_on:
             errors["violation_ongoing"] = _("An ongoing violation has no end date.")
         if self.opened_on and self.discovered_on and self.opened_on < self.discovered_on:
             errors["opened_on"] = _("A case cannot be opened before the violation was discovered.")
-        if self.violation_concluded_on and self.violation_date and self.violation_concluded_on < self.violation_date:
+        if (
+            self.violation_concluded_on
+            and self.violation_date
+            and self.violation_concluded_on < self.violation_date
+        ):
             errors["violation_concluded_on"] = _("The conclusion cannot come before the violation.")
         if self.violation_concluded_on and not self.violation_ongoing:
             errors["violation_concluded_on"] = _(
@@ -575,21 +785,31 @@ class DisciplinaryCase(models.Model):
 
     def is_overdue(self, day: dt.date) -> bool:
         if self.status == CaseStatus.DECIDED:
-            return bool(self.handling_deadline and self.decision_date and self.decision_date > self.handling_deadline)
+            return bool(
+                self.handling_deadline
+                and self.decision_date
+                and self.decision_date > self.handling_deadline
+            )
         return self.is_open and self.handling_deadline is not None and self.handling_deadline < day
 
 
 class DisciplineStep(models.Model):
     """One step of a case's workflow: who moved it, when, from where to where, and why."""
 
-    case = models.ForeignKey(DisciplinaryCase, verbose_name=_("case"), on_delete=models.CASCADE, related_name="steps")
+    case = models.ForeignKey(
+        DisciplinaryCase, verbose_name=_("case"), on_delete=models.CASCADE, related_name="steps"
+    )
     from_status = models.CharField(_("from"), max_length=20, choices=CaseStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=CaseStatus.choices)
     on = models.DateField(_("date of the step"))
     at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     note = models.TextField(_("note"), blank=True)
 
@@ -606,15 +826,22 @@ class CaseSuspension(models.Model):
     """A period that does not count towards the handling limit (criminal proceedings, deferral...)."""
 
     case = models.ForeignKey(
-        DisciplinaryCase, verbose_name=_("case"), on_delete=models.CASCADE, related_name="suspensions"
+        DisciplinaryCase,
+        verbose_name=_("case"),
+        on_delete=models.CASCADE,
+        related_name="suspensions",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=SuspensionKind.choices)
     start = models.DateField(_("from"))
     end = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty while it lasts."))
     note = models.TextField(_("note"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -624,7 +851,8 @@ class CaseSuspension(models.Model):
         ordering = ["case", "start"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="suspension_end_after_start"
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="suspension_end_after_start",
             ),
         ]
 
@@ -651,15 +879,25 @@ class Evidence(models.Model):
     action, never from a public media URL.
     """
 
-    inspection = models.ForeignKey(Inspection, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence")
-    finding = models.ForeignKey(Finding, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence")
+    inspection = models.ForeignKey(
+        Inspection, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
+    finding = models.ForeignKey(
+        Finding, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
+    )
     corrective_action = models.ForeignKey(
         CorrectiveAction, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
     )
     case = models.ForeignKey(
         DisciplinaryCase, null=True, blank=True, on_delete=models.CASCADE, related_name="evidence"
     )
-    unit = models.ForeignKey("staff.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+", editable=False)
+    unit = models.ForeignKey(
+        "staff.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
     file = models.FileField(_("file"), upload_to=_evidence_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200, editable=False)
     kind = models.CharField(_("kind"), max_length=10, choices=EvidenceKind.choices, editable=False)
@@ -668,8 +906,12 @@ class Evidence(models.Model):
     sha256 = models.CharField(max_length=64, editable=False)
     description = models.CharField(_("description"), max_length=255, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL,
-        related_name="+", editable=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
@@ -680,10 +922,30 @@ class Evidence(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(inspection__isnull=False, finding__isnull=True, corrective_action__isnull=True, case__isnull=True)
-                    | Q(inspection__isnull=True, finding__isnull=False, corrective_action__isnull=True, case__isnull=True)
-                    | Q(inspection__isnull=True, finding__isnull=True, corrective_action__isnull=False, case__isnull=True)
-                    | Q(inspection__isnull=True, finding__isnull=True, corrective_action__isnull=True, case__isnull=False)
+                    Q(
+                        inspection__isnull=False,
+                        finding__isnull=True,
+                        corrective_action__isnull=True,
+                        case__isnull=True,
+                    )
+                    | Q(
+                        inspection__isnull=True,
+                        finding__isnull=False,
+                        corrective_action__isnull=True,
+                        case__isnull=True,
+                    )
+                    | Q(
+                        inspection__isnull=True,
+                        finding__isnull=True,
+                        corrective_action__isnull=False,
+                        case__isnull=True,
+                    )
+                    | Q(
+                        inspection__isnull=True,
+                        finding__isnull=True,
+                        corrective_action__isnull=True,
+                        case__isnull=False,
+                    )
                 ),
                 name="evidence_exactly_one_parent",
             ),

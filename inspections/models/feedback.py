@@ -43,8 +43,12 @@ class FeedbackCategory(models.Model):
     sort_order = models.PositiveIntegerField(_("display order"), default=0)
     is_active = models.BooleanField(_("offered on the public form"), default=True)
     finding_category = models.ForeignKey(
-        "inspections.FindingCategory", verbose_name=_("default finding category"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "inspections.FindingCategory",
+        verbose_name=_("default finding category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text=_("Proposed when an inspector creates a finding from feedback of this category."),
     )
 
@@ -76,8 +80,11 @@ class FeedbackResponseTarget(models.Model):
     valid_from = models.DateField(_("in force from"))
     valid_until = models.DateField(_("in force until"), null=True, blank=True)
     working_days = models.PositiveSmallIntegerField(
-        _("working days to answer"), validators=[MinValueValidator(1)],
-        help_text=_("Local target for formal petitions about conduct (default 15 working days; editable, not a statute)."),
+        _("working days to answer"),
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Local target for formal petitions about conduct (default 15 working days; editable, not a statute)."
+        ),
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
 
@@ -95,7 +102,8 @@ class FeedbackResponseTarget(models.Model):
 
     def __str__(self) -> str:
         return _("%(days)s working days from %(start)s") % {
-            "days": self.working_days, "start": f"{self.valid_from:%d/%m/%Y}",
+            "days": self.working_days,
+            "start": f"{self.valid_from:%d/%m/%Y}",
         }
 
     @classmethod
@@ -122,10 +130,13 @@ class FeedbackDeadlineRule(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=FeedbackKind.choices)
     valid_from = models.DateField(_("applies to cases accepted from"))
     valid_until = models.DateField(_("applies to cases accepted until"), null=True, blank=True)
-    days = models.PositiveSmallIntegerField(_("days from acceptance"), validators=[MinValueValidator(1)])
+    days = models.PositiveSmallIntegerField(
+        _("days from acceptance"), validators=[MinValueValidator(1)]
+    )
     extension_days = models.PositiveSmallIntegerField(_("days per extension"), default=0)
     max_extensions = models.PositiveSmallIntegerField(
-        _("extensions allowed"), default=0,
+        _("extensions allowed"),
+        default=0,
         help_text=_("Denunciations: one for a complex case, two for an especially complex one."),
     )
     legal_basis = models.TextField(_("legal basis"))
@@ -137,7 +148,9 @@ class FeedbackDeadlineRule(models.Model):
         verbose_name_plural = _("complaint and denunciation time limits")
         ordering = ["kind", "-valid_from"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "valid_from"], name="feedback_deadline_rule_unique_start"),
+            models.UniqueConstraint(
+                fields=["kind", "valid_from"], name="feedback_deadline_rule_unique_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -163,10 +176,16 @@ class CitizenFeedbackQuerySet(models.QuerySet):
 
     def due_between(self, first: dt.date, last: dt.date) -> CitizenFeedbackQuerySet:
         """Formal petitions still unanswered whose due date falls between ``first`` and ``last``."""
-        return self.filter(resolved_on__isnull=True, response_due__gte=first, response_due__lte=last)
+        return self.filter(
+            resolved_on__isnull=True, response_due__gte=first, response_due__lte=last
+        )
 
     def resolved_on_time(self) -> CitizenFeedbackQuerySet:
-        return self.filter(resolved_on__isnull=False, response_due__isnull=False, resolved_on__lte=models.F("response_due"))
+        return self.filter(
+            resolved_on__isnull=False,
+            response_due__isnull=False,
+            resolved_on__lte=models.F("response_due"),
+        )
 
 
 class CitizenFeedback(models.Model):
@@ -179,23 +198,37 @@ class CitizenFeedback(models.Model):
 
     tracking_code = models.CharField(_("tracking code"), max_length=32, editable=False)
     unit = models.ForeignKey(
-        "staff.Unit", verbose_name=_("unit concerned"), on_delete=models.PROTECT, related_name="feedback",
+        "staff.Unit",
+        verbose_name=_("unit concerned"),
+        on_delete=models.PROTECT,
+        related_name="feedback",
     )
     staff = models.ForeignKey(
-        "staff.Staff", verbose_name=_("official concerned"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="feedback",
+        "staff.Staff",
+        verbose_name=_("official concerned"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback",
         help_text=_("Linked by the inspector once the official is identified."),
     )
     staff_name = models.CharField(_("official's name as given"), max_length=150, blank=True)
     category = models.ForeignKey(
-        FeedbackCategory, verbose_name=_("category"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="feedback",
+        FeedbackCategory,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="feedback",
     )
     description = models.TextField(
-        _("what happened"), validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)],
+        _("what happened"),
+        validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)],
     )
     incident_date = models.DateField(_("date of the incident"), null=True, blank=True)
-    channel = models.CharField(_("channel"), max_length=10, choices=FeedbackChannel.choices, default=FeedbackChannel.WEB)
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=FeedbackChannel.choices, default=FeedbackChannel.WEB
+    )
     language = models.CharField(_("language of the reporter"), max_length=10, default="vi")
 
     # Identity: confidential (Law on Denunciations art. 9; Decree 13/2023).
@@ -204,48 +237,82 @@ class CitizenFeedback(models.Model):
     reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True)
     reporter_email = models.EmailField(_("reporter's email"), max_length=254, blank=True)
     reporter_postal_address = models.CharField(
-        _("reporter's postal address for replies"), max_length=300, blank=True,
-        help_text=_("Where letters reach the reporter, when it differs from the address (địa chỉ thư tín)."),
+        _("reporter's postal address for replies"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Where letters reach the reporter, when it differs from the address (địa chỉ thư tín)."
+        ),
     )
     is_formal = models.BooleanField(
-        _("formal petition"), default=False, editable=False,
+        _("formal petition"),
+        default=False,
+        editable=False,
         help_text=_(
             "Name, address and a phone number, e-mail or postal address were given. Otherwise the feedback is "
             "reference information without a legal deadline."
         ),
     )
     kind = models.CharField(
-        _("kind"), max_length=20, choices=FeedbackKind.choices, default=FeedbackKind.REFLECTION, editable=False,
-        help_text=_("Decided at triage: feedback or petition, complaint, or denunciation; each has its own deadline."),
+        _("kind"),
+        max_length=20,
+        choices=FeedbackKind.choices,
+        default=FeedbackKind.REFLECTION,
+        editable=False,
+        help_text=_(
+            "Decided at triage: feedback or petition, complaint, or denunciation; each has its own deadline."
+        ),
     )
     accepted_on = models.DateField(
-        _("accepted on (thụ lý)"), null=True, blank=True, editable=False,
+        _("accepted on (thụ lý)"),
+        null=True,
+        blank=True,
+        editable=False,
         help_text=_("Complaints and denunciations: their time limit runs from this day."),
     )
-    extensions = models.PositiveSmallIntegerField(_("extensions of the time limit"), default=0, editable=False)
+    extensions = models.PositiveSmallIntegerField(
+        _("extensions of the time limit"), default=0, editable=False
+    )
 
     received_at = models.DateTimeField(_("received at"), default=timezone.now, editable=False)
     received_on = models.DateField(_("received on"), editable=False)
     response_due = models.DateField(
-        _("response due"), null=True, blank=True, editable=False,
+        _("response due"),
+        null=True,
+        blank=True,
+        editable=False,
         help_text=_("Working-day target from the day of receipt; none for reference information."),
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=FeedbackStatus.choices, default=FeedbackStatus.RECEIVED, db_index=True,
+        _("status"),
+        max_length=20,
+        choices=FeedbackStatus.choices,
+        default=FeedbackStatus.RECEIVED,
+        db_index=True,
     )
     substantiated = models.BooleanField(_("substantiated"), null=True, blank=True, editable=False)
     resolved_on = models.DateField(_("answered on"), null=True, blank=True, editable=False)
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("assigned inspector"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="assigned_feedback",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned inspector"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_feedback",
     )
     finding = models.ForeignKey(
-        "inspections.Finding", verbose_name=_("finding"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="feedback",
+        "inspections.Finding",
+        verbose_name=_("finding"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback",
         help_text=_("The finding this feedback led to, when it was substantiated."),
     )
     public_answer = models.TextField(
-        _("public answer"), blank=True, validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)],
+        _("public answer"),
+        blank=True,
+        validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)],
         help_text=_("Shown on the public status page: no names of reporters, no internal notes."),
     )
     internal_note = models.TextField(_("internal note"), blank=True)
@@ -257,11 +324,14 @@ class CitizenFeedback(models.Model):
         verbose_name = _("citizen feedback")
         verbose_name_plural = _("citizen feedback")
         ordering = ["-received_at"]
-        permissions = [("view_reporter_identity", _("Can see the identity and contact of reporters"))]
+        permissions = [
+            ("view_reporter_identity", _("Can see the identity and contact of reporters"))
+        ]
         constraints = [
             models.UniqueConstraint(fields=["tracking_code"], name="feedback_unique_tracking_code"),
             models.CheckConstraint(
-                condition=Q(response_due__isnull=True) | Q(response_due__gte=models.F("received_on")),
+                condition=Q(response_due__isnull=True)
+                | Q(response_due__gte=models.F("received_on")),
                 name="feedback_due_after_receipt",
             ),
         ]
@@ -279,26 +349,41 @@ class CitizenFeedback(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
-        for name in ("staff_name", "reporter_name", "reporter_address", "reporter_phone", "reporter_postal_address"):
+        for name in (
+            "staff_name",
+            "reporter_name",
+            "reporter_address",
+            "reporter_phone",
+            "reporter_postal_address",
+        ):
             setattr(self, name, nfc(getattr(self, name)))
         self.description = (self.description or "").strip()
         today = timezone.localdate()
         if self.incident_date and self.incident_date > today:
-            raise ValidationError({"incident_date": _("The date of the incident cannot be in the future.")})
+            raise ValidationError(
+                {"incident_date": _("The date of the incident cannot be in the future.")}
+            )
         if self.staff_id and self.unit_id and self.staff.unit_id != self.unit_id:
             unit_path = self.unit.path
             if not self.staff.unit.path.startswith(unit_path):
-                raise ValidationError({"staff": _("This official does not work in the unit concerned.")})
+                raise ValidationError(
+                    {"staff": _("This official does not work in the unit concerned.")}
+                )
 
     @property
     def has_identity(self) -> bool:
         return bool(
-            self.reporter_name or self.reporter_phone or self.reporter_email or self.reporter_address
+            self.reporter_name
+            or self.reporter_phone
+            or self.reporter_email
+            or self.reporter_address
             or self.reporter_postal_address
         )
 
     def is_overdue(self, day: dt.date) -> bool:
-        return self.resolved_on is None and self.response_due is not None and self.response_due < day
+        return (
+            self.resolved_on is None and self.response_due is not None and self.response_due < day
+        )
 
 
 def _attachment_path(instance: FeedbackAttachment, filename: str) -> str:
@@ -310,7 +395,10 @@ class FeedbackAttachment(models.Model):
     """A photo or PDF sent with feedback; confidential like the reporter's identity."""
 
     feedback = models.ForeignKey(
-        CitizenFeedback, verbose_name=_("feedback"), on_delete=models.CASCADE, related_name="attachments",
+        CitizenFeedback,
+        verbose_name=_("feedback"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
     )
     file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
     content_type = models.CharField(_("content type"), max_length=100)
@@ -331,12 +419,21 @@ class FeedbackAttachment(models.Model):
 class FeedbackStep(models.Model):
     """One move of the triage: status change, assignment, link, answer (the audit trail)."""
 
-    feedback = models.ForeignKey(CitizenFeedback, verbose_name=_("feedback"), on_delete=models.CASCADE, related_name="steps")
+    feedback = models.ForeignKey(
+        CitizenFeedback, verbose_name=_("feedback"), on_delete=models.CASCADE, related_name="steps"
+    )
     at = models.DateTimeField(_("time"), default=timezone.now)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    from_status = models.CharField(_("from status"), max_length=20, choices=FeedbackStatus.choices, blank=True)
+    from_status = models.CharField(
+        _("from status"), max_length=20, choices=FeedbackStatus.choices, blank=True
+    )
     to_status = models.CharField(_("to status"), max_length=20, choices=FeedbackStatus.choices)
     note = models.TextField(_("note"), blank=True)
 

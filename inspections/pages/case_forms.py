@@ -23,7 +23,13 @@ from inspections.choices import (
 
 # Which fields each target step asks for.
 STEP_FIELDS = {
-    CaseStatus.DECIDED: ("decision_form", "decision_number", "decision_date", "decision_signer", "note"),
+    CaseStatus.DECIDED: (
+        "decision_form",
+        "decision_number",
+        "decision_date",
+        "decision_signer",
+        "note",
+    ),
     CaseStatus.POSTPONED: ("on", "deferral_reason", "note"),
     CaseStatus.EXEMPT: ("on", "exemption_reason", "note"),
     CaseStatus.CLOSED_NO_ACTION: ("on", "note"),
@@ -33,7 +39,10 @@ DEFAULT_FIELDS = ("on", "note")
 
 def legal_steps(case) -> list[tuple[str, str]]:
     """The steps this case may take next, as (code, label in the reader's language)."""
-    return [(code, CaseStatus(code).label) for code in rules.allowed_targets(case.status, case.postponed_from)]
+    return [
+        (code, CaseStatus(code).label)
+        for code in rules.allowed_targets(case.status, case.postponed_from)
+    ]
 
 
 class CaseStepForm(forms.Form):
@@ -45,12 +54,23 @@ class CaseStepForm(forms.Form):
     decision_number = forms.CharField(label=_("Decision number"), max_length=60)
     decision_date = forms.DateField(label=_("Decision date"), widget=DateInput())
     decision_signer = forms.CharField(label=_("Signed by"), max_length=150, required=False)
-    deferral_reason = forms.ChoiceField(label=_("Reason for deferral"), choices=DeferralReason.choices)
-    exemption_reason = forms.ChoiceField(label=_("Reason for exemption"), choices=ExemptionReason.choices)
-    note = forms.CharField(label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    deferral_reason = forms.ChoiceField(
+        label=_("Reason for deferral"), choices=DeferralReason.choices
+    )
+    exemption_reason = forms.ChoiceField(
+        label=_("Reason for exemption"), choices=ExemptionReason.choices
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, case, to: str, decision_forms=(), **kwargs):
-        initial = {"to": to, "on": timezone.localdate(), "decision_date": timezone.localdate(), **kwargs.pop("initial", {})}
+        initial = {
+            "to": to,
+            "on": timezone.localdate(),
+            "decision_date": timezone.localdate(),
+            **kwargs.pop("initial", {}),
+        }
         super().__init__(*args, initial=initial, **kwargs)
         self.case, self.to = case, to
         keep = {"to", *STEP_FIELDS.get(to, DEFAULT_FIELDS)}
@@ -64,12 +84,16 @@ class CaseStepForm(forms.Form):
             self.fields["note"].label = _("Why the case is closed without discipline")
         if to == CaseStatus.POSTPONED and case.regime_rule_id and case.regime_rule.deferral_reasons:
             allowed = set(case.regime_rule.deferral_reasons)
-            self.fields["deferral_reason"].choices = [c for c in DeferralReason.choices if c[0] in allowed]
+            self.fields["deferral_reason"].choices = [
+                c for c in DeferralReason.choices if c[0] in allowed
+            ]
 
     def clean_to(self):
         to = self.cleaned_data["to"]
         if to not in dict(legal_steps(self.case)):
-            raise forms.ValidationError(_("This step is not possible from the case's current step."))
+            raise forms.ValidationError(
+                _("This step is not possible from the case's current step.")
+            )
         return to
 
     def service_kwargs(self) -> dict:
@@ -89,11 +113,21 @@ class CaseOpenForm(forms.Form):
     violation_date = forms.DateField(label=_("Date of the violation"), widget=DateInput())
     discovered_on = forms.DateField(label=_("Discovered on"), widget=DateInput())
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
-    summary = forms.CharField(label=_("Summary of the violation"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
-    note = forms.CharField(label=_("Note on opening"), required=False, max_length=5000,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    summary = forms.CharField(
+        label=_("Summary of the violation"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    note = forms.CharField(
+        label=_("Note on opening"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, staff_queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["staff"].queryset = staff_queryset
-        self.fields["staff"].label_from_instance = lambda s: f"{s.full_name} ({s.code}) · {s.position or s.get_category_display()}"
+        self.fields["staff"].label_from_instance = lambda s: (
+            f"{s.full_name} ({s.code}) · {s.position or s.get_category_display()}"
+        )

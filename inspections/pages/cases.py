@@ -123,7 +123,11 @@ def _decision_forms(case: DisciplinaryCase):
     except ValidationError:
         return []
     rows = regime.forms.filter(category=case.staff.category).order_by("level")
-    rows = rows.exclude(leaders_only=True) if not case.staff.is_leader else rows.exclude(non_leaders_only=True)
+    rows = (
+        rows.exclude(leaders_only=True)
+        if not case.staff.is_leader
+        else rows.exclude(non_leaders_only=True)
+    )
     return decision_form_choices(rows)
 
 
@@ -139,14 +143,21 @@ class CaseDetailPage(PermissionPage, View):
     def step_form(self, case, to: str, data=None):
         if to not in dict(legal_steps(case)):
             return None
-        return CaseStepForm(data, case=case, to=to, decision_forms=_decision_forms(case) if to == CaseStatus.DECIDED else ())
+        return CaseStepForm(
+            data,
+            case=case,
+            to=to,
+            decision_forms=_decision_forms(case) if to == CaseStatus.DECIDED else (),
+        )
 
     def render_page(self, case, form=None, status=200):
         today = timezone.localdate()
         may_step = self.may_step(case)
         if form is None and may_step:
             form = self.step_form(case, self.request.GET.get("step", ""))
-        steps = list(DisciplineStep.objects.filter(case=case).select_related("by").order_by("on", "pk"))
+        steps = list(
+            DisciplineStep.objects.filter(case=case).select_related("by").order_by("on", "pk")
+        )
         context = {
             "case": case,
             "today": today,
@@ -180,7 +191,11 @@ class CaseDetailPage(PermissionPage, View):
             except ValidationError as exc:
                 add_errors(form, exc)
             else:
-                messages.success(request, _("The case moved to the step “%(step)s”.") % {"step": CaseStatus(form.to).label})
+                messages.success(
+                    request,
+                    _("The case moved to the step “%(step)s”.")
+                    % {"step": CaseStatus(form.to).label},
+                )
                 return redirect("app:case-detail", pk=case.pk)
         return self.render_page(case, form=form, status=400)
 
@@ -205,17 +220,29 @@ class CaseOpenPage(PermissionPage, View):
         return access.restrict(rows, self.request.user, access.VIEW)
 
     def render_page(self, form, finding, status=200):
-        context = {"form": form, "finding": finding,
-                   "candidates": [] if finding else list(findings_without_case(self.request.user)[:25])}
+        context = {
+            "form": form,
+            "finding": finding,
+            "candidates": [] if finding else list(findings_without_case(self.request.user)[:25]),
+        }
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request):
         finding = self.finding()
         initial = {}
         if finding is not None:
-            initial = {"staff": finding.staff_id, "violation_date": finding.found_on, "discovered_on": finding.found_on,
-                       "severity": finding.severity, "summary": finding.description}
-        form = CaseOpenForm(initial=initial, staff_queryset=self.staff_choices(finding)) if finding else None
+            initial = {
+                "staff": finding.staff_id,
+                "violation_date": finding.found_on,
+                "discovered_on": finding.found_on,
+                "severity": finding.severity,
+                "summary": finding.description,
+            }
+        form = (
+            CaseOpenForm(initial=initial, staff_queryset=self.staff_choices(finding))
+            if finding
+            else None
+        )
         return self.render_page(form, finding)
 
     def post(self, request):
@@ -227,11 +254,21 @@ class CaseOpenPage(PermissionPage, View):
             data = form.cleaned_data
             staff = data["staff"]
             try:
-                access.check_write(request.user, access.ADD, DisciplinaryCase(staff=staff, unit=staff.unit), field="staff")
+                access.check_write(
+                    request.user,
+                    access.ADD,
+                    DisciplinaryCase(staff=staff, unit=staff.unit),
+                    field="staff",
+                )
                 case = services.case_open(
-                    staff=staff, findings=[finding], by=request.user, note=data["note"],
-                    violation_date=data["violation_date"], discovered_on=data["discovered_on"],
-                    severity=data["severity"], summary=data["summary"],
+                    staff=staff,
+                    findings=[finding],
+                    by=request.user,
+                    note=data["note"],
+                    violation_date=data["violation_date"],
+                    discovered_on=data["discovered_on"],
+                    severity=data["severity"],
+                    summary=data["summary"],
                 )
             except ValidationError as exc:
                 add_errors(form, exc)

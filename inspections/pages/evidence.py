@@ -17,4 +17,6 @@ def evidence_download(request, pk: int):
         raise PermissionDenied
     evidence = get_object_or_404(restrict(Evidence.objects.all(), request.user), pk=pk)
     # The name's extension follows the sniffed type (core.files), as on the API.
-    return file_download(evidence.file, name=evidence.original_name, content_type=evidence.content_type)
+    return file_download(
+        evidence.file, name=evidence.original_name, content_type=evidence.content_type
+    )

@@ -206,24 +206,31 @@ def raw_values(form_class, data, prefix: str, **form_kwargs) -> dict:
 
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(
-        label=_("Assign to"), queryset=None,
+        label=_("Assign to"),
+        queryset=None,
         help_text=_("Inspectors only; nobody of the unit complained about."),
     )
 
     def __init__(self, *args, users, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = users
-        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        self.fields["assignee"].label_from_instance = lambda u: (
+            u.get_full_name() or u.get_username()
+        )
 
 
 class FeedbackMoveForm(forms.Form):
     to = forms.ChoiceField(label=_("Next step"))
     public_answer = forms.CharField(
-        label=_("Answer the citizen will see"), required=False, max_length=5000,
+        label=_("Answer the citizen will see"),
+        required=False,
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Needed to conclude: no reporter's name, no internal notes."),
     )
-    note = forms.CharField(label=_("Internal note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Internal note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -234,12 +241,18 @@ class FindingFromFeedbackForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Kind of violation"), queryset=None)
     severity = forms.ChoiceField(label=_("Severity"), initial="minor")
     staff = forms.ModelChoiceField(
-        label=_("Staff member involved"), queryset=None, required=False,
+        label=_("Staff member involved"),
+        queryset=None,
+        required=False,
         help_text=_("Only people of the unit concerned and its sub-units."),
     )
-    description = forms.CharField(label=_("What was found"), widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("What was found"), widget=forms.Textarea(attrs={"rows": 3})
+    )
     public_answer = forms.CharField(
-        label=_("Answer the citizen will see"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Answer the citizen will see"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, staff, **kwargs):

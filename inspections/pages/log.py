@@ -82,7 +82,9 @@ class InspectionLogPage(PermissionPage, View):
         people = Staff.objects.filter(status=StaffStatus.ACTIVE).filter(
             Q(inspections_led__isnull=False) | Q(inspection_teams__isnull=False)
         )
-        people = access.restrict(Staff.objects.filter(pk__in=people.values("pk")), self.request.user)
+        people = access.restrict(
+            Staff.objects.filter(pk__in=people.values("pk")), self.request.user
+        )
         people = people.select_related("unit").order_by("name_key")
         if unit is not None:
             people = people.exclude(unit__path__startswith=unit.path)

@@ -16,7 +16,9 @@ urlpatterns = [
     path("actions/<int:pk>/", actions.ActionDetailPage.as_view(), name="action-detail"),
     path("feedback/", feedback.FeedbackListPage.as_view(), name="feedback-list"),
     path("feedback/<int:pk>/", feedback.FeedbackDetailPage.as_view(), name="feedback-detail"),
-    path("findings/<int:pk>/propose-case/", proposals.ProposeCasePage.as_view(), name="case-propose"),
+    path(
+        "findings/<int:pk>/propose-case/", proposals.ProposeCasePage.as_view(), name="case-propose"
+    ),
     path("evidence/<int:pk>/", evidence.evidence_download, name="evidence-download"),
     path("cases/", cases.CaseListPage.as_view(), name="case-list"),
     path("cases/open/", cases.CaseOpenPage.as_view(), name="case-open"),

@@ -17,7 +17,8 @@ def use_unit_picker(filterset, user, name: str = "unit") -> None:
     if filterset is None or name not in filterset.form.fields:
         return
     filterset.form.fields[name] = forms.ChoiceField(
-        label=_("Unit (with its sub-units)"), required=False,
+        label=_("Unit (with its sub-units)"),
+        required=False,
         choices=[("", _("All units")), *unit_choices(user)],
     )
     # A bound form has already cached its fields' BoundFields while validating.

@@ -58,12 +58,16 @@ class StaffListPage(ListPage):
 
 
 def may_import_roster(user) -> bool:
-    return access.has_permission(user, access.ADD, Staff) and access.has_permission(user, access.CHANGE, Staff)
+    return access.has_permission(user, access.ADD, Staff) and access.has_permission(
+        user, access.CHANGE, Staff
+    )
 
 
 class RosterImportPage(ImportPage):
     title = gettext_lazy("Import a staff roster")
-    intro = gettext_lazy("New staff codes are added and known ones updated; units are matched on their codes.")
+    intro = gettext_lazy(
+        "New staff codes are added and known ones updated; units are matched on their codes."
+    )
     kind = "staff"
 
     def may_import(self) -> bool:
@@ -72,7 +76,10 @@ class RosterImportPage(ImportPage):
     def get_importer(self):
         from staff.importers import StaffImporter
 
-        return StaffImporter(units=access.visible_units(self.request.user), restrict_to_units=access.is_scoped(self.request.user))
+        return StaffImporter(
+            units=access.visible_units(self.request.user),
+            restrict_to_units=access.is_scoped(self.request.user),
+        )
 
     def success_url(self) -> str:
         return reverse("app:staff-list")

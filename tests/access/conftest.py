@@ -27,7 +27,8 @@ def world(django_db_setup, django_db_blocker):
             head = (
                 UnitHead.objects.select_related("user", "unit")
                 .filter(unit__level=UnitLevel.COMMUNE, unit__staff__isnull=False)
-                .order_by("unit__path").first()
+                .order_by("unit__path")
+                .first()
             )
             orphan = User.objects.create(username="orphan-head", is_staff=True)
             orphan.groups.add(Group.objects.get(name="unit_head"))

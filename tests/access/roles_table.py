@@ -64,14 +64,21 @@ def load() -> dict[str, Role]:
 
 def local_apps() -> set[str]:
     root = str(settings.BASE_DIR)
-    return {c.label for c in apps.get_app_configs() if c.path.startswith(root) and "/.venv/" not in c.path}
+    return {
+        c.label
+        for c in apps.get_app_configs()
+        if c.path.startswith(root) and "/.venv/" not in c.path
+    }
 
 
 def is_domain(model) -> bool:
     from staff.roles import RESTRICTED_MODELS
 
     opts = model._meta
-    return opts.app_label in local_apps() and (opts.app_label, opts.model_name) not in RESTRICTED_MODELS
+    return (
+        opts.app_label in local_apps()
+        and (opts.app_label, opts.model_name) not in RESTRICTED_MODELS
+    )
 
 
 def identity_roles() -> set[str]:

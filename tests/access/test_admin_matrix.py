@@ -21,11 +21,16 @@ pytestmark = pytest.mark.django_db
 ROLES = roles_table.ROLES
 TABLE = roles_table.load()
 IDENTITY = roles_table.identity_roles()
-HIDDEN = {302, 404}  # not found: Django's admin redirects to its index, the history pages answer 404
+HIDDEN = {
+    302,
+    404,
+}  # not found: Django's admin redirects to its index, the history pages answer 404
 
 
 def _admins():
-    for model, model_admin in sorted(admin.site._registry.items(), key=lambda i: i[0]._meta.label_lower):
+    for model, model_admin in sorted(
+        admin.site._registry.items(), key=lambda i: i[0]._meta.label_lower
+    ):
         yield pytest.param(model, model_admin, id=model._meta.label_lower)
 
 
@@ -76,9 +81,13 @@ def test_admin_pages(world, model, model_admin):
         if role == "anonymous":
             expected = {302}
             if response.status_code == 302 and "/login/" not in response["Location"]:
-                failures.append(f"{role} {method} {url}: redirected to {response['Location']}, not the login")
+                failures.append(
+                    f"{role} {method} {url}: redirected to {response['Location']}, not the login"
+                )
         if response.status_code not in expected:
-            failures.append(f"{role} {method} {url}: {response.status_code}, expected {sorted(expected)}")
+            failures.append(
+                f"{role} {method} {url}: {response.status_code}, expected {sorted(expected)}"
+            )
 
     for role in ROLES:
         reads = _reads(role, model)

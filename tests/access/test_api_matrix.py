@@ -115,7 +115,10 @@ def test_retrieve_change_delete(world, prefix, viewset, role):
         url = f"/api/v1/{prefix}/{_lookup_value(viewset, obj)}/"
         if hasattr(viewset, "retrieve"):
             response = client.get(url + extra)
-            assert response.status_code in _expect_read(role, model, inside=inside), (url, response.status_code)
+            assert response.status_code in _expect_read(role, model, inside=inside), (
+                url,
+                response.status_code,
+            )
         for method, name in (("patch", "partial_update"), ("delete", "destroy")):
             if not hasattr(viewset, name):
                 continue
@@ -127,7 +130,12 @@ def test_retrieve_change_delete(world, prefix, viewset, role):
             elif not _sees(role, inside, model):
                 assert response.status_code == 404, (method, url)
             else:
-                assert response.status_code in ALLOWED_WRITE, (method, url, response.status_code, response.content[:200])
+                assert response.status_code in ALLOWED_WRITE, (
+                    method,
+                    url,
+                    response.status_code,
+                    response.content[:200],
+                )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -163,9 +171,15 @@ def test_extra_action(world, prefix, viewset, extra, role):
     client = _client(world, role)
     table = TABLE[role]
     methods = [m for m in extra.mapping if m in ("get", "post")]
-    targets = [(None, True)] if not extra.detail else [
-        (obj, inside) for obj, inside in zip(_objects(world, viewset), (False, True), strict=True) if obj is not None
-    ]
+    targets = (
+        [(None, True)]
+        if not extra.detail
+        else [
+            (obj, inside)
+            for obj, inside in zip(_objects(world, viewset), (False, True), strict=True)
+            if obj is not None
+        ]
+    )
     for obj, inside in targets:
         base = f"/api/v1/{prefix}/" + (f"{_lookup_value(viewset, obj)}/" if obj is not None else "")
         url = f"{base}{extra.url_path}/"
@@ -196,4 +210,8 @@ def test_extra_action(world, prefix, viewset, extra, role):
             elif not _sees(role, inside, model):
                 assert response.status_code == 404, (url, response.status_code)
             else:
-                assert response.status_code in ALLOWED_WRITE, (url, response.status_code, response.content[:200])
+                assert response.status_code in ALLOWED_WRITE, (
+                    url,
+                    response.status_code,
+                    response.content[:200],
+                )

@@ -29,12 +29,20 @@ def _project_models():
 
 @pytest.mark.parametrize("model", list(_project_models()), ids=lambda m: m._meta.label_lower)
 def test_every_model_declares_its_scope(model):
-    assert declaration(model) is not None, f"declare {model._meta.model_name} in {model._meta.app_label}/roles.py SCOPE"
+    assert declaration(model) is not None, (
+        f"declare {model._meta.model_name} in {model._meta.app_label}/roles.py SCOPE"
+    )
 
 
-@pytest.mark.parametrize("prefix,viewset", [(p, v) for p, v, _ in router.registry], ids=lambda x: x if isinstance(x, str) else "")
+@pytest.mark.parametrize(
+    "prefix,viewset",
+    [(p, v) for p, v, _ in router.registry],
+    ids=lambda x: x if isinstance(x, str) else "",
+)
 def test_every_viewset_asks_access(prefix, viewset):
-    assert issubclass(viewset, RestrictedViewSetMixin), f"{viewset.__name__} must inherit staff.access.RestrictedViewSetMixin"
+    assert issubclass(viewset, RestrictedViewSetMixin), (
+        f"{viewset.__name__} must inherit staff.access.RestrictedViewSetMixin"
+    )
 
 
 def test_unknown_action_is_an_error_not_a_grant():
@@ -52,7 +60,11 @@ def _registered_admins():
     return sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label_lower)
 
 
-@pytest.mark.parametrize("model,model_admin", _registered_admins(), ids=lambda x: getattr(getattr(x, "_meta", None), "label_lower", ""))
+@pytest.mark.parametrize(
+    "model,model_admin",
+    _registered_admins(),
+    ids=lambda x: getattr(getattr(x, "_meta", None), "label_lower", ""),
+)
 def test_every_admin_is_guarded(model, model_admin):
     from core.admin_guard import StrictChangelistMixin
     from staff.access import RestrictedAdminMixin

@@ -36,7 +36,13 @@ def test_head_whose_unit_link_was_removed_sees_nothing(data, client_for, users):
 
     client = APIClient()
     client.force_authenticate(data["orphan"])
-    for url in ("/api/v1/staff/", "/api/v1/feedback/", "/api/v1/units/", "/api/v1/courses/", "/api/v1/enrolments/"):
+    for url in (
+        "/api/v1/staff/",
+        "/api/v1/feedback/",
+        "/api/v1/units/",
+        "/api/v1/courses/",
+        "/api/v1/enrolments/",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         assert response.json()["count"] == 0, url
@@ -83,8 +89,15 @@ def test_hr_linked_to_a_cannot_move_staff_or_units_out_of_scope(data, tree):
     child = Unit.objects.create(code="A-1", name="Thôn 1", level="commune", parent=tree["A"])
     response = client.patch(f"/api/v1/units/{child.code}/", {"parent": "B"}, format="json")
     assert response.status_code == 400 and "parent" in response.json()
-    response = client.post("/api/v1/units/", {"code": "B-9", "name": "Thôn 9", "level": "commune", "parent": "B"}, format="json")
+    response = client.post(
+        "/api/v1/units/",
+        {"code": "B-9", "name": "Thôn 9", "level": "commune", "parent": "B"},
+        format="json",
+    )
     assert response.status_code == 400 and "parent" in response.json()
     # Another unit's staff is not even found.
     other = Staff.objects.get(unit=tree["B"])
-    assert client.patch(f"/api/v1/staff/{other.code}/", {"full_name": "X"}, format="json").status_code == 404
+    assert (
+        client.patch(f"/api/v1/staff/{other.code}/", {"full_name": "X"}, format="json").status_code
+        == 404
+    )

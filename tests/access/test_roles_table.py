@@ -20,7 +20,9 @@ def test_groups_grant_what_the_table_says(role):
     table = roles_table.load()[role]
     held = {
         f"{app}.{codename}"
-        for app, codename in Group.objects.get(name=GROUPS[role]).permissions.values_list("content_type__app_label", "codename")
+        for app, codename in Group.objects.get(name=GROUPS[role]).permissions.values_list(
+            "content_type__app_label", "codename"
+        )
     }
     wrong = []
     for model in apps.get_models():

@@ -33,7 +33,9 @@ def _enrol(tree, count: int, offset: int = 0):
     units = [tree["A"], tree["B"], tree["D-NV"]]
     for i in range(offset, offset + count):
         person = StaffFactory(code=f"S{i:04d}", unit=units[i % 3])
-        course = CourseFactory(code=f"K{i:04d}", topic=topic, start_date=dt.date(2019, 1 + i % 12, 3))
+        course = CourseFactory(
+            code=f"K{i:04d}", topic=topic, start_date=dt.date(2019, 1 + i % 12, 3)
+        )
         EnrolmentFactory(course=course, staff=person, status="completed" if i % 4 else "attended")
 
 
@@ -60,7 +62,9 @@ def test_floor_view_returns_the_api_rows_in_the_api_order(users, tree):
     client.force_login(users["admin"])
     api = client.get(LIST, HTTP_ACCEPT="application/json").json()
     with override_settings(ROOT_URLCONF="bench.urls"):
-        floor = orjson.loads(client.get("/bench/floor/enrolments/?" + LIST.split("?", 1)[1]).content)
+        floor = orjson.loads(
+            client.get("/bench/floor/enrolments/?" + LIST.split("?", 1)[1]).content
+        )
     assert floor["count"] == api["count"] > 50
     assert [row["id"] for row in floor["results"]] == [row["id"] for row in api["results"]]
     first_api, first_floor = api["results"][0], floor["results"][0]
@@ -109,7 +113,9 @@ def test_report_sql_floor_matches_the_report_per_unit_and_period(db):
             for column in frames.COUNT_COLUMNS:
                 expected = float(ours.at[unit_id, column])
                 if abs(theirs[unit_id].get(column, 0.0) - expected) > 1e-9:
-                    mismatched.append((period, unit_id, column, expected, theirs[unit_id].get(column, 0.0)))
+                    mismatched.append(
+                        (period, unit_id, column, expected, theirs[unit_id].get(column, 0.0))
+                    )
     assert mismatched == []
 
 
@@ -120,4 +126,6 @@ def test_generated_roster_is_accepted_by_import_staff(tree, tmp_path: Path):
     write_roster(path, 30, ["A", "B", "D-NV"])
     call_command("import_staff", str(path), stdout=io.StringIO(), stderr=io.StringIO())
     assert Staff.objects.filter(code__startswith="BENCH-").count() == 30
-    assert set(Staff.objects.filter(code__startswith="BENCH-").values_list("unit__code", flat=True)) == {"A", "B", "D-NV"}
+    assert set(
+        Staff.objects.filter(code__startswith="BENCH-").values_list("unit__code", flat=True)
+    ) == {"A", "B", "D-NV"}

@@ -33,13 +33,28 @@ def test_make_result_has_every_key_of_the_issue_in_order():
 
 
 def test_combine_merges_floor_peer_and_extra_phases():
-    row = harness.combine("export_xlsx", "postgresql", {
-        "subject": {"seconds": 2.0, "queries": 3, "peak_rss_mb": 90.0, "rss_growth_mb": 5.0, "runs": 2,
-                    "extra": {"rows": 500_000}},
-        "floor": {"seconds": 1.6, "queries": 1, "peak_rss_mb": 80.0, "extra": {"rows": 500_000}},
-        "peer": {"seconds": 20.0, "peak_rss_mb": 900.0},
-        "small": {"seconds": 0.5, "rss_growth_mb": 4.0, "extra": {"rows": 10_000}},
-    })
+    row = harness.combine(
+        "export_xlsx",
+        "postgresql",
+        {
+            "subject": {
+                "seconds": 2.0,
+                "queries": 3,
+                "peak_rss_mb": 90.0,
+                "rss_growth_mb": 5.0,
+                "runs": 2,
+                "extra": {"rows": 500_000},
+            },
+            "floor": {
+                "seconds": 1.6,
+                "queries": 1,
+                "peak_rss_mb": 80.0,
+                "extra": {"rows": 500_000},
+            },
+            "peer": {"seconds": 20.0, "peak_rss_mb": 900.0},
+            "small": {"seconds": 0.5, "rss_growth_mb": 4.0, "extra": {"rows": 10_000}},
+        },
+    )
     assert row["ratio"] == 1.25
     assert row["peer_speedup"] == 10.0
     assert row["rows"] == 500_000
@@ -51,17 +66,30 @@ def test_combine_merges_floor_peer_and_extra_phases():
 
 
 def test_combine_derives_throughput_share_and_checks_the_floor_returns_the_same_rows():
-    row = harness.combine("api_list", "sqlite", {
-        "subject": {"seconds": 2.0, "queries": 5, "extra": {"requests": 100, "first_page_ids": [3, 2, 1]}},
-        "floor": {"seconds": 1.5, "queries": 3, "extra": {"first_page_ids": [3, 2, 1]}},
-    })
+    row = harness.combine(
+        "api_list",
+        "sqlite",
+        {
+            "subject": {
+                "seconds": 2.0,
+                "queries": 5,
+                "extra": {"requests": 100, "first_page_ids": [3, 2, 1]},
+            },
+            "floor": {"seconds": 1.5, "queries": 3, "extra": {"first_page_ids": [3, 2, 1]}},
+        },
+    )
     assert row["throughput_share"] == 0.75
     assert row["floor_matches"] is True
     assert "first_page_ids" not in row
 
 
 def test_mismatches_compare_nested_totals_with_a_tolerance():
-    subject = {"findings": 10, "by_level": {"central": 2, "province": 3}, "rate": 0.5000000001, "none": None}
+    subject = {
+        "findings": 10,
+        "by_level": {"central": 2, "province": 3},
+        "rate": 0.5000000001,
+        "none": None,
+    }
     floor = {"findings": 10, "by_level": {"central": 2, "province": 4}, "rate": 0.5, "none": None}
     assert harness.mismatches(subject, floor) == ["by_level.province"]
     assert harness.mismatches(subject, {"missing": 1}) == ["missing"]
@@ -75,12 +103,32 @@ def test_evaluate_judges_each_target_and_leaves_missing_cases_unjudged():
     results = [
         _ok("report_json", seconds=1.1, floor_seconds=1.0),
         _ok("report_xlsx", seconds=1.5, floor_seconds=1.0),
-        _ok("export_xlsx", seconds=3.0, floor_seconds=2.7, xlsxwriter_seconds=10.0, peak_rss_mb=120.0,
-            x4_peak_rss_mb=160.0, peer_speedup=5.0),
-        _ok("api_list", seconds=1.0, floor_seconds=0.7, queries=4,
-            queries_by_filter={"a": 4, "b": 4}, throughput_share=0.7),
+        _ok(
+            "export_xlsx",
+            seconds=3.0,
+            floor_seconds=2.7,
+            xlsxwriter_seconds=10.0,
+            peak_rss_mb=120.0,
+            x4_peak_rss_mb=160.0,
+            peer_speedup=5.0,
+        ),
+        _ok(
+            "api_list",
+            seconds=1.0,
+            floor_seconds=0.7,
+            queries=4,
+            queries_by_filter={"a": 4, "b": 4},
+            throughput_share=0.7,
+        ),
         _ok("submissions", sent=100, stored=100, failures=0),
-        _ok("import_roster", queries=60, rows=50_000, rss_growth_mb=40.0, small_rss_growth_mb=30.0, small_rows=10_000),
+        _ok(
+            "import_roster",
+            queries=60,
+            rows=50_000,
+            rss_growth_mb=40.0,
+            small_rss_growth_mb=30.0,
+            small_rows=10_000,
+        ),
     ]
     verdicts = {(c.case, c.target): c.met for c in harness.evaluate(results)}
     assert verdicts[("report_json", "within 1.2x of the hand-written SQL floor")] is True
@@ -113,7 +161,9 @@ def test_submissions_fail_when_a_row_is_lost():
 def test_table_and_markdown_show_every_row_and_escape_pipes():
     results = [
         _ok("report_json", seconds=1.5, floor_seconds=1.0, peak_rss_mb=101.4, queries=12),
-        harness.make_result("export_csv", "sqlite", status=harness.NOT_AVAILABLE, reason="model a|b missing"),
+        harness.make_result(
+            "export_csv", "sqlite", status=harness.NOT_AVAILABLE, reason="model a|b missing"
+        ),
     ]
     table = harness.render_table(results)
     lines = table.splitlines()
@@ -129,12 +179,17 @@ def test_table_and_markdown_show_every_row_and_escape_pipes():
     assert all(line.count(" | ") >= len(harness.TABLE_COLUMNS) - 1 for line in md_lines[2:])
 
     checks = harness.render_checks_markdown(harness.evaluate(results))
-    assert "| report_json | sqlite | within 1.2x of the hand-written SQL floor | ratio 1.50 | **not met** |" in checks
+    assert (
+        "| report_json | sqlite | within 1.2x of the hand-written SQL floor | ratio 1.50 | **not met** |"
+        in checks
+    )
     assert "not run" in checks
 
 
 def test_benchmark_uses_its_own_postgres_database_never_the_configured_one():
-    db = postgres_database({"DATABASE_URL": "postgres://user:pw@db.example:6543/congvu?sslmode=require"})
+    db = postgres_database(
+        {"DATABASE_URL": "postgres://user:pw@db.example:6543/congvu?sslmode=require"}
+    )
     assert db == BenchDatabase("postgresql", "postgres://user:pw@db.example:6543/congvu_bench")
     env = db.env()
     assert env["DATABASE_URL"].endswith("/congvu_bench")

@@ -22,7 +22,10 @@ from tests.factories import UnitFactory
 from tests.inspections.feedback_factories import ensure_catalogue
 
 # serialized_rollback: keep the shipped catalogues for the tests that run after this one.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 
@@ -36,7 +39,9 @@ def screenshot_dir(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_citizen_files_feedback_in_vietnamese_and_tracks_it(live_server, browser_page, settings, tmp_path):
+def test_citizen_files_feedback_in_vietnamese_and_tracks_it(
+    live_server, browser_page, settings, tmp_path
+):
     settings.FEEDBACK_MIN_FILL_SECONDS = 1
     cache.clear()
     ensure_catalogue()
@@ -79,7 +84,11 @@ def test_citizen_files_feedback_in_vietnamese_and_tracks_it(live_server, browser
     page.screenshot(path=str(shots / "feedback-status.png"), full_page=True)
 
     stored = CitizenFeedback.objects.get(tracking_code=code)
-    assert stored.is_formal and stored.reporter_name == "Nguyễn Thị Ánh" and stored.unit.code == "DH-XHL"
+    assert (
+        stored.is_formal
+        and stored.reporter_name == "Nguyễn Thị Ánh"
+        and stored.unit.code == "DH-XHL"
+    )
     assert page.errors == []
 
 

@@ -17,34 +17,67 @@ from tests.inspections.casework_factories import FindingFactory, InspectionFacto
 from tests.training.factories import CourseFactory, EnrolmentFactory, TopicFactory
 from training.models import Enrolment, TrainingRequirement
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture
 def hr_world(tree, users):
     today = dt.date.today()
     people = [
-        StaffFactory(code=f"A-{i:03d}", full_name=name, unit=tree["A"], category="civil_servant",
-                     position="Công chức bộ phận một cửa", joined_on=dt.date(2015, 1, 1))
-        for i, name in enumerate(["Trần Văn Bình", "Lê Thị Hoa", "Phạm Minh Tuấn", "Đỗ Thu Trang"], start=1)
+        StaffFactory(
+            code=f"A-{i:03d}",
+            full_name=name,
+            unit=tree["A"],
+            category="civil_servant",
+            position="Công chức bộ phận một cửa",
+            joined_on=dt.date(2015, 1, 1),
+        )
+        for i, name in enumerate(
+            ["Trần Văn Bình", "Lê Thị Hoa", "Phạm Minh Tuấn", "Đỗ Thu Trang"], start=1
+        )
     ]
-    inspection = InspectionFactory(code="KT-HR-1", unit=tree["A"], start_date=today - dt.timedelta(days=12),
-                                   status="in_progress")
-    FindingFactory(inspection=inspection, unit=tree["A"], staff=people[0], severity="serious",
-                   found_on=today - dt.timedelta(days=10),
-                   description="Yêu cầu công dân nộp thêm giấy tờ ngoài quy định")
-    course = CourseFactory(code="K-HR-1", title="Kỹ năng tiếp công dân", topic=TopicFactory(code="ethics", name="Đạo đức công vụ"),
-                           start_date=today - dt.timedelta(days=2), end_date=today - dt.timedelta(days=1), hours=16,
-                           capacity=10, organizer_name="Sở Nội vụ")
+    inspection = InspectionFactory(
+        code="KT-HR-1",
+        unit=tree["A"],
+        start_date=today - dt.timedelta(days=12),
+        status="in_progress",
+    )
+    FindingFactory(
+        inspection=inspection,
+        unit=tree["A"],
+        staff=people[0],
+        severity="serious",
+        found_on=today - dt.timedelta(days=10),
+        description="Yêu cầu công dân nộp thêm giấy tờ ngoài quy định",
+    )
+    course = CourseFactory(
+        code="K-HR-1",
+        title="Kỹ năng tiếp công dân",
+        topic=TopicFactory(code="ethics", name="Đạo đức công vụ"),
+        start_date=today - dt.timedelta(days=2),
+        end_date=today - dt.timedelta(days=1),
+        hours=16,
+        capacity=10,
+        organizer_name="Sở Nội vụ",
+    )
     for person in people[:3]:
         EnrolmentFactory(course=course, staff=person, status="registered")
-    TrainingRequirement.objects.update_or_create(year=today.year, category="civil_servant", position="",
-                                                 defaults={"hours": 24, "periods": None})
+    TrainingRequirement.objects.update_or_create(
+        year=today.year,
+        category="civil_servant",
+        position="",
+        defaults={"hours": 24, "periods": None},
+    )
     return {"people": people, "course": course}
 
 
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
-def test_hr_opens_a_case_from_a_finding_and_takes_it_to_a_decision(live_server, browser, hr_world, viewport, tmp_path):
+def test_hr_opens_a_case_from_a_finding_and_takes_it_to_a_decision(
+    live_server, browser, hr_world, viewport, tmp_path
+):
     page = open_page(browser, viewport)
     base = live_server.url
     sign_in(page, base, "hr")
@@ -106,12 +139,23 @@ def test_hr_takes_attendance_for_a_course(live_server, browser, hr_world, viewpo
 
 
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
-def test_hr_and_auditor_pages_fit_and_read_vietnamese(live_server, browser, hr_world, viewport, tmp_path):
+def test_hr_and_auditor_pages_fit_and_read_vietnamese(
+    live_server, browser, hr_world, viewport, tmp_path
+):
     base = live_server.url
     year = dt.date.today().year
     for username, paths in (
-        ("hr", ["/app/courses/", f"/app/compliance/?year={year}", "/app/staff/", "/app/people/A-001/",
-                "/app/staff/import/", "/app/courses/import-attendance/"]),
+        (
+            "hr",
+            [
+                "/app/courses/",
+                f"/app/compliance/?year={year}",
+                "/app/staff/",
+                "/app/people/A-001/",
+                "/app/staff/import/",
+                "/app/courses/import-attendance/",
+            ],
+        ),
         ("auditor", ["/app/cases/", "/app/courses/", f"/app/compliance/?year={year}"]),
     ):
         page = open_page(browser, viewport)

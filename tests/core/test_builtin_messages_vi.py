@@ -27,8 +27,13 @@ def test_builtin_messages_in_vietnamese(english, vietnamese):
 
 def test_plural_messages_in_vietnamese():
     with translation.override("vi"):
-        assert ngettext("Please correct the error below.", "Please correct the errors below.", 1) == "Vui lòng sửa các lỗi dưới đây."
-        text = ngettext("Expected available in {wait} second.", "Expected available in {wait} seconds.", 30)
+        assert (
+            ngettext("Please correct the error below.", "Please correct the errors below.", 1)
+            == "Vui lòng sửa các lỗi dưới đây."
+        )
+        text = ngettext(
+            "Expected available in {wait} second.", "Expected available in {wait} seconds.", 30
+        )
         assert text.format(wait=30) == "Vui lòng thử lại sau 30 giây."
 
 

@@ -20,8 +20,14 @@ def test_insert_many_is_one_statement_with_every_type(users):
     ct = ContentType.objects.get_for_model(user)
     rows = [
         Notification(
-            recipient=user, email="hr@example.vn", kind="action_due", content_type=ct, object_id=i,
-            due_on=dt.date(2024, 5, 15), subject=f"Việc {i} \"quoted\"", body="dòng 1\ndòng 2",
+            recipient=user,
+            email="hr@example.vn",
+            kind="action_due",
+            content_type=ct,
+            object_id=i,
+            due_on=dt.date(2024, 5, 15),
+            subject=f'Việc {i} "quoted"',
+            body="dòng 1\ndòng 2",
             context={"i": i, "text": "Nguyễn", "nested": [1, None]},
         )
         for i in range(3000)

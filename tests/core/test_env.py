@@ -4,7 +4,10 @@ from django.core.exceptions import ImproperlyConfigured
 from config.env import env_bool, env_int, env_list, env_rate, parse_rate
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("1", True), ("on", True), ("YES", True), ("0", False), ("off", False), ("", False)])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("1", True), ("on", True), ("YES", True), ("0", False), ("off", False), ("", False)],
+)
 def test_env_bool_reads_common_spellings(monkeypatch, raw, expected):
     monkeypatch.setenv("X_FLAG", raw)
     assert env_bool("X_FLAG", not expected) is expected
@@ -53,9 +56,16 @@ def test_settings_refuse_missing_secret_in_production(tmp_path):
     import sys
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(DJANGO_SETTINGS_MODULE="config.settings", DJANGO_SECRET_KEY_FILE=str(tmp_path / "none"))
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env,
-                            capture_output=True, text=True, check=False)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings", DJANGO_SECRET_KEY_FILE=str(tmp_path / "none")
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
 
@@ -65,8 +75,19 @@ def test_bad_database_url_fails_fast():
     import subprocess
     import sys
 
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings", DJANGO_SECRET_KEY="x" * 50, DATABASE_URL="nosuchdb://")
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True, check=False)
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_SECRET_KEY="x" * 50,
+        DATABASE_URL="nosuchdb://",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
 
@@ -81,12 +102,18 @@ def test_user_throttle_never_writes_to_the_database_cache(cache_url, throttle_ba
     import subprocess
     import sys
 
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings", DJANGO_SECRET_KEY="x" * 50, CACHE_URL=cache_url)
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_SECRET_KEY="x" * 50,
+        CACHE_URL=cache_url,
+    )
     code = (
         "import django; django.setup(); from django.conf import settings; "
         "print(settings.CACHES['default']['BACKEND'].rsplit('.', 1)[1], settings.CACHES['throttle']['BACKEND'].rsplit('.', 1)[1])"
     )
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)  # noqa: S603 - our own interpreter and code
+    command = [sys.executable, "-c", code]  # our own interpreter and code
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=True)  # noqa: S603
     default_backend, backend = result.stdout.split()
     assert backend == throttle_backend
     assert default_backend in ("DatabaseCache", "RedisCache")

@@ -14,7 +14,7 @@ def test_safe_text_neutralises_formula_starts():
 
 
 def test_csv_has_bom_and_escapes_formulas_but_not_numbers():
-    text = "".join(iter_csv(["name", "n"], [("=HYPERLINK(\"x\")", -5), ("Ánh", dt.date(2019, 3, 5))]))
+    text = "".join(iter_csv(["name", "n"], [('=HYPERLINK("x")', -5), ("Ánh", dt.date(2019, 3, 5))]))
     assert text.startswith("\ufeff")
     lines = text.lstrip("\ufeff").splitlines()
     assert lines[1].startswith("\"'=HYPERLINK")
@@ -32,4 +32,3 @@ def test_xlsx_writes_user_text_as_text_and_dates_as_dates():
     assert sheet["B2"].value == dt.datetime(2019, 1, 2)
     assert sheet["B3"].value == 3
     assert sheet.freeze_panes == "A2"
-

@@ -11,7 +11,12 @@ from tests.training.factories import CourseFactory, EnrolmentFactory
 pytestmark = pytest.mark.django_db
 
 # One row a day either side of each edge of 2019, so an off-by-one range or an ignored filter shows.
-DATES = {"Y18": dt.date(2018, 12, 31), "Y19A": dt.date(2019, 1, 1), "Y19Z": dt.date(2019, 12, 31), "Y20": dt.date(2020, 1, 1)}
+DATES = {
+    "Y18": dt.date(2018, 12, 31),
+    "Y19A": dt.date(2019, 1, 1),
+    "Y19Z": dt.date(2019, 12, 31),
+    "Y20": dt.date(2020, 1, 1),
+}
 
 
 @pytest.fixture
@@ -29,7 +34,12 @@ def codes(response, key):
 
 
 @pytest.mark.parametrize(
-    ("url", "key"), [("/api/v1/inspections/", "code"), ("/api/v1/courses/", "code"), ("/api/v1/enrolments/", "course")]
+    ("url", "key"),
+    [
+        ("/api/v1/inspections/", "code"),
+        ("/api/v1/courses/", "code"),
+        ("/api/v1/enrolments/", "course"),
+    ],
 )
 def test_year_filter_selects_that_calendar_year_only(client_for, dated_rows, url, key):
     client = client_for("admin")

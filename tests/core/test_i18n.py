@@ -8,7 +8,9 @@ from django.conf import settings
 from django.utils import translation
 
 CATALOGUES = sorted(
-    p for p in Path(settings.BASE_DIR).glob("**/locale/vi/LC_MESSAGES/django.po") if ".venv" not in p.parts
+    p
+    for p in Path(settings.BASE_DIR).glob("**/locale/vi/LC_MESSAGES/django.po")
+    if ".venv" not in p.parts
 )
 
 

@@ -34,11 +34,15 @@ def body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
-def test_api_export_with_prefer_respond_async(client_for, users, inspections, django_capture_on_commit_callbacks):
+def test_api_export_with_prefer_respond_async(
+    client_for, users, inspections, django_capture_on_commit_callbacks
+):
     client = client_for("head_a")
     direct = body(client.get("/api/v1/inspections/", {"format": "csv"}))
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get("/api/v1/inspections/", {"format": "csv"}, HTTP_PREFER="respond-async")
+        response = client.get(
+            "/api/v1/inspections/", {"format": "csv"}, HTTP_PREFER="respond-async"
+        )
     assert response.status_code == 202
     status_url = response["Location"]
     state = client.get(status_url, HTTP_ACCEPT="application/json").json()
@@ -56,7 +60,9 @@ def test_api_export_with_prefer_respond_async(client_for, users, inspections, dj
     assert client_for(None).get(state["download"]).status_code in (401, 403)
 
 
-def test_a_big_page_export_goes_to_the_job_page(settings, users, inspections, django_capture_on_commit_callbacks):
+def test_a_big_page_export_goes_to_the_job_page(
+    settings, users, inspections, django_capture_on_commit_callbacks
+):
     settings.EXPORT_ASYNC_ROWS = 2
     client = Client()
     client.force_login(users["inspector"])
@@ -68,14 +74,21 @@ def test_a_big_page_export_goes_to_the_job_page(settings, users, inspections, dj
     job = Job.objects.get()
     assert job.status == JobStatus.DONE and job.rows == 3
     assert f"/api/v1/jobs/{job.pk}/download/" in page.content.decode()
-    lines = body(client.get(f"/api/v1/jobs/{job.pk}/download/")).decode("utf-8-sig").strip().splitlines()
+    lines = (
+        body(client.get(f"/api/v1/jobs/{job.pk}/download/"))
+        .decode("utf-8-sig")
+        .strip()
+        .splitlines()
+    )
     assert len(lines) == 4
     # Under the limit the export is direct, as before.
     settings.EXPORT_ASYNC_ROWS = 100
     assert client.get("/app/inspections/", {"format": "csv"}).status_code == 200
 
 
-def test_the_province_workbook_is_a_job(client_for, users, tree, django_capture_on_commit_callbacks):
+def test_the_province_workbook_is_a_job(
+    client_for, users, tree, django_capture_on_commit_callbacks
+):
     client = client_for("auditor")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.get(
@@ -91,7 +104,9 @@ def test_the_province_workbook_is_a_job(client_for, users, tree, django_capture_
 def test_expired_jobs_are_gone(client_for, users, inspections, django_capture_on_commit_callbacks):
     client = client_for("inspector")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get("/api/v1/inspections/", {"format": "csv"}, HTTP_PREFER="respond-async")
+        response = client.get(
+            "/api/v1/inspections/", {"format": "csv"}, HTTP_PREFER="respond-async"
+        )
     job = Job.objects.get()
     path = job.file.path
     Job.objects.filter(pk=job.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))

@@ -20,12 +20,18 @@ def test_weekend_is_skipped():
 
 
 def test_holidays_skipped_and_makeup_days_count():
-    cal = Calendar(holidays=frozenset({D(2019, 4, 29), D(2019, 4, 30), D(2019, 5, 1)}), workdays=frozenset({D(2019, 5, 4)}))
+    cal = Calendar(
+        holidays=frozenset({D(2019, 4, 29), D(2019, 4, 30), D(2019, 5, 1)}),
+        workdays=frozenset({D(2019, 5, 4)}),
+    )
     assert add_working_days(D(2019, 4, 26), 1, cal) == D(2019, 5, 2)
     assert add_working_days(D(2019, 5, 3), 1, cal) == D(2019, 5, 4)
 
 
-@given(st.dates(min_value=D(2000, 1, 1), max_value=D(2040, 1, 1)), st.integers(min_value=0, max_value=60))
+@given(
+    st.dates(min_value=D(2000, 1, 1), max_value=D(2040, 1, 1)),
+    st.integers(min_value=0, max_value=60),
+)
 def test_add_then_count_round_trips(start, n):
     cal = Calendar()
     end = add_working_days(start, n, cal)

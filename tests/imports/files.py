@@ -13,8 +13,13 @@ HEADER_VI = ("STT", "Mã cán bộ", "Họ và tên", "Ngày sinh", "Giới tín
 HEADER_EN = ("code", "full_name", "unit", "category", "position", "date_of_birth", "gender")
 
 
-def xlsx(rows: Sequence[Sequence[Any]], *, titles: Sequence[str] = (), sheet: str = "Danh sách",
-         number_formats: dict[str, str] | None = None) -> io.BytesIO:
+def xlsx(
+    rows: Sequence[Sequence[Any]],
+    *,
+    titles: Sequence[str] = (),
+    sheet: str = "Danh sách",
+    number_formats: dict[str, str] | None = None,
+) -> io.BytesIO:
     """An .xlsx with ``titles`` as merged title rows above ``rows`` (header first)."""
     book = Workbook()
     ws = book.active
@@ -66,7 +71,9 @@ def to_cp1258(text: str) -> bytes:
             pass
         decomposed = unicodedata.normalize("NFD", char)
         tones = [mark for mark in decomposed if mark in _TONES]
-        base = unicodedata.normalize("NFC", "".join(mark for mark in decomposed if mark not in _TONES))
+        base = unicodedata.normalize(
+            "NFC", "".join(mark for mark in decomposed if mark not in _TONES)
+        )
         out += base.encode("cp1258") + "".join(tones).encode("cp1258")
     return bytes(out)
 

@@ -17,7 +17,10 @@ from tests.imports.files import HEADER_VI, csv_cp1258, xlsx
 pytestmark = pytest.mark.django_db
 
 URL = "/admin/staff/staff/import/"
-GOOD = [HEADER_VI, (1, "CB001", "Nguyễn Thị Ánh", "03/04/1990", "Nữ", "A", "Công chức", "Chuyên viên")]
+GOOD = [
+    HEADER_VI,
+    (1, "CB001", "Nguyễn Thị Ánh", "03/04/1990", "Nữ", "A", "Công chức", "Chuyên viên"),
+]
 
 
 def client_as(user) -> Client:
@@ -39,8 +42,15 @@ def test_only_hr_and_admin_may_import(users, role):
 
 
 def test_changelist_shows_the_import_button_to_hr_only(users):
-    assert URL in client_as(users["hr"]).get(reverse("admin:staff_staff_changelist")).content.decode()
-    assert URL not in client_as(users["auditor"]).get(reverse("admin:staff_staff_changelist")).content.decode()
+    assert (
+        URL in client_as(users["hr"]).get(reverse("admin:staff_staff_changelist")).content.decode()
+    )
+    assert (
+        URL
+        not in client_as(users["auditor"])
+        .get(reverse("admin:staff_staff_changelist"))
+        .content.decode()
+    )
 
 
 @pytest.mark.parametrize("role", ["hr", "admin"])
@@ -57,14 +67,23 @@ def test_upload_preview_confirm(users, role):
     assert response.status_code == 302 and response.url == reverse("admin:staff_staff_changelist")
     member = Staff.objects.get()
     assert (member.code, member.full_name, member.unit.code) == ("CB001", "Nguyễn Thị Ánh", "A")
-    assert SecurityEvent.objects.filter(kind=SecurityEventKind.IMPORT, username=users[role].username).count() == 1
+    assert (
+        SecurityEvent.objects.filter(
+            kind=SecurityEventKind.IMPORT, username=users[role].username
+        ).count()
+        == 1
+    )
     # The token is single use.
     assert client.post(URL, {"token": token}).status_code == 302
     assert Staff.objects.count() == 1
 
 
 def test_preview_highlights_bad_rows_and_offers_no_confirmation(users):
-    rows = [HEADER_VI[1:], GOOD[1][1:], ("CB002", "Trần Văn Bình", "31/02/1990", "Nam", "XYZ", "Công chức", "")]
+    rows = [
+        HEADER_VI[1:],
+        GOOD[1][1:],
+        ("CB002", "Trần Văn Bình", "31/02/1990", "Nam", "XYZ", "Công chức", ""),
+    ]
     response = upload(client_as(users["hr"]), csv_cp1258(rows), "roster.csv")
     page = html.unescape(response.content.decode())
     assert "2 error(s) in 2 row(s): nothing was imported." in page
@@ -102,11 +121,19 @@ def test_attendance_sheet_upload_on_courses(users, tree):
     url = "/admin/training/course/import/?course=BD-01"
     assert client_as(users["auditor"]).get(url).status_code == 403
     client = client_as(users["hr"])
-    rows = [("Mã cán bộ", "Họ và tên", "Kết quả", "Điểm"), ("CB001", "Nguyễn Thị Ánh", "Hoàn thành", "9,5")]
+    rows = [
+        ("Mã cán bộ", "Họ và tên", "Kết quả", "Điểm"),
+        ("CB001", "Nguyễn Thị Ánh", "Hoàn thành", "9,5"),
+    ]
     response = client.post(url, {"file": SimpleUploadedFile("diem.xlsx", xlsx(rows).getvalue())})
     page = response.content.decode()
     assert "Import an attendance sheet" in page and "1 new" in page
     token = re.search(r'name="token" value="([^"]+)"', page).group(1)
     assert client.post(url, {"token": token}).status_code == 302
     enrolment = Enrolment.objects.get()
-    assert (enrolment.course.code, enrolment.staff.code, enrolment.status, str(enrolment.score)) == ("BD-01", "CB001", "completed", "9.50")
+    assert (
+        enrolment.course.code,
+        enrolment.staff.code,
+        enrolment.status,
+        str(enrolment.score),
+    ) == ("BD-01", "CB001", "completed", "9.50")

@@ -30,7 +30,9 @@ def test_dry_run_prints_the_report_and_writes_nothing(tree, tmp_path):
     path = tmp_path / "roster.xlsx"
     path.write_bytes(xlsx(ROWS, titles=["DANH SÁCH"]).getvalue())
     out, err = run(str(path), "--dry-run")
-    assert out.splitlines() == ["Dry run: 2 row(s) would be imported: 2 new, 0 changed, 0 unchanged. Nothing was written."]
+    assert out.splitlines() == [
+        "Dry run: 2 row(s) would be imported: 2 new, 0 changed, 0 unchanged. Nothing was written."
+    ]
     assert not Staff.objects.exists()
     out, err = run(str(path))
     assert out.splitlines() == ["Imported 2 row(s): 2 new, 0 changed, 0 unchanged."]
@@ -42,7 +44,11 @@ def test_dry_run_prints_the_report_and_writes_nothing(tree, tmp_path):
 
 def test_errors_exit_non_zero_with_row_and_column(tree, tmp_path):
     path = tmp_path / "roster.csv"
-    path.write_bytes(csv_utf8([*ROWS, (3, "CB001", "Trùng", "31/02/1990", "Nam", "A", "Công chức", "")]).getvalue())
+    path.write_bytes(
+        csv_utf8(
+            [*ROWS, (3, "CB001", "Trùng", "31/02/1990", "Nam", "A", "Công chức", "")]
+        ).getvalue()
+    )
     for extra in ([], ["--dry-run"]):
         with pytest.raises(CommandError) as excinfo:
             run(str(path), *extra)
@@ -50,7 +56,9 @@ def test_errors_exit_non_zero_with_row_and_column(tree, tmp_path):
     assert not Staff.objects.exists()
     out = io.StringIO()
     with pytest.raises(CommandError):
-        call_command("import_staff", str(path), "--language", "en", stdout=out, stderr=io.StringIO())
+        call_command(
+            "import_staff", str(path), "--language", "en", stdout=out, stderr=io.StringIO()
+        )
     assert out.getvalue().splitlines() == [
         "2 error(s) in 3 row(s): nothing was imported.",
         'Sheet "roster", row 4, column "Mã cán bộ": The code CB001 already appears on row 2.',

@@ -48,7 +48,22 @@ def test_date_forms(raw, expected):
     assert date_cell(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["31/02/1990", "29/02/1990", "00/01/1990", "12/13/1990", "1990-02-30", "abc", "1990", "32966", "04/03/90", 0, -5])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "31/02/1990",
+        "29/02/1990",
+        "00/01/1990",
+        "12/13/1990",
+        "1990-02-30",
+        "abc",
+        "1990",
+        "32966",
+        "04/03/90",
+        0,
+        -5,
+    ],
+)
 def test_impossible_or_unreadable_dates_are_refused(raw):
     with pytest.raises(CellError):
         date_cell(raw)
@@ -60,7 +75,11 @@ def test_dd_mm_yyyy_and_iso_round_trip(day):
     assert date_cell(day.isoformat()) == day
 
 
-@given(st.integers(min_value=1, max_value=12), st.integers(min_value=13, max_value=31), st.integers(1900, 2100))
+@given(
+    st.integers(min_value=1, max_value=12),
+    st.integers(min_value=13, max_value=31),
+    st.integers(1900, 2100),
+)
 def test_slash_dates_are_never_month_first(month, day, year):
     # "12/25/1990" (month first) must not be silently accepted as 25 December.
     with pytest.raises(CellError):
@@ -84,7 +103,16 @@ def test_text_cells_are_trimmed_nfc_and_whole_numbers_lose_dot_zero():
 
 
 @pytest.mark.parametrize(
-    "header", ["Họ và tên", "HỌ VÀ TÊN", "  ho va  ten ", "Họ và tên (*)", "full_name", "Full Name", "Ho\u0323 va\u0300 te\u0302n"]
+    "header",
+    [
+        "Họ và tên",
+        "HỌ VÀ TÊN",
+        "  ho va  ten ",
+        "Họ và tên (*)",
+        "full_name",
+        "Full Name",
+        "Ho\u0323 va\u0300 te\u0302n",
+    ],
 )
 def test_header_keys_ignore_case_spacing_diacritics_and_notes(header):
     assert header_key(header) in {"ho va ten", "full name"}
@@ -112,7 +140,10 @@ def _rows(buffer, name):
 
 
 def test_cp1258_csv_is_detected_and_recomposed():
-    buffer = csv_cp1258([("Mã cán bộ", "Họ và tên"), ("CB1", "Nguyễn Thị Ánh"), ("CB2", "Đặng Văn Hưởng")], delimiter=";")
+    buffer = csv_cp1258(
+        [("Mã cán bộ", "Họ và tên"), ("CB1", "Nguyễn Thị Ánh"), ("CB2", "Đặng Văn Hưởng")],
+        delimiter=";",
+    )
     assert b"\xde" in buffer.getvalue()  # the tilde really is a separate combining byte
     assert detect_encoding(buffer) == "cp1258"
     [(_name, rows)] = _rows(buffer, "ds.csv")
@@ -147,7 +178,10 @@ def test_title_row_with_commas_does_not_fool_the_delimiter_guess():
 
 
 def test_xlsx_rows_are_numbered_as_excel_shows_them():
-    buffer = xlsx([("Mã cán bộ", "Họ và tên"), ("CB1", "A"), (None, None), ("CB2", "B")], titles=["UBND", "DANH SÁCH"])
+    buffer = xlsx(
+        [("Mã cán bộ", "Họ và tên"), ("CB1", "A"), (None, None), ("CB2", "B")],
+        titles=["UBND", "DANH SÁCH"],
+    )
     [(name, rows)] = _rows(buffer, "a.xlsx")
     assert name == "Danh sách"
     numbered = {number: values for number, values in rows}

@@ -32,6 +32,7 @@ def english():
     with translation.override("en"):
         yield
 
+
 GOOD = [
     HEADER_VI,
     (1, "CB001", "Nguyễn Thị Ánh", "03/04/1990", "Nữ", "A", "Công chức", "Chuyên viên"),

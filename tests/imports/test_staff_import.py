@@ -26,9 +26,27 @@ def roster_rows():
     return [
         HEADER_VI,
         (1, "CB001", "Nguyễn Thị Ánh", "03/04/1990", "Nữ", "A", "Công chức", "Chuyên viên"),
-        (2, "CB002", "Trần Văn Bình", dt.datetime(1985, 12, 25), "Nam", "Xã Hà Lâm", "Cán bộ", "Chủ tịch UBND xã"),
+        (
+            2,
+            "CB002",
+            "Trần Văn Bình",
+            dt.datetime(1985, 12, 25),
+            "Nam",
+            "Xã Hà Lâm",
+            "Cán bộ",
+            "Chủ tịch UBND xã",
+        ),
         (3, "CB003", "Lê Thị Cúc", "1979-07-01", "nữ", "D-NV", "Viên chức", None),
-        (4, "CB004", "Phạm Văn Dũng", 32874, "NAM", "Phòng Nội vụ", "Hợp đồng (lao động)", "Bảo vệ"),
+        (
+            4,
+            "CB004",
+            "Phạm Văn Dũng",
+            32874,
+            "NAM",
+            "Phòng Nội vụ",
+            "Hợp đồng (lao động)",
+            "Bảo vệ",
+        ),
         (5, "CB005", "Đinh Thị Én", None, None, "B", "hợp đồng", ""),
     ]
 
@@ -39,16 +57,61 @@ def import_file(buffer, name="roster.xlsx", **kwargs):
 
 def stored():
     return {
-        s.code: (s.full_name, s.name_key, s.unit.code, s.category, s.position, s.date_of_birth, s.gender, s.status)
+        s.code: (
+            s.full_name,
+            s.name_key,
+            s.unit.code,
+            s.category,
+            s.position,
+            s.date_of_birth,
+            s.gender,
+            s.status,
+        )
         for s in Staff.objects.select_related("unit")
     }
 
 
 EXPECTED = {
-    "CB001": ("Nguyễn Thị Ánh", "nguyen thi anh", "A", "civil_servant", "Chuyên viên", dt.date(1990, 4, 3), "female", "active"),
-    "CB002": ("Trần Văn Bình", "tran van binh", "B", "cadre", "Chủ tịch UBND xã", dt.date(1985, 12, 25), "male", "active"),
-    "CB003": ("Lê Thị Cúc", "le thi cuc", "D-NV", "public_employee", "", dt.date(1979, 7, 1), "female", "active"),
-    "CB004": ("Phạm Văn Dũng", "pham van dung", "D-NV", "contract", "Bảo vệ", dt.date(1990, 1, 1), "male", "active"),
+    "CB001": (
+        "Nguyễn Thị Ánh",
+        "nguyen thi anh",
+        "A",
+        "civil_servant",
+        "Chuyên viên",
+        dt.date(1990, 4, 3),
+        "female",
+        "active",
+    ),
+    "CB002": (
+        "Trần Văn Bình",
+        "tran van binh",
+        "B",
+        "cadre",
+        "Chủ tịch UBND xã",
+        dt.date(1985, 12, 25),
+        "male",
+        "active",
+    ),
+    "CB003": (
+        "Lê Thị Cúc",
+        "le thi cuc",
+        "D-NV",
+        "public_employee",
+        "",
+        dt.date(1979, 7, 1),
+        "female",
+        "active",
+    ),
+    "CB004": (
+        "Phạm Văn Dũng",
+        "pham van dung",
+        "D-NV",
+        "contract",
+        "Bảo vệ",
+        dt.date(1990, 1, 1),
+        "male",
+        "active",
+    ),
     "CB005": ("Đinh Thị Én", "dinh thi en", "B", "contract", "", None, "", "active"),
 }
 
@@ -70,30 +133,59 @@ def test_reimport_of_the_same_file_changes_nothing(tree):
 
 
 def test_rows_matched_on_code_update_only_what_changed(tree):
-    StaffFactory(code="CB001", full_name="Nguyễn Thị Cũ", unit=tree["B"], category="cadre",
-                 date_of_birth=dt.date(1990, 4, 3), phone="0909")
+    StaffFactory(
+        code="CB001",
+        full_name="Nguyễn Thị Cũ",
+        unit=tree["B"],
+        category="cadre",
+        date_of_birth=dt.date(1990, 4, 3),
+        phone="0909",
+    )
     rows = roster_rows()[:2]
     report = import_file(xlsx(rows))
     assert (report.created, report.updated, report.unchanged) == (0, 1, 0)
     member = Staff.objects.get(code="CB001")
     assert (member.full_name, member.name_key, member.unit.code, member.category, member.phone) == (
-        "Nguyễn Thị Ánh", "nguyen thi anh", "A", "civil_servant", "0909",
+        "Nguyễn Thị Ánh",
+        "nguyen thi anh",
+        "A",
+        "civil_servant",
+        "0909",
     )
 
 
 def test_empty_optional_cells_keep_stored_values(tree):
-    StaffFactory(code="CB005", full_name="Đinh Thị Én", unit=tree["B"], category="contract",
-                 date_of_birth=dt.date(1991, 1, 2), gender="female", position="Tạp vụ")
+    StaffFactory(
+        code="CB005",
+        full_name="Đinh Thị Én",
+        unit=tree["B"],
+        category="contract",
+        date_of_birth=dt.date(1991, 1, 2),
+        gender="female",
+        position="Tạp vụ",
+    )
     report = import_file(xlsx([roster_rows()[0], roster_rows()[5]]))
     assert (report.updated, report.unchanged) == (0, 1)
     member = Staff.objects.get(code="CB005")
-    assert (member.date_of_birth, member.gender, member.position) == (dt.date(1991, 1, 2), "female", "Tạp vụ")
+    assert (member.date_of_birth, member.gender, member.position) == (
+        dt.date(1991, 1, 2),
+        "female",
+        "Tạp vụ",
+    )
 
 
 def test_english_headers_any_order_any_case_and_stray_spaces(tree):
     rows = [
         ("  Gender ", "DATE_OF_BIRTH", "Unit", " code", "Full Name", "category", "position"),
-        ("female", "1990-04-03", "A", "CB001", "  Nguyễn   Thị Ánh ", "civil_servant", " Chuyên viên "),
+        (
+            "female",
+            "1990-04-03",
+            "A",
+            "CB001",
+            "  Nguyễn   Thị Ánh ",
+            "civil_servant",
+            " Chuyên viên ",
+        ),
     ]
     report = import_file(csv_utf8(rows, bom=True), "roster.csv")
     assert report.ok, report.lines()
@@ -114,11 +206,26 @@ def test_cp1258_csv_with_decomposed_tones_is_stored_nfc(tree):
 
 
 def test_decomposed_unicode_in_xlsx_is_normalised(tree):
-    rows = [HEADER_EN, ("CB009", "Nguye\u0302\u0303n Thi\u0323 A\u0301nh", "A", "Co\u0302ng chu\u031b\u0301c", None, None, "Nu\u031b\u0303")]
+    rows = [
+        HEADER_EN,
+        (
+            "CB009",
+            "Nguye\u0302\u0303n Thi\u0323 A\u0301nh",
+            "A",
+            "Co\u0302ng chu\u031b\u0301c",
+            None,
+            None,
+            "Nu\u031b\u0303",
+        ),
+    ]
     report = import_file(xlsx(rows))
     assert report.ok, report.lines()
     member = Staff.objects.get(code="CB009")
-    assert (member.full_name, member.category, member.gender) == ("Nguyễn Thị Ánh", "civil_servant", "female")
+    assert (member.full_name, member.category, member.gender) == (
+        "Nguyễn Thị Ánh",
+        "civil_servant",
+        "female",
+    )
 
 
 def _refused(report, *expected):
@@ -137,22 +244,40 @@ def test_one_bad_row_writes_nothing_and_names_row_and_column(tree):
     _refused(report, (6, "Ngày sinh"))
     assert report.error_count == 1
     with translation.override("en"):
-        assert str(report.errors[0]) == 'Sheet "Danh sách", row 6, column "Ngày sinh": 31/02/1990 is not a real date.'
+        assert (
+            str(report.errors[0])
+            == 'Sheet "Danh sách", row 6, column "Ngày sinh": 31/02/1990 is not a real date.'
+        )
     with translation.override("vi"):
-        assert str(report.errors[0]) == 'Trang tính "Danh sách", dòng 6, cột "Ngày sinh": 31/02/1990 không phải là một ngày có thật.'
+        assert (
+            str(report.errors[0])
+            == 'Trang tính "Danh sách", dòng 6, cột "Ngày sinh": 31/02/1990 không phải là một ngày có thật.'
+        )
 
 
 def test_every_problem_is_reported_not_only_the_first(tree):
     rows = roster_rows()
-    rows.append((6, "CB001", "Trùng Mã", "01/01/1980", "Nam", "A", "Công chức", ""))  # duplicate code
-    rows.append((7, "CB007", "Không Đơn Vị", "01/01/1980", "Nam", "XYZ", "Công chức", ""))  # unknown unit
+    rows.append(
+        (6, "CB001", "Trùng Mã", "01/01/1980", "Nam", "A", "Công chức", "")
+    )  # duplicate code
+    rows.append(
+        (7, "CB007", "Không Đơn Vị", "01/01/1980", "Nam", "XYZ", "Công chức", "")
+    )  # unknown unit
     rows.append((8, "CB008", "", "01/13/1980", "Khác", "A", "Thợ", ""))  # four bad cells
-    rows.append((9, "CB 009", "Sai Mã", "01/01/2999", "Nam", "A", "cadre", ""))  # bad code, future birth
+    rows.append(
+        (9, "CB 009", "Sai Mã", "01/01/2999", "Nam", "A", "cadre", "")
+    )  # bad code, future birth
     report = import_file(xlsx(rows, titles=TITLES))
     _refused(
         report,
-        (9, "Mã cán bộ"), (10, "Đơn vị"), (11, "Họ và tên"), (11, "Ngày sinh"), (11, "Giới tính"), (11, "Loại"),
-        (12, "Mã cán bộ"), (12, "Ngày sinh"),
+        (9, "Mã cán bộ"),
+        (10, "Đơn vị"),
+        (11, "Họ và tên"),
+        (11, "Ngày sinh"),
+        (11, "Giới tính"),
+        (11, "Loại"),
+        (12, "Mã cán bộ"),
+        (12, "Ngày sinh"),
     )
     with translation.override("en"):
         messages = [str(e) for e in report.errors]
@@ -206,11 +331,14 @@ def test_real_imports_are_logged(tree, users):
 def test_scoped_importer_cannot_name_or_take_over_units_outside_its_scope(tree):
     StaffFactory(code="CB002", unit=tree["B"])
     importer = StaffImporter(units=tree["A"].subtree(), restrict_to_units=True)
-    report = run_import(importer, xlsx([HEADER_EN, ("CB001", "A", "B", "cadre", "", "", "")]), filename="x.xlsx")
+    report = run_import(
+        importer, xlsx([HEADER_EN, ("CB001", "A", "B", "cadre", "", "", "")]), filename="x.xlsx"
+    )
     assert not report.ok and report.errors[0].column == "unit"
     report = run_import(
         StaffImporter(units=tree["A"].subtree(), restrict_to_units=True),
-        xlsx([HEADER_EN, ("CB002", "A", "A", "cadre", "", "", "")]), filename="x.xlsx",
+        xlsx([HEADER_EN, ("CB002", "A", "A", "cadre", "", "", "")]),
+        filename="x.xlsx",
     )
     assert not report.ok and report.errors[0].row == 2
     assert Staff.objects.get(code="CB002").unit == tree["B"]
@@ -218,8 +346,15 @@ def test_scoped_importer_cannot_name_or_take_over_units_outside_its_scope(tree):
 
 def _roster(count: int, start: int = 0):
     return [HEADER_EN] + [
-        (f"Q{n:06d}", f"Nguyễn Văn {n}", "A" if n % 2 else "Xã Hà Lâm", "civil_servant", "Chuyên viên",
-         f"{1 + n % 28:02d}/{1 + n % 12:02d}/19{60 + n % 40}", "male")
+        (
+            f"Q{n:06d}",
+            f"Nguyễn Văn {n}",
+            "A" if n % 2 else "Xã Hà Lâm",
+            "civil_servant",
+            "Chuyên viên",
+            f"{1 + n % 28:02d}/{1 + n % 12:02d}/19{60 + n % 40}",
+            "male",
+        )
         for n in range(start, start + count)
     ]
 
@@ -241,7 +376,9 @@ def test_query_count_does_not_grow_with_rows(tree, updating):
             report = import_file(xlsx(_roster(count, start=count * 10)))
         assert report.ok and (report.updated if updating else report.created) == count
         sql = [query["sql"] for query in captured.captured_queries]
-        writes = [q for q in sql if q.startswith(("INSERT INTO \"staff_staff\"", "UPDATE \"staff_staff\""))]
+        writes = [
+            q for q in sql if q.startswith(('INSERT INTO "staff_staff"', 'UPDATE "staff_staff"'))
+        ]
         return len(sql) - len(writes), len(writes)
 
     small_reads, small_writes = queries(10)
@@ -255,10 +392,20 @@ def test_query_count_does_not_grow_with_rows(tree, updating):
 
 
 def test_two_columns_meaning_the_same_field_are_refused(tree):
-    report = import_file(xlsx([("Mã cán bộ", "code", "Họ và tên", "Đơn vị", "Loại"), ("CB1", "CB1", "A", "A", "cadre")]))
+    report = import_file(
+        xlsx(
+            [
+                ("Mã cán bộ", "code", "Họ và tên", "Đơn vị", "Loại"),
+                ("CB1", "CB1", "A", "A", "cadre"),
+            ]
+        )
+    )
     assert not report.ok
     with translation.override("en"):
-        assert str(report.errors[0]) == 'Row 1: the columns "Mã cán bộ" and "code" both mean Staff code.'
+        assert (
+            str(report.errors[0])
+            == 'Row 1: the columns "Mã cán bộ" and "code" both mean Staff code.'
+        )
 
 
 def test_a_conflicting_concurrent_write_refuses_the_import_cleanly(tree):

@@ -52,7 +52,9 @@ def ensure_catalogue() -> None:
     from inspections.models.casework import FindingCategory
 
     importlib.import_module("inspections.migrations.0002_feedback_catalogue").forwards(apps, None)
-    FindingCategory.objects.get_or_create(code="attitude", defaults={"name": "Thái độ hách dịch, cửa quyền"})
+    FindingCategory.objects.get_or_create(
+        code="attitude", defaults={"name": "Thái độ hách dịch, cửa quyền"}
+    )
     FeedbackCategory.objects.filter(code="attitude", finding_category__isnull=True).update(
         finding_category=FindingCategory.objects.get(code="attitude")
     )

@@ -30,11 +30,15 @@ def frozen():
 def data(tree):
     out = {}
     for code in ("A", "B"):
-        staff = StaffFactory(code=f"{code}-CS", unit=tree[code], category=StaffCategory.CIVIL_SERVANT)
+        staff = StaffFactory(
+            code=f"{code}-CS", unit=tree[code], category=StaffCategory.CIVIL_SERVANT
+        )
         inspection = InspectionFactory(code=f"KT-{code}", unit=tree[code], start_date=D(2023, 1, 5))
         finding = FindingFactory(inspection=inspection, unit=tree[code], found_on=D(2023, 1, 6))
         CorrectiveActionFactory(finding=finding, unit=tree[code], due_date=D(2023, 2, 1))
-        case = services.case_open(staff=staff, violation_date=D(2023, 1, 2), discovered_on=D(2023, 1, 6), severity="minor")
+        case = services.case_open(
+            staff=staff, violation_date=D(2023, 1, 2), discovered_on=D(2023, 1, 6), severity="minor"
+        )
         out[code] = {"staff": staff, "inspection": inspection, "finding": finding, "case": case}
     return out
 
@@ -47,9 +51,16 @@ def login(users, role):
 
 @pytest.mark.parametrize(
     "url",
-    ["/admin/inspections/inspection/", "/admin/inspections/finding/", "/admin/inspections/correctiveaction/",
-     "/admin/inspections/disciplinarycase/", "/admin/inspections/disciplineregime/", "/admin/inspections/disciplineform/",
-     "/admin/inspections/findingcategory/", "/admin/inspections/evidence/"],
+    [
+        "/admin/inspections/inspection/",
+        "/admin/inspections/finding/",
+        "/admin/inspections/correctiveaction/",
+        "/admin/inspections/disciplinarycase/",
+        "/admin/inspections/disciplineregime/",
+        "/admin/inspections/disciplineform/",
+        "/admin/inspections/findingcategory/",
+        "/admin/inspections/evidence/",
+    ],
 )
 def test_admin_lists_load(users, data, url):
     assert login(users, "admin").get(url).status_code == 200
@@ -66,10 +77,17 @@ def listed(client, url):
 
 def test_overdue_filter_selects_open_actions_past_their_due_date(users, data, tree):
     """Today is 2023-06-01: due the day before and open is overdue; due today, or done, is not."""
-    late, done = data["A"]["finding"].actions.get(), data["B"]["finding"].actions.get()  # both due 2023-02-01
+    late, done = (
+        data["A"]["finding"].actions.get(),
+        data["B"]["finding"].actions.get(),
+    )  # both due 2023-02-01
     CorrectiveAction.objects.filter(pk=done.pk).update(status="done", done_on=D(2023, 1, 31))
-    yesterday = CorrectiveActionFactory(finding=data["A"]["finding"], unit=tree["A"], due_date=D(2023, 5, 31))
-    today = CorrectiveActionFactory(finding=data["A"]["finding"], unit=tree["A"], due_date=D(2023, 6, 1))
+    yesterday = CorrectiveActionFactory(
+        finding=data["A"]["finding"], unit=tree["A"], due_date=D(2023, 5, 31)
+    )
+    today = CorrectiveActionFactory(
+        finding=data["A"]["finding"], unit=tree["A"], due_date=D(2023, 6, 1)
+    )
     client, url = login(users, "admin"), "/admin/inspections/correctiveaction/"
     assert listed(client, url) == {late, done, yesterday, today}
     assert listed(client, f"{url}?overdue=yes") == {late, yesterday}
@@ -84,12 +102,20 @@ def cases(data, tree):
         if key in data:
             pk = data[key]["case"].pk
         else:
-            staff = StaffFactory(code=f"{key}-CS", unit=tree[unit], category=StaffCategory.CIVIL_SERVANT)
+            staff = StaffFactory(
+                code=f"{key}-CS", unit=tree[unit], category=StaffCategory.CIVIL_SERVANT
+            )
             pk = services.case_open(
-                staff=staff, violation_date=D(2023, 1, 2), discovered_on=D(2023, 1, 6), severity="minor"
+                staff=staff,
+                violation_date=D(2023, 1, 2),
+                discovered_on=D(2023, 1, 6),
+                severity="minor",
             ).pk
         DisciplinaryCase.objects.filter(pk=pk).update(
-            status=status, handling_deadline=handling, statute_deadline=statute, decision_date=decided,
+            status=status,
+            handling_deadline=handling,
+            statute_deadline=statute,
+            decision_date=decided,
             decision_form="khien_trach" if decided else "",
         )
         return DisciplinaryCase.objects.get(pk=pk)
@@ -132,12 +158,16 @@ def test_head_sees_only_own_subtree_in_admin(users, data):
     page = client.get("/admin/inspections/disciplinarycase/")
     assert page.status_code == 200
     assert b"A-CS" in page.content and b"B-CS" not in page.content
-    assert client.get(f"/admin/inspections/disciplinarycase/{data['B']['case'].pk}/change/").status_code in (302, 404)
+    assert client.get(
+        f"/admin/inspections/disciplinarycase/{data['B']['case'].pk}/change/"
+    ).status_code in (302, 404)
 
 
 def test_expiring_filter_selects_cases_near_their_statute(users, data, tree):
     staff = StaffFactory(code="OLD", unit=tree["A"], category=StaffCategory.CIVIL_SERVANT)
-    services.case_open(staff=staff, violation_date=D(2021, 6, 20), discovered_on=D(2023, 5, 20), severity="minor")
+    services.case_open(
+        staff=staff, violation_date=D(2021, 6, 20), discovered_on=D(2023, 5, 20), severity="minor"
+    )
     page = login(users, "hr").get("/admin/inspections/disciplinarycase/?limitation_within=30")
     assert b"OLD" in page.content and b"A-CS" not in page.content
 
@@ -159,12 +189,23 @@ def test_transition_form_takes_legal_steps_and_shows_illegal_ones(users, data):
 
 def test_admin_creates_a_case_through_the_service(users, data):
     client = login(users, "hr")
-    response = client.post("/admin/inspections/disciplinarycase/add/", {
-        "staff": data["A"]["staff"].pk, "findings": [data["A"]["finding"].pk], "summary": "Trễ hẹn",
-        "violation_date": "02/03/2023", "discovered_on": "10/03/2023", "severity": "serious",
-        "steps-TOTAL_FORMS": 0, "steps-INITIAL_FORMS": 0, "suspensions-TOTAL_FORMS": 0, "suspensions-INITIAL_FORMS": 0,
-        "evidence-TOTAL_FORMS": 0, "evidence-INITIAL_FORMS": 0,
-    })
+    response = client.post(
+        "/admin/inspections/disciplinarycase/add/",
+        {
+            "staff": data["A"]["staff"].pk,
+            "findings": [data["A"]["finding"].pk],
+            "summary": "Trễ hẹn",
+            "violation_date": "02/03/2023",
+            "discovered_on": "10/03/2023",
+            "severity": "serious",
+            "steps-TOTAL_FORMS": 0,
+            "steps-INITIAL_FORMS": 0,
+            "suspensions-TOTAL_FORMS": 0,
+            "suspensions-INITIAL_FORMS": 0,
+            "evidence-TOTAL_FORMS": 0,
+            "evidence-INITIAL_FORMS": 0,
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     case = DisciplinaryCase.objects.latest("pk")
     assert case.regime == "R1a" and case.handling_deadline == D(2023, 6, 8)
@@ -174,10 +215,20 @@ def test_admin_creates_a_case_through_the_service(users, data):
 
 def test_admin_refuses_a_case_for_contract_staff(users, data, tree):
     staff = StaffFactory(code="HD", unit=tree["A"], category=StaffCategory.CONTRACT)
-    response = login(users, "hr").post("/admin/inspections/disciplinarycase/add/", {
-        "staff": staff.pk, "violation_date": "02/03/2023", "discovered_on": "10/03/2023", "severity": "minor",
-        "steps-TOTAL_FORMS": 0, "steps-INITIAL_FORMS": 0, "suspensions-TOTAL_FORMS": 0, "suspensions-INITIAL_FORMS": 0,
-        "evidence-TOTAL_FORMS": 0, "evidence-INITIAL_FORMS": 0,
-    })
+    response = login(users, "hr").post(
+        "/admin/inspections/disciplinarycase/add/",
+        {
+            "staff": staff.pk,
+            "violation_date": "02/03/2023",
+            "discovered_on": "10/03/2023",
+            "severity": "minor",
+            "steps-TOTAL_FORMS": 0,
+            "steps-INITIAL_FORMS": 0,
+            "suspensions-TOTAL_FORMS": 0,
+            "suspensions-INITIAL_FORMS": 0,
+            "evidence-TOTAL_FORMS": 0,
+            "evidence-INITIAL_FORMS": 0,
+        },
+    )
     assert response.status_code == 200
     assert not DisciplinaryCase.objects.filter(staff=staff).exists()

@@ -18,7 +18,12 @@ pytestmark = pytest.mark.django_db
 @time_machine.travel(dt.datetime(2023, 4, 1, 9, 0), tick=False)
 def test_recompute_after_a_rule_is_corrected(tree):
     staff = StaffFactory(code="CS", unit=tree["A"], category=StaffCategory.CIVIL_SERVANT)
-    case = services.case_open(staff=staff, violation_date=dt.date(2023, 1, 1), discovered_on=dt.date(2023, 3, 1), severity="minor")
+    case = services.case_open(
+        staff=staff,
+        violation_date=dt.date(2023, 1, 1),
+        discovered_on=dt.date(2023, 3, 1),
+        severity="minor",
+    )
     assert case.handling_deadline == dt.date(2023, 5, 30)
     DisciplineRegime.objects.filter(key="R1a-cadre-cs").update(handling_period=60)
     out = io.StringIO()

@@ -25,7 +25,9 @@ def seed(scale="demo"):
 
 def test_demo_casework_of_da_huoai_2019():
     seed()
-    inspected = set(Inspection.objects.filter(start_date__year=2019).values_list("unit__code", flat=True))
+    inspected = set(
+        Inspection.objects.filter(start_date__year=2019).values_list("unit__code", flat=True)
+    )
     assert len(inspected) >= 15  # most of the 22 departments and communes
     assert Inspection.objects.filter(start_date__year=2018).exists()
     assert Finding.objects.values("category").distinct().count() >= 5
@@ -33,7 +35,15 @@ def test_demo_casework_of_da_huoai_2019():
     assert CorrectiveAction.objects.overdue(YEAR_END).exists()
     assert CorrectiveAction.objects.filter(status="verified").exists()
     statuses = set(DisciplinaryCase.objects.values_list("status", flat=True))
-    assert statuses == {"opened", "self_review", "council", "decided", "closed_no_action", "postponed", "exempt"}
+    assert statuses == {
+        "opened",
+        "self_review",
+        "council",
+        "decided",
+        "closed_no_action",
+        "postponed",
+        "exempt",
+    }
     assert DisciplinaryCase.objects.overdue(YEAR_END).count() == 1
     decided = DisciplinaryCase.objects.filter(status="decided")
     assert all(c.effect_ends_on and c.decision_number for c in decided)
@@ -45,7 +55,11 @@ def test_demo_casework_is_idempotent():
     seed()
     before = (Inspection.objects.count(), Finding.objects.count(), DisciplinaryCase.objects.count())
     demo.seed(scale="demo", rng=random.Random(1), stdout=io.StringIO())
-    assert (Inspection.objects.count(), Finding.objects.count(), DisciplinaryCase.objects.count()) == before
+    assert (
+        Inspection.objects.count(),
+        Finding.objects.count(),
+        DisciplinaryCase.objects.count(),
+    ) == before
 
 
 def test_province_path_writes_findings_actions_and_cases(tree):

@@ -12,26 +12,54 @@ from inspections import rules
 D = dt.date
 
 R0 = rules.RegimeRule(
-    key="R0", code="R0", categories=frozenset({"cadre", "civil_servant", "public_employee"}),
-    valid_from=None, valid_until=D(2020, 6, 30), statute_months_minor=24, statute_months_other=24,
-    handling_period=2, handling_period_complex=4, handling_unit="months",
+    key="R0",
+    code="R0",
+    categories=frozenset({"cadre", "civil_servant", "public_employee"}),
+    valid_from=None,
+    valid_until=D(2020, 6, 30),
+    statute_months_minor=24,
+    statute_months_other=24,
+    handling_period=2,
+    handling_period_complex=4,
+    handling_unit="months",
     deferral_reasons=frozenset({"illness", "maternity", "prosecuted", "leave"}),
 )
 R1 = rules.RegimeRule(
-    key="R1-cadre-cs", code="R1", categories=frozenset({"cadre", "civil_servant"}),
-    valid_from=D(2020, 7, 1), valid_until=D(2025, 6, 30), statute_months_minor=24, statute_months_other=60,
-    handling_period=90, handling_period_complex=150, handling_unit="days",
+    key="R1-cadre-cs",
+    code="R1",
+    categories=frozenset({"cadre", "civil_servant"}),
+    valid_from=D(2020, 7, 1),
+    valid_until=D(2025, 6, 30),
+    statute_months_minor=24,
+    statute_months_other=60,
+    handling_period=90,
+    handling_period_complex=150,
+    handling_unit="days",
     deferral_reasons=frozenset({"illness", "maternity", "prosecuted", "leave"}),
 )
 R1_PE = rules.RegimeRule(
-    key="R1-public-employee", code="R1", categories=frozenset({"public_employee"}),
-    valid_from=D(2020, 7, 1), valid_until=D(2026, 6, 30), statute_months_minor=24, statute_months_other=60,
-    handling_period=90, handling_period_complex=150, handling_unit="days",
+    key="R1-public-employee",
+    code="R1",
+    categories=frozenset({"public_employee"}),
+    valid_from=D(2020, 7, 1),
+    valid_until=D(2026, 6, 30),
+    statute_months_minor=24,
+    statute_months_other=60,
+    handling_period=90,
+    handling_period_complex=150,
+    handling_unit="days",
 )
 R2 = rules.RegimeRule(
-    key="R2-cadre-cs", code="R2", categories=frozenset({"cadre", "civil_servant"}),
-    valid_from=D(2025, 7, 1), valid_until=None, statute_months_minor=60, statute_months_other=120,
-    handling_period=90, handling_period_complex=150, handling_unit="days",
+    key="R2-cadre-cs",
+    code="R2",
+    categories=frozenset({"cadre", "civil_servant"}),
+    valid_from=D(2025, 7, 1),
+    valid_until=None,
+    statute_months_minor=60,
+    statute_months_other=120,
+    handling_period=90,
+    handling_period_complex=150,
+    handling_unit="days",
     deferral_reasons=frozenset({"illness", "maternity", "prosecuted"}),
 )
 REGIMES = [R0, R1, R1_PE, R2]
@@ -100,8 +128,12 @@ def test_no_regime_for_contract_staff_or_uncovered_dates():
 
 
 def test_r1_minor_violation_has_two_years_others_five():
-    minor = rules.statute_deadline(R1, severity="minor", violation_date=D(2022, 1, 15), discovered_on=D(2022, 3, 1))
-    serious = rules.statute_deadline(R1, severity="serious", violation_date=D(2022, 1, 15), discovered_on=D(2022, 3, 1))
+    minor = rules.statute_deadline(
+        R1, severity="minor", violation_date=D(2022, 1, 15), discovered_on=D(2022, 3, 1)
+    )
+    serious = rules.statute_deadline(
+        R1, severity="serious", violation_date=D(2022, 1, 15), discovered_on=D(2022, 3, 1)
+    )
     assert minor.value == D(2024, 1, 15)
     assert serious.value == D(2027, 1, 15)
     assert "15/01/2022" in minor.explanation and "15/01/2024" in minor.explanation
@@ -109,24 +141,38 @@ def test_r1_minor_violation_has_two_years_others_five():
 
 def test_r0_is_24_months_whatever_the_severity():
     for severity in ("minor", "extremely_serious"):
-        assert rules.statute_deadline(R0, severity=severity, violation_date=D(2018, 5, 31), discovered_on=D(2019, 1, 1)).value == D(2020, 5, 31)
+        assert rules.statute_deadline(
+            R0, severity=severity, violation_date=D(2018, 5, 31), discovered_on=D(2019, 1, 1)
+        ).value == D(2020, 5, 31)
 
 
 def test_r2_limits_are_five_and_ten_years():
-    assert rules.statute_deadline(R2, severity="minor", violation_date=D(2025, 8, 1), discovered_on=D(2025, 9, 1)).value == D(2030, 8, 1)
-    assert rules.statute_deadline(R2, severity="serious", violation_date=D(2025, 8, 1), discovered_on=D(2025, 9, 1)).value == D(2035, 8, 1)
+    assert rules.statute_deadline(
+        R2, severity="minor", violation_date=D(2025, 8, 1), discovered_on=D(2025, 9, 1)
+    ).value == D(2030, 8, 1)
+    assert rules.statute_deadline(
+        R2, severity="serious", violation_date=D(2025, 8, 1), discovered_on=D(2025, 9, 1)
+    ).value == D(2035, 8, 1)
 
 
 def test_statute_runs_from_the_end_of_a_lasting_violation():
     result = rules.statute_deadline(
-        R1, severity="minor", violation_date=D(2021, 1, 1), ended_on=D(2021, 6, 30), discovered_on=D(2022, 1, 1)
+        R1,
+        severity="minor",
+        violation_date=D(2021, 1, 1),
+        ended_on=D(2021, 6, 30),
+        discovered_on=D(2022, 1, 1),
     )
     assert result.value == D(2023, 6, 30)
 
 
 def test_statute_of_an_ongoing_violation_runs_from_discovery():
     result = rules.statute_deadline(
-        R1, severity="minor", violation_date=D(2021, 1, 1), ongoing=True, discovered_on=D(2022, 2, 10)
+        R1,
+        severity="minor",
+        violation_date=D(2021, 1, 1),
+        ongoing=True,
+        discovered_on=D(2022, 2, 10),
     )
     assert result.value == D(2024, 2, 10)
 
@@ -134,7 +180,11 @@ def test_statute_of_an_ongoing_violation_runs_from_discovery():
 @pytest.mark.parametrize("reason", ["party_expulsion", "national_security", "fake_diploma"])
 def test_no_limitation_for_the_listed_exceptions(reason):
     result = rules.statute_deadline(
-        R1, severity="serious", violation_date=D(2010, 1, 1), discovered_on=D(2022, 1, 1), no_limitation_reason=reason
+        R1,
+        severity="serious",
+        violation_date=D(2010, 1, 1),
+        discovered_on=D(2022, 1, 1),
+        no_limitation_reason=reason,
     )
     assert result.value is None
     assert result.explanation
@@ -156,7 +206,9 @@ def test_r0_handling_limit_is_two_months_complex_four():
 
 
 def test_extension_moves_the_deadline_up_to_the_complex_limit():
-    assert rules.handling_deadline(R1, discovered_on=D(2023, 3, 1), extension_days=60).deadline == D(2023, 7, 29)
+    assert rules.handling_deadline(
+        R1, discovered_on=D(2023, 3, 1), extension_days=60
+    ).deadline == D(2023, 7, 29)
     with pytest.raises(rules.RuleError) as err:
         rules.handling_deadline(R1, discovered_on=D(2023, 3, 1), extension_days=61)
     assert err.value.field == "days"
@@ -173,23 +225,37 @@ def test_criminal_investigation_days_are_not_counted():
 
 def test_overlapping_suspensions_count_once():
     result = rules.handling_deadline(
-        R1, discovered_on=D(2023, 3, 1),
-        suspensions=[rules.Interval(D(2023, 4, 1), D(2023, 4, 20)), rules.Interval(D(2023, 4, 10), D(2023, 4, 30))],
+        R1,
+        discovered_on=D(2023, 3, 1),
+        suspensions=[
+            rules.Interval(D(2023, 4, 1), D(2023, 4, 20)),
+            rules.Interval(D(2023, 4, 10), D(2023, 4, 30)),
+        ],
     )
     assert result.suspended_days == 30
 
 
 def test_a_running_suspension_stops_the_clock():
-    result = rules.handling_deadline(R1, discovered_on=D(2023, 3, 1), suspensions=[rules.Interval(D(2023, 4, 1), None)])
+    result = rules.handling_deadline(
+        R1, discovered_on=D(2023, 3, 1), suspensions=[rules.Interval(D(2023, 4, 1), None)]
+    )
     assert result.deadline is None
     assert "01/04/2023" in result.explanation
 
 
 def test_working_day_limit_skips_weekends_and_calendar_holidays():
     regime = rules.RegimeRule(
-        key="W", code="R1", categories=frozenset({"cadre"}), valid_from=None, valid_until=None,
-        statute_months_minor=24, statute_months_other=60, handling_period=5, handling_period_complex=10,
-        handling_unit="days", handling_working_days=True,
+        key="W",
+        code="R1",
+        categories=frozenset({"cadre"}),
+        valid_from=None,
+        valid_until=None,
+        statute_months_minor=24,
+        statute_months_other=60,
+        handling_period=5,
+        handling_period_complex=10,
+        handling_unit="days",
+        handling_working_days=True,
     )
     # Friday 2024-02-02; Tết holidays 2024-02-08..14 stored in the calendar.
     cal = Calendar(holidays=frozenset(D(2024, 2, d) for d in range(8, 15)))
@@ -206,30 +272,72 @@ def test_salary_step_reduction_valid_on_2025_06_30_not_on_2025_07_01():
     r_before = rules.pick_regime(REGIMES, cs, D(2025, 6, 30))
     r_after = rules.pick_regime(REGIMES, cs, D(2025, 7, 1))
     forms = {"R1-cadre-cs": R1_CS_FORMS, "R2-cadre-cs": R2_CS_FORMS}
-    ok = rules.check_form(forms[r_before.key], form="ha_bac_luong", category=cs, is_leader=False, regime_code=r_before.code)
+    ok = rules.check_form(
+        forms[r_before.key],
+        form="ha_bac_luong",
+        category=cs,
+        is_leader=False,
+        regime_code=r_before.code,
+    )
     assert ok.form == "ha_bac_luong"
     with pytest.raises(rules.RuleError) as err:
-        rules.check_form(forms[r_after.key], form="ha_bac_luong", category=cs, is_leader=False, regime_code=r_after.code)
+        rules.check_form(
+            forms[r_after.key],
+            form="ha_bac_luong",
+            category=cs,
+            is_leader=False,
+            regime_code=r_after.code,
+        )
     assert err.value.field == "decision_form"
 
 
 def test_demotion_only_for_leaders_salary_reduction_only_for_others():
     with pytest.raises(rules.RuleError):
-        rules.check_form(R1_CS_FORMS, form="giang_chuc", category="civil_servant", is_leader=False, regime_code="R1")
+        rules.check_form(
+            R1_CS_FORMS,
+            form="giang_chuc",
+            category="civil_servant",
+            is_leader=False,
+            regime_code="R1",
+        )
     with pytest.raises(rules.RuleError):
-        rules.check_form(R1_CS_FORMS, form="ha_bac_luong", category="civil_servant", is_leader=True, regime_code="R1")
-    assert rules.check_form(R1_CS_FORMS, form="giang_chuc", category="civil_servant", is_leader=True, regime_code="R1")
+        rules.check_form(
+            R1_CS_FORMS,
+            form="ha_bac_luong",
+            category="civil_servant",
+            is_leader=True,
+            regime_code="R1",
+        )
+    assert rules.check_form(
+        R1_CS_FORMS, form="giang_chuc", category="civil_servant", is_leader=True, regime_code="R1"
+    )
 
 
 def test_form_of_another_category_is_refused():
     with pytest.raises(rules.RuleError):
-        rules.check_form(R1_CS_FORMS, form="khien_trach", category="cadre", is_leader=False, regime_code="R1")
+        rules.check_form(
+            R1_CS_FORMS, form="khien_trach", category="cadre", is_leader=False, regime_code="R1"
+        )
 
 
 def test_new_violation_during_a_running_sanction_needs_a_higher_level():
     with pytest.raises(rules.RuleError):
-        rules.check_form(R1_CS_FORMS, form="canh_cao", category="civil_servant", is_leader=False, regime_code="R1", running_level=2)
-    assert rules.check_form(R1_CS_FORMS, form="ha_bac_luong", category="civil_servant", is_leader=False, regime_code="R1", running_level=2)
+        rules.check_form(
+            R1_CS_FORMS,
+            form="canh_cao",
+            category="civil_servant",
+            is_leader=False,
+            regime_code="R1",
+            running_level=2,
+        )
+    assert rules.check_form(
+        R1_CS_FORMS,
+        form="ha_bac_luong",
+        category="civil_servant",
+        is_leader=False,
+        regime_code="R1",
+        running_level=2,
+    )
 
 
 def test_effects_end_twelve_or_twenty_four_months_after_the_decision():
@@ -240,11 +348,26 @@ def test_effects_end_twelve_or_twenty_four_months_after_the_decision():
 
 # --- Workflow --------------------------------------------------------------------------------------
 
-STATUSES = ["opened", "self_review", "council", "decided", "closed_no_action", "postponed", "exempt"]
+STATUSES = [
+    "opened",
+    "self_review",
+    "council",
+    "decided",
+    "closed_no_action",
+    "postponed",
+    "exempt",
+]
 LEGAL = {
-    ("opened", "self_review"), ("self_review", "council"), ("council", "decided"),
-    *{(s, t) for s in ("opened", "self_review", "council") for t in ("closed_no_action", "postponed", "exempt")},
-    ("postponed", "self_review"), ("postponed", "closed_no_action"),
+    ("opened", "self_review"),
+    ("self_review", "council"),
+    ("council", "decided"),
+    *{
+        (s, t)
+        for s in ("opened", "self_review", "council")
+        for t in ("closed_no_action", "postponed", "exempt")
+    },
+    ("postponed", "self_review"),
+    ("postponed", "closed_no_action"),
 }
 
 
@@ -277,8 +400,12 @@ def test_deferral_needs_a_reason_allowed_by_the_regime():
     assert err.value.field == "deferral_reason"
     with pytest.raises(rules.RuleError):
         # Leave defers only under R1.
-        rules.check_transition("opened", "postponed", deferral_reason="leave", regime_deferrals=R2.deferral_reasons)
-    rules.check_transition("opened", "postponed", deferral_reason="leave", regime_deferrals=R1.deferral_reasons)
+        rules.check_transition(
+            "opened", "postponed", deferral_reason="leave", regime_deferrals=R2.deferral_reasons
+        )
+    rules.check_transition(
+        "opened", "postponed", deferral_reason="leave", regime_deferrals=R1.deferral_reasons
+    )
 
 
 def test_exemption_and_closing_need_their_reasons():
@@ -310,15 +437,26 @@ def test_add_months_is_monotone(start, a, b):
 
 @given(
     dates,
-    st.lists(st.tuples(st.integers(min_value=-30, max_value=200), st.integers(min_value=0, max_value=60)), max_size=4),
+    st.lists(
+        st.tuples(
+            st.integers(min_value=-30, max_value=200), st.integers(min_value=0, max_value=60)
+        ),
+        max_size=4,
+    ),
     st.integers(min_value=0, max_value=60),
 )
 def test_handling_deadline_moves_by_exactly_the_days_not_counted(discovered, raw, extension):
-    suspensions = [rules.Interval(discovered + dt.timedelta(days=s), discovered + dt.timedelta(days=s + n)) for s, n in raw]
-    result = rules.handling_deadline(R1, discovered_on=discovered, suspensions=suspensions, extension_days=extension)
+    suspensions = [
+        rules.Interval(discovered + dt.timedelta(days=s), discovered + dt.timedelta(days=s + n))
+        for s, n in raw
+    ]
+    result = rules.handling_deadline(
+        R1, discovered_on=discovered, suspensions=suspensions, extension_days=extension
+    )
     merged = rules.merge_intervals(suspensions, after=discovered)
     inside = sum(
-        1 for i in range((result.deadline - discovered).days)
+        1
+        for i in range((result.deadline - discovered).days)
         if any(m.start <= discovered + dt.timedelta(days=i + 1) <= m.end for m in merged)
     )
     assert result.deadline - discovered == dt.timedelta(days=90 + extension + inside)
@@ -330,7 +468,9 @@ def test_handling_deadline_moves_by_exactly_the_days_not_counted(discovered, raw
 def test_statute_deadline_is_after_the_violation_and_longer_for_serious(day, severity):
     result = rules.statute_deadline(R1, severity=severity, violation_date=day, discovered_on=day)
     assert result.value > day
-    minor = rules.statute_deadline(R1, severity="minor", violation_date=day, discovered_on=day).value
+    minor = rules.statute_deadline(
+        R1, severity="minor", violation_date=day, discovered_on=day
+    ).value
     assert result.value >= minor
 
 

@@ -33,7 +33,12 @@ def test_identity_shown_to_inspectors_and_admins_and_logged(client, users, feedb
     page = login(client, users[role]).get(change_url(feedback))
     assert page.status_code == 200
     assert "Phạm Thị Hoa" in page.content.decode()
-    assert SecurityEvent.objects.filter(kind=SecurityEventKind.IDENTITY_VIEWED, object_id=str(feedback.pk)).count() == 1
+    assert (
+        SecurityEvent.objects.filter(
+            kind=SecurityEventKind.IDENTITY_VIEWED, object_id=str(feedback.pk)
+        ).count()
+        == 1
+    )
 
 
 @pytest.mark.parametrize("role", ["auditor", "hr", "head_a"])
@@ -50,22 +55,34 @@ def test_unit_head_sees_own_units_feedback_only_without_internal_note(client, us
     assert "Ghi chú nội bộ XYZ" not in head_a.get(change_url(feedback)).content.decode()
     client.logout()
     head_b = login(client, users["head_b"])
-    assert head_b.get(change_url(feedback)).status_code == 302  # admin redirects a missing object to the index
+    assert (
+        head_b.get(change_url(feedback)).status_code == 302
+    )  # admin redirects a missing object to the index
     listing = head_b.get("/admin/inspections/citizenfeedback/").content.decode()
     assert feedback.tracking_code not in listing
 
 
 def test_admin_search_does_not_probe_reporter_names(client, users, feedback):
-    page = login(client, users["auditor"]).get("/admin/inspections/citizenfeedback/", {"q": "Phạm Thị Hoa"})
+    page = login(client, users["auditor"]).get(
+        "/admin/inspections/citizenfeedback/", {"q": "Phạm Thị Hoa"}
+    )
     assert feedback.tracking_code not in page.content.decode()
 
 
 def test_inspector_triages_in_the_admin(client, users, feedback):
     client = login(client, users["inspector"])
     data = {
-        "status": "under_review", "assigned_to": users["inspector"].pk, "unit": feedback.unit.pk, "staff": "",
-        "category": "", "public_answer": "", "internal_note": "",
-        "steps-TOTAL_FORMS": "0", "steps-INITIAL_FORMS": "0", "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
+        "status": "under_review",
+        "assigned_to": users["inspector"].pk,
+        "unit": feedback.unit.pk,
+        "staff": "",
+        "category": "",
+        "public_answer": "",
+        "internal_note": "",
+        "steps-TOTAL_FORMS": "0",
+        "steps-INITIAL_FORMS": "0",
+        "attachments-TOTAL_FORMS": "0",
+        "attachments-INITIAL_FORMS": "0",
     }
     response = client.post(change_url(feedback), data)
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -84,14 +101,22 @@ def test_qr_sheet_and_svg_for_units_in_scope(client, users, tree):
     text = sheet.content.decode()
     assert "/feedback/?unit=A" in text and "?unit=B" not in text
     svg = client.get("/admin/inspections/citizenfeedback/qr/A.svg")
-    assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
+    assert (
+        svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
+    )
     assert client.get("/admin/inspections/citizenfeedback/qr/B.svg").status_code == 404
 
 
 def test_attachment_admin_only_for_identity_holders(client, users, feedback):
-    assert login(client, users["inspector"]).get("/admin/inspections/feedbackattachment/").status_code == 200
+    assert (
+        login(client, users["inspector"]).get("/admin/inspections/feedbackattachment/").status_code
+        == 200
+    )
     client.logout()
-    assert login(client, users["auditor"]).get("/admin/inspections/feedbackattachment/").status_code == 403
+    assert (
+        login(client, users["auditor"]).get("/admin/inspections/feedbackattachment/").status_code
+        == 403
+    )
     client.logout()
     steps = login(client, users["head_b"]).get("/admin/inspections/feedbackstep/")
     assert steps.status_code == 200 and feedback.tracking_code not in steps.content.decode()

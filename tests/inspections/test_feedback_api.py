@@ -25,7 +25,11 @@ VALID = {
     "description": "Cán bộ bộ phận một cửa yêu cầu nộp thêm giấy tờ không có trong danh mục.",
     "staff_name": "Anh Tuấn",
 }
-IDENTITY = {"reporter_name": "Phạm Thị Hoa", "reporter_address": "Thôn 2, xã Hà Lâm", "reporter_phone": "0912 345 678"}
+IDENTITY = {
+    "reporter_name": "Phạm Thị Hoa",
+    "reporter_address": "Thôn 2, xã Hà Lâm",
+    "reporter_phone": "0912 345 678",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -40,11 +44,15 @@ def png_bytes() -> bytes:
     """A valid 1x1 red PNG, built by hand (no imaging library needed)."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
     pixels = zlib.compress(b"\x00\xff\x00\x00")
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
 
 
 # --- submission ---------------------------------------------------------------
@@ -60,7 +68,14 @@ def test_anonymous_submission_is_reference_information(client_for, tree):
     assert rules.is_tracking_code(body["tracking_code"])
     stored = CitizenFeedback.objects.get(tracking_code=body["tracking_code"])
     assert stored.unit.code == "A" and stored.channel == "api"
-    assert set(body) == {"tracking_code", "status", "received_on", "response_due", "is_formal", "status_url"}
+    assert set(body) == {
+        "tracking_code",
+        "status",
+        "received_on",
+        "response_due",
+        "is_formal",
+        "status_url",
+    }
 
 
 @time_machine.travel(dt.datetime(2019, 4, 26, 9, 0, tzinfo=dt.UTC), tick=False)
@@ -70,7 +85,9 @@ def test_named_submission_is_a_formal_petition_due_in_15_working_days(client_for
 
     seed_vietnam_holidays(range(2019, 2020))
     # 29/4/2019 was given off in exchange for working Saturday 4/5.
-    CalendarDay.objects.create(date=dt.date(2019, 5, 4), kind=CalendarDayKind.WORKDAY, name="Làm bù")
+    CalendarDay.objects.create(
+        date=dt.date(2019, 5, 4), kind=CalendarDayKind.WORKDAY, name="Làm bù"
+    )
     response = client_for(None).post(URL, {**VALID, **IDENTITY}, format="json")
     assert response.status_code == 201, response.content
     body = response.json()
@@ -81,7 +98,9 @@ def test_named_submission_is_a_formal_petition_due_in_15_working_days(client_for
 
 
 def test_tracking_codes_are_unique_and_unguessable(client_for, tree):
-    codes = {client_for(None).post(URL, VALID, format="json").json()["tracking_code"] for _ in range(8)}
+    codes = {
+        client_for(None).post(URL, VALID, format="json").json()["tracking_code"] for _ in range(8)
+    }
     assert len(codes) == 8
     assert rules.ENTROPY_BITS >= 64
 
@@ -158,7 +177,10 @@ def test_attachment_is_sniffed_and_size_limited(client_for, tree):
 @override_settings(FEEDBACK_RATE_LIMIT="3/m")
 def test_rate_limit_answers_json_429_with_retry_after(client_for, tree):
     client = client_for(None)
-    statuses = [client.post(URL, VALID, format="json", REMOTE_ADDR="203.0.113.7").status_code for _ in range(4)]
+    statuses = [
+        client.post(URL, VALID, format="json", REMOTE_ADDR="203.0.113.7").status_code
+        for _ in range(4)
+    ]
     assert statuses == [201, 201, 201, 429]
     response = client.post(URL, VALID, format="json", REMOTE_ADDR="203.0.113.7")
     assert response.status_code == 429
@@ -174,7 +196,11 @@ def test_forged_forwarded_for_does_not_reset_the_limit(client_for, tree):
     client = client_for(None)
     statuses = [
         client.post(
-            URL, VALID, format="json", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"198.51.100.{i}, 203.0.113.9"
+            URL,
+            VALID,
+            format="json",
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{i}, 203.0.113.9",
         ).status_code
         for i in range(3)
     ]
@@ -185,11 +211,21 @@ def test_forged_forwarded_for_does_not_reset_the_limit(client_for, tree):
 
 
 def test_status_endpoint_shows_status_dates_and_answer_only(client_for, tree):
-    feedback = CitizenFeedbackFactory(unit=tree["A"], public_answer="Đã kiểm tra, nhắc nhở cán bộ.", internal_note="bí mật")
+    feedback = CitizenFeedbackFactory(
+        unit=tree["A"], public_answer="Đã kiểm tra, nhắc nhở cán bộ.", internal_note="bí mật"
+    )
     response = client_for(None).get(f"/api/v1/feedback/status/{feedback.tracking_code}/")
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"tracking_code", "status", "status_label", "received_on", "response_due", "resolved_on", "public_answer"}
+    assert set(body) == {
+        "tracking_code",
+        "status",
+        "status_label",
+        "received_on",
+        "response_due",
+        "resolved_on",
+        "public_answer",
+    }
     text = response.content.decode()
     for secret in ("Phạm Thị Hoa", "0912345678", "hoa@example.com", "bí mật", "Anh Tuấn"):
         assert secret not in text
@@ -199,7 +235,9 @@ def test_status_lookup_tolerates_case_and_spaces_and_404s_unknown(client_for, tr
     feedback = CitizenFeedbackFactory(unit=tree["A"])
     sloppy = feedback.tracking_code.lower().replace("-", " ")
     assert client_for(None).get(f"/api/v1/feedback/status/{sloppy}/").status_code == 200
-    assert client_for(None).get("/api/v1/feedback/status/PA-2222-2222-2222-2222/").status_code == 404
+    assert (
+        client_for(None).get("/api/v1/feedback/status/PA-2222-2222-2222-2222/").status_code == 404
+    )
     assert client_for(None).get("/api/v1/feedback/status/nonsense/").status_code == 404
 
 
@@ -209,7 +247,9 @@ def test_status_lookup_tolerates_case_and_spaces_and_404s_unknown(client_for, tr
 @pytest.fixture
 def complaints(tree):
     return {
-        "a": CitizenFeedbackFactory(unit=tree["A"], internal_note="Người phản ánh là hàng xóm của cán bộ"),
+        "a": CitizenFeedbackFactory(
+            unit=tree["A"], internal_note="Người phản ánh là hàng xóm của cán bộ"
+        ),
         "b": CitizenFeedbackFactory(unit=tree["B"]),
     }
 
@@ -229,7 +269,9 @@ def test_identity_holders_see_identity_in_detail_and_it_is_logged(client_for, co
     assert body["reporter_name"] == "Phạm Thị Hoa"
     assert body["reporter_phone"] == "0912345678"
     event = SecurityEvent.objects.get(kind=SecurityEventKind.IDENTITY_VIEWED)
-    assert event.object_id == str(feedback.pk) and event.username == ("admin" if role == "admin" else "inspector")
+    assert event.object_id == str(feedback.pk) and event.username == (
+        "admin" if role == "admin" else "inspector"
+    )
 
 
 @pytest.mark.parametrize("role", ["hr", "auditor", "head_a"])
@@ -238,7 +280,10 @@ def test_other_roles_get_identity_masked_and_nothing_is_logged(client_for, compl
     assert response.status_code == 200
     body = response.json()
     assert body["identity_visible"] is False
-    assert all(body[name] is None for name in ("reporter_name", "reporter_phone", "reporter_email", "reporter_address"))
+    assert all(
+        body[name] is None
+        for name in ("reporter_name", "reporter_phone", "reporter_email", "reporter_address")
+    )
     assert "Phạm Thị Hoa" not in response.content.decode()
     assert not SecurityEvent.objects.filter(kind=SecurityEventKind.IDENTITY_VIEWED).exists()
 
@@ -297,20 +342,26 @@ def test_inspector_triages_to_substantiated_with_public_answer(client_for, users
     feedback = complaints["a"]
     client = client_for("inspector")
     url = f"{URL}{feedback.pk}/transition/"
-    assert client.post(url, {"to": "substantiated"}, format="json").status_code == 400  # not from received
+    assert (
+        client.post(url, {"to": "substantiated"}, format="json").status_code == 400
+    )  # not from received
     assert client.post(url, {"to": "under_review"}, format="json").status_code == 200
     no_answer = client.post(url, {"to": "substantiated"}, format="json")
     assert no_answer.status_code == 400 and "public_answer" in no_answer.json()
-    done = client.post(url, {"to": "substantiated", "public_answer": "Phản ánh đúng; đã chấn chỉnh cán bộ."}, format="json")
+    done = client.post(
+        url,
+        {"to": "substantiated", "public_answer": "Phản ánh đúng; đã chấn chỉnh cán bộ."},
+        format="json",
+    )
     assert done.status_code == 200, done.content
     body = done.json()
     assert body["status"] == "substantiated" and body["substantiated"] is True
     assert body["resolved_on"] is not None
     closed = client.post(url, {"to": "closed"}, format="json").json()
     assert closed["substantiated"] is True and closed["resolved_on"] == body["resolved_on"]
-    assert list(FeedbackStep.objects.filter(feedback=feedback).values_list("to_status", flat=True)) == [
-        "under_review", "substantiated", "closed"
-    ]
+    assert list(
+        FeedbackStep.objects.filter(feedback=feedback).values_list("to_status", flat=True)
+    ) == ["under_review", "substantiated", "closed"]
     public = client_for(None).get(f"/api/v1/feedback/status/{feedback.tracking_code}/").json()
     assert public["status"] == "closed" and "chấn chỉnh" in public["public_answer"]
 
@@ -318,12 +369,24 @@ def test_inspector_triages_to_substantiated_with_public_answer(client_for, users
 @pytest.mark.parametrize("role", ["hr", "auditor", "head_a"])
 def test_other_roles_cannot_triage(client_for, complaints, role):
     feedback = complaints["a"]
-    assert client_for(role).post(f"{URL}{feedback.pk}/transition/", {"to": "under_review"}, format="json").status_code == 403
-    assert client_for(role).patch(f"{URL}{feedback.pk}/", {"public_answer": "x"}, format="json").status_code == 403
+    assert (
+        client_for(role)
+        .post(f"{URL}{feedback.pk}/transition/", {"to": "under_review"}, format="json")
+        .status_code
+        == 403
+    )
+    assert (
+        client_for(role)
+        .patch(f"{URL}{feedback.pk}/", {"public_answer": "x"}, format="json")
+        .status_code
+        == 403
+    )
 
 
 def test_bad_transition_target_is_400(client_for, complaints):
-    response = client_for("inspector").post(f"{URL}{complaints['a'].pk}/transition/", {"to": "won"}, format="json")
+    response = client_for("inspector").post(
+        f"{URL}{complaints['a'].pk}/transition/", {"to": "won"}, format="json"
+    )
     assert response.status_code == 400 and "to" in response.json()
 
 
@@ -332,13 +395,18 @@ def test_assignment_and_links_by_patch(client_for, users, tree, complaints):
     staff = StaffFactory(code="A777", unit=tree["A"])
     client = client_for("inspector")
     response = client.patch(
-        f"{URL}{feedback.pk}/", {"assigned_to": "inspector", "staff": "A777", "public_answer": "Đang xác minh."}, format="json"
+        f"{URL}{feedback.pk}/",
+        {"assigned_to": "inspector", "staff": "A777", "public_answer": "Đang xác minh."},
+        format="json",
     )
     assert response.status_code == 200, response.content
     feedback.refresh_from_db()
     assert feedback.assigned_to == users["inspector"] and feedback.staff == staff
     # Only an inspector can be assigned; a staff member of another unit cannot be linked.
-    assert client.patch(f"{URL}{feedback.pk}/", {"assigned_to": "hr"}, format="json").status_code == 400
+    assert (
+        client.patch(f"{URL}{feedback.pk}/", {"assigned_to": "hr"}, format="json").status_code
+        == 400
+    )
     other = StaffFactory(code="B777", unit=tree["B"])
     response = client.patch(f"{URL}{feedback.pk}/", {"staff": other.code}, format="json")
     assert response.status_code == 400 and "staff" in response.json()
@@ -347,7 +415,11 @@ def test_assignment_and_links_by_patch(client_for, users, tree, complaints):
 def test_attachment_download_only_for_identity_holders(client_for, tree):
     good = io.BytesIO(png_bytes())
     good.name = "p.png"
-    code = client_for(None).post(URL, {**VALID, "attachment": good}, format="multipart").json()["tracking_code"]
+    code = (
+        client_for(None)
+        .post(URL, {**VALID, "attachment": good}, format="multipart")
+        .json()["tracking_code"]
+    )
     feedback = CitizenFeedback.objects.get(tracking_code=code)
     attachment = feedback.attachments.get()
     url = f"{URL}{feedback.pk}/attachments/{attachment.pk}/"
@@ -372,7 +444,11 @@ def test_create_finding_in_one_step(client_for, tree, complaints):
     staff = StaffFactory(code="A555", unit=tree["A"])
     response = client_for("inspector").post(
         f"{URL}{feedback.pk}/create-finding/",
-        {"severity": "minor", "staff": "A555", "public_answer": "Phản ánh đúng; cán bộ đã bị nhắc nhở."},
+        {
+            "severity": "minor",
+            "staff": "A555",
+            "public_answer": "Phản ánh đúng; cán bộ đã bị nhắc nhở.",
+        },
         format="json",
     )
     assert response.status_code == 201, response.content
@@ -381,12 +457,18 @@ def test_create_finding_in_one_step(client_for, tree, complaints):
     assert finding.category.code == "attitude" and finding.substantiated
     assert feedback.tracking_code in finding.description
     feedback.refresh_from_db()
-    assert feedback.finding == finding and feedback.status == "substantiated" and feedback.substantiated is True
+    assert (
+        feedback.finding == finding
+        and feedback.status == "substantiated"
+        and feedback.substantiated is True
+    )
     assert feedback.resolved_on is not None
     body = response.json()["feedback"]
     assert body["finding"] == finding.pk and body["reporter_name"] == "Phạm Thị Hoa"
     # A second finding from the same feedback is refused.
-    again = client_for("inspector").post(f"{URL}{feedback.pk}/create-finding/", {"severity": "minor"}, format="json")
+    again = client_for("inspector").post(
+        f"{URL}{feedback.pk}/create-finding/", {"severity": "minor"}, format="json"
+    )
     assert again.status_code == 400
 
 
@@ -395,10 +477,23 @@ def test_create_finding_needs_a_category_answer_and_rights(client_for, complaint
 
     url = f"{URL}{complaints['a'].pk}/create-finding/"
     client = client_for("inspector")
-    assert "category" in client.post(url, {"severity": "minor", "public_answer": "Đúng."}, format="json").json()
+    assert (
+        "category"
+        in client.post(url, {"severity": "minor", "public_answer": "Đúng."}, format="json").json()
+    )
     assert "severity" in client.post(url, {"category": "attitude"}, format="json").json()
-    assert "public_answer" in client.post(url, {"severity": "minor", "category": "attitude"}, format="json").json()
-    assert client_for("auditor").post(url, {"severity": "minor", "category": "attitude", "public_answer": "x"}, format="json").status_code == 403
+    assert (
+        "public_answer"
+        in client.post(url, {"severity": "minor", "category": "attitude"}, format="json").json()
+    )
+    assert (
+        client_for("auditor")
+        .post(
+            url, {"severity": "minor", "category": "attitude", "public_answer": "x"}, format="json"
+        )
+        .status_code
+        == 403
+    )
     assert client_for("head_b").post(url, {"severity": "minor"}, format="json").status_code == 403
     assert not Finding.objects.exists()
     assert CitizenFeedback.objects.get(pk=complaints["a"].pk).status == "received"

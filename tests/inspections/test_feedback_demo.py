@@ -25,7 +25,11 @@ def test_demo_has_2019_feedback_in_every_status_and_is_idempotent():
     staff_demo.seed(scale="demo", rng=random.Random(2019), stdout=out)
     demo.seed(scale="demo", rng=random.Random(2019), stdout=out)
     # The present day's feedback is in the successor communes (LD-...); 2019 is Đạ Huoai's.
-    assert not CitizenFeedback.objects.exclude(received_on__year=2019).exclude(unit__code__startswith="LD-").exists()
+    assert (
+        not CitizenFeedback.objects.exclude(received_on__year=2019)
+        .exclude(unit__code__startswith="LD-")
+        .exists()
+    )
     items = CitizenFeedback.objects.filter(received_on__year=2019)
     assert 60 <= items.count() <= 80
     assert set(items.values_list("status", flat=True)) == set(FeedbackStatus.values)
@@ -35,9 +39,14 @@ def test_demo_has_2019_feedback_in_every_status_and_is_idempotent():
     assert not items.filter(is_formal=True, response_due__isnull=True).exists()
     assert not items.filter(is_formal=False, response_due__isnull=False).exists()
     assert items.filter(finding__isnull=False, status__in=["substantiated", "closed"]).exists()
-    assert items.resolved_on_time().exists() and items.filter(resolved_on__gt=F("response_due")).exists()
+    assert (
+        items.resolved_on_time().exists()
+        and items.filter(resolved_on__gt=F("response_due")).exists()
+    )
     # Steps are dated on the day they were taken, in 2019 or early 2020.
-    assert set(FeedbackStep.objects.filter(feedback__in=items).values_list("at__year", flat=True)) <= {2019, 2020}
+    assert set(
+        FeedbackStep.objects.filter(feedback__in=items).values_list("at__year", flat=True)
+    ) <= {2019, 2020}
     before = CitizenFeedback.objects.count()
     demo.seed(scale="demo", rng=random.Random(2019), stdout=out)
     assert CitizenFeedback.objects.count() == before
@@ -49,9 +58,13 @@ def test_province_scale_is_bulk_and_consistent(monkeypatch):
     from staff.models import Unit
 
     province = Unit.objects.create(code="P", name="Tỉnh Mẫu", level=UnitLevel.PROVINCE)
-    district = Unit.objects.create(code="P-D01", name="Huyện Mẫu 1", level=UnitLevel.DISTRICT, parent=province)
+    district = Unit.objects.create(
+        code="P-D01", name="Huyện Mẫu 1", level=UnitLevel.DISTRICT, parent=province
+    )
     for k in range(3):
-        Unit.objects.create(code=f"P-D01-X{k:02d}", name=f"Xã {k}", level=UnitLevel.COMMUNE, parent=district)
+        Unit.objects.create(
+            code=f"P-D01-X{k:02d}", name=f"Xã {k}", level=UnitLevel.COMMUNE, parent=district
+        )
     monkeypatch.setattr(demo, "PROVINCE_COUNT", 600)
     demo.seed(scale="province", rng=random.Random(1), stdout=out)
     items = CitizenFeedback.objects.all()

@@ -58,7 +58,15 @@ def test_form_says_plainly_what_anonymous_means_and_is_labelled(client, tree):
     page = client.get("/feedback/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "reference information" in page and "no legal deadline" in page
     assert "formal petition" in page and "15 working days" in page
-    for name in ("unit", "category", "description", "incident_date", "reporter_name", "reporter_phone", "attachment"):
+    for name in (
+        "unit",
+        "category",
+        "description",
+        "incident_date",
+        "reporter_name",
+        "reporter_phone",
+        "attachment",
+    ):
         assert f'for="id_{name}"' in page and f'id="id_{name}"' in page
     assert 'name="csrfmiddlewaretoken"' in page
     assert 'enctype="multipart/form-data"' in page
@@ -83,7 +91,11 @@ def test_anonymous_submission_redirects_to_receipt_with_code(client, tree):
 
 
 def test_named_submission_is_formal_and_receipt_shows_due_date(client, tree):
-    data = form_data(reporter_name="Phạm Thị Hoa", reporter_address="Thôn 2, xã Hà Lâm", reporter_phone="0912 345 678")
+    data = form_data(
+        reporter_name="Phạm Thị Hoa",
+        reporter_address="Thôn 2, xã Hà Lâm",
+        reporter_phone="0912 345 678",
+    )
     response = client.post("/feedback/", data, HTTP_ACCEPT_LANGUAGE="en")
     receipt = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
     feedback = CitizenFeedback.objects.get()
@@ -95,14 +107,22 @@ def test_named_submission_is_formal_and_receipt_shows_due_date(client, tree):
 def test_errors_are_shown_next_to_fields_with_400(client, tree):
     response = client.post(
         "/feedback/",
-        form_data(unit="", description="ngắn", incident_date="2999-01-01", reporter_phone="abc", reporter_email="x@"),
+        form_data(
+            unit="",
+            description="ngắn",
+            incident_date="2999-01-01",
+            reporter_phone="abc",
+            reporter_email="x@",
+        ),
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
     page = response.content.decode()
     for name in ("unit", "description", "incident_date", "reporter_phone", "reporter_email"):
         assert f'id="id_{name}_error"' in page, name
-        assert re.search(rf'id="id_{name}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="id_{name}"', page), name
+        assert re.search(
+            rf'id="id_{name}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="id_{name}"', page
+        ), name
     assert "cannot be in the future" in page
     assert not CitizenFeedback.objects.exists()
 
@@ -171,26 +191,48 @@ def test_form_and_api_share_one_allowance(client, tree):
 
     assert client.post("/feedback/", form_data()).status_code == 302
     api = APIClient()
-    assert api.post("/api/v1/feedback/", {"unit": "A", "description": "Thái độ không đúng mực."}, format="json").status_code == 201
+    assert (
+        api.post(
+            "/api/v1/feedback/",
+            {"unit": "A", "description": "Thái độ không đúng mực."},
+            format="json",
+        ).status_code
+        == 201
+    )
     assert client.post("/feedback/", form_data()).status_code == 429
 
 
 def test_status_page_finds_code_and_shows_nothing_personal(client, tree):
     feedback = CitizenFeedbackFactory(
-        unit=tree["A"], status="substantiated", public_answer="Đã nhắc nhở, kiểm điểm cán bộ.",
-        resolved_on=dt.date.today(), internal_note="Ghi chú nội bộ",
+        unit=tree["A"],
+        status="substantiated",
+        public_answer="Đã nhắc nhở, kiểm điểm cán bộ.",
+        resolved_on=dt.date.today(),
+        internal_note="Ghi chú nội bộ",
     )
     response = client.get("/feedback/status/", {"code": feedback.tracking_code.lower()})
     assert response.status_code == 200
     page = response.content.decode()
     assert feedback.tracking_code in page and "Đã nhắc nhở" in page
-    for secret in ("Phạm Thị Hoa", "0912345678", "hoa@example.com", "Thôn 2", "Ghi chú nội bộ", "Anh Tuấn"):
+    for secret in (
+        "Phạm Thị Hoa",
+        "0912345678",
+        "hoa@example.com",
+        "Thôn 2",
+        "Ghi chú nội bộ",
+        "Anh Tuấn",
+    ):
         assert secret not in page
 
 
 def test_status_page_unknown_code_is_404_page(client, tree):
-    response = client.get("/feedback/status/", {"code": "PA-2222-2222-2222-2222"}, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 404 and "No feedback has this tracking code" in response.content.decode()
+    response = client.get(
+        "/feedback/status/", {"code": "PA-2222-2222-2222-2222"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert (
+        response.status_code == 404
+        and "No feedback has this tracking code" in response.content.decode()
+    )
     assert client.get("/feedback/status/").status_code == 200
 
 

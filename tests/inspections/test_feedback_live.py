@@ -33,7 +33,10 @@ PER_THREAD = 6
 
 def post_json(url: str, payload: dict) -> tuple[int, dict]:
     request = urllib.request.Request(  # noqa: S310 - the http:// URL of our live server
-        url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}, method="POST"
+        url,
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
     )
     try:
         with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - our live server
@@ -48,10 +51,15 @@ def submit_form(base: str, n: int) -> int:
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(f"{base}/feedback/", timeout=60).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode({
-        "csrfmiddlewaretoken": token, "unit": "LV", "description": f"Phản ánh qua biểu mẫu số {n}: cán bộ hách dịch.",
-        "started": issue_started_token(time.time() - 30), "website": "",
-    }).encode()
+    data = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": token,
+            "unit": "LV",
+            "description": f"Phản ánh qua biểu mẫu số {n}: cán bộ hách dịch.",
+            "started": issue_started_token(time.time() - 30),
+            "website": "",
+        }
+    ).encode()
     request = urllib.request.Request(  # noqa: S310 - the http:// URL of our live server
         f"{base}/feedback/", data=data, headers={"Referer": f"{base}/feedback/"}
     )
@@ -70,9 +78,16 @@ def test_concurrent_submissions_are_all_stored(live_server):
         barrier.wait()  # start together, to make the writes collide
         results = []
         for k in range(PER_THREAD):
-            payload = {"unit": "LV", "description": f"Phản ánh đồng thời {index}-{k}: yêu cầu giấy tờ ngoài quy định."}
+            payload = {
+                "unit": "LV",
+                "description": f"Phản ánh đồng thời {index}-{k}: yêu cầu giấy tờ ngoài quy định.",
+            }
             if k % 2:
-                payload |= {"reporter_name": "Lê Văn Tải", "reporter_address": "Thôn 1", "reporter_phone": "0987654321"}
+                payload |= {
+                    "reporter_name": "Lê Văn Tải",
+                    "reporter_address": "Thôn 1",
+                    "reporter_phone": "0987654321",
+                }
             results.append(post_json(url, payload))
         return results
 
@@ -81,7 +96,9 @@ def test_concurrent_submissions_are_all_stored(live_server):
         forms = list(pool.map(lambda n: submit_form(live_server.url, n), range(THREADS)))
 
     statuses = [status for status, _ in outcomes]
-    assert statuses == [201] * (THREADS * PER_THREAD), [body for status, body in outcomes if status != 201][:3]
+    assert statuses == [201] * (THREADS * PER_THREAD), [
+        body for status, body in outcomes if status != 201
+    ][:3]
     assert forms == [200] * THREADS  # the redirect to the receipt was followed
     codes = [body["tracking_code"] for _, body in outcomes]
     assert len(set(codes)) == len(codes) and all(rules.is_tracking_code(c) for c in codes)
@@ -89,4 +106,7 @@ def test_concurrent_submissions_are_all_stored(live_server):
     assert CitizenFeedback.objects.count() == total
     assert set(CitizenFeedback.objects.values_list("tracking_code", flat=True)) >= set(codes)
     assert FeedbackStep.objects.filter(to_status="received").count() == total
-    assert CitizenFeedback.objects.filter(is_formal=True, response_due__isnull=False).count() == THREADS * PER_THREAD // 2
+    assert (
+        CitizenFeedback.objects.filter(is_formal=True, response_due__isnull=False).count()
+        == THREADS * PER_THREAD // 2
+    )

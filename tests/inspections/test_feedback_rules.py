@@ -29,7 +29,10 @@ def test_every_draw_gives_a_distinct_valid_code(number):
     assert rules.is_tracking_code(code)
     # Decoding the code gives the number back: the mapping loses no randomness.
     chars = code.replace("-", "")[2:]
-    assert sum(rules.ALPHABET.index(ch) * len(rules.ALPHABET) ** i for i, ch in enumerate(chars)) == number
+    assert (
+        sum(rules.ALPHABET.index(ch) * len(rules.ALPHABET) ** i for i, ch in enumerate(chars))
+        == number
+    )
 
 
 def test_codes_do_not_repeat_in_practice():
@@ -37,7 +40,11 @@ def test_codes_do_not_repeat_in_practice():
     assert len(codes) == 20000
 
 
-@given(st.integers(min_value=0, max_value=len(rules.ALPHABET) ** rules.RANDOM_CHARS - 1), st.booleans(), st.sampled_from([" ", "", "-"]))
+@given(
+    st.integers(min_value=0, max_value=len(rules.ALPHABET) ** rules.RANDOM_CHARS - 1),
+    st.booleans(),
+    st.sampled_from([" ", "", "-"]),
+)
 def test_normalize_accepts_sloppy_typing(number, lower, separator):
     code = rules.generate_tracking_code(randbelow=lambda _limit: number)
     typed = code.replace("-", separator)
@@ -51,7 +58,9 @@ def test_normalize_never_returns_an_invalid_code(text):
     assert result is None or rules.is_tracking_code(result)
 
 
-@pytest.mark.parametrize("value", ["", None, "PA-0000-0000-0000-0000", "PA-1234", "PA-ABCD-EFGH-JKMN-PQRS-TVWX"])
+@pytest.mark.parametrize(
+    "value", ["", None, "PA-0000-0000-0000-0000", "PA-1234", "PA-ABCD-EFGH-JKMN-PQRS-TVWX"]
+)
 def test_normalize_rejects(value):
     assert rules.normalize_tracking_code(value) is None
 
@@ -73,13 +82,17 @@ def test_due_date_is_a_working_day_exactly_n_working_days_later(received, holida
 
 @given(days)
 def test_reference_information_has_no_due_date(received):
-    assert rules.response_due(received, is_formal=False, working_days=15, calendar=Calendar()) is None
+    assert (
+        rules.response_due(received, is_formal=False, working_days=15, calendar=Calendar()) is None
+    )
 
 
 def test_fifteen_working_days_over_tet_2019():
     # Tết 2019: 4-8 February off (Mon-Fri). Received Friday 1 Feb -> 15 working days end Friday 1 March.
     tet = frozenset(dt.date(2019, 2, d) for d in range(4, 9))
-    due = rules.response_due(dt.date(2019, 2, 1), is_formal=True, working_days=15, calendar=Calendar(holidays=tet))
+    due = rules.response_due(
+        dt.date(2019, 2, 1), is_formal=True, working_days=15, calendar=Calendar(holidays=tet)
+    )
     assert due == dt.date(2019, 3, 1)
 
 

@@ -31,16 +31,35 @@ def test_da_huoai_2019_report_shows_the_article_figures(api):
     total = response.json()["total"]
     scopes = total["dossiers_by_scope"]
     assert scopes["district"] == {
-        "received": 2061, "resolved": 1731, "pending_in_time": 96, "overdue": 3, "unreconciled": 1, "reconciles": False,
+        "received": 2061,
+        "resolved": 1731,
+        "pending_in_time": 96,
+        "overdue": 3,
+        "unreconciled": 1,
+        "reconciles": False,
     }
     assert scopes["commune"] == {
-        "received": 6698, "resolved": 6684, "pending_in_time": 14, "overdue": 51, "unreconciled": 0, "reconciles": True,
+        "received": 6698,
+        "resolved": 6684,
+        "pending_in_time": 14,
+        "overdue": 51,
+        "unreconciled": 0,
+        "reconciles": True,
     }
     assert scopes["inter_level"] == {
-        "received": 546, "resolved": 523, "pending_in_time": 23, "overdue": 0, "unreconciled": 0, "reconciles": True,
+        "received": 546,
+        "resolved": 523,
+        "pending_in_time": 23,
+        "overdue": 0,
+        "unreconciled": 0,
+        "reconciles": True,
     }
     electronic = scopes["electronic"]
-    assert (electronic["received"], electronic["resolved"], electronic["overdue"]) == (7875, 7577, 254)
+    assert (electronic["received"], electronic["resolved"], electronic["overdue"]) == (
+        7875,
+        7577,
+        254,
+    )
     # The article's rates, as it rounds them.
     assert round(100 * 6684 / 6698, 2) == 99.79
     assert round(100 * 523 / 546, 2) == 95.79
@@ -49,7 +68,9 @@ def test_da_huoai_2019_report_shows_the_article_figures(api):
     assert (total["dossiers_received"], total["dossiers_resolved"]) == (2061 + 6698, 1731 + 6684)
     assert (total["dossiers_pending_in_time"], total["dossiers_overdue"]) == (96 + 14, 3 + 51)
     assert total["dossiers_on_time_rate"] == pytest.approx((1731 + 6684 - 54) / (1731 + 6684))
-    assert total["dossiers_late_in_system_only"] == 54  # every overdue dossier: late only in the electronic system
+    assert (
+        total["dossiers_late_in_system_only"] == 54
+    )  # every overdue dossier: late only in the electronic system
     assert (total["dossiers_online"], total["dossiers_postal"]) == (0, 0)
     assert total["dossiers_online_rate"] == 0
     assert total["procedures_published"] == {"province": 0, "district": 310, "commune": 146}
@@ -59,7 +80,11 @@ def test_da_huoai_2019_report_shows_the_article_figures(api):
     assert district["metrics"]["par_index"]["rank"] == 2
     commune = next(u for u in response.json()["units"] if u["code"] == "DH-XHL")
     assert commune["metrics"]["par_index"] is None
-    assert commune["metrics"]["procedures_published"] == {"province": 0, "district": 0, "commune": 146}
+    assert commune["metrics"]["procedures_published"] == {
+        "province": 0,
+        "district": 0,
+        "commune": 146,
+    }
 
 
 def test_province_report_ranks_the_twelve_district_level_units(api):
@@ -71,22 +96,31 @@ def test_province_report_ranks_the_twelve_district_level_units(api):
 
 
 def test_csv_and_workbook_carry_the_section(api):
-    response = api.get("/api/v1/reports/accountability/", {"year": 2019, "unit": "DH", "format": "csv", "header": "keys"})
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    response = api.get(
+        "/api/v1/reports/accountability/",
+        {"year": 2019, "unit": "DH", "format": "csv", "header": "keys"},
+    )
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    )
     dh = next(r for r in rows if r["code"] == "DH")
     assert dh["dossiers_by_scope.district.received"] == "2061"
     assert dh["dossiers_by_scope.district.reconciles"] == "0"
     assert dh["par_index.rank"] == "2"
     import openpyxl
 
-    response = api.get("/api/v1/reports/accountability/", {"year": 2019, "unit": "DH", "format": "xlsx"})
+    response = api.get(
+        "/api/v1/reports/accountability/", {"year": 2019, "unit": "DH", "format": "xlsx"}
+    )
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert {"Giải quyết thủ tục hành chính", "Service delivery"} & set(book.sheetnames)
 
 
 def test_html_page_shows_the_flag_and_the_ranking(demo, client):
     client.force_login(UserFactory(username="page-reader", is_superuser=True))
-    page = client.get("/reports/accountability/", {"year": 2019, "unit": "DH"}, HTTP_ACCEPT_LANGUAGE="en")
+    page = client.get(
+        "/reports/accountability/", {"year": 2019, "unit": "DH"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     text = page.content.decode()
     assert page.status_code == 200
     assert "2,061" in text or "2061" in text
@@ -95,6 +129,10 @@ def test_html_page_shows_the_flag_and_the_ranking(demo, client):
 
 
 def test_demo_is_idempotent(demo):
-    counts = [m.objects.count() for m in (Procedure, ProcedurePosting, ServiceReport, ParResult, Dossier)]
+    counts = [
+        m.objects.count() for m in (Procedure, ProcedurePosting, ServiceReport, ParResult, Dossier)
+    ]
     call_command("seed_demo", stdout=io.StringIO(), stderr=io.StringIO())
-    assert [m.objects.count() for m in (Procedure, ProcedurePosting, ServiceReport, ParResult, Dossier)] == counts
+    assert [
+        m.objects.count() for m in (Procedure, ProcedurePosting, ServiceReport, ParResult, Dossier)
+    ] == counts

@@ -17,8 +17,18 @@ from tests.imports.files import csv_utf8, xlsx
 from tests.reform.factories import ProcedureFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
-HEADER = ("STT", "Mã hồ sơ", "Mã thủ tục", "Đơn vị", "Kênh tiếp nhận", "Ngày tiếp nhận", "Ngày hẹn trả",
-          "Ngày giải quyết", "Chỉ chậm trên hệ thống", "Lý do")
+HEADER = (
+    "STT",
+    "Mã hồ sơ",
+    "Mã thủ tục",
+    "Đơn vị",
+    "Kênh tiếp nhận",
+    "Ngày tiếp nhận",
+    "Ngày hẹn trả",
+    "Ngày giải quyết",
+    "Chỉ chậm trên hệ thống",
+    "Lý do",
+)
 
 
 @pytest.fixture
@@ -37,7 +47,9 @@ def procedures(tree):
 
 def dossiers(rows, name="hs.xlsx"):
     with translation.override("vi"):
-        return run_import(DossierImporter(), xlsx([HEADER, *rows], titles=["DANH SÁCH HỒ SƠ"]), filename=name)
+        return run_import(
+            DossierImporter(), xlsx([HEADER, *rows], titles=["DANH SÁCH HỒ SƠ"]), filename=name
+        )
 
 
 def test_imports_dossiers_with_due_dates_from_the_calendar_and_is_idempotent(procedures):
@@ -45,8 +57,30 @@ def test_imports_dossiers_with_due_dates_from_the_calendar_and_is_idempotent(pro
 
     seed_vietnam_holidays(range(2019, 2020))
     rows = [
-        (1, "HS-1", "DD-01", "D", "Trực tiếp", "01/02/2019", None, "20/02/2019 16:30", "Có", "Chậm cập nhật"),
-        (2, "HS-2", "HT-01", "Xã Đạ Tồn", "Liên thông", dt.datetime(2019, 3, 4, 8, 15), None, "04/03/2019", "", ""),
+        (
+            1,
+            "HS-1",
+            "DD-01",
+            "D",
+            "Trực tiếp",
+            "01/02/2019",
+            None,
+            "20/02/2019 16:30",
+            "Có",
+            "Chậm cập nhật",
+        ),
+        (
+            2,
+            "HS-2",
+            "HT-01",
+            "Xã Đạ Tồn",
+            "Liên thông",
+            dt.datetime(2019, 3, 4, 8, 15),
+            None,
+            "04/03/2019",
+            "",
+            "",
+        ),
         (3, "HS-3", "HT-01", "B", "Trực tuyến", "2019-05-02", "2019-05-03", None, None, None),
     ]
     report = dossiers(rows)
@@ -57,7 +91,12 @@ def test_imports_dossiers_with_due_dates_from_the_calendar_and_is_idempotent(pro
     assert d1.level == "district" and d1.outcome == "late" and d1.late_in_system_only
     assert d1.due_on == dt.date(2019, 2, 13)
     d2 = Dossier.objects.get(code="HS-2")
-    assert (d2.level, d2.channel, d2.outcome, d2.due_on) == ("commune", "inter_level", "on_time", dt.date(2019, 3, 4))
+    assert (d2.level, d2.channel, d2.outcome, d2.due_on) == (
+        "commune",
+        "inter_level",
+        "on_time",
+        dt.date(2019, 3, 4),
+    )
     assert Dossier.objects.get(code="HS-3").state(dt.date(2019, 12, 1)) == "pending_overdue"
     again = dossiers(rows)
     assert again.ok and (again.created, again.updated, again.unchanged) == (0, 0, 3)
@@ -84,29 +123,49 @@ def test_one_bad_row_writes_nothing_and_names_row_and_column(procedures):
 
 def test_errors_read_in_english_too(procedures):
     with translation.override("en"):
-        report = run_import(DossierImporter(), csv_utf8([HEADER, (1, "HS-9", "XX-1", "D", "", "01/02/2019", "", "", "", "")]),
-                            filename="hs.csv")
+        report = run_import(
+            DossierImporter(),
+            csv_utf8([HEADER, (1, "HS-9", "XX-1", "D", "", "01/02/2019", "", "", "", "")]),
+            filename="hs.csv",
+        )
         assert "No procedure has the code XX-1." in [str(e.message) for e in report.errors]
 
 
 def test_command_exits_non_zero_and_writes_nothing(procedures, tmp_path):
     path = tmp_path / "hs.xlsx"
-    path.write_bytes(xlsx([HEADER, (1, "HS-1", "DD-01", "NOPE", "", "01/02/2019", "", "", "", "")]).getvalue())
+    path.write_bytes(
+        xlsx([HEADER, (1, "HS-1", "DD-01", "NOPE", "", "01/02/2019", "", "", "", "")]).getvalue()
+    )
     with pytest.raises(CommandError):
         call_command("import_dossiers", str(path), stdout=io.StringIO(), stderr=io.StringIO())
     assert Dossier.objects.count() == 0
     good = tmp_path / "ok.xlsx"
-    good.write_bytes(xlsx([HEADER, (1, "HS-1", "DD-01", "D", "", "01/02/2019", "", "", "", "")]).getvalue())
+    good.write_bytes(
+        xlsx([HEADER, (1, "HS-1", "DD-01", "D", "", "01/02/2019", "", "", "", "")]).getvalue()
+    )
     call_command("import_dossiers", str(good), stdout=io.StringIO(), stderr=io.StringIO())
     assert Dossier.objects.count() == 1
 
 
-PAR_HEADER = ("Đơn vị", "Năm", "Mã tiêu chí", "Tên tiêu chí", "Điểm tối đa", "Tổng điểm", "Xếp hạng", "Số đơn vị xếp hạng")
+PAR_HEADER = (
+    "Đơn vị",
+    "Năm",
+    "Mã tiêu chí",
+    "Tên tiêu chí",
+    "Điểm tối đa",
+    "Tổng điểm",
+    "Xếp hạng",
+    "Số đơn vị xếp hạng",
+)
 
 
 def test_par_results_with_criteria(tree):
-    rows = [PAR_HEADER, ("D", 2019, "", "", "", "86,45", 2, 12), ("D", 2019, "3", "Cải cách TTHC", 13, "11,2", None, None),
-            ("A", 2019, "", "", "", 70, 5, 12)]
+    rows = [
+        PAR_HEADER,
+        ("D", 2019, "", "", "", "86,45", 2, 12),
+        ("D", 2019, "3", "Cải cách TTHC", 13, "11,2", None, None),
+        ("A", 2019, "", "", "", 70, 5, 12),
+    ]
     report = run_import(ParResultImporter(), xlsx(rows), filename="par.xlsx")
     assert report.ok, [str(e) for e in report.errors]
     result = ParResult.objects.get(unit=tree["D"], year=2019)
@@ -117,7 +176,11 @@ def test_par_results_with_criteria(tree):
 
 
 def test_par_bad_rows_write_nothing(tree):
-    rows = [PAR_HEADER, ("D", 2019, "", "", "", 86, 13, 12), ("B", 2019, "1", "Chỉ đạo", 10, 11, None, None)]
+    rows = [
+        PAR_HEADER,
+        ("D", 2019, "", "", "", 86, 13, 12),
+        ("B", 2019, "1", "Chỉ đạo", 10, 11, None, None),
+    ]
     with translation.override("vi"):
         report = run_import(ParResultImporter(), xlsx(rows), filename="par.xlsx")
     assert not report.ok and ParResult.objects.count() == 0
@@ -126,13 +189,26 @@ def test_par_bad_rows_write_nothing(tree):
 
 
 def test_procedure_list_import(db):
-    rows = [("Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Cấp thực hiện", "Thời hạn giải quyết", "Trực tuyến"),
-            ("1.001", "Đăng ký khai sinh", "Hộ tịch", "Cấp xã", 0, "Có"),
-            ("2.002", "Cấp giấy phép xây dựng", "Xây dựng", "Cấp huyện", 15, "")]
+    rows = [
+        (
+            "Mã thủ tục",
+            "Tên thủ tục",
+            "Lĩnh vực",
+            "Cấp thực hiện",
+            "Thời hạn giải quyết",
+            "Trực tuyến",
+        ),
+        ("1.001", "Đăng ký khai sinh", "Hộ tịch", "Cấp xã", 0, "Có"),
+        ("2.002", "Cấp giấy phép xây dựng", "Xây dựng", "Cấp huyện", 15, ""),
+    ]
     report = run_import(ProcedureImporter(), xlsx(rows), filename="tthc.xlsx")
     assert report.ok, [str(e) for e in report.errors]
     assert Procedure.objects.get(code="1.001").online
     assert Procedure.objects.get(code="2.002").resolution_days == 15
-    bad = run_import(ProcedureImporter(), xlsx([rows[0], ("3.003", "X", "", "Cấp vũ trụ", "ba", "")]), filename="t.xlsx")
+    bad = run_import(
+        ProcedureImporter(),
+        xlsx([rows[0], ("3.003", "X", "", "Cấp vũ trụ", "ba", "")]),
+        filename="t.xlsx",
+    )
     assert not bad.ok and {e.column for e in bad.errors} == {"Cấp thực hiện", "Thời hạn giải quyết"}
     assert not Procedure.objects.filter(code="3.003").exists()

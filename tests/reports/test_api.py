@@ -21,10 +21,22 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/reports/accountability/"
 
 METRIC_KEYS = {
-    "staff_count", "inspections", "findings", "findings_by_severity", "corrective_actions_open",
-    "corrective_actions_overdue", "discipline_cases", "discipline_decisions_by_form", "discipline_overdue",
-    "feedback_received", "feedback_substantiated", "feedback_resolved_on_time_rate", "training_turns",
-    "training_turns_by_organizer_level", "training_hours", "training_requirement_met_rate",
+    "staff_count",
+    "inspections",
+    "findings",
+    "findings_by_severity",
+    "corrective_actions_open",
+    "corrective_actions_overdue",
+    "discipline_cases",
+    "discipline_decisions_by_form",
+    "discipline_overdue",
+    "feedback_received",
+    "feedback_substantiated",
+    "feedback_resolved_on_time_rate",
+    "training_turns",
+    "training_turns_by_organizer_level",
+    "training_hours",
+    "training_requirement_met_rate",
 }
 
 
@@ -57,8 +69,18 @@ def test_json_has_the_contract_shape(client_for, district):
     assert body["period"] == {"start": "2019-01-01", "end": "2019-12-31"}
     assert body["unit"] == {"code": "P", "name": "Tỉnh Thử"}
     assert METRIC_KEYS <= set(body["total"])
-    assert set(body["total"]["training_turns_by_organizer_level"]) == {"central", "province", "district", "commune"}
-    assert set(body["total"]["findings_by_severity"]) == {"minor", "serious", "very_serious", "extremely_serious"}
+    assert set(body["total"]["training_turns_by_organizer_level"]) == {
+        "central",
+        "province",
+        "district",
+        "commune",
+    }
+    assert set(body["total"]["findings_by_severity"]) == {
+        "minor",
+        "serious",
+        "very_serious",
+        "extremely_serious",
+    }
     assert [u["code"] for u in body["units"]] == ["P", "D", "D-NV", "A", "B"]
     for unit in body["units"]:
         assert {"code", "name", "level", "parent", "metrics", "score", "rank"} <= set(unit)
@@ -70,7 +92,12 @@ def test_json_has_the_contract_shape(client_for, district):
     assert by_code["A"]["level"] == "commune"
     # per unit: one serious finding and the finding behind its corrective action; plus A's minor one
     assert body["total"]["findings"] == 3 * 2 + 1
-    assert body["total"]["training_turns_by_organizer_level"] == {"central": 3, "province": 3, "district": 0, "commune": 0}
+    assert body["total"]["training_turns_by_organizer_level"] == {
+        "central": 3,
+        "province": 3,
+        "district": 0,
+        "commune": 0,
+    }
     assert body["total"]["training_hours"] == pytest.approx(3 * 30 + 3 * 12.5)
 
 
@@ -165,7 +192,10 @@ def test_workbook_holds_the_same_numbers_as_json_and_has_charts(client_for, dist
                 if isinstance(expected, bool):
                     assert row[i] == ("Có" if expected else "Không"), (sheet.title, column)
                     continue
-                assert row[i] == (pytest.approx(expected) if expected is not None else None), (sheet.title, column)
+                assert row[i] == (pytest.approx(expected) if expected is not None else None), (
+                    sheet.title,
+                    column,
+                )
     charts = zipfile.ZipFile(io.BytesIO(content)).namelist()
     assert len([n for n in charts if n.startswith("xl/charts/chart")]) == 3
     assert summary.parent.properties.creator == "CongVu"
@@ -181,17 +211,28 @@ def test_workbook_prints_on_a4_one_page_wide_with_the_number_line(client_for, di
     for sheet in book.worksheets:
         assert int(sheet.page_setup.paperSize) == 9, sheet.title  # A4
         assert sheet.page_setup.orientation == "landscape"
-        assert sheet.page_setup.fitToWidth in (None, 1) and int(sheet.page_setup.fitToHeight) == 0  # 1 wide (the default)
+        assert (
+            sheet.page_setup.fitToWidth in (None, 1) and int(sheet.page_setup.fitToHeight) == 0
+        )  # 1 wide (the default)
         assert sheet.sheet_properties.pageSetUpPr.fitToPage
         assert sheet.print_title_rows.replace("$", "") == f"{HEADER_ROW + 1}:{HEADER_ROW + 1}"
         assert sheet["A3"].value == "Số: ....../BC-UBND"
     summary = book.worksheets[0]
     headers = [c.value for c in summary[HEADER_ROW + 1]]
     assert any(h.startswith("Điểm: ") for h in headers)
-    assert set(c.value for c in summary["C"][FIRST_DATA_ROW:]) - {None} <= {"Tỉnh", "Huyện", "Xã", "Phòng, ban"}
+    assert set(c.value for c in summary["C"][FIRST_DATA_ROW:]) - {None} <= {
+        "Tỉnh",
+        "Huyện",
+        "Xã",
+        "Phòng, ban",
+    }
     # Charts sit below the table, in the first column, not beside it.
     drawing = zipfile.ZipFile(io.BytesIO(content)).read("xl/drawings/drawing1.xml").decode()
-    anchor_row = int(re.search(r"<xdr:from><xdr:col>(\d+)</xdr:col>.*?<xdr:row>(\d+)</xdr:row>", drawing).group(2))
+    anchor_row = int(
+        re.search(r"<xdr:from><xdr:col>(\d+)</xdr:col>.*?<xdr:row>(\d+)</xdr:row>", drawing).group(
+            2
+        )
+    )
     assert re.search(r"<xdr:from><xdr:col>0</xdr:col>", drawing)
     assert anchor_row > FIRST_DATA_ROW + len(_sheet_rows(summary, 3))
     soffice = shutil.which("soffice")
@@ -200,7 +241,9 @@ def test_workbook_prints_on_a4_one_page_wide_with_the_number_line(client_for, di
         path.write_bytes(content)
         subprocess.run(  # noqa: S603
             [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)],
-            check=True, capture_output=True, timeout=180,
+            check=True,
+            capture_output=True,
+            timeout=180,
         )
         assert (tmp_path / "report.pdf").stat().st_size > 1000
 
@@ -216,12 +259,12 @@ def test_workbook_headers_are_english_with_lang_en(client_for, district):
 
 
 def test_unit_names_are_written_as_text_not_formulas(client_for, tree):
-    tree["B"].name = "=HYPERLINK(\"http://x\",\"y\")"
+    tree["B"].name = '=HYPERLINK("http://x","y")'
     tree["B"].save()
     response = get(client_for("auditor"), year=2019, format="xlsx")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     names = [r[1] for r in _sheet_rows(book.worksheets[0], 3)]
-    assert "=HYPERLINK(\"http://x\",\"y\")" in names
+    assert '=HYPERLINK("http://x","y")' in names
     assert book.worksheets[0].cell(FIRST_DATA_ROW + 1 + names.index(names[-1]), 2).data_type == "s"
 
 

@@ -23,7 +23,17 @@ def test_writes_the_workbook_with_plain_progress_lines(tree, tmp_path):
     data.finding(tree["A"])
     out, err = io.StringIO(), io.StringIO()
     target = tmp_path / "bao-cao.xlsx"
-    call_command("accountability_report", "--year", "2019", "--unit", "D", "--output", str(target), stdout=out, stderr=err)
+    call_command(
+        "accountability_report",
+        "--year",
+        "2019",
+        "--unit",
+        "D",
+        "--output",
+        str(target),
+        stdout=out,
+        stderr=err,
+    )
     book = openpyxl.load_workbook(target)
     assert len(book.sheetnames) == 7
     lines = err.getvalue().splitlines()
@@ -35,8 +45,15 @@ def test_writes_the_workbook_with_plain_progress_lines(tree, tmp_path):
 
 def test_progress_bar_on_a_terminal(tree, tmp_path):
     err = FakeTerminal()
-    call_command("accountability_report", "--year", "2019", "--output", str(tmp_path / "r.xlsx"),
-                 stdout=io.StringIO(), stderr=err)
+    call_command(
+        "accountability_report",
+        "--year",
+        "2019",
+        "--output",
+        str(tmp_path / "r.xlsx"),
+        stdout=io.StringIO(),
+        stderr=err,
+    )
     text = err.getvalue()
     assert text.count("\r[") == STEPS
     assert f"[{'#' * 30}] {STEPS}/{STEPS}" in text
@@ -44,8 +61,17 @@ def test_progress_bar_on_a_terminal(tree, tmp_path):
 
 def test_english_headers(tree, tmp_path):
     target = tmp_path / "r.xlsx"
-    call_command("accountability_report", "--year", "2019", "--lang", "en", "--output", str(target),
-                 stdout=io.StringIO(), stderr=io.StringIO())
+    call_command(
+        "accountability_report",
+        "--year",
+        "2019",
+        "--lang",
+        "en",
+        "--output",
+        str(target),
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
     assert openpyxl.load_workbook(target).sheetnames[0] == "Summary"
 
 

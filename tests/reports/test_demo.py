@@ -41,7 +41,9 @@ def test_demo_head_of_commune_sees_own_report_only(demo, settings):
     body = api.get("/api/v1/reports/accountability/", {"year": 2019}).json()
     assert body["unit"]["code"] == "DH-XHL"
     assert [u["code"] for u in body["units"]] == ["DH-XHL"]
-    assert api.get("/api/v1/reports/accountability/", {"year": 2019, "unit": "DH"}).status_code == 404
+    assert (
+        api.get("/api/v1/reports/accountability/", {"year": 2019, "unit": "DH"}).status_code == 404
+    )
 
 
 def test_demo_peer_ranks_are_the_same_whoever_looks(demo, settings):
@@ -54,11 +56,17 @@ def test_demo_peer_ranks_are_the_same_whoever_looks(demo, settings):
     auditor = UserFactory(username="report-auditor")
     auditor.groups.add(groups["auditor"])
     seen = {}
-    for name, login in (("admin", UserFactory(username="report-admin", is_superuser=True)), ("auditor", auditor)):
+    for name, login in (
+        ("admin", UserFactory(username="report-admin", is_superuser=True)),
+        ("auditor", auditor),
+    ):
         api = APIClient()
         api.force_authenticate(login)
         body = api.get("/api/v1/reports/accountability/", {"year": 2019}).json()
-        seen[name] = {u["code"]: (u["rank"], u["peers"], u["peer_average"], u["previous_rank"]) for u in body["units"]}
+        seen[name] = {
+            u["code"]: (u["rank"], u["peers"], u["peer_average"], u["previous_rank"])
+            for u in body["units"]
+        }
     assert seen["admin"] == seen["auditor"]
     communes = {code: v for code, v in seen["admin"].items() if code.startswith("DH-X")}
     assert communes
@@ -68,4 +76,9 @@ def test_demo_peer_ranks_are_the_same_whoever_looks(demo, settings):
         body = head.get("/api/v1/reports/accountability/", {"year": 2019}).json()
         assert [u["code"] for u in body["units"]] == [code]  # its own row, never the peers'
         unit = body["units"][0]
-        assert (unit["rank"], unit["peers"], unit["peer_average"], unit["previous_rank"]) == expected
+        assert (
+            unit["rank"],
+            unit["peers"],
+            unit["peer_average"],
+            unit["previous_rank"],
+        ) == expected

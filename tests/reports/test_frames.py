@@ -11,25 +11,85 @@ from reports.scoring import Component, Methodology
 
 # P (1) -> D (2) -> {A (3), B (4), C (5)}; E (6) was dissolved before 2019.
 UNITS = [
-    {"id": 1, "code": "P", "name": "Tỉnh", "level": "province", "parent": None, "path": "/1/", "depth": 0},
-    {"id": 2, "code": "D", "name": "Huyện", "level": "district", "parent": "P", "path": "/1/2/", "depth": 1},
-    {"id": 3, "code": "A", "name": "Xã A", "level": "commune", "parent": "D", "path": "/1/2/3/", "depth": 2},
-    {"id": 4, "code": "B", "name": "Xã B", "level": "commune", "parent": "D", "path": "/1/2/4/", "depth": 2},
-    {"id": 5, "code": "C", "name": "Xã C", "level": "commune", "parent": "D", "path": "/1/2/5/", "depth": 2},
-    {"id": 6, "code": "E", "name": "Xã E", "level": "commune", "parent": "D", "path": "/1/2/6/", "depth": 2,
-     "valid_until": dt.date(2018, 12, 31)},
+    {
+        "id": 1,
+        "code": "P",
+        "name": "Tỉnh",
+        "level": "province",
+        "parent": None,
+        "path": "/1/",
+        "depth": 0,
+    },
+    {
+        "id": 2,
+        "code": "D",
+        "name": "Huyện",
+        "level": "district",
+        "parent": "P",
+        "path": "/1/2/",
+        "depth": 1,
+    },
+    {
+        "id": 3,
+        "code": "A",
+        "name": "Xã A",
+        "level": "commune",
+        "parent": "D",
+        "path": "/1/2/3/",
+        "depth": 2,
+    },
+    {
+        "id": 4,
+        "code": "B",
+        "name": "Xã B",
+        "level": "commune",
+        "parent": "D",
+        "path": "/1/2/4/",
+        "depth": 2,
+    },
+    {
+        "id": 5,
+        "code": "C",
+        "name": "Xã C",
+        "level": "commune",
+        "parent": "D",
+        "path": "/1/2/5/",
+        "depth": 2,
+    },
+    {
+        "id": 6,
+        "code": "E",
+        "name": "Xã E",
+        "level": "commune",
+        "parent": "D",
+        "path": "/1/2/6/",
+        "depth": 2,
+        "valid_until": dt.date(2018, 12, 31),
+    },
 ]
+
 
 def _method(**weights):
     formulas = {
-        "actions": ("corrective_actions_on_time / corrective_actions_due", "corrective_actions_due"),
+        "actions": (
+            "corrective_actions_on_time / corrective_actions_due",
+            "corrective_actions_due",
+        ),
         "feedback": ("feedback_resolved_on_time / feedback_due", "feedback_due"),
-        "training": ("training_requirement_met / training_required_staff", "training_required_staff"),
+        "training": (
+            "training_requirement_met / training_required_staff",
+            "training_required_staff",
+        ),
     }
     return Methodology(
-        code="test", name="Test", valid_from=dt.date(2000, 1, 1), source_document="test", min_staff=5,
+        code="test",
+        name="Test",
+        valid_from=dt.date(2000, 1, 1),
+        source_document="test",
+        min_staff=5,
         components=tuple(
-            Component(key=k, name=k, formula=formulas[k][0], sample=formulas[k][1], weight=w) for k, w in weights.items()
+            Component(key=k, name=k, formula=formulas[k][0], sample=formulas[k][1], weight=w)
+            for k, w in weights.items()
         ),
     )
 
@@ -44,6 +104,8 @@ def scored(rows, unit_id=3, staff=10):
 
 def actions(done, due, **extra):
     return {"corrective_actions_on_time": done, "corrective_actions_due": due, **extra}
+
+
 Y2019 = Period.year(2019)
 
 
@@ -63,13 +125,15 @@ def test_counts_frame_fills_every_metric_with_zero():
 
 
 def test_rollup_sums_the_subtree_including_dissolved_units():
-    counts = own([
-        {"unit_id": 2, "findings": 1},
-        {"unit_id": 3, "findings": 2},
-        {"unit_id": 4, "findings": 4},
-        {"unit_id": 6, "findings": 8},
-        {"unit_id": 99, "findings": 100},  # not in the tree: ignored
-    ])
+    counts = own(
+        [
+            {"unit_id": 2, "findings": 1},
+            {"unit_id": 3, "findings": 2},
+            {"unit_id": 4, "findings": 4},
+            {"unit_id": 6, "findings": 8},
+            {"unit_id": 99, "findings": 100},  # not in the tree: ignored
+        ]
+    )
     rolled = frames.rollup(units(), counts)
     assert rolled.loc[3, "findings"] == 2
     assert rolled.loc[5, "findings"] == 0
@@ -78,10 +142,17 @@ def test_rollup_sums_the_subtree_including_dissolved_units():
 
 
 def test_rates_are_null_on_zero_denominators():
-    frame = frames.add_rates(frames.rollup(units(), own([
-        {"unit_id": 3, "staff_count": 4, "findings": 2, "feedback_due": 0},
-        {"unit_id": 4, "feedback_due": 4, "feedback_resolved_on_time": 3},
-    ])))
+    frame = frames.add_rates(
+        frames.rollup(
+            units(),
+            own(
+                [
+                    {"unit_id": 3, "staff_count": 4, "findings": 2, "feedback_due": 0},
+                    {"unit_id": 4, "feedback_due": 4, "feedback_resolved_on_time": 3},
+                ]
+            ),
+        )
+    )
     assert frame.loc[3, "findings_per_staff"] == pytest.approx(0.5)
     assert pd.isna(frame.loc[4, "findings_per_staff"])
     assert pd.isna(frame.loc[3, "feedback_resolved_on_time_rate"])
@@ -97,7 +168,9 @@ def test_score_is_the_weighted_mean_of_present_components():
 
 
 def test_score_weights_are_data():
-    frame = frames.add_rates(scored(actions(0, 5, training_required_staff=10, training_requirement_met=10)))
+    frame = frames.add_rates(
+        scored(actions(0, 5, training_required_staff=10, training_requirement_met=10))
+    )
     assert frames.score(frame, _method(training=1)).loc[3] == 100.0
     # actions 0.0 x 3, training 1.0 x 1 -> 100 * 1 / 4
     assert frames.score(frame, _method(actions=3, training=1)).loc[3] == 25.0
@@ -116,7 +189,9 @@ def test_unit_without_any_data_has_no_score():
 
 def test_bad_components_are_refused():
     with pytest.raises(ValueError, match="weight"):
-        Component(key="a", name="a", formula="findings / staff_count", sample="staff_count", weight=0)
+        Component(
+            key="a", name="a", formula="findings / staff_count", sample="staff_count", weight=0
+        )
     with pytest.raises(ValueError):
         Component(key="a", name="a", formula="__import__('os')", sample="staff_count", weight=1)
     with pytest.raises(ValueError):
@@ -124,11 +199,13 @@ def test_bad_components_are_refused():
 
 
 def test_ranks_are_per_level_and_ties_share_a_rank():
-    counts = own([
-        {"unit_id": 3, "staff_count": 10, **actions(4, 5)},  # 80
-        {"unit_id": 4, "staff_count": 20, **actions(8, 10)},  # same rate -> same score
-        {"unit_id": 5, "staff_count": 10, **actions(5, 5)},  # 100
-    ])
+    counts = own(
+        [
+            {"unit_id": 3, "staff_count": 10, **actions(4, 5)},  # 80
+            {"unit_id": 4, "staff_count": 20, **actions(8, 10)},  # same rate -> same score
+            {"unit_id": 5, "staff_count": 10, **actions(5, 5)},  # 100
+        ]
+    )
     report = frames.period_frame(units(), counts, Y2019, CONFIG)
     assert report.loc[5, "rank"] == 1
     assert report.loc[3, "rank"] == 2 and report.loc[4, "rank"] == 2
@@ -137,11 +214,13 @@ def test_ranks_are_per_level_and_ties_share_a_rank():
 
 
 def test_units_below_the_minimum_sample_are_marked_not_ranked():
-    counts = own([
-        {"unit_id": 3, "staff_count": 2, **actions(1, 1)},   # perfect score, but two people
-        {"unit_id": 4, "staff_count": 20, **actions(9, 10)},
-        {"unit_id": 5, "staff_count": 10, **actions(5, 10)},
-    ])
+    counts = own(
+        [
+            {"unit_id": 3, "staff_count": 2, **actions(1, 1)},  # perfect score, but two people
+            {"unit_id": 4, "staff_count": 20, **actions(9, 10)},
+            {"unit_id": 5, "staff_count": 10, **actions(5, 10)},
+        ]
+    )
     report = frames.period_frame(units(), counts, Y2019, CONFIG)
     assert report.loc[3, "score"] == 100.0
     assert not report.loc[3, "rankable"]
@@ -166,23 +245,35 @@ def test_empty_period_gives_zero_counts_null_rates_and_no_rank():
 
 def test_previous_period_of_the_same_length():
     assert Period.year(2020).previous() == Period.year(2019)
-    assert Period(dt.date(2019, 1, 1), dt.date(2020, 12, 31)).previous() == Period(dt.date(2017, 1, 1), dt.date(2018, 12, 31))
-    assert Period(dt.date(2019, 4, 1), dt.date(2019, 4, 30)).previous() == Period(dt.date(2019, 3, 1), dt.date(2019, 3, 31))
-    assert Period(dt.date(2019, 1, 1), dt.date(2019, 3, 31)).previous() == Period(dt.date(2018, 10, 1), dt.date(2018, 12, 31))
-    assert Period(dt.date(2019, 4, 10), dt.date(2019, 4, 19)).previous() == Period(dt.date(2019, 3, 31), dt.date(2019, 4, 9))
+    assert Period(dt.date(2019, 1, 1), dt.date(2020, 12, 31)).previous() == Period(
+        dt.date(2017, 1, 1), dt.date(2018, 12, 31)
+    )
+    assert Period(dt.date(2019, 4, 1), dt.date(2019, 4, 30)).previous() == Period(
+        dt.date(2019, 3, 1), dt.date(2019, 3, 31)
+    )
+    assert Period(dt.date(2019, 1, 1), dt.date(2019, 3, 31)).previous() == Period(
+        dt.date(2018, 10, 1), dt.date(2018, 12, 31)
+    )
+    assert Period(dt.date(2019, 4, 10), dt.date(2019, 4, 19)).previous() == Period(
+        dt.date(2019, 3, 31), dt.date(2019, 4, 9)
+    )
     with pytest.raises(ValueError):
         Period(dt.date(2019, 2, 1), dt.date(2019, 1, 1))
 
 
 def test_change_against_the_previous_period():
-    now = own([
-        {"unit_id": 3, "staff_count": 10, **actions(10, 10)},  # 100, rank 1
-        {"unit_id": 4, "staff_count": 10, **actions(9, 10)},  # 90, rank 2
-    ])
-    before = own([
-        {"unit_id": 3, "staff_count": 10, **actions(8, 10)},  # 80, rank 2
-        {"unit_id": 4, "staff_count": 10, **actions(10, 10)},  # 100, rank 1
-    ])
+    now = own(
+        [
+            {"unit_id": 3, "staff_count": 10, **actions(10, 10)},  # 100, rank 1
+            {"unit_id": 4, "staff_count": 10, **actions(9, 10)},  # 90, rank 2
+        ]
+    )
+    before = own(
+        [
+            {"unit_id": 3, "staff_count": 10, **actions(8, 10)},  # 80, rank 2
+            {"unit_id": 4, "staff_count": 10, **actions(10, 10)},  # 100, rank 1
+        ]
+    )
     report = frames.build_report(units(), now, before, Y2019, CONFIG)
     assert report.loc[3, "previous_score"] == 80.0
     assert report.loc[3, "score_change"] == 20.0
@@ -211,12 +302,24 @@ def test_ancestor_matrix_marks_each_unit_and_its_ancestors():
     matrix = frames.ancestor_matrix(units())
     # rows: ancestors, columns: descendants, in the order of the units frame (ids 1..6)
     assert matrix[:, 2].tolist() == [1, 1, 1, 0, 0, 0]  # A (3): P, D and itself
-    assert matrix[1].tolist() == [0, 1, 1, 1, 1, 1]  # D (2) is above every commune, dissolved E included
+    assert matrix[1].tolist() == [
+        0,
+        1,
+        1,
+        1,
+        1,
+        1,
+    ]  # D (2) is above every commune, dissolved E included
     assert matrix.sum() == 1 + 2 + 3 * 4
 
 
 def test_report_frame_types_and_order():
-    now = own([{"unit_id": 4, "staff_count": 10, "training_hours": 7.5}, {"unit_id": 3, "staff_count": 10}])
+    now = own(
+        [
+            {"unit_id": 4, "staff_count": 10, "training_hours": 7.5},
+            {"unit_id": 3, "staff_count": 10},
+        ]
+    )
     report = frames.build_report(units(), now, own([]), Y2019, CONFIG)
     assert list(report.index) == [1, 2, 3, 4, 5]  # by path, the dissolved E left out
     assert report["findings"].dtype == "int64" and report["training_hours"].dtype == "float64"
@@ -224,6 +327,16 @@ def test_report_frame_types_and_order():
     assert report.loc[2, "training_hours"] == 7.5 and report.loc[2, "staff_count"] == 20
     assert pd.isna(report.loc[3, "previous_score"]) and pd.isna(report.loc[3, "rank_change"])
     assert list(report.columns) == [
-        "code", "name", "level", "parent", "path", "depth", *frames.METRIC_COLUMNS, *frames.RESULT_COLUMNS,
-        "points.actions", "points.feedback", "points.training", "peer_group",
+        "code",
+        "name",
+        "level",
+        "parent",
+        "path",
+        "depth",
+        *frames.METRIC_COLUMNS,
+        *frames.RESULT_COLUMNS,
+        "points.actions",
+        "points.feedback",
+        "points.training",
+        "peer_group",
     ]

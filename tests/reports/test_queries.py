@@ -1,6 +1,5 @@
 """Each metric on small hand-made data, worked out by hand; roll-up; query count; SQLite plan."""
 
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -31,8 +30,12 @@ def metrics(tree, code, **kwargs):
 def test_staff_count_counts_staff_employed_during_the_period(tree):
     data.staff(tree["A"], 3)
     data.staff(tree["A"], 1, joined_on=D(2020, 1, 1))  # joined after
-    data.staff(tree["A"], 1, joined_on=D(2015, 1, 1), left_on=D(2018, 12, 31), status="left")  # left before
-    data.staff(tree["A"], 1, joined_on=D(2015, 1, 1), left_on=D(2019, 6, 30), status="left")  # left during
+    data.staff(
+        tree["A"], 1, joined_on=D(2015, 1, 1), left_on=D(2018, 12, 31), status="left"
+    )  # left before
+    data.staff(
+        tree["A"], 1, joined_on=D(2015, 1, 1), left_on=D(2019, 6, 30), status="left"
+    )  # left during
     assert metrics(tree, "A")["staff_count"] == 3 + 1
 
 
@@ -51,17 +54,24 @@ def test_findings_and_findings_by_severity(tree):
     data.finding(tree["A"], severity="serious", substantiated=False)  # not a violation after all
     m = metrics(tree, "A")
     assert m["findings"] == 3
-    assert m["findings_by_severity"] == {"minor": 2, "serious": 1, "very_serious": 0, "extremely_serious": 0}
+    assert m["findings_by_severity"] == {
+        "minor": 2,
+        "serious": 1,
+        "very_serious": 0,
+        "extremely_serious": 0,
+    }
 
 
 def test_corrective_actions_open_and_overdue(tree):
     a = tree["A"]
-    data.action(a, due=D(2019, 3, 1), status="done", done_on=D(2019, 2, 20))     # on time
+    data.action(a, due=D(2019, 3, 1), status="done", done_on=D(2019, 2, 20))  # on time
     data.action(a, due=D(2019, 3, 1), status="verified", done_on=D(2019, 3, 10))  # late, done
-    data.action(a, due=D(2019, 6, 1))                                             # open, overdue
-    data.action(a, due=D(2019, 12, 31))                                           # open, due on the last day
-    data.action(a, due=D(2019, 9, 1), status="done", done_on=D(2020, 2, 1))       # open at year end, overdue
-    data.action(a, due=D(2020, 3, 1))                                             # not in 2019
+    data.action(a, due=D(2019, 6, 1))  # open, overdue
+    data.action(a, due=D(2019, 12, 31))  # open, due on the last day
+    data.action(
+        a, due=D(2019, 9, 1), status="done", done_on=D(2020, 2, 1)
+    )  # open at year end, overdue
+    data.action(a, due=D(2020, 3, 1))  # not in 2019
     m = metrics(tree, "A")
     assert m["corrective_actions"] == 5
     assert m["corrective_actions_open"] == 3
@@ -81,30 +91,63 @@ def test_open_corrective_actions_are_judged_on_today_while_the_period_runs(tree)
 
 def test_discipline_cases_decisions_by_form_and_overdue(tree):
     a = tree["A"]
-    data.case(a, opened_on=D(2019, 2, 1), status="decided", decision_form="khien_trach",
-              decision_date=D(2019, 3, 1), handling_deadline=D(2019, 4, 1))             # decided in time
-    data.case(a, opened_on=D(2019, 2, 1), status="decided", decision_form="canh_cao",
-              decision_date=D(2019, 6, 1), handling_deadline=D(2019, 4, 1))             # decided late
-    data.case(a, opened_on=D(2019, 10, 1), status="council", handling_deadline=D(2019, 12, 1))  # open, late
-    data.case(a, opened_on=D(2018, 11, 1), status="decided", decision_form="khien_trach",
-              decision_date=D(2019, 1, 10), handling_deadline=D(2019, 1, 1))            # opened in 2018
-    data.case(a, opened_on=D(2019, 5, 1), status="closed_no_action", handling_deadline=D(2019, 6, 1))
+    data.case(
+        a,
+        opened_on=D(2019, 2, 1),
+        status="decided",
+        decision_form="khien_trach",
+        decision_date=D(2019, 3, 1),
+        handling_deadline=D(2019, 4, 1),
+    )  # decided in time
+    data.case(
+        a,
+        opened_on=D(2019, 2, 1),
+        status="decided",
+        decision_form="canh_cao",
+        decision_date=D(2019, 6, 1),
+        handling_deadline=D(2019, 4, 1),
+    )  # decided late
+    data.case(
+        a, opened_on=D(2019, 10, 1), status="council", handling_deadline=D(2019, 12, 1)
+    )  # open, late
+    data.case(
+        a,
+        opened_on=D(2018, 11, 1),
+        status="decided",
+        decision_form="khien_trach",
+        decision_date=D(2019, 1, 10),
+        handling_deadline=D(2019, 1, 1),
+    )  # opened in 2018
+    data.case(
+        a, opened_on=D(2019, 5, 1), status="closed_no_action", handling_deadline=D(2019, 6, 1)
+    )
     m = metrics(tree, "A")
     assert m["discipline_cases"] == 4
     assert m["discipline_decisions_by_form"] == {
-        "khien_trach": 2, "canh_cao": 1, "ha_bac_luong": 0, "giang_chuc": 0, "cach_chuc": 0,
-        "buoc_thoi_viec": 0, "bai_nhiem": 0,
+        "khien_trach": 2,
+        "canh_cao": 1,
+        "ha_bac_luong": 0,
+        "giang_chuc": 0,
+        "cach_chuc": 0,
+        "buoc_thoi_viec": 0,
+        "bai_nhiem": 0,
     }
     assert m["discipline_overdue"] == 2
 
 
 def test_feedback_received_substantiated_and_on_time_rate(tree):
     a = tree["A"]
-    data.feedback(a, response_due=D(2019, 4, 22), resolved_on=D(2019, 4, 20), substantiated=True)   # on time
-    data.feedback(a, response_due=D(2019, 4, 22), resolved_on=D(2019, 4, 25), substantiated=False)  # late
+    data.feedback(
+        a, response_due=D(2019, 4, 22), resolved_on=D(2019, 4, 20), substantiated=True
+    )  # on time
+    data.feedback(
+        a, response_due=D(2019, 4, 22), resolved_on=D(2019, 4, 25), substantiated=False
+    )  # late
     data.feedback(a, response_due=D(2019, 4, 22), resolved_on=None)  # unanswered, past due
-    data.feedback(a, response_due=None, is_formal=False)             # reference information: no deadline
-    data.feedback(a, received_on=D(2018, 12, 1), response_due=D(2018, 12, 20), resolved_on=D(2018, 12, 2))
+    data.feedback(a, response_due=None, is_formal=False)  # reference information: no deadline
+    data.feedback(
+        a, received_on=D(2018, 12, 1), response_due=D(2018, 12, 20), resolved_on=D(2018, 12, 2)
+    )
     m = metrics(tree, "A")
     assert m["feedback_received"] == 4
     assert m["feedback_substantiated"] == 1
@@ -131,14 +174,23 @@ def test_training_turns_by_organiser_level_and_hours(tree):
     data.turn(people[1], district, unit=b)  # counted where the person was at enrolment
     m = metrics(tree, "A")
     assert m["training_turns"] == 3
-    assert m["training_turns_by_organizer_level"] == {"central": 0, "province": 2, "district": 1, "commune": 0}
+    assert m["training_turns_by_organizer_level"] == {
+        "central": 0,
+        "province": 2,
+        "district": 1,
+        "commune": 0,
+    }
     assert m["training_hours"] == pytest.approx(68.0)
     assert metrics(tree, "B")["training_turns"] == 1
 
 
 def test_training_requirement_met_rate(tree):
     # Decree 101/2017: 30 hours in 2019 for cadres, civil servants and public employees.
-    met, short, contract = data.staff(tree["A"], 1), data.staff(tree["A"], 1), data.staff(tree["A"], 1, category="contract")
+    met, short, contract = (
+        data.staff(tree["A"], 1),
+        data.staff(tree["A"], 1),
+        data.staff(tree["A"], 1, category="contract"),
+    )
     course30 = data.course(hours="30")
     course8 = data.course(hours="8")
     data.turn(met[0], course30)
@@ -177,7 +229,9 @@ def test_empty_period_reports_zero_and_null(tree):
 
 
 def test_units_of_the_period_only(tree):
-    old = UnitFactory(code="OLD", name="Xã Cũ", level="commune", parent=tree["D"], valid_until=D(2018, 12, 31))
+    old = UnitFactory(
+        code="OLD", name="Xã Cũ", level="commune", parent=tree["D"], valid_until=D(2018, 12, 31)
+    )
     data.finding(old, found_on=D(2018, 6, 1))
     assert "OLD" not in [u["code"] for u in report(tree)["units"]]
     body = report(tree, period=Period.year(2018))
@@ -189,11 +243,16 @@ def test_previous_period_figures_give_the_change(tree):
     # Contract staff: no training requirement, so only corrective actions score.
     data.staff(tree["A"], 10, category="contract")
     data.staff(tree["B"], 10, category="contract")
-    for unit, late_year in ((tree["A"], 2018), (tree["B"], 2019)):  # one late action of ten: score 90
+    for unit, late_year in (
+        (tree["A"], 2018),
+        (tree["B"], 2019),
+    ):  # one late action of ten: score 90
         for year in (2018, 2019):
             for i in range(10):
                 late = year == late_year and i == 0
-                data.action(unit, due=D(year, 5, 1), status="done", done_on=D(year, 6 if late else 4, 1))
+                data.action(
+                    unit, due=D(year, 5, 1), status="done", done_on=D(year, 6 if late else 4, 1)
+                )
     units = {u["code"]: u for u in report(tree)["units"]}
     assert units["A"]["score"] == 100.0 and units["A"]["previous_score"] == 90.0
     assert units["A"]["score_change"] == 10.0 and units["A"]["rank_change"] == 1
@@ -249,7 +308,10 @@ def test_sqlite_groups_by_a_sort_not_by_walking_the_unit_index(tree):
             # The slow plan reads the fact table in unit order through the FK
             # index ("SCAN x USING INDEX ..._unit_id..."), avoiding the sort.
             assert "USE TEMP B-TREE FOR GROUP BY" in plan, plan
-            assert not any("USING INDEX" in step and "unit" in step and step.startswith("SCAN") for step in plan.split(" | ")), plan
+            assert not any(
+                "USING INDEX" in step and "unit" in step and step.startswith("SCAN")
+                for step in plan.split(" | ")
+            ), plan
 
 
 def test_requirement_for_a_position_takes_precedence(tree):
@@ -257,7 +319,9 @@ def test_requirement_for_a_position_takes_precedence(tree):
 
     from training.models import TrainingRequirement
 
-    TrainingRequirement.objects.create(year=2019, category="civil_servant", position="Chủ tịch UBND", hours=Decimal(8))
+    TrainingRequirement.objects.create(
+        year=2019, category="civil_servant", position="Chủ tịch UBND", hours=Decimal(8)
+    )
     chair = data.staff(tree["A"], 1, position="Chủ tịch UBND")[0]
     clerk = data.staff(tree["A"], 1, position="Văn thư")[0]
     short = data.course(hours="8")

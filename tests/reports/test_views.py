@@ -37,7 +37,7 @@ def test_page_shows_ranking_charts_and_downloads(users, filled):
     # province's own row is the totals, drawn in no chart.
     assert html.count('<section class="chart-group">') == 3
     assert html.count("<svg") == 9
-    charts = html[html.index('<section class="chart-group">'):]
+    charts = html[html.index('<section class="chart-group">') :]
     assert "Tỉnh Thử (P)" not in charts and "Xã Đạ Tồn (A)" in charts
     assert "Xã Đạ Tồn" in html and "Xã Hà Lâm" in html
     assert "/api/v1/reports/accountability/?year=2019&amp;format=pdf" in html
@@ -84,7 +84,9 @@ def test_anonymous_is_sent_to_login_and_no_role_is_refused(users, filled):
 
 def test_page_writes_integers_as_integers_and_rates_as_percentages(users, filled):
     html = browser(users["auditor"]).get(URL, {"year": 2019}).content.decode()
-    totals = html[html.index('<ul class="totals">'):html.index("</ul>", html.index('<ul class="totals">'))]
+    totals = html[
+        html.index('<ul class="totals">') : html.index("</ul>", html.index('<ul class="totals">'))
+    ]
     assert not re.search(r"<strong>\d+[,.]0</strong>", totals), totals
     assert re.search(r"<strong>\d{1,3}(,\d)?%</strong>", totals), totals
     assert re.search(r'<td class="num">\d{1,3},\d\d</td>', html)  # a score with its decimal comma
@@ -100,8 +102,12 @@ def test_formats_are_vietnamese_by_default():
         assert formats.percent(0.2606516290726817) == "26,1%"
         assert formats.score(44.52) == "44,52"
         assert formats.rank_text(10, 10, "commune/district") == "thứ 10/10 xã thuộc huyện"
-        chart = svg.bar_chart("t", ["Phòng Lao động - Thương binh và Xã hội huyện Đạ Huoai"], [44.52],
-                              value_format=formats.score)
+        chart = svg.bar_chart(
+            "t",
+            ["Phòng Lao động - Thương binh và Xã hội huyện Đạ Huoai"],
+            [44.52],
+            value_format=formats.score,
+        )
         assert "44,52" in chart and "44.52" not in chart
         assert "<title>Phòng Lao động - Thương binh và Xã hội huyện Đạ Huoai</title>" in chart
         assert "Phòng Lao động - Thương binh và Xã hội…" in chart or "\u2026</text>" in chart

@@ -17,7 +17,9 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "CACHE_URL", "DATABASE_URL", "TASKS_BACKEND", "REDIS_URL"))
+        if not key.startswith(
+            ("DJANGO_", "CACHE_URL", "DATABASE_URL", "TASKS_BACKEND", "REDIS_URL")
+        )
     }
     alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
     env.update(
@@ -33,11 +35,23 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
 
 def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(  # noqa: S603 - fixed interpreter and our own code
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
 def run_manage(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(  # noqa: S603 - fixed interpreter and our own manage.py
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )

@@ -13,7 +13,9 @@ LOGIN = "/admin/login/"
 
 
 def _login(client: Client, username: str, password: str = PASSWORD, **extra):
-    return client.post(LOGIN, {"username": username, "password": password, "next": "/admin/", **extra})
+    return client.post(
+        LOGIN, {"username": username, "password": password, "next": "/admin/", **extra}
+    )
 
 
 def test_admin_login_works_and_is_logged(users):

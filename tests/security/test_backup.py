@@ -46,7 +46,9 @@ def test_backup_restores_to_the_same_counts(users, tree, enrol, tmp_path):
     before = _counts()
     assert before["staff.Staff"] == 5
     assert before["core.SecurityEvent"] == 1
-    staff_before = list(Staff.objects.order_by("code").values_list("code", "full_name", "unit__code"))
+    staff_before = list(
+        Staff.objects.order_by("code").values_list("code", "full_name", "unit__code")
+    )
     groups_before = sorted(
         (u.username, tuple(sorted(g.name for g in u.groups.all()))) for u in users.values()
     )
@@ -65,7 +67,10 @@ def test_backup_restores_to_the_same_counts(users, tree, enrol, tmp_path):
     call_command("restore_data", str(backup))
 
     assert _counts() == before
-    assert list(Staff.objects.order_by("code").values_list("code", "full_name", "unit__code")) == staff_before
+    assert (
+        list(Staff.objects.order_by("code").values_list("code", "full_name", "unit__code"))
+        == staff_before
+    )
     user_model = apps.get_model("auth", "User")
     groups_after = sorted(
         (u.username, tuple(sorted(g.name for g in u.groups.all())))
@@ -94,11 +99,18 @@ def test_backup_name_must_be_gzip_json(db, tmp_path):
 
 
 def _history_models():
-    return [model for model in apps.get_models() if hasattr(model, "instance_type") and hasattr(model, "history_id")]
+    return [
+        model
+        for model in apps.get_models()
+        if hasattr(model, "instance_type") and hasattr(model, "history_id")
+    ]
 
 
 def _history_rows() -> dict[str, list[dict]]:
-    return {model._meta.label: list(model._default_manager.order_by("pk").values()) for model in _history_models()}
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values())
+        for model in _history_models()
+    }
 
 
 def _attach_files():
@@ -114,11 +126,16 @@ def _attach_files():
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     for i, model in enumerate((Inspection, Finding, CorrectiveAction, DisciplinaryCase)):
         parent = model.objects.order_by("pk").first()
-        services.evidence_attach(parent=parent, upload=SimpleUploadedFile(f"bien-ban-{i}.pdf", pdf + bytes([i])))
+        services.evidence_attach(
+            parent=parent, upload=SimpleUploadedFile(f"bien-ban-{i}.pdf", pdf + bytes([i]))
+        )
     feedback = CitizenFeedback.objects.order_by("pk").first()
     content = png_bytes()
     row = FeedbackAttachment(
-        feedback=feedback, content_type="image/png", extension="png", size=len(content),
+        feedback=feedback,
+        content_type="image/png",
+        extension="png",
+        size=len(content),
         checksum=hashlib.sha256(content).hexdigest(),
     )
     row.file.save("upload", ContentFile(content), save=False)
@@ -177,7 +194,11 @@ def test_restore_never_overwrites_a_file_or_follows_a_path_out_of_media(users, s
     settings.MEDIA_ROOT = tmp_path / "media"
     backup = tmp_path / "evil.tar.gz"
     with tarfile.open(backup, "w:gz") as archive:
-        for name, content in (("data.json", b"[]"), ("media/../outside.txt", b"x"), ("media/ok/a.txt", b"y")):
+        for name, content in (
+            ("data.json", b"[]"),
+            ("media/../outside.txt", b"x"),
+            ("media/ok/a.txt", b"y"),
+        ):
             info = tarfile.TarInfo(name)
             info.size = len(content)
             archive.addfile(info, io.BytesIO(content))

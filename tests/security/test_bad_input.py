@@ -29,10 +29,12 @@ def test_nul_character_in_a_filter_is_not_a_server_error(users):
     assert response.status_code in (200, 400)
 
 
-
 @pytest.mark.parametrize(
     "error",
-    [OverflowError("Python int too large to convert to SQLite INTEGER"), DataError("integer out of range")],
+    [
+        OverflowError("Python int too large to convert to SQLite INTEGER"),
+        DataError("integer out of range"),
+    ],
 )
 def test_out_of_range_errors_are_400_with_a_message(error):
     from core.api import exception_handler
@@ -64,17 +66,30 @@ def test_json_nested_just_past_the_limit_is_400_and_within_it_parses(client_for)
 
     client = client_for("hr")
     too_deep = '{"code": ' + "[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH + "}"
-    response = client.post("/api/v1/courses/", too_deep, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        "/api/v1/courses/", too_deep, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 400 and "nested too deeply" in response.json()["detail"]
     fine = '{"code": ' + "[" * (MAX_JSON_DEPTH - 1) + "]" * (MAX_JSON_DEPTH - 1) + "}"
     response = client.post("/api/v1/courses/", fine, content_type="application/json")
-    assert response.status_code == 400 and "code" in response.json()  # a field error, not a parse error
+    assert (
+        response.status_code == 400 and "code" in response.json()
+    )  # a field error, not a parse error
 
 
 # --- dates out of range ------------------------------------------------------------------------------------
 
-COURSE = {"code": "NEW1", "title": "Lớp mới", "topic": "iso", "kind": "refresher", "organizer_level": "province",
-          "organizer_name": "Sở Nội vụ", "start_date": "2019-10-01", "end_date": "2019-10-03", "periods": "40"}
+COURSE = {
+    "code": "NEW1",
+    "title": "Lớp mới",
+    "topic": "iso",
+    "kind": "refresher",
+    "organizer_level": "province",
+    "organizer_name": "Sở Nội vụ",
+    "start_date": "2019-10-01",
+    "end_date": "2019-10-03",
+    "periods": "40",
+}
 
 
 @pytest.fixture
@@ -84,10 +99,16 @@ def topic(db):
     return TopicFactory(code="iso", name="ISO 9001:2015")
 
 
-@pytest.mark.parametrize(("start", "end"), [("0001-01-01", "0001-01-02"), ("9999-12-30", "9999-12-31"), ("2019-10-01", "9999-12-31")])
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [("0001-01-01", "0001-01-02"), ("9999-12-30", "9999-12-31"), ("2019-10-01", "9999-12-31")],
+)
 def test_course_dated_out_of_range_is_400_with_a_field_message(client_for, topic, start, end):
     response = client_for("hr").post(
-        "/api/v1/courses/", {**COURSE, "start_date": start, "end_date": end}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+        "/api/v1/courses/",
+        {**COURSE, "start_date": start, "end_date": end},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400, response.content
     body = response.json()
@@ -106,8 +127,14 @@ def test_admin_form_refuses_a_date_out_of_range(users, topic):
     client.force_login(users["admin"])
     response = client.post(
         "/admin/training/course/add/",
-        {**COURSE, "topic": topic.pk, "start_date": "01/01/0001", "end_date": "02/01/0001",
-         "enrolments-TOTAL_FORMS": "0", "enrolments-INITIAL_FORMS": "0"},
+        {
+            **COURSE,
+            "topic": topic.pk,
+            "start_date": "01/01/0001",
+            "end_date": "02/01/0001",
+            "enrolments-TOTAL_FORMS": "0",
+            "enrolments-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 200
     assert "Enter a date between" in response.content.decode()
@@ -140,4 +167,7 @@ def test_admin_date_drill_down_in_range_works(users):
 
     client = Client()
     client.force_login(users["admin"])
-    assert client.get("/admin/training/course/?start_date__year=2019&start_date__month=3").status_code == 200
+    assert (
+        client.get("/admin/training/course/?start_date__year=2019&start_date__month=3").status_code
+        == 200
+    )

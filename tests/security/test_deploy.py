@@ -14,7 +14,9 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
 
 
 def test_check_deploy_fails_with_debug_on(tmp_path):
-    result = run_manage(["check", "--deploy", "--fail-level", "WARNING"], production_env(tmp_path, DJANGO_DEBUG="1"))
+    result = run_manage(
+        ["check", "--deploy", "--fail-level", "WARNING"], production_env(tmp_path, DJANGO_DEBUG="1")
+    )
     assert result.returncode != 0
     assert "security.W018" in result.stdout + result.stderr
 

@@ -23,11 +23,19 @@ def page(browser):
     # Resource failures are checked by URL below (a missing favicon is not a CSP matter).
     page.on(
         "console",
-        lambda m: errors.append(m.text) if m.type == "error" and "Failed to load resource" not in m.text else None,
+        lambda m: (
+            errors.append(m.text)
+            if m.type == "error" and "Failed to load resource" not in m.text
+            else None
+        ),
     )
     page.on(
         "response",
-        lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 and "favicon" not in r.url else None,
+        lambda r: (
+            errors.append(f"{r.status} {r.url}")
+            if r.status >= 400 and "favicon" not in r.url
+            else None
+        ),
     )
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.errors = errors

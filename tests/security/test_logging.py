@@ -54,7 +54,9 @@ def test_formatter_keeps_exceptions_on_one_line():
     try:
         raise ValueError("boom")
     except ValueError:
-        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed %s", ("here",), exc_info=True)
+        record = logging.LogRecord(
+            "x", logging.ERROR, __file__, 1, "failed %s", ("here",), exc_info=True
+        )
         import sys
 
         record.exc_info = sys.exc_info()
@@ -71,7 +73,10 @@ def test_exports_are_logged(users):
     assert client.get("/api/v1/staff/?format=csv&unit=A").status_code == 200
     assert client.get("/api/v1/units/?format=xlsx").status_code == 200
     events = list(SecurityEvent.objects.filter(kind=SecurityEventKind.EXPORT).order_by("pk"))
-    assert [(e.detail["resource"], e.detail["format"]) for e in events] == [("staff", "csv"), ("units", "xlsx")]
+    assert [(e.detail["resource"], e.detail["format"]) for e in events] == [
+        ("staff", "csv"),
+        ("units", "xlsx"),
+    ]
     assert events[0].detail["filters"] == {"unit": ["A"]}
     assert all(e.user == users["auditor"] for e in events)
 
@@ -85,13 +90,18 @@ def test_json_list_is_not_an_export(users):
 
 def test_security_events_cannot_be_edited_in_the_admin(users):
     client = APIClient()
-    assert client.post("/api/v1/auth/token/", {"username": "hr", "password": "x"}).status_code == 400
+    assert (
+        client.post("/api/v1/auth/token/", {"username": "hr", "password": "x"}).status_code == 400
+    )
     event = SecurityEvent.objects.get()
     admin = Client()
     admin.force_login(users["admin"])
     assert admin.get("/admin/core/securityevent/").status_code == 200
     assert admin.get("/admin/core/securityevent/add/").status_code == 403
-    assert admin.post(f"/admin/core/securityevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert (
+        admin.post(f"/admin/core/securityevent/{event.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
     page = admin.get(f"/admin/core/securityevent/{event.pk}/change/")
     assert page.status_code == 200
     assert b'name="kind"' not in page.content  # read-only view, no form fields

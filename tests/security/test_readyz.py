@@ -19,7 +19,10 @@ REDIS_DOWN_CACHE = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": NOWHERE_REDIS,
-        "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient", "SOCKET_CONNECT_TIMEOUT": 1},
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "SOCKET_CONNECT_TIMEOUT": 1,
+        },
     }
 }
 
@@ -28,7 +31,9 @@ def _redis_up() -> bool:
     import redis
 
     try:
-        return bool(redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_connect_timeout=1).ping())
+        return bool(
+            redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_connect_timeout=1).ping()
+        )
     except redis.RedisError:
         return False
 
@@ -79,7 +84,9 @@ print(json.dumps({"status": response.status_code, "body": response.json()}))
 
 
 def test_database_down_is_503_naming_the_database(tmp_path):
-    env = production_env(tmp_path, DATABASE_URL="postgres://nobody@127.0.0.1:9/nothing", TASKS_BACKEND="immediate")
+    env = production_env(
+        tmp_path, DATABASE_URL="postgres://nobody@127.0.0.1:9/nothing", TASKS_BACKEND="immediate"
+    )
     result = run_python(_PROBE, env)
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout.strip().splitlines()[-1])

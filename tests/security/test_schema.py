@@ -11,7 +11,9 @@ def test_schema_builds_without_warnings(tmp_path):
     # --fail-on-warn turns every drf-spectacular warning (unresolvable field,
     # duplicate component, enum clash) into an error; --validate checks the
     # result against the OpenAPI 3 JSON schema.
-    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml")
+    )
     assert (tmp_path / "schema.yaml").stat().st_size > 0
 
 

@@ -51,7 +51,9 @@ def test_delete_revokes_the_callers_token(users):
     assert client.delete(URL).status_code == 204
     assert not Token.objects.filter(key=key).exists()
     assert client.get("/api/v1/units/").status_code == 401
-    assert SecurityEvent.objects.filter(kind=SecurityEventKind.TOKEN_REVOKED, user=users["hr"]).exists()
+    assert SecurityEvent.objects.filter(
+        kind=SecurityEventKind.TOKEN_REVOKED, user=users["hr"]
+    ).exists()
     # A new sign-in gives a new, different token.
     client.credentials()
     assert _token(client, "hr").json()["token"] != key
@@ -152,7 +154,9 @@ def _answer(response) -> tuple[int, bytes]:
 
 
 @pytest.mark.parametrize("code", ["", "wrong"])
-def test_a_failed_second_factor_is_answered_exactly_like_a_wrong_password(users, two_factor, enrol, code):
+def test_a_failed_second_factor_is_answered_exactly_like_a_wrong_password(
+    users, two_factor, enrol, code
+):
     enrol(users["inspector"])
     extra = {"otp_token": "000000" if code == "wrong" else ""}
     right = _token(APIClient(), "inspector", **extra)
@@ -160,9 +164,16 @@ def test_a_failed_second_factor_is_answered_exactly_like_a_wrong_password(users,
     assert right.status_code == 400
     assert _answer(right) == _answer(wrong)
     # The same for an account without an authenticator.
-    assert _answer(_token(APIClient(), "admin")) == _answer(_token(APIClient(), "admin", "wrong-password"))
+    assert _answer(_token(APIClient(), "admin")) == _answer(
+        _token(APIClient(), "admin", "wrong-password")
+    )
     # Both count as failed sign-ins.
-    assert SecurityEvent.objects.filter(kind=SecurityEventKind.LOGIN_FAILED, username="inspector").count() == 2
+    assert (
+        SecurityEvent.objects.filter(
+            kind=SecurityEventKind.LOGIN_FAILED, username="inspector"
+        ).count()
+        == 2
+    )
 
 
 def test_missing_code_locks_out_like_a_wrong_password(users, two_factor, enrol, lockout_on):
@@ -177,10 +188,14 @@ def test_missing_code_locks_out_like_a_wrong_password(users, two_factor, enrol, 
 def complaint(tree):
     from tests.inspections.feedback_factories import CitizenFeedbackFactory
 
-    return CitizenFeedbackFactory(unit=tree["A"], reporter_phone="0959479005", reporter_name="Trần Văn B")
+    return CitizenFeedbackFactory(
+        unit=tree["A"], reporter_phone="0959479005", reporter_name="Trần Văn B"
+    )
 
 
-def test_token_issued_without_the_code_stops_working_when_2fa_is_required(users, complaint, settings, enrol):
+def test_token_issued_without_the_code_stops_working_when_2fa_is_required(
+    users, complaint, settings, enrol
+):
     url = f"/api/v1/feedback/{complaint.pk}/"
     client = APIClient()
     old_key = _token(client, "inspector").json()["token"]  # 2FA off: password alone

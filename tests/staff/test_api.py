@@ -56,15 +56,22 @@ def test_head_of_other_unit_gets_404(client_for, roster):
     assert client_for("head_a").get("/api/v1/staff/A001/").status_code == 200
 
 
-@pytest.mark.parametrize(("role", "status"), [("hr", 201), ("admin", 201), ("inspector", 403), ("auditor", 403), ("head_a", 403)])
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("hr", 201), ("admin", 201), ("inspector", 403), ("auditor", 403), ("head_a", 403)],
+)
 def test_only_hr_and_admin_create_staff(client_for, tree, role, status):
     response = client_for(role).post(
-        "/api/v1/staff/", {"code": "N001", "full_name": "Phạm Minh Nam", "unit": "A", "category": "cadre"}, format="json"
+        "/api/v1/staff/",
+        {"code": "N001", "full_name": "Phạm Minh Nam", "unit": "A", "category": "cadre"},
+        format="json",
     )
     assert response.status_code == status, response.content
 
 
-@pytest.mark.parametrize(("role", "status"), [("hr", 200), ("auditor", 403), ("inspector", 403), ("head_a", 403)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("hr", 200), ("auditor", 403), ("inspector", 403), ("head_a", 403)]
+)
 def test_only_hr_edits_units(client_for, tree, role, status):
     response = client_for(role).patch("/api/v1/units/A/", {"name": "Xã Đạ Tồn mới"}, format="json")
     assert response.status_code == status
@@ -73,7 +80,13 @@ def test_only_hr_edits_units(client_for, tree, role, status):
 def test_create_staff_with_bad_input_is_400_with_field_errors(client_for, tree):
     response = client_for("hr").post(
         "/api/v1/staff/",
-        {"code": "bad code!", "full_name": "", "unit": "NOPE", "category": "king", "date_of_birth": "31/02/1990"},
+        {
+            "code": "bad code!",
+            "full_name": "",
+            "unit": "NOPE",
+            "category": "king",
+            "date_of_birth": "31/02/1990",
+        },
         format="json",
     )
     assert response.status_code == 400
@@ -83,7 +96,14 @@ def test_create_staff_with_bad_input_is_400_with_field_errors(client_for, tree):
 
 def test_future_birth_date_is_400(client_for, tree):
     response = client_for("hr").post(
-        "/api/v1/staff/", {"code": "N2", "full_name": "Lê Văn Tới", "unit": "A", "category": "cadre", "date_of_birth": "2999-01-01"},
+        "/api/v1/staff/",
+        {
+            "code": "N2",
+            "full_name": "Lê Văn Tới",
+            "unit": "A",
+            "category": "cadre",
+            "date_of_birth": "2999-01-01",
+        },
         format="json",
     )
     assert response.status_code == 400
@@ -92,7 +112,9 @@ def test_future_birth_date_is_400(client_for, tree):
 
 def test_duplicate_code_is_400(client_for, roster):
     response = client_for("hr").post(
-        "/api/v1/staff/", {"code": "A001", "full_name": "Ai Đó", "unit": "A", "category": "cadre"}, format="json"
+        "/api/v1/staff/",
+        {"code": "A001", "full_name": "Ai Đó", "unit": "A", "category": "cadre"},
+        format="json",
     )
     assert response.status_code == 400
     assert "code" in response.json()
@@ -130,7 +152,12 @@ def test_search_ignores_case_form_and_diacritics(client_for, roster, query, expe
 
 
 def test_unit_filter_includes_subtree(client_for, roster):
-    assert codes(client_for("hr").get("/api/v1/staff/", {"unit": "D"})) == ["A001", "A002", "B001", "D001"]
+    assert codes(client_for("hr").get("/api/v1/staff/", {"unit": "D"})) == [
+        "A001",
+        "A002",
+        "B001",
+        "D001",
+    ]
     assert codes(client_for("hr").get("/api/v1/staff/", {"unit": "A"})) == ["A001", "A002"]
 
 
@@ -147,7 +174,16 @@ def test_list_response_is_paginated_contract_shape(client_for, roster):
     body = client_for("hr").get("/api/v1/staff/").json()
     assert set(body) == {"count", "next", "previous", "results"}
     row = body["results"][0]
-    assert {"code", "full_name", "unit", "category", "position", "date_of_birth", "gender", "status"} <= set(row)
+    assert {
+        "code",
+        "full_name",
+        "unit",
+        "category",
+        "position",
+        "date_of_birth",
+        "gender",
+        "status",
+    } <= set(row)
 
 
 def test_staff_list_query_count_is_fixed(client_for, tree):
@@ -165,7 +201,7 @@ def test_staff_list_query_count_is_fixed(client_for, tree):
 
 
 def test_csv_export_is_filtered_and_formula_safe(client_for, tree):
-    StaffFactory(code="X1", full_name="=HYPERLINK(\"http://evil\")", unit=tree["A"])
+    StaffFactory(code="X1", full_name='=HYPERLINK("http://evil")', unit=tree["A"])
     StaffFactory(code="X2", full_name="Trần Văn Bình", unit=tree["B"])
     response = client_for("hr").get("/api/v1/staff/", {"format": "csv", "unit": "A"})
     assert response.status_code == 200
@@ -188,7 +224,9 @@ def test_token_auth_round_trip(users, roster):
     client = APIClient()
     bad = client.post("/api/v1/auth/token/", {"username": "hr", "password": "wrong"}, format="json")
     assert bad.status_code == 400
-    good = client.post("/api/v1/auth/token/", {"username": "hr", "password": "pw-for-tests-123"}, format="json")
+    good = client.post(
+        "/api/v1/auth/token/", {"username": "hr", "password": "pw-for-tests-123"}, format="json"
+    )
     assert good.status_code == 200
     token = good.json()["token"]
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
@@ -198,12 +236,16 @@ def test_token_auth_round_trip(users, roster):
 def test_feedback_about_a_merged_unit_names_its_successor(client_for, tree):
     import datetime as dt
 
-    new = tree["P"].children.create(code="NEW", name="Xã Mới", level="commune", valid_from=dt.date(2025, 7, 1))
+    new = tree["P"].children.create(
+        code="NEW", name="Xã Mới", level="commune", valid_from=dt.date(2025, 7, 1)
+    )
     old = tree["A"]
     old.valid_until, old.successor = dt.date(2025, 6, 30), new
     old.save()
     response = client_for(None).post(
-        "/api/v1/feedback/", {"unit": "A", "description": "Cán bộ gây phiền hà cho người dân."}, format="json",
+        "/api/v1/feedback/",
+        {"unit": "A", "description": "Cán bộ gây phiền hà cho người dân."},
+        format="json",
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400

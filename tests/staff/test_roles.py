@@ -24,8 +24,13 @@ def test_reporter_identity_permission_only_for_inspectors_and_admin(users, role,
 def test_readers_do_not_see_sign_in_records_or_otp_secrets(users):
     for role in ("inspector", "hr", "auditor", "head_a"):
         perms = users[role].get_all_permissions()
-        assert not any(p.startswith(("axes.", "otp_totp.", "auth.", "authtoken.")) for p in perms), role
+        assert not any(
+            p.startswith(("axes.", "otp_totp.", "auth.", "authtoken.")) for p in perms
+        ), role
 
 
 def test_auditor_writes_nothing(users):
-    assert not any(p.split(".")[1].startswith(("add_", "change_", "delete_")) for p in users["auditor"].get_all_permissions())
+    assert not any(
+        p.split(".")[1].startswith(("add_", "change_", "delete_"))
+        for p in users["auditor"].get_all_permissions()
+    )

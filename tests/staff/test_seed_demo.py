@@ -16,7 +16,12 @@ def test_seed_demo_builds_da_huoai_and_is_idempotent(settings):
     assert all(20 <= n <= 40 for n in counts.values()), counts
     depts = Unit.objects.filter(parent__code="DH", level="department")
     assert all(5 <= Staff.objects.filter(unit=u).count() <= 15 for u in depts)
-    assert set(Staff.objects.values_list("category", flat=True)) == {"cadre", "civil_servant", "public_employee", "contract"}
+    assert set(Staff.objects.values_list("category", flat=True)) == {
+        "cadre",
+        "civil_servant",
+        "public_employee",
+        "contract",
+    }
     users = set(get_user_model().objects.values_list("username", flat=True))
     assert {"admin", "inspector", "hr", "auditor", "head-dh-xhl", "head-dh-nv"} <= users
     before = (Unit.objects.count(), Staff.objects.count(), get_user_model().objects.count())

@@ -60,7 +60,9 @@ def test_active_on_respects_effective_dates(tree):
 def test_names_are_stored_nfc_with_search_key(tree):
     import unicodedata
 
-    person = StaffFactory(full_name=unicodedata.normalize("NFD", " Nguyễn  Thị Ánh "), unit=tree["A"])
+    person = StaffFactory(
+        full_name=unicodedata.normalize("NFD", " Nguyễn  Thị Ánh "), unit=tree["A"]
+    )
     person.refresh_from_db()
     assert person.full_name == "Nguyễn Thị Ánh"
     assert unicodedata.is_normalized("NFC", person.full_name)

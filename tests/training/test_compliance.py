@@ -26,17 +26,25 @@ def year_2019(topic, roster):
     big = CourseFactory(code="BIG", topic=topic, start_date=dt.date(2019, 3, 1), hours=24)
     small = CourseFactory(code="SMALL", topic=topic, start_date=dt.date(2019, 9, 1), hours=8)
     EnrolmentFactory(course=big, staff=roster["a1"], status="completed")
-    EnrolmentFactory(course=small, staff=roster["a1"], status="attended")   # 32 h: meets 30
-    EnrolmentFactory(course=big, staff=roster["a2"], status="attended")     # 24 h: below
-    EnrolmentFactory(course=small, staff=roster["b1"], status="no_show")    # 0 h: below
-    EnrolmentFactory(course=big, staff=roster["a3"], status="completed")    # contract: not counted
+    EnrolmentFactory(course=small, staff=roster["a1"], status="attended")  # 32 h: meets 30
+    EnrolmentFactory(course=big, staff=roster["a2"], status="attended")  # 24 h: below
+    EnrolmentFactory(course=small, staff=roster["b1"], status="no_show")  # 0 h: below
+    EnrolmentFactory(course=big, staff=roster["a3"], status="completed")  # contract: not counted
 
 
 def test_per_staff_compliance(year_2019):
     rows = {s.code: s for s in staff_compliance(2019)}
-    assert (rows["A001"].done_hours, rows["A001"].required_hours, rows["A001"].meets) == (Decimal(32), Decimal(30), True)
+    assert (rows["A001"].done_hours, rows["A001"].required_hours, rows["A001"].meets) == (
+        Decimal(32),
+        Decimal(30),
+        True,
+    )
     assert (rows["A002"].done_hours, rows["A002"].meets) == (Decimal(24), False)
-    assert (rows["B001"].done_hours, rows["B001"].turns, rows["B001"].meets) == (Decimal(0), 0, False)
+    assert (rows["B001"].done_hours, rows["B001"].turns, rows["B001"].meets) == (
+        Decimal(0),
+        0,
+        False,
+    )
     assert rows["A003"].meets is None and rows["A003"].required_hours is None
 
 
@@ -51,7 +59,9 @@ def test_no_requirement_after_2021_unless_set(year_2019, topic, roster):
 
 def test_a_position_row_takes_precedence(year_2019, tree):
     StaffFactory(code="CT01", unit=tree["A"], category="cadre", position="Chủ tịch UBND")
-    TrainingRequirement.objects.create(year=2019, category="cadre", position="Chủ tịch UBND", hours=Decimal(60))
+    TrainingRequirement.objects.create(
+        year=2019, category="cadre", position="Chủ tịch UBND", hours=Decimal(60)
+    )
     rows = {s.code: s.required_hours for s in staff_compliance(2019)}
     assert rows["CT01"] == Decimal(60)
     assert rows["A001"] == Decimal(30)
@@ -75,12 +85,19 @@ def test_per_unit_rate_rolls_up(year_2019, tree):
 def test_compliance_endpoint(year_2019, client_for):
     client = client_for("hr")
     assert client.get("/api/v1/training-compliance/").status_code == 400
-    body = client.get("/api/v1/training-compliance/", {"year": 2019, "meets": "false", "counted": "true"}).json()
+    body = client.get(
+        "/api/v1/training-compliance/", {"year": 2019, "meets": "false", "counted": "true"}
+    ).json()
     assert sorted(r["code"] for r in body["results"]) == ["A002", "B001", "D001"]
     head = client_for("head_a").get("/api/v1/training-compliance/", {"year": 2019}).json()
     assert sorted(r["code"] for r in head["results"]) == ["A001", "A002", "A003"]
     units = client_for("head_a").get("/api/v1/training-compliance/units/", {"year": 2019}).json()
     assert [u["code"] for u in units["units"]] == ["A"]
-    assert client_for("head_a").get("/api/v1/training-compliance/units/", {"year": 2019, "unit": "B"}).status_code == 404
+    assert (
+        client_for("head_a")
+        .get("/api/v1/training-compliance/units/", {"year": 2019, "unit": "B"})
+        .status_code
+        == 404
+    )
     csv = client.get("/api/v1/training-compliance/", {"year": 2019, "format": "csv"})
     assert "A001" in b"".join(csv.streaming_content).decode()

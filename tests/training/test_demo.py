@@ -38,8 +38,12 @@ def demo():
 
 def _province_turns_2019(root, categories=("cadre", "civil_servant")):
     return (
-        Enrolment.objects.turns().in_year(2019).in_unit_subtree(root).filter(course__organizer_level="province")
-        .filter(staff__category__in=categories).count()
+        Enrolment.objects.turns()
+        .in_year(2019)
+        .in_unit_subtree(root)
+        .filter(course__organizer_level="province")
+        .filter(staff__category__in=categories)
+        .count()
     )
 
 
@@ -49,12 +53,18 @@ def test_demo_district_and_communes_have_exactly_96_province_turns_in_2019(demo)
     assert _province_turns_2019(demo, ("public_employee", "contract")) == 0
     # Counted from district units and communes, no one else.
     levels = set(
-        Enrolment.objects.turns().in_year(2019).filter(course__organizer_level="province").values_list("unit__level", flat=True)
+        Enrolment.objects.turns()
+        .in_year(2019)
+        .filter(course__organizer_level="province")
+        .values_list("unit__level", flat=True)
     )
     assert levels <= {"district", "department", "commune"}
-    assert Enrolment.objects.in_year(2019).filter(course__organizer_level="province").exclude(
-        status__in=["attended", "completed"]
-    ).exists(), "non-turn statuses are present and must not be counted"
+    assert (
+        Enrolment.objects.in_year(2019)
+        .filter(course__organizer_level="province")
+        .exclude(status__in=["attended", "completed"])
+        .exists()
+    ), "non-turn statuses are present and must not be counted"
 
 
 def test_demo_has_the_two_iso_classes_with_the_department_of_science(demo):
@@ -77,7 +87,9 @@ def test_demo_respects_enrolment_rules(demo):
         left = enrolment.staff.left_on
         assert left is None or left >= enrolment.course.start_date
     for course in Course.objects.annotate(n=Count("enrolments")):
-        assert course.capacity is None or course.enrolments.holding_seats().count() <= course.capacity
+        assert (
+            course.capacity is None or course.enrolments.holding_seats().count() <= course.capacity
+        )
 
 
 def test_seed_demo_twice_changes_nothing(demo):

@@ -22,8 +22,14 @@ def province_staff(tree):
 
 
 def _run(seed):
-    demo._seed_province(random.Random(seed), io.StringIO(), courses=40, enrolments=1500, root_code="P")
-    return list(Enrolment.objects.order_by("course__code", "staff__code").values_list("course__code", "staff__code", "status"))
+    demo._seed_province(
+        random.Random(seed), io.StringIO(), courses=40, enrolments=1500, root_code="P"
+    )
+    return list(
+        Enrolment.objects.order_by("course__code", "staff__code").values_list(
+            "course__code", "staff__code", "status"
+        )
+    )
 
 
 def test_small_province_seed_hits_the_totals_and_keeps_the_rules(province_staff):

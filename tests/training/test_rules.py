@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 from training import rules
 
 dates = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2040, 12, 31))
-statuses = st.sampled_from(["registered", "attended", "completed", "failed", "withdrawn", "no_show"])
+statuses = st.sampled_from(
+    ["registered", "attended", "completed", "failed", "withdrawn", "no_show"]
+)
 
 
 def test_forty_periods_are_thirty_hours():
@@ -39,8 +41,11 @@ def test_year_bounds_contain_exactly_that_years_days(year, day):
     assert (start <= day <= end) == (day.year == year)
 
 
-@given(st.one_of(st.none(), st.integers(min_value=1, max_value=500)), st.integers(min_value=0, max_value=600),
-       st.integers(min_value=1, max_value=50))
+@given(
+    st.one_of(st.none(), st.integers(min_value=1, max_value=500)),
+    st.integers(min_value=0, max_value=600),
+    st.integers(min_value=1, max_value=50),
+)
 def test_capacity(capacity, taken, wanted):
     allowed = rules.capacity_allows(capacity, taken, wanted)
     if capacity is None:
@@ -49,14 +54,27 @@ def test_capacity(capacity, taken, wanted):
         assert allowed == (taken + wanted <= capacity)
 
 
-@given(dates, st.integers(min_value=0, max_value=60), st.one_of(st.none(), dates), st.one_of(st.none(), dates),
-       st.one_of(st.none(), dates))
+@given(
+    dates,
+    st.integers(min_value=0, max_value=60),
+    st.one_of(st.none(), dates),
+    st.one_of(st.none(), dates),
+    st.one_of(st.none(), dates),
+)
 def test_nomination_problems(start, length, joined, left, sanction):
     end = start + dt.timedelta(days=length)
-    problems = rules.nomination_problems(course_start=start, course_end=end, joined_on=joined, left_on=left, sanction_until=sanction)
-    assert (rules.Ineligibility.LEFT_BEFORE_START in problems) == (left is not None and left < start)
-    assert (rules.Ineligibility.JOINED_AFTER_END in problems) == (joined is not None and joined > end)
-    assert (rules.Ineligibility.SANCTIONED in problems) == (sanction is not None and sanction >= start)
+    problems = rules.nomination_problems(
+        course_start=start, course_end=end, joined_on=joined, left_on=left, sanction_until=sanction
+    )
+    assert (rules.Ineligibility.LEFT_BEFORE_START in problems) == (
+        left is not None and left < start
+    )
+    assert (rules.Ineligibility.JOINED_AFTER_END in problems) == (
+        joined is not None and joined > end
+    )
+    assert (rules.Ineligibility.SANCTIONED in problems) == (
+        sanction is not None and sanction >= start
+    )
 
 
 @given(statuses, dates, dates)
@@ -68,7 +86,10 @@ def test_outcomes_only_once_begun(status, start, today):
         assert allowed == (today >= start)
 
 
-@given(st.decimals(min_value=0, max_value=1000, places=2), st.one_of(st.none(), st.decimals(min_value=0, max_value=1000, places=2)))
+@given(
+    st.decimals(min_value=0, max_value=1000, places=2),
+    st.one_of(st.none(), st.decimals(min_value=0, max_value=1000, places=2)),
+)
 def test_meets_requirement(done, required):
     result = rules.meets_requirement(done, required)
     assert result is None if required is None else result == (done >= required)
@@ -81,7 +102,14 @@ def test_rate_is_null_without_denominator(num, den):
 
 
 def test_sanction_bars_only_training_towards_promotion_planning_or_appointment():
-    common = {"course_start": dt.date(2024, 3, 4), "course_end": dt.date(2024, 3, 8), "joined_on": None,
-              "left_on": None, "sanction_until": dt.date(2024, 12, 31)}
-    assert rules.nomination_problems(**common, purpose="advancement") == [rules.Ineligibility.SANCTIONED]
+    common = {
+        "course_start": dt.date(2024, 3, 4),
+        "course_end": dt.date(2024, 3, 8),
+        "joined_on": None,
+        "left_on": None,
+        "sanction_until": dt.date(2024, 12, 31),
+    }
+    assert rules.nomination_problems(**common, purpose="advancement") == [
+        rules.Ineligibility.SANCTIONED
+    ]
     assert rules.nomination_problems(**common, purpose="general") == []

@@ -78,14 +78,19 @@ def test_sanctioned_person_is_refused_unless_overridden_with_a_reason(course, ro
     person = Staff.objects.get(pk=roster["a2"].pk)
     with pytest.raises(ValidationError) as exc:
         services.enrolment_create(course=course, staff=person)
-    assert exc.value.message_dict["staff"] == [str(INELIGIBLE_MESSAGES[rules.Ineligibility.SANCTIONED])]
+    assert exc.value.message_dict["staff"] == [
+        str(INELIGIBLE_MESSAGES[rules.Ineligibility.SANCTIONED])
+    ]
     assert "82" in exc.value.message_dict["staff"][0]
     assert not Enrolment.objects.filter(staff=person).exists()
     with pytest.raises(ValidationError) as exc:
         services.enrolment_create(course=course, staff=person, sanction_override=True)
     assert "override_reason" in exc.value.message_dict
     enrolment = services.enrolment_create(
-        course=course, staff=person, sanction_override=True, override_reason="Lớp bắt buộc theo vị trí việc làm"
+        course=course,
+        staff=person,
+        sanction_override=True,
+        override_reason="Lớp bắt buộc theo vị trí việc làm",
     )
     assert enrolment.sanction_override
 
@@ -95,22 +100,32 @@ def test_sanction_bars_only_courses_towards_promotion_planning_or_appointment(to
     """Law on Cadres and Civil Servants art. 82 as amended in 2019: a refresher course stays open."""
     Staff.objects.filter(pk=roster["a2"].pk).update(sanction_until=dt.date(2019, 12, 31))
     person = Staff.objects.get(pk=roster["a2"].pk)
-    refresher = CourseFactory(code="KN19", topic=topic, purpose="general", start_date=dt.date(2019, 5, 6))
+    refresher = CourseFactory(
+        code="KN19", topic=topic, purpose="general", start_date=dt.date(2019, 5, 6)
+    )
     enrolment = services.enrolment_create(course=refresher, staff=person)
     assert not enrolment.sanction_override
-    promotion = CourseFactory(code="CVC19", topic=topic, purpose="advancement", start_date=dt.date(2019, 5, 6))
+    promotion = CourseFactory(
+        code="CVC19", topic=topic, purpose="advancement", start_date=dt.date(2019, 5, 6)
+    )
     with pytest.raises(ValidationError) as exc:
         services.enrolment_create(course=promotion, staff=person)
     assert "82" in " ".join(exc.value.message_dict["staff"])
-    result = services.enrolment_bulk_create(course=promotion, unit=person.unit, include_subtree=False)
+    result = services.enrolment_bulk_create(
+        course=promotion, unit=person.unit, include_subtree=False
+    )
     assert person.code in result.as_dict()["ineligible"]
 
 
 def test_sanction_ending_before_the_course_does_not_bar(course, roster):
     course.purpose = "advancement"  # a course the sanction would bar were it still in effect
     course.save()
-    Staff.objects.filter(pk=roster["a2"].pk).update(sanction_until=dt.date(2019, 5, 5))  # the day before it begins
-    enrolment = services.enrolment_create(course=course, staff=Staff.objects.get(pk=roster["a2"].pk))
+    Staff.objects.filter(pk=roster["a2"].pk).update(
+        sanction_until=dt.date(2019, 5, 5)
+    )  # the day before it begins
+    enrolment = services.enrolment_create(
+        course=course, staff=Staff.objects.get(pk=roster["a2"].pk)
+    )
     assert enrolment.status == "registered"
     assert not enrolment.sanction_override and enrolment.override_reason == ""
     assert list(course.enrolments.values_list("staff__code", flat=True)) == ["A002"]
@@ -120,7 +135,9 @@ def test_bulk_enrolment_by_unit_subtree_and_category(topic, roster, tree):
     course = CourseFactory(code="BULK", topic=topic, capacity=None, purpose="advancement")
     Staff.objects.filter(pk=roster["d1"].pk).update(sanction_until=dt.date(2030, 1, 1))
     services.enrolment_create(course=course, staff=roster["b1"])
-    result = services.enrolment_bulk_create(course=course, unit=tree["D"], categories=["civil_servant"])
+    result = services.enrolment_bulk_create(
+        course=course, unit=tree["D"], categories=["civil_servant"]
+    )
     summary = result.as_dict()
     assert summary["enrolled"] == ["A002"]
     assert summary["already_enrolled"] == ["B001"]
@@ -145,7 +162,12 @@ def test_attendance_for_a_whole_course(course, roster):
     changed = services.attendance_record(
         course=course,
         records=[
-            {"staff": "A001", "status": "completed", "certificate_number": "CC-1", "certificate_issued_on": dt.date(2019, 5, 10)},
+            {
+                "staff": "A001",
+                "status": "completed",
+                "certificate_number": "CC-1",
+                "certificate_issued_on": dt.date(2019, 5, 10),
+            },
             {"staff": "A003", "status": "no_show"},
         ],
         default_status="attended",
@@ -171,7 +193,11 @@ def test_attendance_names_people_not_enrolled_and_writes_nothing(course, roster)
     services.enrolment_create(course=course, staff=roster["a1"])
     with pytest.raises(ValidationError) as exc:
         services.attendance_record(
-            course=course, records=[{"staff": "A001", "status": "attended"}, {"staff": "B001", "status": "attended"}]
+            course=course,
+            records=[
+                {"staff": "A001", "status": "attended"},
+                {"staff": "B001", "status": "attended"},
+            ],
         )
     assert "B001" in str(exc.value)
     assert course.enrolments.get().status == "registered"
@@ -181,7 +207,10 @@ def test_attendance_names_people_not_enrolled_and_writes_nothing(course, roster)
 def test_certificate_needs_completion(course, roster):
     services.enrolment_create(course=course, staff=roster["a1"])
     with pytest.raises(ValidationError):
-        services.attendance_record(course=course, records=[{"staff": "A001", "status": "attended", "certificate_number": "X"}])
+        services.attendance_record(
+            course=course,
+            records=[{"staff": "A001", "status": "attended", "certificate_number": "X"}],
+        )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -224,7 +253,9 @@ def test_a_withdrawn_person_cannot_come_back_into_a_full_course(course, roster):
     services.enrolment_update(enrolment=withdrawn, data={"status": "withdrawn"})
     services.enrolment_create(course=course, staff=roster["b1"])
     with pytest.raises(ValidationError):
-        services.enrolment_update(enrolment=Enrolment.objects.get(pk=withdrawn.pk), data={"status": "registered"})
+        services.enrolment_update(
+            enrolment=Enrolment.objects.get(pk=withdrawn.pk), data={"status": "registered"}
+        )
     with pytest.raises(ValidationError):
         services.attendance_record(course=course, records=[{"staff": "A003", "status": "attended"}])
     assert course.enrolments.holding_seats().count() == 3

@@ -31,11 +31,19 @@ def frozen():
 @pytest.fixture
 def roster(tree):
     return {
-        "a1": StaffFactory(code="A001", full_name="Nguyễn Thị Ánh", unit=tree["A"], category="cadre"),
-        "a2": StaffFactory(code="A002", full_name="Đinh Công Định", unit=tree["A"], category="civil_servant"),
+        "a1": StaffFactory(
+            code="A001", full_name="Nguyễn Thị Ánh", unit=tree["A"], category="cadre"
+        ),
+        "a2": StaffFactory(
+            code="A002", full_name="Đinh Công Định", unit=tree["A"], category="civil_servant"
+        ),
         "a3": StaffFactory(code="A003", full_name="Lê Văn Ba", unit=tree["A"], category="contract"),
-        "b1": StaffFactory(code="B001", full_name="Trần Văn Bình", unit=tree["B"], category="civil_servant"),
-        "d1": StaffFactory(code="D001", full_name="Lê Thu Hà", unit=tree["D-NV"], category="civil_servant"),
+        "b1": StaffFactory(
+            code="B001", full_name="Trần Văn Bình", unit=tree["B"], category="civil_servant"
+        ),
+        "d1": StaffFactory(
+            code="D001", full_name="Lê Thu Hà", unit=tree["D-NV"], category="civil_servant"
+        ),
     }
 
 
@@ -46,26 +54,53 @@ def topic(db):
 
 @pytest.fixture
 def course(topic):
-    return CourseFactory(code="K1", title="Kỹ năng một cửa", topic=topic, start_date=D(2019, 5, 6), hours=16, capacity=4)
+    return CourseFactory(
+        code="K1",
+        title="Kỹ năng một cửa",
+        topic=topic,
+        start_date=D(2019, 5, 6),
+        hours=16,
+        capacity=4,
+    )
 
 
 @pytest.fixture
 def later(topic):
-    return CourseFactory(code="K2", title="Quản lý nhà nước", topic=topic, start_date=D(2019, 6, 10), hours=24, capacity=10,
-                         purpose="advancement")
+    return CourseFactory(
+        code="K2",
+        title="Quản lý nhà nước",
+        topic=topic,
+        start_date=D(2019, 6, 10),
+        hours=24,
+        capacity=10,
+        purpose="advancement",
+    )
 
 
 @pytest.mark.parametrize(
     ("url", "role", "status"),
     [
-        ("/app/courses/", "hr", 200), ("/app/courses/", "auditor", 200), ("/app/courses/", "head_a", 200),
-        ("/app/courses/", "nobody", 403), ("/app/courses/{K1}/", "hr", 200), ("/app/courses/{K1}/", "auditor", 200),
-        ("/app/courses/{K1}/attendance/", "hr", 200), ("/app/courses/{K1}/attendance/", "auditor", 403),
-        ("/app/courses/{K1}/attendance/", "head_a", 403), ("/app/compliance/", "hr", 200),
-        ("/app/compliance/", "auditor", 200), ("/app/compliance/", "nobody", 403), ("/app/staff/", "hr", 200),
-        ("/app/staff/", "auditor", 200), ("/app/staff/import/", "hr", 200), ("/app/staff/import/", "auditor", 403),
-        ("/app/courses/import-attendance/", "hr", 200), ("/app/courses/import-attendance/", "auditor", 403),
-        ("/app/people/A001/", "hr", 200), ("/app/people/A001/", "head_b", 404), ("/app/people/A001/", "head_a", 200),
+        ("/app/courses/", "hr", 200),
+        ("/app/courses/", "auditor", 200),
+        ("/app/courses/", "head_a", 200),
+        ("/app/courses/", "nobody", 403),
+        ("/app/courses/{K1}/", "hr", 200),
+        ("/app/courses/{K1}/", "auditor", 200),
+        ("/app/courses/{K1}/attendance/", "hr", 200),
+        ("/app/courses/{K1}/attendance/", "auditor", 403),
+        ("/app/courses/{K1}/attendance/", "head_a", 403),
+        ("/app/compliance/", "hr", 200),
+        ("/app/compliance/", "auditor", 200),
+        ("/app/compliance/", "nobody", 403),
+        ("/app/staff/", "hr", 200),
+        ("/app/staff/", "auditor", 200),
+        ("/app/staff/import/", "hr", 200),
+        ("/app/staff/import/", "auditor", 403),
+        ("/app/courses/import-attendance/", "hr", 200),
+        ("/app/courses/import-attendance/", "auditor", 403),
+        ("/app/people/A001/", "hr", 200),
+        ("/app/people/A001/", "head_b", 404),
+        ("/app/people/A001/", "head_a", 200),
     ],
 )
 def test_who_may_open_which_page(page_for, roster, course, url, role, status):
@@ -81,19 +116,23 @@ def test_auditor_sees_no_enrolment_form(page_for, roster, course):
 def test_bulk_enrolment_names_who_was_enrolled_and_who_was_skipped(page_for, roster, later, tree):
     Staff.objects.filter(code="A002").update(sanction_until=D(2019, 12, 31))
     EnrolmentFactory(course=later, staff=roster["a1"], status="registered")
-    response = page_for("hr").post(f"/app/courses/{later.pk}/", {"unit": "A", "include_subtree": "on"})
+    response = page_for("hr").post(
+        f"/app/courses/{later.pk}/", {"unit": "A", "include_subtree": "on"}
+    )
     assert response.status_code == 200
     result = response.context["result"]
     assert [c for c, _n in result["enrolled"]] == ["A003"]
     assert result["already"] == [("A001", "Nguyễn Thị Ánh")]
-    (code, name, reasons), = result["ineligible"]
+    ((code, name, reasons),) = result["ineligible"]
     assert code == "A002" and name == "Đinh Công Định" and reasons
     html = response.content.decode()
     assert "Đinh Công Định" in html and reasons[0] in html
 
 
 def test_bulk_enrolment_refuses_what_does_not_fit(page_for, roster, course):
-    response = page_for("hr").post(f"/app/courses/{course.pk}/", {"unit": "D", "include_subtree": "on"})
+    response = page_for("hr").post(
+        f"/app/courses/{course.pk}/", {"unit": "D", "include_subtree": "on"}
+    )
     assert response.status_code == 400
     assert not Enrolment.objects.filter(course=course).exists()
 
@@ -101,14 +140,21 @@ def test_bulk_enrolment_refuses_what_does_not_fit(page_for, roster, course):
 def test_attendance_sheet_ticks_and_results(page_for, roster, course):
     for person in (roster["a1"], roster["a2"], roster["b1"]):
         EnrolmentFactory(course=course, staff=person, status="registered")
-    rows = {e.staff.code: e.pk for e in Enrolment.objects.filter(course=course).select_related("staff")}
+    rows = {
+        e.staff.code: e.pk for e in Enrolment.objects.filter(course=course).select_related("staff")
+    }
     client = page_for("hr")
     assert client.get(f"/app/courses/{course.pk}/attendance/").status_code == 200
-    response = client.post(f"/app/courses/{course.pk}/attendance/", {
-        f"present-{rows['A001']}": "on", f"outcome-{rows['A001']}": "completed", f"score-{rows['A001']}": "8,5",
-        f"result-{rows['A001']}": "Giỏi",
-        f"present-{rows['A002']}": "on",
-    })
+    response = client.post(
+        f"/app/courses/{course.pk}/attendance/",
+        {
+            f"present-{rows['A001']}": "on",
+            f"outcome-{rows['A001']}": "completed",
+            f"score-{rows['A001']}": "8,5",
+            f"result-{rows['A001']}": "Giỏi",
+            f"present-{rows['A002']}": "on",
+        },
+    )
     assert response.status_code == 302
     status = dict(Enrolment.objects.filter(course=course).values_list("staff__code", "status"))
     assert status == {"A001": "completed", "A002": "attended", "B001": "no_show"}
@@ -119,15 +165,21 @@ def test_attendance_sheet_ticks_and_results(page_for, roster, course):
 def test_attendance_refused_before_the_course_begins(page_for, roster, later):
     EnrolmentFactory(course=later, staff=roster["a1"], status="registered")
     e = Enrolment.objects.get(course=later)
-    response = page_for("hr").post(f"/app/courses/{later.pk}/attendance/", {f"present-{e.pk}": "on"})
+    response = page_for("hr").post(
+        f"/app/courses/{later.pk}/attendance/", {f"present-{e.pk}": "on"}
+    )
     assert response.status_code == 400 and response.context["errors"]
     e.refresh_from_db()
     assert e.status == "registered"
 
 
 def test_compliance_by_unit_with_the_names_below(page_for, roster, course):
-    TrainingRequirement.objects.update_or_create(year=2019, category="civil_servant", position="", defaults={"hours": 16, "periods": None})
-    EnrolmentFactory(course=course, staff=roster["a2"], status="completed", completed_on=D(2019, 5, 10))
+    TrainingRequirement.objects.update_or_create(
+        year=2019, category="civil_servant", position="", defaults={"hours": 16, "periods": None}
+    )
+    EnrolmentFactory(
+        course=course, staff=roster["a2"], status="completed", completed_on=D(2019, 5, 10)
+    )
     page = page_for("hr").get("/app/compliance/", {"year": 2019})
     names = [p.code for p in page.context["rows"]]
     # A002 met 16 hours; the cadre A001 is below the Decree 101 default (30 hours); contract A003 is not counted.
@@ -142,13 +194,24 @@ def test_compliance_by_unit_with_the_names_below(page_for, roster, course):
 
 
 def test_person_page_has_turns_and_hours_by_year_and_sanctions(page_for, roster, course, tree):
-    EnrolmentFactory(course=course, staff=roster["a2"], status="completed", completed_on=D(2019, 5, 10))
-    case = case_services.case_open(staff=roster["a2"], violation_date=D(2019, 1, 2), discovered_on=D(2019, 1, 10),
-                                   severity="minor")
+    EnrolmentFactory(
+        course=course, staff=roster["a2"], status="completed", completed_on=D(2019, 5, 10)
+    )
+    case = case_services.case_open(
+        staff=roster["a2"],
+        violation_date=D(2019, 1, 2),
+        discovered_on=D(2019, 1, 10),
+        severity="minor",
+    )
     case_services.case_transition(case=case, to="self_review", on=D(2019, 2, 1))
     case_services.case_transition(case=case, to="council", on=D(2019, 3, 1))
-    case_services.case_transition(case=case, to="decided", decision_form="khien_trach", decision_number="1/QĐ",
-                                  decision_date=D(2019, 4, 1))
+    case_services.case_transition(
+        case=case,
+        to="decided",
+        decision_form="khien_trach",
+        decision_number="1/QĐ",
+        decision_date=D(2019, 4, 1),
+    )
     page = page_for("hr").get("/app/people/A002/")
     assert page.context["by_year"] == [{"year": 2019, "turns": 1, "hours": 16, "enrolled": 1}]
     assert [c.pk for c in page.context["sanctions"]] == [case.pk]
@@ -157,14 +220,18 @@ def test_person_page_has_turns_and_hours_by_year_and_sanctions(page_for, roster,
 
 @pytest.mark.parametrize("url", ["/app/courses/", "/app/staff/", "/app/compliance/?year=2019"])
 def test_list_queries_are_fixed(page_for, roster, course, tree, url):
-    TrainingRequirement.objects.update_or_create(year=2019, category="civil_servant", position="", defaults={"hours": 16, "periods": None})
+    TrainingRequirement.objects.update_or_create(
+        year=2019, category="civil_servant", position="", defaults={"hours": 16, "periods": None}
+    )
     client = page_for("hr")
     client.get(url)
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     for i in range(5):
         person = StaffFactory(code=f"N{i}", unit=tree["B"], category="civil_servant")
-        EnrolmentFactory(course=CourseFactory(code=f"KX{i}", start_date=D(2019, 3, 1)), staff=person)
+        EnrolmentFactory(
+            course=CourseFactory(code=f"KX{i}", start_date=D(2019, 3, 1)), staff=person
+        )
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
@@ -173,7 +240,9 @@ def test_list_queries_are_fixed(page_for, roster, course, tree, url):
 def test_roster_import_previews_then_imports(page_for, tree):
     client = page_for("hr")
     csv = "Mã cán bộ,Họ và tên,Đơn vị,Loại\nNEW1,Phạm Văn Mới,A,civil_servant\n".encode()
-    preview = client.post("/app/staff/import/", {"file": SimpleUploadedFile("roster.csv", csv, "text/csv")})
+    preview = client.post(
+        "/app/staff/import/", {"file": SimpleUploadedFile("roster.csv", csv, "text/csv")}
+    )
     assert preview.status_code == 200
     report, token = preview.context["report"], preview.context["token"]
     assert report.ok, report.errors
@@ -185,7 +254,9 @@ def test_roster_import_previews_then_imports(page_for, tree):
 def test_roster_import_shows_bad_rows_and_writes_nothing(page_for, tree):
     client = page_for("hr")
     csv = "Mã cán bộ,Họ và tên,Đơn vị,Loại\nNEW2,Phạm Văn Hai,NOPE,civil_servant\n".encode()
-    preview = client.post("/app/staff/import/", {"file": SimpleUploadedFile("roster.csv", csv, "text/csv")})
+    preview = client.post(
+        "/app/staff/import/", {"file": SimpleUploadedFile("roster.csv", csv, "text/csv")}
+    )
     assert not preview.context["report"].ok and preview.context["token"] is None
     assert "import-error" in preview.content.decode()
     assert not Staff.objects.filter(code="NEW2").exists()
@@ -195,7 +266,9 @@ def test_attendance_import_preview(page_for, roster, course):
     EnrolmentFactory(course=course, staff=roster["a1"], status="registered")
     client = page_for("hr")
     csv = io.BytesIO("Mã lớp,Mã cán bộ,Kết quả\nK1,A001,completed\n".encode())
-    preview = client.post("/app/courses/import-attendance/", {"file": SimpleUploadedFile("att.csv", csv.getvalue())})
+    preview = client.post(
+        "/app/courses/import-attendance/", {"file": SimpleUploadedFile("att.csv", csv.getvalue())}
+    )
     assert preview.status_code == 200
     assert preview.context["report"].rows == 1
 
@@ -204,5 +277,5 @@ def test_attendance_import_preview(page_for, roster, course):
 def test_unit_filter_is_a_picker_of_visible_units_even_when_filtered(page_for, roster, url):
     html = page_for("head_a").get(url, {"unit": "A"}).content.decode()
     at = html.index('<select name="unit"')
-    picker = html[at:at + 600]
+    picker = html[at : at + 600]
     assert "<select" in picker and "Xã Đạ Tồn" in picker and "Xã Hà Lâm" not in picker

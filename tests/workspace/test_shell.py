@@ -116,7 +116,10 @@ def test_500_page_is_the_sites_own(page_for, settings):
     assert "Đã có lỗi" in html
 
 
-@pytest.mark.parametrize(("language", "text"), [("vi", "Đăng nhập sai quá nhiều lần"), ("en", "Too many failed sign-in attempts")])
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("vi", "Đăng nhập sai quá nhiều lần"), ("en", "Too many failed sign-in attempts")],
+)
 def test_sign_in_lockout_is_the_sites_429_page(users, settings, language, text):
     settings.AXES_ENABLED = True
     settings.AXES_FAILURE_LIMIT = 3

@@ -54,7 +54,9 @@ class CompliancePage(ListPage):
 
     def get_queryset(self):
         staff = self.restrict(Staff.objects.all())
-        return staff_compliance(_year(self.request), staff).filter(meets=False).select_related("unit")
+        return (
+            staff_compliance(_year(self.request), staff).filter(meets=False).select_related("unit")
+        )
 
     def filtered(self):
         filterset, queryset = super().filtered()
@@ -73,10 +75,14 @@ class CompliancePage(ListPage):
         if code:
             root = access.visible_units(user).filter(code=code).first() or root
         units = unit_compliance(year, root, self.restrict(Staff.objects.all()))
-        context.update({
-            "year": year,
-            "years": list(range(timezone.localdate().year, 2017, -1)),
-            "units": [u for u in units if u["counted"]],
-            "requirements": list(TrainingRequirement.objects.filter(year=year).order_by("category", "position")),
-        })
+        context.update(
+            {
+                "year": year,
+                "years": list(range(timezone.localdate().year, 2017, -1)),
+                "units": [u for u in units if u["counted"]],
+                "requirements": list(
+                    TrainingRequirement.objects.filter(year=year).order_by("category", "position")
+                ),
+            }
+        )
         return context

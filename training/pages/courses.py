@@ -86,7 +86,11 @@ def _course(request, pk: int) -> Course:
 
 
 def _enrolments(request, course: Course):
-    rows = Enrolment.objects.filter(course=course).select_related("staff", "unit").order_by("unit__path", "staff__name_key")
+    rows = (
+        Enrolment.objects.filter(course=course)
+        .select_related("staff", "unit")
+        .order_by("unit__path", "staff__name_key")
+    )
     return list(access.restrict(rows, request.user, access.VIEW))
 
 
@@ -131,8 +135,11 @@ class CourseDetailPage(PermissionPage, View):
             return self.render_page(course, form=form, status=400)
         try:
             result = services.enrolment_bulk_create(
-                course=course, unit=unit, include_subtree=form.cleaned_data["include_subtree"],
-                categories=form.cleaned_data["categories"], staff_codes=form.codes(),
+                course=course,
+                unit=unit,
+                include_subtree=form.cleaned_data["include_subtree"],
+                categories=form.cleaned_data["categories"],
+                staff_codes=form.codes(),
                 sanction_override=form.cleaned_data["sanction_override"],
                 override_reason=form.cleaned_data["override_reason"],
             )
@@ -172,21 +179,42 @@ class AttendancePage(PermissionPage, View):
         for e in _enrolments(self.request, course):
             if data is None:
                 present = e.status in rules.TURN_STATUSES or e.status == EnrolmentStatus.REGISTERED
-                outcome = e.status if e.status in (EnrolmentStatus.COMPLETED, EnrolmentStatus.FAILED, EnrolmentStatus.WITHDRAWN) else ""
+                outcome = (
+                    e.status
+                    if e.status
+                    in (
+                        EnrolmentStatus.COMPLETED,
+                        EnrolmentStatus.FAILED,
+                        EnrolmentStatus.WITHDRAWN,
+                    )
+                    else ""
+                )
                 score, result = e.score, e.result
             else:
                 present = data.get(f"present-{e.pk}") == "on"
                 outcome = data.get(f"outcome-{e.pk}", "")
                 score, result = data.get(f"score-{e.pk}", ""), data.get(f"result-{e.pk}", "")
-            rows.append({"e": e, "present": present, "outcome": outcome, "score": "" if score is None else score,
-                         "result": result or ""})
+            rows.append(
+                {
+                    "e": e,
+                    "present": present,
+                    "outcome": outcome,
+                    "score": "" if score is None else score,
+                    "result": result or "",
+                }
+            )
         return rows
 
     def render_page(self, course, rows, errors=(), status=200):
         today = timezone.localdate()
         context = {
-            "course": course, "rows": rows, "errors": errors, "outcomes": OUTCOME_CHOICES,
-            "begun": rules.outcome_allowed(EnrolmentStatus.ATTENDED, course_start=course.start_date, today=today),
+            "course": course,
+            "rows": rows,
+            "errors": errors,
+            "outcomes": OUTCOME_CHOICES,
+            "begun": rules.outcome_allowed(
+                EnrolmentStatus.ATTENDED, course_start=course.start_date, today=today
+            ),
         }
         return render(self.request, self.template_name, context, status=status)
 
@@ -200,16 +228,27 @@ class AttendancePage(PermissionPage, View):
         records, errors = [], []
         for row in rows:
             e = row["e"]
-            status = row["outcome"] or (EnrolmentStatus.ATTENDED if row["present"] else EnrolmentStatus.NO_SHOW)
-            if status not in dict(OUTCOME_CHOICES) and status not in (EnrolmentStatus.ATTENDED, EnrolmentStatus.NO_SHOW):
+            status = row["outcome"] or (
+                EnrolmentStatus.ATTENDED if row["present"] else EnrolmentStatus.NO_SHOW
+            )
+            if status not in dict(OUTCOME_CHOICES) and status not in (
+                EnrolmentStatus.ATTENDED,
+                EnrolmentStatus.NO_SHOW,
+            ):
                 errors.append(_("%(name)s: unknown result.") % {"name": e.staff.full_name})
                 continue
-            record = {"staff": e.staff.code, "status": status, "result": row["result"].strip()[:100]}
+            record = {
+                "staff": e.staff.code,
+                "status": status,
+                "result": row["result"].strip()[:100],
+            }
             score = str(row["score"]).strip().replace(",", ".")
             try:
                 record["score"] = Decimal(score) if score else None
             except InvalidOperation:
-                errors.append(_("%(name)s: the score must be a number.") % {"name": e.staff.full_name})
+                errors.append(
+                    _("%(name)s: the score must be a number.") % {"name": e.staff.full_name}
+                )
                 continue
             records.append(record)
         if not errors:
@@ -218,7 +257,8 @@ class AttendancePage(PermissionPage, View):
             except ValidationError as exc:
                 errors = [m for messages_ in exc.message_dict.values() for m in messages_]
             else:
-                messages.success(request, _("Attendance recorded for %(n)s people.") % {"n": len(records)})
+                messages.success(
+                    request, _("Attendance recorded for %(n)s people.") % {"n": len(records)}
+                )
                 return redirect("app:course-detail", pk=course.pk)
         return self.render_page(course, rows, errors=errors, status=400)
-

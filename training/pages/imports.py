@@ -26,16 +26,24 @@ class AttendanceImportPage(ImportPage):
 
     def may_import(self) -> bool:
         user = self.request.user
-        return access.has_permission(user, access.ADD, Enrolment) and access.has_permission(user, access.CHANGE, Enrolment)
+        return access.has_permission(user, access.ADD, Enrolment) and access.has_permission(
+            user, access.CHANGE, Enrolment
+        )
 
     def get_importer(self):
         from training.importers import AttendanceImporter
 
-        return AttendanceImporter(course=self.course(), units=access.visible_units(self.request.user), courses=self.courses())
+        return AttendanceImporter(
+            course=self.course(),
+            units=access.visible_units(self.request.user),
+            courses=self.courses(),
+        )
 
     def extra_context(self) -> dict:
         return {"course": self.course()}
 
     def success_url(self) -> str:
         course = self.course()
-        return reverse("app:course-detail", args=[course.pk]) if course else reverse("app:course-list")
+        return (
+            reverse("app:course-detail", args=[course.pk]) if course else reverse("app:course-list")
+        )

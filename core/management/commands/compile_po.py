@@ -13,7 +13,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         base = Path(settings.BASE_DIR)
         count = 0
-        for po_path in sorted(base.glob("*/locale/*/LC_MESSAGES/*.po")) + sorted(base.glob("locale/*/LC_MESSAGES/*.po")):
+        for po_path in sorted(base.glob("*/locale/*/LC_MESSAGES/*.po")) + sorted(
+            base.glob("locale/*/LC_MESSAGES/*.po")
+        ):
             if ".venv" in po_path.parts:
                 continue
             mo_path = po_path.with_suffix(".mo")

@@ -22,7 +22,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=["demo", "province"], default="demo")
-        parser.add_argument("--seed", type=int, default=2019, help="random seed (deterministic output)")
+        parser.add_argument(
+            "--seed", type=int, default=2019, help="random seed (deterministic output)"
+        )
 
     def handle(self, *args, scale: str, seed: int, **options):
         rng = random.Random(seed)
@@ -32,4 +34,8 @@ class Command(BaseCommand):
                 step = time.monotonic()
                 import_string(dotted)(scale=scale, rng=rng, stdout=self.stdout)
                 self.stdout.write(f"  {dotted}: {time.monotonic() - step:.1f}s")
-        self.stdout.write(self.style.SUCCESS(f"seed_demo --scale {scale} done in {time.monotonic() - started:.1f}s"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"seed_demo --scale {scale} done in {time.monotonic() - started:.1f}s"
+            )
+        )

@@ -19,8 +19,14 @@ from inspections import rules, services
 from inspections.models import DisciplinaryCase, DisciplineRegime
 
 FIELDS = [
-    "regime", "regime_rule", "statute_deadline", "statute_explanation", "handling_base_deadline",
-    "handling_deadline", "handling_explanation", "suspended_days",
+    "regime",
+    "regime_rule",
+    "statute_deadline",
+    "statute_explanation",
+    "handling_base_deadline",
+    "handling_deadline",
+    "handling_explanation",
+    "suspended_days",
 ]
 
 
@@ -28,17 +34,27 @@ class Command(BaseCommand):
     help = "Recompute stored deadlines of open disciplinary cases (or all with --all) from the current rules."
 
     def add_arguments(self, parser):
-        parser.add_argument("--all", dest="include_closed", action="store_true", help="also closed cases")
-        parser.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+        parser.add_argument(
+            "--all", dest="include_closed", action="store_true", help="also closed cases"
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="report what would change, write nothing"
+        )
 
     def handle(self, *args, include_closed: bool = False, dry_run: bool = False, **options):
         regimes = list(DisciplineRegime.objects.all())
         calendar = load_calendar()
         # Every person's violation dates, once: a later violation restarts an earlier one's statute.
         violations: dict[int, list[tuple[int, object]]] = {}
-        for pk, staff_id, day in DisciplinaryCase.objects.values_list("pk", "staff_id", "violation_date"):
+        for pk, staff_id, day in DisciplinaryCase.objects.values_list(
+            "pk", "staff_id", "violation_date"
+        ):
             violations.setdefault(staff_id, []).append((pk, day))
-        cases = DisciplinaryCase.objects.select_related("staff").prefetch_related("suspensions").order_by("pk")
+        cases = (
+            DisciplinaryCase.objects.select_related("staff")
+            .prefetch_related("suspensions")
+            .order_by("pk")
+        )
         if not include_closed:
             cases = cases.still_open()
         total = cases.count()
@@ -49,9 +65,17 @@ class Command(BaseCommand):
                 before = [getattr(case, f) for f in FIELDS]
                 intervals = [rules.Interval(s.start, s.end) for s in case.suspensions.all()]
                 try:
-                    later = [d for pk, d in violations.get(case.staff_id, []) if pk != case.pk and d > case.violation_date]
+                    later = [
+                        d
+                        for pk, d in violations.get(case.staff_id, [])
+                        if pk != case.pk and d > case.violation_date
+                    ]
                     services.case_compute(
-                        case, regimes=regimes, suspensions=intervals, calendar=calendar, later_violations=later
+                        case,
+                        regimes=regimes,
+                        suspensions=intervals,
+                        calendar=calendar,
+                        later_violations=later,
                     )
                 except ValidationError as exc:
                     failed += 1
@@ -68,4 +92,8 @@ class Command(BaseCommand):
         if tty:
             self.stdout.write("")
         verb = "would change" if dry_run else "changed"
-        self.stdout.write(self.style.SUCCESS(f"{total} cases checked, {changed} {verb}, {failed} without a regime"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{total} cases checked, {changed} {verb}, {failed} without a regime"
+            )
+        )

@@ -19,9 +19,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="path of the .xlsx or .csv sheet")
-        parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
-        parser.add_argument("--language", choices=["vi", "en"], default=None,
-                            help="language of the report (default: the site language, Vietnamese)")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check and report, write nothing"
+        )
+        parser.add_argument(
+            "--language",
+            choices=["vi", "en"],
+            default=None,
+            help="language of the report (default: the site language, Vietnamese)",
+        )
 
     def handle(self, *args, file: str, dry_run: bool, language: str | None, **options):
         path = Path(file)

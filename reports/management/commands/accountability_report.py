@@ -37,7 +37,8 @@ class Progress:
         if self.tty:
             filled = BAR_WIDTH * min(self.done, self.total) // self.total
             self.stream.write(
-                f"\r[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {self.done}/{self.total} {name:<24}", ending=""
+                f"\r[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {self.done}/{self.total} {name:<24}",
+                ending="",
             )
             if self.done >= self.total:
                 self.stream.write("")
@@ -62,7 +63,9 @@ class Command(BaseCommand):
         parser.add_argument("--end", help="last day (YYYY-MM-DD)")
         parser.add_argument("--unit", help="code of the root unit (default: the top of the tree)")
         parser.add_argument("--output", required=True, help="path of the .xlsx file to write")
-        parser.add_argument("--lang", choices=["vi", "en"], default="vi", help="language of the headers")
+        parser.add_argument(
+            "--lang", choices=["vi", "en"], default="vi", help="language of the headers"
+        )
         parser.add_argument("--issuing-body", help="issuing body in the document header")
         parser.add_argument("--place", help="place name of the date line")
 
@@ -77,7 +80,11 @@ class Command(BaseCommand):
         progress = Progress(self.stderr, len(queries.SECTION_NAMES) + 1 + WORKBOOK_STEPS)
         with translation.override(options["lang"]):
             report = build_report(
-                root, period, issuing_body=options["issuing_body"], place=options["place"], on_step=progress
+                root,
+                period,
+                issuing_body=options["issuing_body"],
+                place=options["place"],
+                on_step=progress,
             )
             write_workbook(output, report, lang=options["lang"], on_step=progress)
         self.stdout.write(

@@ -21,11 +21,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="path of the .xlsx or .csv sheet")
         parser.add_argument("--course", help="course code, for a sheet without a course column")
-        parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
-        parser.add_argument("--language", choices=["vi", "en"], default=None,
-                            help="language of the report (default: the site language, Vietnamese)")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check and report, write nothing"
+        )
+        parser.add_argument(
+            "--language",
+            choices=["vi", "en"],
+            default=None,
+            help="language of the report (default: the site language, Vietnamese)",
+        )
 
-    def handle(self, *args, file: str, course: str | None, dry_run: bool, language: str | None, **options):
+    def handle(
+        self, *args, file: str, course: str | None, dry_run: bool, language: str | None, **options
+    ):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
@@ -34,4 +42,6 @@ class Command(BaseCommand):
             course_obj = Course.objects.filter(code=course).first()
             if course_obj is None:
                 raise CommandError(f"{course}: no such course")
-        run_import_command(self, AttendanceImporter(course=course_obj), path, dry_run=dry_run, language=language)
+        run_import_command(
+            self, AttendanceImporter(course=course_obj), path, dry_run=dry_run, language=language
+        )
