@@ -141,11 +141,12 @@ def test_retrieve_change_delete(world, prefix, viewset, role):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("prefix,viewset", list(_endpoints()))
 def test_create(world, prefix, viewset, role):
-    if not hasattr(viewset, "create"):
-        pytest.skip("no create")
     model = _model(viewset)
     response = _client(world, role).post(f"/api/v1/{prefix}/", {}, format="json")
-    if prefix == "feedback":
+    if not hasattr(viewset, "create"):
+        # A read-only endpoint: nobody creates through it, whatever the role.
+        assert response.status_code in (REFUSED_ANONYMOUS if role == "anonymous" else {403, 405})
+    elif prefix == "feedback":
         # Anyone may submit feedback; an empty one is refused for its content.
         assert response.status_code == 400
     elif role == "anonymous":
@@ -157,16 +158,17 @@ def test_create(world, prefix, viewset, role):
 
 
 def _extra_actions():
+    # An action whose path takes a parameter of its own (an attachment's download)
+    # cannot be called without one; its feature's tests cover it.
     for prefix, viewset, _basename in router.registry:
         for extra in viewset.get_extra_actions():
-            yield pytest.param(prefix, viewset, extra, id=f"{prefix}-{extra.url_path}")
+            if not re.search(r"[(\\[]", extra.url_path):
+                yield pytest.param(prefix, viewset, extra, id=f"{prefix}-{extra.url_path}")
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("prefix,viewset,extra", list(_extra_actions()))
 def test_extra_action(world, prefix, viewset, extra, role):
-    if re.search(r"[(\\[]", extra.url_path):
-        pytest.skip("the path takes a parameter of its own (covered by its feature's tests)")
     model = _model(viewset)
     client = _client(world, role)
     table = TABLE[role]
