@@ -76,6 +76,12 @@ def actions_due(user, today: dt.date) -> Section:
         count=qs.count(),
         more_url=_url("app:action-list", query="status=open&sort=due"),
     )
+    _add_urgent_actions(section, qs, today)
+    return section
+
+
+def _add_urgent_actions(section: Section, qs, today: dt.date) -> None:
+    """The first actions of ``qs`` by due date, each with how soon or how late it is."""
     for action in qs.select_related("unit").order_by("due_date", "pk")[:LIMIT]:
         when, late = _days_text(action.due_date, today)
         section.lines.append(
@@ -86,7 +92,6 @@ def actions_due(user, today: dt.date) -> Section:
                 late,
             )
         )
-    return section
 
 
 def actions_open(user, today: dt.date) -> Section:
@@ -99,16 +104,7 @@ def actions_open(user, today: dt.date) -> Section:
         count=qs.count(),
         more_url=_url("app:action-list", query="status=open&sort=due"),
     )
-    for action in qs.select_related("unit").order_by("due_date", "pk")[:LIMIT]:
-        when, late = _days_text(action.due_date, today)
-        section.lines.append(
-            Line(
-                f"{action.unit.name}: {action.description[:90]}",
-                _url("app:action-detail", action.pk),
-                when,
-                late,
-            )
-        )
+    _add_urgent_actions(section, qs, today)
     return section
 
 
