@@ -1,4 +1,4 @@
-"""Settings, read from the environment only (see README "Configuration")."""
+"""Settings, read from the environment only (each variable is listed in docs/configuration.md)."""
 
 from __future__ import annotations
 

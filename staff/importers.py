@@ -1,4 +1,4 @@
-"""Roster import (CONTRACT "Roster import"): one staff member per row, matched on ``code``.
+"""Roster import (docs/contract.md, "Commands"): one staff member per row, matched on ``code``.
 
 Columns (Vietnamese or English headers, any order): Mã cán bộ/code,
 Họ và tên/full_name, Đơn vị/unit (code or exact name), Loại/category,

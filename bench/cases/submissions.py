@@ -1,7 +1,7 @@
 """Citizen submissions: 50 concurrent clients POST /api/v1/feedback/ to gunicorn on loopback.
 
 gunicorn runs the production entry point (``config.wsgi:application``, 4 sync
-workers as the README's production command) on a free port of 127.0.0.1,
+workers as the production command in docs/operations.md) on a free port of 127.0.0.1,
 with ``FEEDBACK_RATE_LIMIT`` raised for the run: every client comes from
 127.0.0.1, and the point is to load the database, not to be told to wait.
 The rate limit still counts every request in the database cache, as in
