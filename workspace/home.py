@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,8 +20,8 @@ from django.utils.translation import ngettext
 from inspections.choices import ActionStatus, InspectionStatus
 from inspections.feedback.choices import FeedbackStatus
 from inspections.models import CitizenFeedback, CorrectiveAction, DisciplinaryCase, Inspection
-from staff.access import restrict, scope_unit, visible_units
-from staff.models import Unit
+from staff.access import restrict
+from staff.models import Staff, Unit
 
 LIMIT = 10
 ACTION_HORIZON = 7
@@ -249,13 +249,8 @@ def courses_this_month(user, today: dt.date) -> Section:
 
     start = today.replace(day=1)
     end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-    qs = Course.objects.filter(start_date__range=(start, end))
-    root = scope_unit(user)
-    if root is not None:
-        qs = qs.filter(
-            Q(organizer_unit__path__startswith=root.path)
-            | Q(enrolments__staff__unit__path__startswith=root.path)
-        ).distinct()
+    # The access layer's rows of courses: organised by the user's units or attended from them.
+    qs = restrict(Course.objects.filter(start_date__range=(start, end)), user)
     section = Section(
         "courses_this_month",
         _("Courses starting this month"),
@@ -277,10 +272,11 @@ def below_requirement(user, today: dt.date) -> Section:
     """Staff below this year's training requirement, as the count per unit (3 queries)."""
     from training.compliance import unit_compliance
 
-    root = scope_unit(user)
+    # Only the staff the access layer shows; units outside it count nobody and drop out.
+    staff = restrict(Staff.objects.all(), user)
     rows = [
         r
-        for r in unit_compliance(today.year, root=root)
+        for r in unit_compliance(today.year, staff=staff)
         if r["own_counted"] and r["own_counted"] > r["own_met"]
     ]
     rows.sort(key=lambda r: -(r["own_counted"] - r["own_met"]))
@@ -317,26 +313,24 @@ def sections_for(user, role: str | None, today: dt.date) -> list[Section]:
 
 
 def is_leader(user, role: str | None) -> bool:
+    """Auditors, admins, and heads whose units (as the access layer gives them) are more than one."""
     if role in ("auditor", "admin"):
         return True
-    root = scope_unit(user)
-    return role == "unit_head" and root is not None and Unit.objects.filter(parent=root).exists()
+    return role == "unit_head" and restrict(Unit.objects.all(), user)[:2].count() > 1
 
 
 def counts_per_unit(user, today: dt.date) -> list[dict]:
-    """Open and overdue work per unit one level below the user's root (or below the top unit), 5 queries.
+    """Open and overdue work per unit one level below the top of the user's units, 5 queries.
 
     Counts are grouped by the unit's path in SQL and rolled up to the shown
     units in Python (a few hundred units at most).
     """
-    root = scope_unit(user)
-    units = visible_units(user)
-    if root is not None:
-        shown = list(units.filter(parent=root).order_by("path"))
-    else:
-        shown = list(units.filter(depth=1).order_by("path")) or list(
-            units.filter(depth=0).order_by("path")
-        )
+    units = restrict(Unit.objects.all(), user)
+    # The top of what the user sees (its own unit, or the tree's roots), then one level below it.
+    top = Subquery(units.order_by("depth").values("depth")[:1])
+    shown = list(units.filter(depth=top + 1).order_by("path")) or list(
+        units.filter(depth=top).order_by("path")
+    )
     if not shown:
         return []
 

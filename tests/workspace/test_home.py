@@ -92,3 +92,49 @@ def test_home_query_count_is_fixed(page_for, tree, role, queries):
     with CaptureQueriesContext(connection) as many:
         client.get("/app/")
     assert len(few) == len(many) == queries
+
+
+def test_home_sections_ask_the_access_layer_for_their_rows(tree, users):
+    """Courses, compliance and the leader's table come from staff.access.restrict, not a rule of their own."""
+    from staff.models import UnitHead
+    from tests.factories import StaffFactory, UserFactory
+    from tests.training.factories import CourseFactory, EnrolmentFactory
+    from training.models import TrainingRequirement
+    from workspace import home
+
+    CourseFactory(code="K-A", start_date=TODAY, organizer_unit=tree["A"])
+    attended_from_a = CourseFactory(code="K-X", start_date=TODAY)
+    CourseFactory(code="K-B", start_date=TODAY, organizer_unit=tree["B"])
+    # Enrolled from A, the person has moved to B since: the enrolment's unit decides (as the API).
+    moved = StaffFactory(code="A-9", unit=tree["B"])
+    EnrolmentFactory(course=attended_from_a, staff=moved, unit=tree["A"])
+    for code, unit in (("A-1", "A"), ("B-1", "B"), ("B-2", "B")):
+        StaffFactory(code=code, unit=tree[unit], category="civil_servant")
+    TrainingRequirement.objects.create(year=TODAY.year, category="civil_servant", hours=24)
+
+    head_a = users["head_a"]
+    courses = home.courses_this_month(head_a, TODAY)
+    assert {line.text.split(" · ")[0] for line in courses.lines} == {"K-A", "K-X"}
+    assert courses.count == 2
+    below = home.below_requirement(head_a, TODAY)
+    assert below.count == 1 and [line.url for line in below.lines] == [
+        "/app/compliance/?year=2026&unit=A"
+    ]
+    assert home.below_requirement(users["hr"], TODAY).count == 4  # the whole tree (A-9 included)
+    assert home.courses_this_month(users["hr"], TODAY).count == 3
+
+    # Someone the access layer gives nothing sees nothing (not "no restriction").
+    nobody = users["nobody"]
+    assert home.courses_this_month(nobody, TODAY).count == 0
+    assert home.below_requirement(nobody, TODAY).count == 0
+    assert home.counts_per_unit(nobody, TODAY) == []
+    assert not home.is_leader(nobody, "unit_head")
+
+    # A head whose units have sub-units leads: its table has one row per unit just below its own.
+    head_d = UserFactory(username="head-d")
+    head_d.groups.add(users["head_a"].groups.get())
+    UnitHead.objects.create(user=head_d, unit=tree["D"])
+    assert home.is_leader(head_d, "unit_head") and not home.is_leader(head_a, "unit_head")
+    assert [row["unit"].code for row in home.counts_per_unit(head_d, TODAY)] == ["D-NV", "A", "B"]
+    # Whole-tree readers: one level below the tree's root.
+    assert [row["unit"].code for row in home.counts_per_unit(users["auditor"], TODAY)] == ["D"]
