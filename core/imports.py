@@ -25,8 +25,8 @@ error or on a dry run. Every error names the sheet, the row number as Excel
 shows it and the column header as written in the file; messages are lazy
 translations, so the same report reads in Vietnamese or English.
 
-django-import-export was evaluated and not used; README ("Spreadsheet
-import") says why.
+django-import-export was evaluated and not used; docs/imports.md ("Why not
+django-import-export") says why.
 """
 
 from __future__ import annotations

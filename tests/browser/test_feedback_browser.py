@@ -3,7 +3,7 @@ phone-sized screen, submits, reads the tracking code, and finds it on the status
 
 The browser comes from tests/conftest.py (under CI a missing Chromium is a
 failure), the phone-sized page from tests/browser/conftest.py. Screenshots go
-to docs/screenshots/ (README).
+to docs/screenshots/ (shown in docs/feedback.md).
 """
 
 from __future__ import annotations
