@@ -33,7 +33,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("app/", include("workspace.urls")),
     path("api/v1/", include(api_urlpatterns)),
-    path("feedback/", include("inspections.urls")),
+    path("feedback/", include("inspections.feedback.urls")),
     path("reports/", include("reports.urls")),
     path("app/notifications/", include("notifications.urls")),
     path("app/jobs/", include("core.job_urls")),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from inspections.api.feedback import FeedbackStatusView
+from inspections.feedback.api import FeedbackStatusView
 
 urlpatterns = [
     path(

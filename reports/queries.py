@@ -72,7 +72,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import CombinedExpression, Value
 
-from inspections.choices import ActionStatus, CaseStatus, InspectionStatus
+from inspections.casework.choices import ActionStatus, CaseStatus, InspectionStatus
 from inspections.models import (
     CitizenFeedback,
     CorrectiveAction,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from inspections.choices import ActionStatus, InspectionStatus
+from inspections.casework.choices import ActionStatus, InspectionStatus
 from inspections.feedback.choices import FeedbackStatus
 from inspections.models import CitizenFeedback, CorrectiveAction, DisciplinaryCase, Inspection
 from staff.access import restrict

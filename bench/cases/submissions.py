@@ -196,7 +196,7 @@ def _payloads(marker: str, count: int) -> list[bytes]:
 
 
 def subject(ctx) -> dict:
-    from inspections.models.feedback import CitizenFeedback
+    from inspections.feedback.models import CitizenFeedback
 
     marker = f"bench-{secrets.token_hex(4)}"
     payloads = _payloads(marker, SUBMISSIONS)

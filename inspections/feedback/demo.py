@@ -26,7 +26,7 @@ from django.utils import timezone
 from core.workdays import load_calendar, seed_vietnam_holidays
 from inspections.feedback import rules, services
 from inspections.feedback.choices import FeedbackChannel, FeedbackStatus
-from inspections.models.feedback import CitizenFeedback, FeedbackCategory, FeedbackResponseTarget
+from inspections.feedback.models import CitizenFeedback, FeedbackCategory, FeedbackResponseTarget
 from staff.choices import UnitLevel
 from staff.demo import random_name
 from staff.models import Staff, Unit

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filters import MultipleChoiceFilter
 from inspections.feedback.choices import FeedbackStatus
-from inspections.models.feedback import CitizenFeedback
+from inspections.feedback.models import CitizenFeedback
 from staff.filtersets import UnitSubtreeFilter
 
 

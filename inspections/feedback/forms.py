@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inspections.feedback.models import DESCRIPTION_MAX_LENGTH, FeedbackCategory
 from inspections.feedback.uploads import check_upload, max_upload_bytes
-from inspections.models.feedback import DESCRIPTION_MAX_LENGTH, FeedbackCategory
 from staff.models import Unit
 
 STARTED_SALT = "inspections.feedback.form-started"

@@ -19,8 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from core.workdays import load_calendar
 from inspections.feedback import rules
 from inspections.feedback.choices import FeedbackChannel, FeedbackKind, FeedbackStatus
-from inspections.feedback.uploads import CheckedUpload
-from inspections.models.feedback import (
+from inspections.feedback.models import (
     CitizenFeedback,
     FeedbackAttachment,
     FeedbackCategory,
@@ -28,6 +27,7 @@ from inspections.models.feedback import (
     FeedbackResponseTarget,
     FeedbackStep,
 )
+from inspections.feedback.uploads import CheckedUpload
 
 logger = logging.getLogger(__name__)
 
@@ -292,7 +292,7 @@ def feedback_create_finding(
     unit, and the official if known; the feedback moves to ``substantiated``
     (through ``under_review`` when it was just received) with its public answer.
     """
-    from inspections.models.casework import Finding
+    from inspections.casework.models import Finding
 
     today = today or timezone.localdate()
     feedback = _locked(feedback)

@@ -15,7 +15,7 @@ from core.security import throttle_page
 from inspections.feedback import ratelimit, rules, services
 from inspections.feedback.choices import FeedbackChannel
 from inspections.feedback.forms import FeedbackForm
-from inspections.models.feedback import CitizenFeedback, FeedbackResponseTarget
+from inspections.feedback.models import CitizenFeedback, FeedbackResponseTarget
 
 logger = logging.getLogger(__name__)
 

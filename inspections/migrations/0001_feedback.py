@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import inspections.models.feedback
+import inspections.feedback.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
             name='FeedbackAttachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=inspections.models.feedback._attachment_path, verbose_name='file')),
+                ('file', models.FileField(max_length=200, upload_to=inspections.feedback.models._attachment_path, verbose_name='file')),
                 ('content_type', models.CharField(max_length=100, verbose_name='content type')),
                 ('extension', models.CharField(max_length=10, verbose_name='extension')),
                 ('size', models.PositiveIntegerField(verbose_name='size in bytes')),

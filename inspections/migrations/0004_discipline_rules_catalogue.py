@@ -1,14 +1,14 @@
 """Load the disciplinary regimes, forms and finding categories (fixtures) when missing.
 
 Rows the administrator has edited are never overwritten; see
-``inspections.services.catalogue_load``.
+``inspections.casework.services.catalogue_load``.
 """
 
 from django.db import migrations
 
 
 def forwards(apps, schema_editor):
-    from inspections.services import catalogue_load
+    from inspections.casework.services import catalogue_load
 
     catalogue_load(
         regime_model=apps.get_model("inspections", "DisciplineRegime"),

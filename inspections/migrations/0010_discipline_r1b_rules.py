@@ -18,7 +18,7 @@ RENAMES = {"R1-cadre-cs": "R1a-cadre-cs", "R1-public-employee": "R1a-public-empl
 
 
 def forwards(apps, schema_editor):
-    from inspections.services import catalogue_load
+    from inspections.casework.services import catalogue_load
 
     Regime = apps.get_model("inspections", "DisciplineRegime")
     Case = apps.get_model("inspections", "DisciplinaryCase")
@@ -39,7 +39,7 @@ def forwards(apps, schema_editor):
     # Rows renamed above keep their edits; take the fixture's source text and new fields for them.
     import json
 
-    from inspections.services import FIXTURES
+    from inspections.casework.services import FIXTURES
 
     data = {
         r["key"]: r

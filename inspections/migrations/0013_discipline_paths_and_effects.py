@@ -14,7 +14,7 @@ def forwards(apps, schema_editor):
     """Give the shipped regime rows their exemption reasons, council paths and effect rule (docs/rules.md)."""
     import json
 
-    from inspections.services import FIXTURES
+    from inspections.casework.services import FIXTURES
 
     Regime = apps.get_model("inspections", "DisciplineRegime")
     data = json.loads((FIXTURES / "discipline_rules.json").read_text(encoding="utf-8"))["regimes"]

@@ -13,9 +13,9 @@ from django.views import View
 
 from core.history import history_lines
 from core.pages import PermissionPage
-from inspections import services
-from inspections.choices import ActionStatus
-from inspections.filtersets import CorrectiveActionFilterSet
+from inspections.casework import services
+from inspections.casework.choices import ActionStatus
+from inspections.casework.filtersets import CorrectiveActionFilterSet
 from inspections.models import CorrectiveAction
 from inspections.pages.base import ScopedListPage, restrict
 from inspections.pages.forms import ProgressForm, VerifyForm

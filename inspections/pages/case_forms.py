@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.pages import DateInput
-from inspections import rules
-from inspections.choices import (
+from inspections.casework import rules
+from inspections.casework.choices import (
     CaseStatus,
     DeferralReason,
     DisciplineFormCode,

@@ -1,5 +1,5 @@
 """Discipline cases in the workspace: the list, one case with its deadlines in words and the
-next legal steps, and opening a case from a finding. Writes go through ``inspections.services``;
+next legal steps, and opening a case from a finding. Writes go through ``inspections.casework.services``;
 every row and write is checked by ``staff.access``."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.pages import ListPage, PermissionPage
-from inspections import services
-from inspections.choices import CaseStatus, Severity
-from inspections.filtersets import DisciplinaryCaseFilterSet
+from inspections.casework import services
+from inspections.casework.choices import CaseStatus, Severity
+from inspections.casework.filtersets import DisciplinaryCaseFilterSet
 from inspections.models import DisciplinaryCase, DisciplineStep, Finding
 from inspections.pages.case_forms import (
     CaseOpenForm,

@@ -1,4 +1,4 @@
-"""Forms of the inspections pages. They validate input; the writes go through ``inspections.services``
+"""Forms of the inspections pages. They validate input; the writes go through ``inspections.casework.services``
 and the model's ``full_clean``, exactly as the API's do."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.pages import DateInput
-from inspections.services import EVIDENCE_MAX_BYTES
+from inspections.casework.services import EVIDENCE_MAX_BYTES
 
 EVIDENCE_ACCEPT = "image/*,application/pdf"
 
@@ -107,7 +107,7 @@ class InspectionLogForm(forms.Form):
     )
 
     def __init__(self, *args, units, inspectors, **kwargs):
-        from inspections.choices import InspectionKind, InspectionStatus
+        from inspections.casework.choices import InspectionKind, InspectionStatus
 
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [("", "---------"), *units]
@@ -142,7 +142,7 @@ class FindingLogForm(EvidenceFields):
     field_order = ["category", "severity", "description", "staff", "found_on", "photos", "files"]
 
     def __init__(self, *args, staff, **kwargs):
-        from inspections.choices import Severity
+        from inspections.casework.choices import Severity
         from inspections.models import FindingCategory
 
         super().__init__(*args, **kwargs)
@@ -256,7 +256,7 @@ class FindingFromFeedbackForm(forms.Form):
     )
 
     def __init__(self, *args, staff, **kwargs):
-        from inspections.choices import Severity
+        from inspections.casework.choices import Severity
         from inspections.models import FindingCategory
 
         super().__init__(*args, **kwargs)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from core.pages import PermissionPage
-from inspections.filtersets import InspectionFilterSet
+from inspections.casework.filtersets import InspectionFilterSet
 from inspections.models import Inspection
 from inspections.pages.base import ScopedListPage, restrict
 

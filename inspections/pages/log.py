@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core.pages import PermissionPage
-from inspections import services
-from inspections.choices import InspectionStatus
+from inspections.casework import services
+from inspections.casework.choices import InspectionStatus
 from inspections.models import Inspection
 from inspections.pages.base import unit_choices
 from inspections.pages.forms import (

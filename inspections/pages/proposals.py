@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.pages import PermissionPage
-from inspections import services
+from inspections.casework import services
 from inspections.models import DisciplinaryCase, Finding
 from inspections.pages.actions import add_errors
 from staff import access

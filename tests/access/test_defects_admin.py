@@ -14,8 +14,8 @@ import pytest
 import time_machine
 from django.test import Client
 
-from inspections import services
-from inspections.choices import ActionStatus
+from inspections.casework import services
+from inspections.casework.choices import ActionStatus
 from inspections.models import CorrectiveAction, Inspection
 from staff.choices import StaffCategory
 from tests.factories import StaffFactory

@@ -17,7 +17,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from inspections.models.feedback import CitizenFeedback
+from inspections.feedback.models import CitizenFeedback
 from tests.factories import UnitFactory
 from tests.inspections.feedback_factories import ensure_catalogue
 

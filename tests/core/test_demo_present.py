@@ -9,8 +9,8 @@ import time_machine
 from django.core.management import call_command
 from django.db.models import F
 
+from inspections.feedback.models import CitizenFeedback, FeedbackStep
 from inspections.models import CorrectiveAction, DisciplinaryCase, Finding, Inspection
-from inspections.models.feedback import CitizenFeedback, FeedbackStep
 from staff.models import Staff, UnitHead
 from training.compliance import staff_compliance
 from training.models import Course, Enrolment

@@ -4,7 +4,7 @@ import datetime as dt
 
 import factory
 
-from inspections.choices import InspectionKind, Severity
+from inspections.casework.choices import InspectionKind, Severity
 from inspections.models import CorrectiveAction, Finding, FindingCategory, Inspection
 from tests.factories import StaffFactory, UnitFactory
 

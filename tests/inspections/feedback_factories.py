@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from inspections.feedback import rules
-from inspections.models.feedback import CitizenFeedback, FeedbackCategory
+from inspections.feedback.models import CitizenFeedback, FeedbackCategory
 from tests.factories import UnitFactory
 
 
@@ -49,7 +49,7 @@ def ensure_catalogue() -> None:
 
     from django.apps import apps
 
-    from inspections.models.casework import FindingCategory
+    from inspections.casework.models import FindingCategory
 
     importlib.import_module("inspections.migrations.0002_feedback_catalogue").forwards(apps, None)
     FindingCategory.objects.get_or_create(

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from inspections import services
+from inspections.casework import services
 from inspections.models import CorrectiveAction, DisciplinaryCase
 from staff.choices import StaffCategory
 from tests.factories import StaffFactory

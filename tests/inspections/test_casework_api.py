@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from inspections import services
+from inspections.casework import services
 from inspections.models import CorrectiveAction, DisciplinaryCase, Evidence, Finding, Inspection
 from staff.choices import StaffCategory
 from tests.factories import StaffFactory

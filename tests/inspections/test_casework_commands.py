@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from inspections import services
+from inspections.casework import services
 from inspections.models import DisciplinaryCase, DisciplineRegime
 from staff.choices import StaffCategory
 from tests.factories import StaffFactory

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from inspections import demo
+from inspections.casework import demo
 from inspections.models import CorrectiveAction, DisciplinaryCase, Finding, Inspection
 from staff import demo as staff_demo
 from tests.factories import StaffFactory

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.workdays import Calendar
-from inspections import rules
+from inspections.casework import rules
 
 D = dt.date
 

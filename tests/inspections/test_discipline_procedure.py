@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from inspections import rules, services
+from inspections.casework import rules, services
 from inspections.models import DisciplinaryCase
 from staff.choices import StaffCategory
 from staff.models import Staff

@@ -15,7 +15,7 @@ import time_machine
 from django.core.management import call_command
 
 from core.workdays import Calendar
-from inspections import rules, services
+from inspections.casework import rules, services
 from inspections.models import DisciplinaryCase, DisciplineRegime
 from staff.choices import StaffCategory
 from tests.factories import StaffFactory

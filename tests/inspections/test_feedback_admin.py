@@ -3,7 +3,7 @@
 import pytest
 
 from core.models import SecurityEvent, SecurityEventKind
-from inspections.models.feedback import CitizenFeedback
+from inspections.feedback.models import CitizenFeedback
 from tests.inspections.feedback_factories import CitizenFeedbackFactory, ensure_catalogue
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 
 from core.models import SecurityEvent, SecurityEventKind
 from inspections.feedback import rules
-from inspections.models.feedback import CitizenFeedback, FeedbackStep
+from inspections.feedback.models import CitizenFeedback, FeedbackStep
 from tests.factories import StaffFactory
 from tests.inspections.feedback_factories import CitizenFeedbackFactory, ensure_catalogue
 
@@ -435,8 +435,8 @@ def test_attachment_download_only_for_identity_holders(client_for, tree):
 
 
 def test_create_finding_in_one_step(client_for, tree, complaints):
-    from inspections.models.casework import Finding
-    from inspections.models.feedback import FeedbackCategory
+    from inspections.casework.models import Finding
+    from inspections.feedback.models import FeedbackCategory
 
     feedback = complaints["a"]
     feedback.category = FeedbackCategory.objects.get(code="attitude")
@@ -473,7 +473,7 @@ def test_create_finding_in_one_step(client_for, tree, complaints):
 
 
 def test_create_finding_needs_a_category_answer_and_rights(client_for, complaints):
-    from inspections.models.casework import Finding
+    from inspections.casework.models import Finding
 
     url = f"{URL}{complaints['a'].pk}/create-finding/"
     client = client_for("inspector")

@@ -8,7 +8,7 @@ from django.db.models import F
 
 from inspections.feedback import demo
 from inspections.feedback.choices import FeedbackStatus
-from inspections.models.feedback import CitizenFeedback, FeedbackStep
+from inspections.feedback.models import CitizenFeedback, FeedbackStep
 from staff import demo as staff_demo
 from tests.inspections.feedback_factories import ensure_catalogue
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import override_settings
 
 from inspections.feedback.forms import issue_started_token
-from inspections.models.feedback import CitizenFeedback
+from inspections.feedback.models import CitizenFeedback
 from tests.inspections.feedback_factories import CitizenFeedbackFactory, ensure_catalogue
 from tests.inspections.test_feedback_api import png_bytes
 

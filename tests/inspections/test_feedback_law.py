@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 
 from core.workdays import Calendar
 from inspections.feedback import rules, services
-from inspections.models.feedback import CitizenFeedback, FeedbackDeadlineRule
+from inspections.feedback.models import CitizenFeedback, FeedbackDeadlineRule
 from tests.inspections.feedback_factories import CitizenFeedbackFactory
 
 D = dt.date

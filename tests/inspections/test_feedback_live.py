@@ -20,7 +20,7 @@ from django.test.utils import override_settings
 
 from inspections.feedback import rules
 from inspections.feedback.forms import issue_started_token
-from inspections.models.feedback import CitizenFeedback, FeedbackStep
+from inspections.feedback.models import CitizenFeedback, FeedbackStep
 from tests.factories import UnitFactory
 
 # serialized_rollback: the flush after a transactional test would otherwise wipe the

@@ -118,9 +118,9 @@ def _attach_files():
     from django.core.files.base import ContentFile
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from inspections import services
+    from inspections.casework import services
+    from inspections.feedback.models import CitizenFeedback, FeedbackAttachment
     from inspections.models import CorrectiveAction, DisciplinaryCase, Finding, Inspection
-    from inspections.models.feedback import CitizenFeedback, FeedbackAttachment
     from tests.inspections.test_feedback_api import png_bytes
 
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -147,8 +147,8 @@ def test_demo_with_files_round_trips_records_history_and_files(settings, tmp_pat
     from django.contrib.auth import get_user_model
     from rest_framework.test import APIClient
 
+    from inspections.feedback.models import FeedbackAttachment
     from inspections.models import Evidence
-    from inspections.models.feedback import FeedbackAttachment
 
     settings.MEDIA_ROOT = tmp_path / "media-before"
     call_command("seed_demo", stdout=io.StringIO())

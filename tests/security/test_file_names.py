@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.files import name_for_type
-from inspections import services
+from inspections.casework import services
+from inspections.feedback.models import CitizenFeedback
 from inspections.models import Evidence
-from inspections.models.feedback import CitizenFeedback
 from tests.factories import StaffFactory
 from tests.inspections.casework_factories import FindingFactory, InspectionFactory
 from tests.inspections.test_feedback_api import URL as FEEDBACK_URL

@@ -10,7 +10,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from inspections import services
+from inspections.casework import services
 from inspections.models import DisciplinaryCase
 from staff.choices import StaffCategory
 from tests.factories import StaffFactory

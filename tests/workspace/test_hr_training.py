@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from inspections import services as case_services
+from inspections.casework import services as case_services
 from staff.models import Staff
 from tests.factories import StaffFactory
 from tests.training.factories import CourseFactory, EnrolmentFactory, TopicFactory

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from core.workdays import load_calendar
-from inspections import rules, services
+from inspections.casework import rules, services
 from inspections.models import DisciplinaryCase, DisciplineRegime
 
 FIELDS = [

@@ -2,7 +2,7 @@
 
 The disciplinary rules (regimes and forms) are rows with effective dates, not
 constants: laws changed in 2020 and 2025 and will change again. Deadlines
-computed from them by ``inspections.rules`` are stored on the case, with a
+computed from them by ``inspections.casework.rules`` are stored on the case, with a
 readable explanation, so lists filter and reports group on them in SQL.
 """
 
@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from core.files import extension_for
 from core.models import NamedCatalogueEntry
-from inspections.choices import (
+from inspections.casework.choices import (
     ActionStatus,
     CaseStatus,
     DeferralReason,
@@ -551,7 +551,7 @@ class DisciplinaryCase(models.Model):
     """A disciplinary case against one staff member, with its computed deadlines.
 
     ``regime``, the deadlines and ``effect_ends_on`` are computed by
-    ``inspections.services`` from the rules in force and stored, with the
+    ``inspections.casework.services`` from the rules in force and stored, with the
     explanation of each computation, so that they can be filtered in SQL and
     checked by a person.
     """

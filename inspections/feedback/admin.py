@@ -22,11 +22,10 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import ReadOnlyAdminMixin
 from core.audit import log_event
 from core.models import SecurityEventKind
-from inspections.api.feedback import IDENTITY_FIELDS, can_see_identity
 from inspections.feedback import rules, services
+from inspections.feedback.api import IDENTITY_FIELDS, can_see_identity
 from inspections.feedback.choices import FeedbackStatus
-from inspections.feedback.qr import qr_svg, unit_form_url
-from inspections.models.feedback import (
+from inspections.feedback.models import (
     CitizenFeedback,
     FeedbackAttachment,
     FeedbackCategory,
@@ -34,6 +33,7 @@ from inspections.models.feedback import (
     FeedbackResponseTarget,
     FeedbackStep,
 )
+from inspections.feedback.qr import qr_svg, unit_form_url
 from staff.access import may_see_internal_note, visible_units
 from staff.admin import ScopedAdminMixin
 from staff.models import Unit

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import MultipleChoiceFilter, YearFilter
-from inspections.choices import (
+from inspections.casework.choices import (
     ActionStatus,
     CaseStatus,
     DisciplineFormCode,

@@ -31,19 +31,19 @@ from core.audit import log_event
 from core.exports import ExportMixin
 from core.files import file_download
 from core.models import SecurityEventKind
-from inspections.choices import Severity
+from inspections.casework.choices import Severity
+from inspections.casework.models import FindingCategory
 from inspections.feedback import rules, services
 from inspections.feedback.choices import FeedbackChannel, FeedbackKind, FeedbackStatus
 from inspections.feedback.filtersets import CitizenFeedbackFilterSet
-from inspections.feedback.ratelimit import FeedbackRateThrottle
-from inspections.feedback.uploads import check_upload
-from inspections.models.casework import FindingCategory
-from inspections.models.feedback import (
+from inspections.feedback.models import (
     DESCRIPTION_MAX_LENGTH,
     CitizenFeedback,
     FeedbackAttachment,
     FeedbackCategory,
 )
+from inspections.feedback.ratelimit import FeedbackRateThrottle
+from inspections.feedback.uploads import check_upload
 from staff.access import RestrictedViewSetMixin, may_see_internal_note, may_see_reporter_identity
 from staff.api import ActiveUnitCodeField, ModelCleanMixin, StaffCodeField, UnitCodeField
 

@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 
 from core.files import name_for_type
 from core.workdays import Calendar, load_calendar
-from inspections import rules
-from inspections.choices import (
+from inspections.casework import rules
+from inspections.casework.choices import (
     ActionStatus,
     CaseStatus,
     EvidenceKind,
@@ -46,7 +46,7 @@ from inspections.models import (
 )
 from staff import access
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 EVIDENCE_MAX_BYTES = settings.EVIDENCE_MAX_BYTES
 # Sniffed MIME type -> kind; the file's own name or declared type is not trusted.
 EVIDENCE_TYPES = {

@@ -663,7 +663,7 @@ def allowed_targets(
 
 def step_label(code: str) -> str:
     """A workflow step in words, in the active language (the code itself if unknown)."""
-    from inspections.choices import CaseStatus
+    from inspections.casework.choices import CaseStatus
 
     return str(CaseStatus(code).label) if code in CaseStatus.values else str(code)
 

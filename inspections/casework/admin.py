@@ -22,8 +22,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from inspections import services
-from inspections.choices import CaseStatus, DeferralReason, DisciplineFormCode, ExemptionReason
+from inspections.casework import services
+from inspections.casework.choices import (
+    CaseStatus,
+    DeferralReason,
+    DisciplineFormCode,
+    ExemptionReason,
+)
 from inspections.models import (
     CaseSuspension,
     CorrectiveAction,

@@ -23,8 +23,14 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
-from inspections import rules, services
-from inspections.choices import ActionStatus, CaseStatus, InspectionKind, InspectionStatus, Severity
+from inspections.casework import rules, services
+from inspections.casework.choices import (
+    ActionStatus,
+    CaseStatus,
+    InspectionKind,
+    InspectionStatus,
+    Severity,
+)
 from inspections.models import (
     CorrectiveAction,
     DisciplinaryCase,

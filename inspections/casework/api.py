@@ -2,7 +2,7 @@
 
 Row scoping is ``staff.access`` (a unit head sees its subtree; others 404);
 write rights are the role permissions of ``inspections/roles.py``. Workflow
-steps are actions that call ``inspections.services``, so the API, the admin
+steps are actions that call ``inspections.casework.services``, so the API, the admin
 and the demo seeder follow the same rules. Every case record has a
 ``history/`` action (django-simple-history): who changed what, when.
 """
@@ -22,8 +22,8 @@ from rest_framework.response import Response
 from core.exports import ExportMixin
 from core.files import file_download
 from core.parsers import JSONParser
-from inspections import services
-from inspections.choices import (
+from inspections.casework import services
+from inspections.casework.choices import (
     CaseStatus,
     DeferralReason,
     DisciplineFormCode,
@@ -31,7 +31,7 @@ from inspections.choices import (
     ProcedureShortcut,
     SuspensionKind,
 )
-from inspections.filtersets import (
+from inspections.casework.filtersets import (
     CorrectiveActionFilterSet,
     DisciplinaryCaseFilterSet,
     EvidenceFilterSet,

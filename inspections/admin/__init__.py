@@ -1,3 +1,0 @@
-"""Admin of the inspections app."""
-
-from inspections.admin import casework, feedback  # noqa: F401
