@@ -4,7 +4,8 @@ Every backticked ``package.module.name(params)`` on the page is imported and its
 ``inspect.signature`` parameter names (``self`` and ``*args``/``**kwargs`` aside)
 are compared with the ones the page writes, in order. Backticked dotted names
 without parentheses whose first two parts are a module of the project (such as
-``staff.access.RestrictedAdminMixin``) must import too.
+``staff.access.RestrictedAdminMixin``) must import too. Each model bullet
+(``- `Course`: `code`, ...``) may name only that model's fields and choice values.
 """
 
 from __future__ import annotations
@@ -84,3 +85,28 @@ def test_named_function_has_the_written_parameters(match):
 @pytest.mark.parametrize("name", NAMES)
 def test_named_object_exists(name):
     assert _resolve(name) is not None
+
+
+# "- `Model`: `field`, `field` (`choice`, `choice`), ..." bullets: every backticked word is
+# a field of that model (or its column name) or one of the choice values of its fields.
+BULLET = re.compile(r"^- `([A-Z]\w+)`: (.*?)(?=^- |^## |\Z)", re.S | re.M)
+MODEL_BULLETS = BULLET.findall(DOC.read_text(encoding="utf-8"))
+
+
+def test_the_page_names_models():
+    assert len(MODEL_BULLETS) >= 12
+
+
+@pytest.mark.parametrize(("model_name", "body"), MODEL_BULLETS, ids=[m for m, _ in MODEL_BULLETS])
+def test_named_fields_and_values_exist(model_name, body):
+    from django.apps import apps
+
+    [model] = [m for m in apps.get_models() if m.__name__ == model_name]
+    known = {model.__name__}
+    for field in model._meta.get_fields():
+        known.add(field.name)
+        known.add(getattr(field, "attname", field.name))
+        known.update(str(value) for value, _ in getattr(field, "choices", None) or [])
+    words = re.findall(r"`([A-Za-z_]\w*)`", body)
+    assert words
+    assert [w for w in words if w not in known] == []
