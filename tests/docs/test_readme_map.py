@@ -56,3 +56,9 @@ def test_every_app_is_on_the_map(app):
 
 def test_readme_stays_short():
     assert len(README.splitlines()) <= 170
+
+
+@pytest.mark.parametrize("chapter", sorted(p.name for p in (ROOT / "docs").glob("*.md")))
+def test_every_chapter_is_listed(chapter):
+    # The README's "Documentation" list has one line per chapter of docs/.
+    assert f"](docs/{chapter})" in README, f"docs/{chapter} is not listed in the README"
