@@ -14,7 +14,7 @@ table than scanning it and sorting the small grouped result; ``+ 0`` hides
 the index from the planner. PostgreSQL scans and hash-aggregates either way,
 so it gets the plain column. ``tests/reports/test_queries.py`` checks the plan.
 
-What each metric counts (the contract names them; these are our readings):
+What each metric counts (docs/contract.md names them; these are our readings, docs/reports.md):
 
 - ``staff_count``: staff employed at some point of the period
   (``Staff.objects.employed_during``), by their current unit.

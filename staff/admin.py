@@ -52,7 +52,7 @@ class StaffAdmin(ImportAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
         return queryset, may_have_duplicates
 
     def has_import_permission(self, request) -> bool:
-        # HR and admin (CONTRACT: "import rosters"): whoever may both add and change staff.
+        # HR and admin (docs/access.md: "import rosters"): whoever may both add and change staff.
         return request.user.has_perm("staff.add_staff") and request.user.has_perm(
             "staff.change_staff"
         )
