@@ -6,6 +6,11 @@ seed marker (a one-row table ``bench_marker``) with the plain DB-API driver.
 A database is rebuilt from scratch when its marker does not match the
 fingerprint of what would be seeded now (the seed, the seeders' source and the
 migrations), so a benchmark never runs on stale or half-seeded data.
+
+The growth runs (``make bench BENCH_ARGS="--scales 1,2,4"``) use one database
+per size of the data set: ``seed_demo --scale province --size N`` in
+``bench/congvu_bench_xN.sqlite3`` and PostgreSQL ``congvu_bench_xN`` (size 1
+keeps the names above).
 """
 
 from __future__ import annotations
@@ -25,7 +30,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 SQLITE_PATH = ROOT / "bench" / "congvu_bench.sqlite3"
-PG_NAME = "congvu_bench"
+# BENCH_PG_NAME lets two checkouts of different seeders share one server.
+PG_NAME = os.environ.get("BENCH_PG_NAME") or "congvu_bench"
 MARKER_TABLE = "bench_marker"
 
 
@@ -33,6 +39,11 @@ MARKER_TABLE = "bench_marker"
 class BenchDatabase:
     label: str  # "sqlite" or "postgresql": the "database" of results.json
     url: str
+    size: int = 1  # how many times the province data set it holds
+
+    @property
+    def sqlite_path(self) -> Path:
+        return Path(urlsplit(self.url).path) if self.is_sqlite else SQLITE_PATH
 
     @property
     def is_sqlite(self) -> bool:
@@ -62,8 +73,14 @@ class BenchDatabase:
         return env
 
 
-def sqlite_database() -> BenchDatabase:
-    return BenchDatabase("sqlite", f"sqlite:///{SQLITE_PATH}")
+def sized_name(name: str, size: int) -> str:
+    """``congvu_bench`` for the province data set, ``congvu_bench_x4`` for four times it."""
+    return name if size == 1 else f"{name}_x{size}"
+
+
+def sqlite_database(size: int = 1) -> BenchDatabase:
+    path = SQLITE_PATH.with_name(sized_name(SQLITE_PATH.stem, size) + SQLITE_PATH.suffix)
+    return BenchDatabase("sqlite", f"sqlite:///{path}", size)
 
 
 def _reachable(host: str, port: int) -> bool:
@@ -74,25 +91,31 @@ def _reachable(host: str, port: int) -> bool:
         return False
 
 
-def postgres_database(environ: dict[str, str] | None = None) -> BenchDatabase | None:
+def postgres_database(environ: dict[str, str] | None = None, size: int = 1) -> BenchDatabase | None:
     """PostgreSQL at ``DATABASE_URL``'s server when it names one, else 127.0.0.1:5432 if it answers.
 
     The benchmark never touches the database ``DATABASE_URL`` names: it uses
-    a database of its own, ``congvu_bench``, on the same server.
+    a database of its own, ``congvu_bench`` (``congvu_bench_xN`` for N times
+    the data set), on the same server.
     """
     environ = os.environ if environ is None else environ
     url = environ.get("DATABASE_URL", "")
+    name = sized_name(PG_NAME, size)
     if url.startswith(("postgres://", "postgresql://", "pgsql://")):
         parts = urlsplit(url)
-        return BenchDatabase("postgresql", urlunsplit(parts._replace(path=f"/{PG_NAME}", query="")))
+        return BenchDatabase(
+            "postgresql", urlunsplit(parts._replace(path=f"/{name}", query="")), size
+        )
     if _reachable("127.0.0.1", 5432):
-        return BenchDatabase("postgresql", f"postgres://postgres@127.0.0.1:5432/{PG_NAME}")
+        return BenchDatabase("postgresql", f"postgres://postgres@127.0.0.1:5432/{name}", size)
     return None
 
 
-def fingerprint(seed: int) -> str:
-    """What the seeded data depends on: the seed, the seeders' source and every migration."""
-    digest = hashlib.sha256(f"province:{seed}".encode())
+def fingerprint(seed: int, size: int = 1) -> str:
+    """What the seeded data depends on: the seed, the size, the seeders' source and every migration."""
+    digest = hashlib.sha256(
+        f"province:{seed}".encode() + (f":x{size}".encode() if size != 1 else b"")
+    )
     sources = sorted(ROOT.glob("*/demo.py")) + sorted(ROOT.glob("*/*/demo.py"))
     sources += sorted(ROOT.glob("*/migrations/0*.py")) + sorted(ROOT.glob("*/*/migrations/0*.py"))
     sources.append(ROOT / "core" / "management" / "commands" / "seed_demo.py")
@@ -125,9 +148,9 @@ def _pg_connect(url: str, dbname: str | None = None):
 def read_marker(db: BenchDatabase) -> dict | None:
     try:
         if db.is_sqlite:
-            if not SQLITE_PATH.exists():
+            if not db.sqlite_path.exists():
                 return None
-            with contextlib.closing(sqlite3.connect(SQLITE_PATH)) as conn:
+            with contextlib.closing(sqlite3.connect(db.sqlite_path)) as conn:
                 row = conn.execute(f"SELECT info FROM {MARKER_TABLE}").fetchone()
         else:
             with _pg_connect(db.url) as conn:
@@ -144,7 +167,7 @@ def write_marker(db: BenchDatabase, info: dict) -> None:
     ]
     text = json.dumps(info, sort_keys=True)
     if db.is_sqlite:
-        with contextlib.closing(sqlite3.connect(SQLITE_PATH)) as conn, conn:
+        with contextlib.closing(sqlite3.connect(db.sqlite_path)) as conn, conn:
             for statement in statements:
                 conn.execute(statement)
             conn.execute(f"INSERT INTO {MARKER_TABLE} (info) VALUES (?)", (text,))
@@ -159,7 +182,7 @@ def recreate(db: BenchDatabase) -> None:
     """An empty database: the SQLite file removed, or PostgreSQL's dropped and created."""
     if db.is_sqlite:
         for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+            Path(f"{db.sqlite_path}{suffix}").unlink(missing_ok=True)
         return
     name = urlsplit(db.url).path.lstrip("/")
     with _pg_connect(db.url, dbname="postgres") as conn:
@@ -187,25 +210,35 @@ def manage(db: BenchDatabase, *args: str, timeout: float = 600, quiet: bool = Fa
 
 def prepare(db: BenchDatabase, seed: int, *, fresh: bool = False, log=print) -> dict:
     """Make sure ``db`` holds the province data set for ``seed``; return its marker."""
-    wanted = fingerprint(seed)
+    wanted = fingerprint(seed, db.size)
     marker = None if fresh else read_marker(db)
     if marker and marker.get("fingerprint") == wanted:
         log(
-            f"[{db.label}] province data for seed {seed} already in place ({marker['seed_seconds']:.1f}s to seed)"
+            f"[{db.label}{_times(db)}] province data for seed {seed} already in place ({marker['seed_seconds']:.1f}s to seed)"
         )
         return marker
     log(
-        f"[{db.label}] building a fresh database ({'asked' if fresh else 'no matching seed marker'})"
+        f"[{db.label}{_times(db)}] building a fresh database ({'asked' if fresh else 'no matching seed marker'})"
     )
     recreate(db)
     started = time.monotonic()
     manage(db, "migrate", "--noinput", "-v0")
     manage(db, "createcachetable")
     migrated = time.monotonic()
-    out = manage(db, "seed_demo", "--scale", "province", "--seed", str(seed), timeout=1200)
+    out = manage(
+        db,
+        "seed_demo",
+        "--scale",
+        "province",
+        "--seed",
+        str(seed),
+        "--size",
+        str(db.size),
+        timeout=1800 * db.size,
+    )
     seeded = time.monotonic()
     for line in out.splitlines():
-        log(f"[{db.label}]   {line.strip()}")
+        log(f"[{db.label}{_times(db)}]   {line.strip()}")
     if not db.is_sqlite:
         # Fresh bulk-loaded tables have no statistics until autovacuum gets to
         # them (a minute or so later), and the planner would guess meanwhile.
@@ -216,10 +249,15 @@ def prepare(db: BenchDatabase, seed: int, *, fresh: bool = False, log=print) -> 
     marker = {
         "fingerprint": wanted,
         "seed": seed,
+        "size": db.size,
         "migrate_seconds": round(migrated - started, 1),
         "seed_seconds": round(seeded - migrated, 1),
         "seed_output": out.strip().splitlines(),
     }
     write_marker(db, marker)
-    log(f"[{db.label}] seeded in {marker['seed_seconds']:.1f}s")
+    log(f"[{db.label}{_times(db)}] seeded in {marker['seed_seconds']:.1f}s")
     return marker
+
+
+def _times(db: BenchDatabase) -> str:
+    return "" if db.size == 1 else f" x{db.size}"

@@ -8,6 +8,7 @@ much less so.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -27,6 +28,19 @@ CASE_NAMES = (
     "report_services",
     "import_dossiers",
 )
+# Cases whose work does not depend on the size of the data set (a file of
+# fixed size imported, a fixed number of submissions): not run again at 2x, 4x.
+FIXED_SIZE_CASES = ("submissions", "import_roster", "import_dossiers")
+# The growth targets (issue 19): reports and lists no faster than linear in
+# the size of the data set, exports linear in time and flat in memory.
+GROWTH_LINEAR_CASES = ("report_json", "report_xlsx", "api_list", "report_services")
+GROWTH_EXPORT_CASES = ("export_xlsx", "export_csv")
+MAX_TIME_EXPONENT = 1.1
+MAX_EXPORT_MEMORY_EXPONENT = 0.1
+# A whole country against the benchmark province (50,000 staff, 105 communes,
+# 2 million dossiers): 2 million staff is 40 provinces' worth, 3,300 communes
+# about 31. The extrapolation uses the larger.
+COUNTRY_SIZE = 40
 RESULT_KEYS = ("name", "database", "seconds", "floor_seconds", "ratio", "peak_rss_mb", "queries")
 NOT_AVAILABLE = "not available yet"
 
@@ -405,3 +419,174 @@ def render_checks_markdown(checks: Sequence[Check]) -> str:
 
 def render_machine_markdown(machine: dict[str, Any]) -> str:
     return render_markdown_table(["", ""], ((str(k), _fmt(v)) for k, v in machine.items()))
+
+
+# --- growth with the size of the data set (issue 19) ---------------------------------
+
+
+def parse_scales(text: str) -> list[int]:
+    """``"1,2,4"`` -> ``[1, 2, 4]``: distinct whole sizes, increasing, starting at 1."""
+    try:
+        scales = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise ValueError(
+            f"--scales takes whole numbers separated by commas, not {text!r}"
+        ) from None
+    if not scales or scales[0] != 1 or any(b <= a for a, b in itertools.pairwise(scales)):
+        raise ValueError(f"--scales must start at 1 and increase (e.g. 1,2,4), not {text!r}")
+    return scales
+
+
+def growth_exponent(sizes: Sequence[float], values: Sequence[float | None]) -> float | None:
+    """The least-squares slope of log(value) against log(size), or None with fewer than 2 points.
+
+    1.0 means the value grows in proportion to the data set, 0 that it stays
+    flat, 2 that doubling the data quadruples it.
+    """
+    points = [(math.log(s), math.log(v)) for s, v in zip(sizes, values, strict=True) if v]
+    if len(points) < 2:
+        return None
+    mean_x = sum(x for x, _y in points) / len(points)
+    mean_y = sum(y for _x, y in points) / len(points)
+    spread = sum((x - mean_x) ** 2 for x, _y in points)
+    if spread == 0:
+        return None
+    return round(sum((x - mean_x) * (y - mean_y) for x, y in points) / spread, 3)
+
+
+def extrapolate(value: float | None, exponent: float | None, size: float) -> float | None:
+    """``value`` measured at 1x, at ``size`` times the data set if it keeps growing as measured."""
+    if value is None or exponent is None:
+        return None
+    return value * size**exponent
+
+
+def attach_growth(results: Sequence[dict[str, Any]], measured: str | None = None) -> list[dict]:
+    """Fold the rows of larger data sets (``size`` > 1) into their 1x row as ``growth``.
+
+    ``growth`` holds the sizes, the subject's seconds, peak RSS and RSS growth
+    at each, and the exponents of time and peak memory. Without larger rows
+    the results are returned as they are.
+    """
+    larger: dict[tuple[str, str], list[dict]] = {}
+    base = []
+    for row in results:
+        if row.get("size", 1) == 1:
+            base.append(row)
+        else:
+            larger.setdefault((row["name"], row["database"]), []).append(row)
+    for row in base:
+        extra = sorted(larger.get((row["name"], row["database"]), []), key=lambda r: r["size"])
+        if not extra:
+            continue
+        series = [row, *extra]
+        sizes = [r.get("size", 1) for r in series]
+        seconds = [r.get("seconds") if _ran(r) else None for r in series]
+        peaks = [r.get("peak_rss_mb") if _ran(r) else None for r in series]
+        row["growth"] = {
+            "sizes": sizes,
+            "seconds": seconds,
+            "peak_rss_mb": peaks,
+            "rss_growth_mb": [r.get("rss_growth_mb") if _ran(r) else None for r in series],
+            "time_exponent": growth_exponent(sizes, seconds),
+            "memory_exponent": growth_exponent(sizes, peaks),
+            "measured": measured,
+        }
+        reasons = [f"x{r['size']}: {row_notes(r)}" for r in extra if not _ran(r)]
+        if reasons:
+            row["growth"]["not_measured"] = reasons
+    return base
+
+
+def growth_checks(results: Sequence[dict[str, Any]]) -> list[Check]:
+    """The growth targets, for the rows that carry growth figures."""
+    checks = []
+    for row in results:
+        growth = row.get("growth")
+        if not growth:
+            continue
+        name, db = row["name"], row["database"]
+        time_k, memory_k = growth.get("time_exponent"), growth.get("memory_exponent")
+        sizes = "/".join(f"{s}x" for s in growth["sizes"])
+        if name in GROWTH_LINEAR_CASES or name in GROWTH_EXPORT_CASES:
+            checks.append(
+                Check(
+                    name,
+                    db,
+                    f"time grows no faster than linearly (exponent at most {MAX_TIME_EXPONENT})",
+                    None if time_k is None else time_k <= MAX_TIME_EXPONENT,
+                    f"exponent {_fmt(time_k)} over {sizes}",
+                )
+            )
+        if name in GROWTH_EXPORT_CASES:
+            checks.append(
+                Check(
+                    name,
+                    db,
+                    f"peak memory flat (exponent at most {MAX_EXPORT_MEMORY_EXPONENT})",
+                    None if memory_k is None else memory_k <= MAX_EXPORT_MEMORY_EXPONENT,
+                    f"exponent {_fmt(memory_k)} over {sizes}",
+                )
+            )
+    return checks
+
+
+def render_growth_markdown(results: Sequence[dict[str, Any]]) -> str:
+    """The growth section of docs/BENCHMARKS.md, or "" when no run measured growth."""
+    rows = [r for r in results if r.get("growth")]
+    if not rows:
+        return ""
+
+    def series(values, digits):
+        return " / ".join(_fmt(v, digits) for v in values)
+
+    table = render_markdown_table(
+        [
+            "case",
+            "database",
+            "sizes",
+            "seconds",
+            "peak RSS MB",
+            "time exponent",
+            "memory exponent",
+            f"at {COUNTRY_SIZE}x: seconds",
+            f"at {COUNTRY_SIZE}x: peak RSS MB",
+        ],
+        (
+            (
+                r["name"],
+                r["database"],
+                " / ".join(f"{s}x" for s in r["growth"]["sizes"]),
+                series(r["growth"]["seconds"], 2),
+                series(r["growth"]["peak_rss_mb"], 0),
+                _fmt(r["growth"]["time_exponent"]),
+                _fmt(r["growth"]["memory_exponent"]),
+                _fmt(
+                    extrapolate(
+                        r["growth"]["seconds"][0], r["growth"]["time_exponent"], COUNTRY_SIZE
+                    ),
+                    0,
+                ),
+                _fmt(
+                    extrapolate(
+                        r["growth"]["peak_rss_mb"][0],
+                        r["growth"]["memory_exponent"],
+                        COUNTRY_SIZE,
+                    ),
+                    0,
+                ),
+            )
+            for r in rows
+        ),
+    )
+    checks = render_checks_markdown(growth_checks(results))
+    return (
+        "## Growth with the size of the data set (issue 19)\n\n"
+        "Each case's subject on 1x, 2x and 4x the province (`make bench "
+        'BENCH_ARGS="--scales 1,2,4"`, `seed_demo --scale province --size N`: N times the '
+        "districts, staff, courses, enrolments, dossiers, inspections and feedback). "
+        "The exponent is the least-squares slope of log(value) against log(size): 1 is "
+        "linear, 0 flat. Peak RSS includes the ~80 MB of Python and Django every process "
+        f"starts with. The last two columns extrapolate to {COUNTRY_SIZE}x (a whole country: "
+        "2 million staff) with the measured exponents.\n\n" + table + "\n\n" + checks
+    )

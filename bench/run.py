@@ -8,6 +8,13 @@ of the project do not exist yet is listed as "not available yet".
 
     .venv/bin/python bench/run.py [--databases sqlite,postgresql] [--cases api_list,...]
                                   [--seed 2019] [--fresh] [--runs N] [--budget-minutes 25]
+                                  [--scales 1,2,4] [--prepare-only]
+
+``--scales 1,2,4`` then runs the subject of every case whose work grows with
+the data set again on two and four times the province
+(``seed_demo --size N``, a database per size) and writes the growth exponent
+of its time and peak memory (the slope of log(value) against log(size)) into
+the case's row of results.json (``growth``). The default run is 1x only.
 """
 
 from __future__ import annotations
@@ -63,28 +70,39 @@ def worker(
 def run_database(
     db, cases: list[str] | None, seed: int, fresh: bool, deadline: float
 ) -> list[dict]:
+    """Every case (every phase) on ``db``; on a database N times the province, the subjects only."""
     rows: list[dict] = []
+    names = list(cases or harness.CASE_NAMES)
+    if db.size != 1:
+        names = [name for name in names if name not in harness.FIXED_SIZE_CASES]
     try:
         marker = databases.prepare(db, seed, fresh=fresh, log=log)
     except Exception as exc:
         log(f"[{db.label}] could not prepare the database: {exc}")
         return [
             harness.make_result(
-                name, db.label, status="failed", reason=f"seeding failed: {str(exc)[-300:]}"
+                name,
+                db.label,
+                status="failed",
+                size=db.size,
+                reason=f"seeding failed: {str(exc)[-300:]}",
             )
-            for name in (cases or harness.CASE_NAMES)
+            for name in names
         ]
     rows.append(
         {
             "name": "seed",
             "database": db.label,
             "seed": seed,
+            "size": db.size,
             "seconds": marker.get("seed_seconds"),
             "output": marker.get("seed_output"),
         }
     )
     available = worker(db, ["--check"], timeout=120)
-    for name in cases or harness.CASE_NAMES:
+    if db.size != 1:
+        return rows + run_subjects(db, names, available, deadline)
+    for name in names:
         info = available.get(name)
         if info is None:
             rows.append(
@@ -132,6 +150,57 @@ def run_database(
         row["wall_seconds"] = round(time.monotonic() - started, 1)
         log(
             f"[{db.label}] {name}: {harness.row_notes(row) if row['status'] != 'ok' else _summary(row)}"
+        )
+        rows.append(row)
+    return rows
+
+
+def run_subjects(db, names: list[str], available: dict, deadline: float) -> list[dict]:
+    """The subject phase of each case (in as many rounds as at 1x, the fastest kept) on a larger data set."""
+    rows = []
+    tag = f"{db.label} x{db.size}"
+    for name in names:
+        info = available.get(name)
+        if info is None or info["unavailable"]:
+            reason = "no such case yet" if info is None else info["unavailable"]
+            rows.append(
+                harness.make_result(
+                    name, db.label, size=db.size, status=harness.NOT_AVAILABLE, reason=reason
+                )
+            )
+            continue
+        if time.monotonic() > deadline:
+            log(f"[{tag}] {name}: skipped, the time budget is spent")
+            rows.append(
+                harness.make_result(
+                    name, db.label, size=db.size, status="skipped", reason="time budget spent"
+                )
+            )
+            continue
+        started = time.monotonic()
+        best = None
+        try:
+            for _round in range(info.get("rounds", 1)):
+                log(f"[{tag}] {name}: subject ...")
+                measured = worker(db, [name, "subject"], timeout=info["timeout"] * db.size)
+                if best is None or measured["seconds"] < best["seconds"]:
+                    best = measured
+            row = harness.combine(name, db.label, {"subject": best})
+            row["status"] = "ok"
+        except Exception as exc:
+            log(f"[{tag}] {name}: FAILED\n{exc}")
+            row = harness.make_result(
+                name, db.label, status="failed", reason=str(exc).splitlines()[-1][:300]
+            )
+        row["size"] = db.size
+        row["wall_seconds"] = round(time.monotonic() - started, 1)
+        log(
+            f"[{tag}] {name}: "
+            + (
+                f"{row['seconds']:.3f}s, peak RSS {row['peak_rss_mb']} MB"
+                if row["status"] == "ok"
+                else harness.row_notes(row)
+            )
         )
         rows.append(row)
     return rows
@@ -194,7 +263,9 @@ def machine(dbs: list[databases.BenchDatabase]) -> dict:
 
 
 def write_outputs(rows: list[dict], info: dict, elapsed: float, partial: bool) -> list[dict]:
-    results = [r for r in rows if r["name"] != "seed"]
+    results = harness.attach_growth(
+        [r for r in rows if r["name"] != "seed"], measured=info.get("date")
+    )
     seeds = [r for r in rows if r["name"] == "seed"]
     RUN_INFO.write_text(
         json.dumps(
@@ -206,11 +277,14 @@ def write_outputs(rows: list[dict], info: dict, elapsed: float, partial: bool) -
     )
     if partial and RESULTS.exists():
         # A partial run (some cases or databases) keeps the other rows of the last full run.
-        kept = [
-            r
-            for r in json.loads(RESULTS.read_text())
-            if (r["name"], r["database"]) not in {(x["name"], x["database"]) for x in results}
-        ]
+        earlier = json.loads(RESULTS.read_text())
+        ran = {(x["name"], x["database"]) for x in results}
+        kept = [r for r in earlier if (r["name"], r["database"]) not in ran]
+        # A 1x-only run keeps the growth measured by an earlier --scales run.
+        growth = {(r["name"], r["database"]): r["growth"] for r in earlier if r.get("growth")}
+        for row in results:
+            if "growth" not in row and (row["name"], row["database"]) in growth:
+                row["growth"] = growth[(row["name"], row["database"])]
         order = {name: i for i, name in enumerate(harness.CASE_NAMES)}
         results = sorted(
             kept + results,
@@ -227,9 +301,12 @@ def write_doc(
     checks = harness.evaluate(results)
     notes = NOTES.read_text() if NOTES.exists() else ""
     seed_lines = [
-        f"- {s['database']}: `seed_demo --scale province --seed {s['seed']}` took {s['seconds']}s"
+        f"- {s['database']}: `seed_demo --scale province --seed {s['seed']}"
+        + (f" --size {s['size']}" if s.get("size", 1) != 1 else "")
+        + f"` took {s['seconds']}s"
         for s in seeds
     ]
+    growth = harness.render_growth_markdown(results)
     DOC.write_text(
         "# Benchmarks at province scale\n\n"
         "Generated by `make bench` (`bench/run.py`); do not edit by hand: the prose comes from "
@@ -246,7 +323,11 @@ def write_doc(
         "(`resource.getrusage`), Django included.\n\n"
         + harness.render_results_markdown(results)
         + "\n\n"
-        "## Targets of issue 9\n\n" + harness.render_checks_markdown(checks) + "\n\n" + notes
+        + (growth + "\n\n" if growth else "")
+        + "## Targets of issue 9\n\n"
+        + harness.render_checks_markdown(checks)
+        + "\n\n"
+        + notes
     )
 
 
@@ -262,6 +343,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, help="override every case's number of timed runs")
     parser.add_argument(
         "--budget-minutes", type=float, default=25.0, help="skip remaining cases after this long"
+    )
+    parser.add_argument(
+        "--scales",
+        default="1",
+        help="comma separated sizes of the data set, 1 first (e.g. 1,2,4): the growth runs",
+    )
+    parser.add_argument(
+        "--prepare-only",
+        action="store_true",
+        help="build and seed the databases of every scale, then stop",
     )
     parser.add_argument(
         "--render-only",
@@ -284,14 +375,22 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["BENCH_RUNS"] = str(args.runs)
     started = time.monotonic()
     deadline = started + args.budget_minutes * 60
+    try:
+        scales = harness.parse_scales(args.scales)
+    except ValueError as exc:
+        parser.error(str(exc))
     wanted = set(args.databases.split(",")) if args.databases else {"sqlite", "postgresql"}
-    dbs = [databases.sqlite_database()] if "sqlite" in wanted else []
+    dbs = [databases.sqlite_database(size) for size in scales] if "sqlite" in wanted else []
     if "postgresql" in wanted:
-        pg = databases.postgres_database()
-        if pg is not None:
-            dbs.append(pg)
+        pgs = [databases.postgres_database(size=size) for size in scales]
+        if pgs[0] is not None:
+            dbs += pgs
         else:
             log("PostgreSQL: none at DATABASE_URL or 127.0.0.1:5432; running on SQLite only")
+    if args.prepare_only:
+        for db in dbs:
+            databases.prepare(db, args.seed, fresh=args.fresh, log=log)
+        return 0
     cases = args.cases.split(",") if args.cases else None
     rows: list[dict] = []
     for db in dbs:

@@ -7,7 +7,7 @@ from django.db.models import Value
 from django.db.models.functions import Concat
 
 
-def seed(*, scale: str, rng, stdout) -> None:
+def seed(*, scale: str, rng, stdout, size: int = 1) -> None:
     updated = (
         get_user_model()
         .objects.filter(email="")

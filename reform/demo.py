@@ -418,10 +418,10 @@ def _dossiers_2020(
     return len(rows)
 
 
-def seed(*, scale: str, rng: random.Random, stdout) -> None:
+def seed(*, scale: str, rng: random.Random, stdout, size: int = 1) -> None:
     """Add the administrative-reform part of the demo (see the module docstring)."""
     if scale == "province":
-        _seed_province(rng, stdout)
+        _seed_province(rng, stdout, dossiers=PROVINCE_DOSSIERS * size)
         return
     district = Unit.objects.filter(code="DH").first()
     province = Unit.objects.filter(code="LD").first()

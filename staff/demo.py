@@ -277,9 +277,9 @@ def _users(units: list[Unit], stdout) -> None:
     )
 
 
-def seed(*, scale: str, rng: random.Random, stdout) -> None:
+def seed(*, scale: str, rng: random.Random, stdout, size: int = 1) -> None:
     if scale == "province":
-        _seed_province(rng, stdout)
+        _seed_province(rng, stdout, districts=15 * size, staff_total=50_000 * size)
         return
     province = _unit(*PROVINCE, UnitLevel.PROVINCE)
     district = _unit(

@@ -432,10 +432,10 @@ def _enrolments(rng, course: Course, people: list[dict], turns: int, extra: int)
     return rows
 
 
-def seed(*, scale: str, rng: random.Random, stdout) -> None:
+def seed(*, scale: str, rng: random.Random, stdout, size: int = 1) -> None:
     """Add the training part of the demo (see the module docstring)."""
     if scale == "province":
-        _seed_province(rng, stdout)
+        _seed_province(rng, stdout, courses=2_000 * size, enrolments=500_000 * size)
         return
     root = Unit.objects.filter(code="DH").first()
     if root is None:

@@ -100,12 +100,12 @@ def _weighted(rng: random.Random, pairs):
     return rng.choices(values, weights=weights, k=1)[0]
 
 
-def seed(*, scale: str, rng: random.Random, stdout) -> None:
+def seed(*, scale: str, rng: random.Random, stdout, size: int = 1) -> None:
     loaded = services.catalogue_load()
     if any(loaded.values()):
         stdout.write(f"  discipline rules and categories loaded: {loaded}")
     if scale == "province":
-        _seed_province(rng, stdout)
+        _seed_province(rng, stdout, findings_total=PROVINCE_FINDINGS * size)
     else:
         _seed_demo(rng, stdout)
         _seed_present(stdout)

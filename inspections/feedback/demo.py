@@ -77,10 +77,10 @@ OUTCOMES = [
 ]
 
 
-def seed(*, scale: str, rng: random.Random, stdout) -> None:
+def seed(*, scale: str, rng: random.Random, stdout, size: int = 1) -> None:
     rng = random.Random(rng.random())  # our own stream: other seeders' draws do not shift ours
     if scale == "province":
-        _seed_province(rng, stdout)
+        _seed_province(rng, stdout, total=PROVINCE_COUNT * size)
     else:
         _seed_demo(rng, stdout)
         _seed_present(stdout)
@@ -298,7 +298,8 @@ def _seed_present(stdout) -> None:
     stdout.write(f"  feedback (present): {count} items in {len(units)} communes")
 
 
-def _seed_province(rng: random.Random, stdout) -> None:
+def _seed_province(rng: random.Random, stdout, total: int | None = None) -> None:
+    total = PROVINCE_COUNT if total is None else total
     units = list(
         Unit.objects.filter(
             code__startswith="P-", level__in=[UnitLevel.COMMUNE, UnitLevel.DEPARTMENT]
@@ -308,7 +309,7 @@ def _seed_province(rng: random.Random, stdout) -> None:
         stdout.write("  feedback: no province units, skipped")
         return
     existing = CitizenFeedback.objects.filter(unit__in=units).count()
-    if existing >= PROVINCE_COUNT:
+    if existing >= total:
         stdout.write(f"  feedback: {existing} province items already present")
         return
     first, last = dt.date(2019, 1, 1), dt.date(2024, 12, 31)
@@ -325,7 +326,7 @@ def _seed_province(rng: random.Random, stdout) -> None:
         FeedbackStatus.CLOSED,
     ]
     rows = []
-    for _ in range(PROVINCE_COUNT - existing):
+    for _ in range(total - existing):
         unit = rng.choice(units)
         received_on = first + dt.timedelta(days=rng.randint(0, span))
         received_at = timezone.make_aware(
