@@ -43,7 +43,7 @@ class BenchDatabase:
 
     @property
     def sqlite_path(self) -> Path:
-        return Path(urlsplit(self.url).path) if self.is_sqlite else SQLITE_PATH
+        return Path(self.url.removeprefix("sqlite:///")) if self.is_sqlite else SQLITE_PATH
 
     @property
     def is_sqlite(self) -> bool:

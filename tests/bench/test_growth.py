@@ -1,0 +1,159 @@
+"""The growth runs (issue 19): sizes, exponents, folding, targets, the seeders' size. Nothing is timed."""
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from bench import databases, harness, run
+
+
+def test_scales_start_at_one_and_increase():
+    assert harness.parse_scales("1,2,4") == [1, 2, 4]
+    assert harness.parse_scales("1") == [1]
+    for bad in ("2,4", "1,4,2", "1,1", "1,x", ""):
+        with pytest.raises(ValueError):
+            harness.parse_scales(bad)
+
+
+def test_growth_exponent_is_the_slope_of_log_value_against_log_size():
+    assert harness.growth_exponent([1, 2, 4], [3.0, 6.0, 12.0]) == 1.0
+    assert harness.growth_exponent([1, 2, 4], [80.0, 80.0, 80.0]) == 0.0
+    assert harness.growth_exponent([1, 2, 4], [1.0, 4.0, 16.0]) == 2.0
+    assert harness.growth_exponent([1, 2], [10.0, 15.0]) == pytest.approx(0.585, abs=1e-3)
+    # least squares over three points, not the two ends
+    assert harness.growth_exponent([1, 2, 4], [1.0, 3.0, 4.0]) == pytest.approx(1.0, abs=1e-3)
+    # a missing measurement leaves the others; one point is no slope
+    assert harness.growth_exponent([1, 2, 4], [2.0, None, 8.0]) == 1.0
+    assert harness.growth_exponent([1, 2], [2.0, None]) is None
+
+
+def test_extrapolation_follows_the_exponent():
+    assert harness.extrapolate(2.0, 1.0, 40) == 80.0
+    assert harness.extrapolate(100.0, 0.0, 40) == 100.0
+    assert harness.extrapolate(1.0, 2.0, 40) == 1600.0
+    assert harness.extrapolate(None, 1.0, 40) is None
+
+
+def _row(name, size, seconds, peak, **extra):
+    row = harness.make_result(name, "sqlite", seconds=seconds, peak_rss_mb=peak, **extra)
+    row["status"] = "ok"
+    if size != 1:
+        row["size"] = size
+    return row
+
+
+def test_larger_rows_fold_into_the_one_x_row():
+    rows = [
+        _row("report_json", 1, 1.0, 100.0, floor_seconds=0.9),
+        _row("report_json", 2, 2.0, 110.0),
+        _row("report_json", 4, 4.0, 120.0),
+        _row("api_list", 1, 3.0, 130.0),
+        harness.make_result("api_list", "sqlite", size=2, status="failed", reason="boom"),
+        _row("submissions", 1, 9.0, 80.0),
+    ]
+    folded = harness.attach_growth(rows, measured="today")
+    assert [r["name"] for r in folded] == ["report_json", "api_list", "submissions"]
+    growth = folded[0]["growth"]
+    assert growth["sizes"] == [1, 2, 4]
+    assert growth["seconds"] == [1.0, 2.0, 4.0]
+    assert growth["peak_rss_mb"] == [100.0, 110.0, 120.0]
+    assert growth["time_exponent"] == 1.0
+    assert 0 < growth["memory_exponent"] < 0.2
+    assert growth["measured"] == "today"
+    assert folded[1]["growth"]["seconds"] == [3.0, None]
+    assert folded[1]["growth"]["time_exponent"] is None
+    assert folded[1]["growth"]["not_measured"] == ["x2: failed: boom"]
+    assert "growth" not in folded[2]
+
+
+def test_growth_targets_linear_reports_and_flat_exports():
+    rows = harness.attach_growth(
+        [
+            _row("report_json", 1, 1.0, 100.0),
+            _row("report_json", 4, 4.3, 100.0),  # exponent 1.05: met
+            _row("api_list", 1, 1.0, 100.0),
+            _row("api_list", 4, 8.0, 100.0),  # exponent 1.5: not met
+            _row("export_xlsx", 1, 10.0, 140.0),
+            _row("export_xlsx", 4, 40.0, 200.0),  # time linear, memory grows: not flat
+        ]
+    )
+    checks = {(c.case, c.target.split(" (")[0]): c for c in harness.growth_checks(rows)}
+    assert checks[("report_json", "time grows no faster than linearly")].met is True
+    assert checks[("api_list", "time grows no faster than linearly")].met is False
+    assert checks[("api_list", "time grows no faster than linearly")].measured == (
+        "exponent 1.50 over 1x/4x"
+    )
+    assert checks[("export_xlsx", "time grows no faster than linearly")].met is True
+    assert checks[("export_xlsx", "peak memory flat")].met is False
+    assert ("report_json", "peak memory flat") not in checks
+    markdown = harness.render_growth_markdown(rows)
+    assert markdown.startswith("## Growth with the size of the data set")
+    # 10 s at 1x with exponent 1.0 -> 400 s at 40x; 140 MB with exponent 0.25 -> 352 MB
+    assert "| export_xlsx | sqlite | 1x / 4x | 10.00 / 40.00 | 140 / 200 | 1.00 | 0.26 | 400 |" in (
+        markdown
+    )
+    assert "**not met**" in markdown
+    assert harness.render_growth_markdown([_row("report_json", 1, 1.0, 100.0)]) == ""
+
+
+def test_each_size_has_its_own_database_and_fingerprint(monkeypatch):
+    assert databases.sqlite_database().sqlite_path == databases.SQLITE_PATH
+    four = databases.sqlite_database(4)
+    assert four.sqlite_path.name == "congvu_bench_x4.sqlite3"
+    assert four.size == 4 and four.label == "sqlite"
+    pg = databases.postgres_database({"DATABASE_URL": "postgres://u@h:5/app"}, size=2)
+    assert pg.url == "postgres://u@h:5/congvu_bench_x2" and pg.label == "postgresql"
+    prints = {databases.fingerprint(2019, size) for size in (1, 2, 4)}
+    assert len(prints) == 3
+    assert databases.fingerprint(2019) == databases.fingerprint(2019, 1)
+
+
+def test_a_one_x_run_keeps_the_growth_an_earlier_scaled_run_measured(tmp_path, monkeypatch):
+    for name in ("RESULTS", "DOC", "RUN_INFO", "NOTES"):
+        monkeypatch.setattr(run, name, tmp_path / name)
+    info = {"date": "then"}
+    scaled = [_row("report_json", 1, 1.0, 100.0), _row("report_json", 2, 2.2, 100.0)]
+    run.write_outputs(scaled, info, 1.0, partial=True)
+    saved = json.loads((tmp_path / "RESULTS").read_text())
+    assert saved[0]["growth"]["time_exponent"] == pytest.approx(1.138, abs=1e-3)
+    assert "## Growth with the size of the data set" in (tmp_path / "DOC").read_text()
+
+    run.write_outputs([_row("report_json", 1, 0.9, 100.0)], {"date": "now"}, 1.0, partial=True)
+    saved = json.loads((tmp_path / "RESULTS").read_text())
+    assert saved[0]["seconds"] == 0.9
+    assert saved[0]["growth"]["measured"] == "then"
+
+
+SEEDERS = {
+    "staff.demo": {"districts": 45, "staff_total": 150_000},
+    "training.demo": {"courses": 6_000, "enrolments": 1_500_000},
+    "reform.demo": {"dossiers": 6_000_000},
+    "inspections.demo": {"findings_total": 300_000},
+    "inspections.feedback.demo": {"total": 150_000},
+}
+
+
+@pytest.mark.django_db
+def test_seed_demo_size_multiplies_every_province_seeder(monkeypatch):
+    import importlib
+
+    calls = {}
+    for module_name in SEEDERS:
+        module = importlib.import_module(module_name)
+
+        def fake(rng, stdout, _name=module_name, **kwargs):
+            calls[_name] = kwargs
+
+        monkeypatch.setattr(module, "_seed_province", fake)
+    call_command("seed_demo", "--scale", "province", "--size", "3", stdout=io.StringIO())
+    assert calls == SEEDERS
+
+
+@pytest.mark.django_db
+def test_seed_demo_size_refused_outside_the_province():
+    with pytest.raises(CommandError, match="--scale province only"):
+        call_command("seed_demo", "--size", "2", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("seed_demo", "--scale", "province", "--size", "0", stdout=io.StringIO())
