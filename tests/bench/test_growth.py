@@ -130,7 +130,7 @@ SEEDERS = {
     "staff.demo": {"districts": 45, "staff_total": 150_000},
     "training.demo": {"courses": 6_000, "enrolments": 1_500_000},
     "reform.demo": {"dossiers": 6_000_000},
-    "inspections.demo": {"findings_total": 300_000},
+    "inspections.casework.demo": {"findings_total": 300_000},
     "inspections.feedback.demo": {"total": 150_000},
 }
 
