@@ -315,6 +315,8 @@ class ServiceReport(models.Model):
         verbose_name = _("service delivery report")
         verbose_name_plural = _("service delivery reports")
         ordering = ["-period_end", "unit__path", "scope"]
+        # A unit head files its own unit's figures in the workspace (reform/roles.py ACTIONS "file").
+        permissions = [("file_servicereport", "Can file its own unit's service delivery reports")]
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "scope", "period_start", "period_end"],
@@ -552,6 +554,13 @@ class ImprovementItem(models.Model):
         verbose_name = _("improvement plan item")
         verbose_name_plural = _("improvement plan items")
         ordering = ["due_date", "pk"]
+        # A unit head updates the status of its own unit's items (reform/roles.py ACTIONS "progress").
+        permissions = [
+            (
+                "report_progress_improvementitem",
+                "Can report progress on its own unit's improvement plan items",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status=PlanItemStatus.DONE) | Q(done_on__isnull=False),

@@ -17,6 +17,12 @@ WRITE = {
     ],
 }
 
+# A unit head files its own unit's period figures and updates its improvement items in the
+# workspace (/app/reform/...); it gets no other write (the API stays HR's).
+EXTRA = {
+    "unit_head": ["file_servicereport", "report_progress_improvementitem"],
+}
+
 # Which unit each model's rows belong to (staff.access); "*": a catalogue, not unit-bound.
 SCOPE = {
     "procedure": "*",
@@ -27,4 +33,10 @@ SCOPE = {
     "parcriterionscore": "result__unit",
     "improvementplan": "unit",
     "improvementitem": "plan__unit",
+}
+
+# Workflow actions (staff.access): the permissions that allow each (any of).
+ACTIONS = {
+    "servicereport": {"file": ["file_servicereport", "add_servicereport"]},
+    "improvementitem": {"progress": ["report_progress_improvementitem", "change_improvementitem"]},
 }

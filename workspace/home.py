@@ -299,11 +299,46 @@ def below_requirement(user, today: dt.date) -> Section:
     return section
 
 
+def improvement_items_due(user, today: dt.date) -> Section:
+    """Open improvement plan items (PAR index) due within 7 days or overdue, for the plan's unit (2 queries).
+
+    An item's owner is a staff member, who has no account: the line goes to
+    the head of the plan's unit and to HR, who keep the plan.
+    """
+    from reform.models import ImprovementItem
+
+    qs = (
+        restrict(ImprovementItem.objects.all(), user)
+        .open()
+        .filter(due_date__lte=today + dt.timedelta(days=ACTION_HORIZON))
+    )
+    section = Section(
+        "improvement_items_due",
+        _("Improvement plan items due within 7 days or overdue"),
+        _("No improvement plan item is due."),
+        count=qs.count(),
+        more_url=_url("app:plan-item-list", query="status=open&status=in_progress&sort=due"),
+    )
+    for item in qs.select_related("owner", "owner_unit").order_by("due_date", "pk")[:LIMIT]:
+        when, late = _days_text(item.due_date, today)
+        owner = item.owner.full_name if item.owner else item.owner_unit.name
+        section.lines.append(
+            Line(f"{owner}: {item.action[:90]}", _url("app:plan-item-detail", item.pk), when, late)
+        )
+    return section
+
+
 SECTIONS_BY_ROLE = {
     "inspector": [actions_due, actions_to_verify, feedback_waiting, inspections_running],
     "admin": [actions_due, actions_to_verify, feedback_waiting, cases_near_deadline],
-    "hr": [findings_proposed, cases_near_deadline, courses_this_month, below_requirement],
-    "unit_head": [actions_open, feedback_waiting, inspections_running],
+    "hr": [
+        findings_proposed,
+        cases_near_deadline,
+        courses_this_month,
+        below_requirement,
+        improvement_items_due,
+    ],
+    "unit_head": [actions_open, feedback_waiting, inspections_running, improvement_items_due],
     "auditor": [actions_due, feedback_waiting, cases_near_deadline],
 }
 

@@ -35,6 +35,9 @@ NAV: list[NavItem] = [
     NavItem("app:course-list", _("Courses"), ("admin", "hr", "auditor", "unit_head")),
     NavItem("app:staff-list", _("Staff"), ("admin", "hr", "auditor", "unit_head")),
     NavItem("app:compliance", _("Training compliance"), ("admin", "hr", "auditor", "unit_head")),
+    NavItem("app:dossier-list", _("One-stop dossiers"), EVERYONE),
+    NavItem("app:service-report-list", _("Service delivery reports"), EVERYONE),
+    NavItem("app:par-list", _("PAR index"), EVERYONE),
     NavItem("reports:accountability", _("Accountability report"), EVERYONE),
 ]
 

@@ -27,5 +27,10 @@ def _pages(module_name: str) -> list:
 
 # Each domain app keeps its pages in ``<app>/pages/`` (docs/workspace.md);
 # their URL names share the ``app:`` namespace.
-for _module in ("inspections.pages.urls", "training.pages.urls", "staff.pages.urls"):
+for _module in (
+    "inspections.pages.urls",
+    "training.pages.urls",
+    "staff.pages.urls",
+    "reform.pages.urls",
+):
     urlpatterns += _pages(_module)
