@@ -216,6 +216,11 @@ DAILY_COMMANDS = ["send_reminders", "purge_jobs"]
 # rows runs as a background job; its file is kept this many hours.
 EXPORT_ASYNC_ROWS = env_int("EXPORT_ASYNC_ROWS", 50_000, minimum=0)
 JOB_FILE_HOURS = env_int("JOB_FILE_HOURS", 24, minimum=1)
+# An import whose file is above IMPORT_ASYNC_BYTES (its check and its import),
+# or whose checked file has more than IMPORT_ASYNC_ROWS rows (its import), runs
+# as a background job too; smaller ones stay inside the request.
+IMPORT_ASYNC_BYTES = env_int("IMPORT_ASYNC_BYTES", 2 * 1024 * 1024, minimum=0)
+IMPORT_ASYNC_ROWS = env_int("IMPORT_ASYNC_ROWS", 5_000, minimum=0)
 
 # --- E-mail ------------------------------------------------------------------
 # Without EMAIL_HOST mails are printed on the console (make run).

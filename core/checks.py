@@ -41,6 +41,18 @@ def check_configuration(app_configs=None, **kwargs):
         folder = Path(settings.IMPORT_UPLOAD_DIR)
         if folder.exists() and not folder.is_dir():
             problems.append(Error(f"IMPORT_UPLOAD_DIR {folder} is not a folder.", id="congvu.E003"))
+    from core.import_admin import MAX_UPLOAD_BYTES
+    from core.imports import MAX_ROWS
+
+    if settings.IMPORT_ASYNC_BYTES >= MAX_UPLOAD_BYTES or settings.IMPORT_ASYNC_ROWS >= MAX_ROWS:
+        problems.append(
+            Warning(
+                "IMPORT_ASYNC_BYTES or IMPORT_ASYNC_ROWS is at or above what an import accepts "
+                f"({MAX_UPLOAD_BYTES} bytes, {MAX_ROWS} rows): every import runs inside the web request.",
+                hint="Lower it so that large imports run as background jobs (docs/notifications.md).",
+                id="congvu.W003",
+            )
+        )
     return problems
 
 

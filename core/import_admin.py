@@ -6,7 +6,9 @@ user's session, checked with a dry run (the same engine and report as the
 ``--dry-run`` of the commands) and shown with every bad row highlighted; only
 a file without errors can be confirmed, and the confirmation imports that
 same stored file all-or-nothing. Who may import is the ModelAdmin's
-``has_import_permission``.
+``has_import_permission``. Files above ``IMPORT_ASYNC_BYTES`` or
+``IMPORT_ASYNC_ROWS`` are checked and imported by a background job, as on
+the workspace's import pages (``core.import_pages``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.imports import MAX_PREVIEW_ROWS, Importer, run_import
+from core.jobs import defer_import, import_too_big
 
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 KEEP_SECONDS = 24 * 3600
@@ -123,6 +126,15 @@ class ImportAdminMixin:
             "model": self.opts.label_lower,
         }
         request.session[_SESSION_KEY] = pending
+        if import_too_big(size=upload.size):
+            return defer_import(
+                request,
+                label=context["title"],
+                stored=stored,
+                filename=upload.name,
+                token=token,
+                check=True,
+            )
         report = run_import(
             self.get_importer(request),
             stored,
@@ -133,6 +145,9 @@ class ImportAdminMixin:
         if not report.ok:
             _discard(request, token)
             token = None
+        else:
+            pending[token]["rows"] = report.rows
+            request.session[_SESSION_KEY] = pending
         # A refused file (bad rows, or a limit of core.imports) is a 400.
         return TemplateResponse(
             request,
@@ -151,6 +166,17 @@ class ImportAdminMixin:
                 request, _("This upload has expired or is not yours; upload the file again.")
             )
             return HttpResponseRedirect(request.path)
+        if import_too_big(size=stored.stat().st_size, rows=entry.get("rows")):
+            response = defer_import(
+                request,
+                label=context["title"],
+                stored=stored,
+                filename=entry["name"],
+                token=token,
+                check=False,
+            )
+            _discard(request, token)
+            return response
         report = run_import(
             self.get_importer(request),
             stored,

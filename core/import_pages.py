@@ -6,6 +6,13 @@ session, a dry run of the same engine shows the preview, only a file without
 errors can be confirmed, and the confirmation imports that stored file
 all-or-nothing. A subclass gives ``get_importer()``, ``may_import()`` and
 where to go after a successful import.
+
+A file above ``IMPORT_ASYNC_BYTES`` (or, at the confirmation, with more
+checked rows than ``IMPORT_ASYNC_ROWS``) is checked or imported by a
+background job (``core.jobs.defer_import``): the browser goes to the job's
+page, which shows the progress, then the same report. The job builds the
+importer with this class, for the same user, path and query, so
+``get_importer()`` and ``may_import()`` must depend on nothing but those.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from core.import_admin import (
     upload_dir,
 )
 from core.imports import MAX_PREVIEW_ROWS, Importer, run_import
+from core.jobs import defer_import, import_too_big
 from core.pages import PermissionPage
 
 
@@ -91,6 +99,16 @@ class ImportPage(PermissionPage, View):
             "model": f"page:{self.kind}",
         }
         self.request.session[_SESSION_KEY] = pending
+        if import_too_big(size=upload.size):
+            # A big file is checked by a background job; its page offers the confirmation.
+            return defer_import(
+                self.request,
+                label=self.title,
+                stored=stored,
+                filename=upload.name,
+                token=token,
+                check=True,
+            )
         report = run_import(
             self.get_importer(),
             stored,
@@ -101,6 +119,9 @@ class ImportPage(PermissionPage, View):
         if not report.ok:
             _discard(self.request, token)
             token = None
+        else:
+            pending[token]["rows"] = report.rows
+            self.request.session[_SESSION_KEY] = pending
         return self.render_page(report=report, token=token)
 
     def confirm(self, token: str):
@@ -113,6 +134,17 @@ class ImportPage(PermissionPage, View):
                 self.request, _("This upload has expired or is not yours; upload the file again.")
             )
             return HttpResponseRedirect(self.request.get_full_path())
+        if import_too_big(size=stored.stat().st_size, rows=entry.get("rows")):
+            response = defer_import(
+                self.request,
+                label=self.title,
+                stored=stored,
+                filename=entry["name"],
+                token=token,
+                check=False,
+            )
+            _discard(self.request, token)
+            return response
         report = run_import(
             self.get_importer(),
             stored,

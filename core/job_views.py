@@ -37,7 +37,7 @@ def _state(job: Job) -> dict:
         "progress": job.progress,
         "error": job.error if job.status == JobStatus.FAILED else "",
         "download": reverse("job-download", args=[job.pk])
-        if job.status == JobStatus.DONE
+        if job.status == JobStatus.DONE and job.file
         else None,
         "expires_at": job.expires_at.isoformat(),
     }

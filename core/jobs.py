@@ -1,4 +1,4 @@
-"""Long work off the request: a big export or a province workbook becomes a ``Job``.
+"""Long work off the request: a big export, a province workbook or a big import becomes a ``Job``.
 
 A view that may be slow asks ``deferred(request, ...)``: when the work should
 run in the background (the client sent ``Prefer: respond-async`` or
@@ -9,6 +9,12 @@ then replays the same GET as the same user, so filters, scope and masking
 are exactly those of the request, and stores the body as the job's file.
 The file is kept ``JOB_FILE_HOURS`` and handed only to that user
 (``/app/jobs/<id>/``); ``purge_jobs`` (daily) deletes expired files.
+
+An import (``core.import_pages``, ``core.import_admin``) above
+``IMPORT_ASYNC_BYTES`` or ``IMPORT_ASYNC_ROWS`` is ``defer_import``-ed: the
+task ``run_import_job`` rebuilds the importer of the same page for the same
+user and keeps the report (rows imported, or every row and column error) as
+the job's ``result``, shown on the job's page.
 """
 
 from __future__ import annotations
@@ -198,3 +204,229 @@ def purge_expired(now: dt.datetime | None = None) -> int:
         job.delete()
         count += 1
     return count
+
+
+# --- Imports above a size -----------------------------------------------------------
+
+
+def import_too_big(*, size: int | None = None, rows: int | None = None) -> bool:
+    """An import of this file (bytes) or of this many checked rows runs as a job."""
+    return (size is not None and size > settings.IMPORT_ASYNC_BYTES) or (
+        rows is not None and rows > settings.IMPORT_ASYNC_ROWS
+    )
+
+
+def defer_import(request, *, label: str, stored, filename: str, token: str, check: bool):
+    """Hand the stored upload to ``run_import_job`` and send the browser to the job's page.
+
+    ``check``: the dry run of the preview (the page then offers the confirmation
+    with ``token``), otherwise the import itself. The file is copied into the
+    storage (shared by every host in a fleet); the job rebuilds the importer of
+    the page at ``request``'s path and query for the same user, so the scope
+    is the same as in the request.
+    """
+    from pathlib import Path
+
+    from django.utils import translation
+
+    from core.models import Job, JobKind
+
+    job = Job(
+        user=request.user,
+        label=str(label)[:200],
+        kind=JobKind.IMPORT_CHECK if check else JobKind.IMPORT,
+        path=request.path,
+        query=request.META.get("QUERY_STRING", ""),
+        filename=Path(filename).name[:200],
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        result={"token": token} if check else {},
+        expires_at=timezone.now() + dt.timedelta(hours=settings.JOB_FILE_HOURS),
+    )
+    with open(stored, "rb") as handle:
+        job.file.save(f"{job.pk}-upload{Path(stored).suffix}", File(handle), save=False)
+    job.save()
+    enqueue_on_commit(run_import_job, str(job.pk))
+    return redirect(reverse("jobs:detail", args=[job.pk]))
+
+
+def _import_view(job, request):
+    """(allowed, importer) of the import page or admin import view at the job's path, for its user."""
+    from django.urls import resolve
+
+    from core.import_admin import ImportAdminMixin
+    from core.import_pages import ImportPage
+
+    match = resolve(job.path)
+    view_class = getattr(match.func, "view_class", None)
+    if view_class is not None and issubclass(view_class, ImportPage):
+        view = view_class(**getattr(match.func, "view_initkwargs", {}))
+        view.setup(request, *match.args, **match.kwargs)
+        allowed = (
+            not view.permissions or any(request.user.has_perm(p) for p in view.permissions)
+        ) and view.may_import()
+        return allowed, (view.get_importer() if allowed else None)
+    # The admin's import view: admin_view() (and its decorators) wrap the ModelAdmin's bound method.
+    func, model_admin = match.func, None
+    while model_admin is None and func is not None:
+        model_admin = getattr(func, "__self__", None)
+        func = getattr(func, "__wrapped__", None)
+    if isinstance(model_admin, ImportAdminMixin):
+        allowed = request.user.is_staff and model_admin.has_import_permission(request)
+        return allowed, (model_admin.get_importer(request) if allowed else None)
+    raise RuntimeError(f"{job.path} is not an import page")
+
+
+class _ImportProgress:
+    """Rows read so far, written to the job by a thread of its own.
+
+    The import runs in one transaction, so a write on its own connection would
+    not be seen before the end; a thread has its own connection. Not on
+    SQLite, where that write would wait for the import's lock.
+    """
+
+    def __init__(self, job_id):
+        import threading
+
+        from django.db import connection
+
+        self.job_id, self.done, self.total = job_id, 0, None
+        self.stop = threading.Event()
+        self.thread = None
+        if connection.vendor != "sqlite":
+            self.thread = threading.Thread(target=self._loop, daemon=True, name="import-progress")
+            self.thread.start()
+
+    def __call__(self, done: int, total: int | None) -> None:
+        self.done, self.total = done, total
+
+    def _loop(self) -> None:
+        from django.db import connection
+
+        from core.models import Job
+
+        written = -1
+        try:
+            while not self.stop.wait(1.0):
+                if self.done == written:
+                    continue
+                written = self.done
+                percent = min(99, int(100 * self.done / self.total)) if self.total else 0
+                Job.objects.filter(pk=self.job_id).update(rows=self.done, progress=percent)
+        except Exception:
+            logger.exception("could not write the progress of import job %s", self.job_id)
+        finally:
+            connection.close()
+
+    def close(self) -> None:
+        self.stop.set()
+        if self.thread is not None:
+            self.thread.join(10)
+
+
+def _report_result(report, *, token: str | None, back: str) -> dict:
+    """The report as JSON, its texts rendered in the active language (the job's)."""
+    return {
+        "ok": report.ok,
+        "dry_run": report.dry_run,
+        "committed": report.committed,
+        "summary": report.summary(),
+        "rows": report.rows,
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "error_count": report.error_count,
+        "errors": [str(error) for error in report.errors],
+        "sheet": report.sheet,
+        "header_row": report.header_row,
+        "headers": report.headers,
+        "preview": [
+            {
+                "number": row.number,
+                "cells": row.cells,
+                "error_columns": sorted(row.error_columns),
+                "messages": [str(message) for message in row.messages],
+            }
+            for row in report.preview
+        ],
+        "token": token if report.ok and report.dry_run else None,
+        "back": back,
+    }
+
+
+@durable_task
+def run_import_job(job_id: str) -> dict:
+    """Check or import the job's stored file with the importer of its page, as its user.
+
+    All-or-nothing as on the page: the import and the job's "done" are one
+    transaction, so a worker killed in between leaves nothing half done, and
+    the job run again starts from the file.
+    """
+    import tempfile
+
+    from django.db import transaction
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from core.imports import MAX_PREVIEW_ROWS, run_import
+    from core.models import Job, JobKind, JobStatus
+
+    job = Job.objects.select_related("user").filter(pk=job_id).first()
+    if job is None or job.status == JobStatus.DONE:
+        return {"skipped": True}
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress=0, rows=0)
+    request = RequestFactory().get(job.path, QUERY_STRING=job.query, HTTP_HOST=_host())
+    request.user = job.user
+    check = job.kind == JobKind.IMPORT_CHECK
+    progress = None
+    try:
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            allowed, importer = _import_view(job, request)
+            if not job.user.is_active or not allowed:
+                # Not retried: the user lost the right to import here since asking.
+                Job.objects.filter(pk=job.pk).update(
+                    status=JobStatus.FAILED,
+                    error="PermissionDenied: the user may no longer import here",
+                    finished_at=timezone.now(),
+                )
+                job.file.delete(save=False)
+                return {"job": str(job.pk), "denied": True}
+            suffix = "." + job.file.name.rsplit(".", 1)[-1] if "." in job.file.name else ""
+            with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+                with job.file.open("rb") as source:
+                    for chunk in iter(lambda: source.read(1024 * 1024), b""):
+                        tmp.write(chunk)
+                tmp.flush()
+                progress = _ImportProgress(job.pk)
+                with transaction.atomic():
+                    report = run_import(
+                        importer,
+                        tmp.name,
+                        filename=job.filename,
+                        dry_run=check,
+                        progress=progress,
+                        preview_rows=MAX_PREVIEW_ROWS,
+                        user=None if check else job.user,
+                    )
+                    progress.close()
+                    back = job.path + (f"?{job.query}" if job.query else "")
+                    result = _report_result(report, token=job.result.get("token"), back=back)
+                    Job.objects.filter(pk=job.pk).update(
+                        status=JobStatus.DONE,
+                        progress=100,
+                        rows=report.rows,
+                        result=result,
+                        finished_at=timezone.now(),
+                    )
+    except Exception as exc:
+        if progress is not None:
+            progress.close()
+        Job.objects.filter(pk=job.pk).update(
+            status=JobStatus.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
+    # The upload copy is not needed any more (an import job has no file to download).
+    job.file.delete(save=False)
+    Job.objects.filter(pk=job.pk).update(file="")
+    return {"job": str(job.pk), "ok": result["ok"], "rows": result["rows"]}

@@ -190,12 +190,19 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class Job(models.Model):
-    """Long work asked for on a page or the API (a big export, a province workbook), done by a task.
+class JobKind(models.TextChoices):
+    EXPORT = "export", _("File to download")
+    IMPORT_CHECK = "import_check", _("Import check")
+    IMPORT = "import", _("Import")
 
-    The task replays the same GET as the user who asked, so filters, scope
-    and masking are exactly those of the request; the file is kept for
-    ``JOB_FILE_HOURS`` and handed only to that user.
+
+class Job(models.Model):
+    """Long work asked for on a page or the API (a big export, a province workbook, a big import), done by a task.
+
+    An export's task replays the same GET as the user who asked, so filters,
+    scope and masking are exactly those of the request; the file is kept for
+    ``JOB_FILE_HOURS`` and handed only to that user. An import's task rebuilds
+    the import page's importer for that user and keeps the report in ``result``.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -206,6 +213,9 @@ class Job(models.Model):
         related_name="+",
     )
     label = models.CharField(_("what"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=JobKind.choices, default=JobKind.EXPORT
+    )
     path = models.CharField(max_length=500)
     query = models.TextField(blank=True)
     status = models.CharField(
@@ -217,6 +227,9 @@ class Job(models.Model):
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     content_type = models.CharField(max_length=120, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # An import's report (core/jobs.py ``run_import_job``), written in ``language``.
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    language = models.CharField(max_length=10, blank=True)
     created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     expires_at = models.DateTimeField(_("kept until"), db_index=True)

@@ -136,3 +136,36 @@ def test_deploy_check_warns_about_in_process_tasks_in_production(settings):
     assert "congvu.W001" in [problem.id for problem in check_deployment()]
     settings.TASKS_BACKEND = "database"
     assert "congvu.W001" not in [problem.id for problem in check_deployment()]
+
+
+def test_system_checks_warn_when_imports_could_never_be_deferred(settings):
+    from core.checks import check_configuration
+
+    settings.IMPORT_ASYNC_BYTES = 30 * 1024 * 1024  # the upload limit: no file is ever above it
+    assert [problem.id for problem in check_configuration()] == ["congvu.W003"]
+    settings.IMPORT_ASYNC_BYTES, settings.IMPORT_ASYNC_ROWS = 1024, 200_000
+    assert [problem.id for problem in check_configuration()] == ["congvu.W003"]
+    settings.IMPORT_ASYNC_ROWS = 5_000
+    assert check_configuration() == []
+
+
+def test_import_sizes_come_from_the_environment():
+    import os
+    import subprocess
+    import sys
+
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_SECRET_KEY="x" * 50,
+        IMPORT_ASYNC_BYTES="1000",
+        IMPORT_ASYNC_ROWS="10",
+    )
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.IMPORT_ASYNC_BYTES, settings.IMPORT_ASYNC_ROWS)"
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["1000", "10"]
