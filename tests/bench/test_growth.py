@@ -91,8 +91,9 @@ def test_growth_targets_linear_reports_and_flat_exports():
     markdown = harness.render_growth_markdown(rows)
     assert markdown.startswith("## Growth with the size of the data set")
     # 10 s at 1x with exponent 1.0 -> 400 s at 40x; 140 MB with exponent 0.25 -> 352 MB
-    assert "| export_xlsx | sqlite | 1x / 4x | 10.00 / 40.00 | 140 / 200 | 1.00 | 0.26 | 400 |" in (
-        markdown
+    assert (
+        "| export_xlsx | sqlite | 1x / 4x | 10.00 / 40.00 | 140 / 200 | 1.00 | - | 0.26 | 400 |"
+        in (markdown)
     )
     assert "**not met**" in markdown
     assert harness.render_growth_markdown([_row("report_json", 1, 1.0, 100.0)]) == ""
@@ -157,3 +158,29 @@ def test_seed_demo_size_refused_outside_the_province():
         call_command("seed_demo", "--size", "2", stdout=io.StringIO())
     with pytest.raises(CommandError, match="at least 1"):
         call_command("seed_demo", "--scale", "province", "--size", "0", stdout=io.StringIO())
+
+
+def test_cpu_time_is_reported_beside_wall_time():
+    from bench.cases.common import timed
+
+    measured = timed(2, lambda: sum(range(200_000)))
+    assert 0 < measured["cpu_seconds"] <= measured["seconds"] * 1.5
+    phases = {
+        "subject": {"seconds": 24.0, "cpu_seconds": 12.0},
+        "floor": {"seconds": 20.0, "cpu_seconds": 11.0},
+        "xlsxwriter": {"seconds": 58.0, "cpu_seconds": 48.0},
+    }
+    row = harness.combine("export_xlsx", "sqlite", phases)
+    row["status"] = "ok"
+    assert row["cpu_seconds"] == 12.0 and row["floor_cpu_seconds"] == 11.0
+    assert row["cpu_ratio"] == round(12 / 11, 3)
+    assert row["xlsxwriter_cpu_seconds"] == 48.0
+    measured = {c.target: c.measured for c in harness.evaluate([row]) if c.case == "export_xlsx"}
+    assert measured["within 1.2x of the raw-XML floor"] == "ratio 1.20 (CPU time 1.09)"
+    assert measured["at most a third of bare xlsxwriter's time"] == (
+        "0.41x bare xlsxwriter's time (CPU time 0.25x)"
+    )
+    larger = _row("export_xlsx", 2, 48.0, 140.0, cpu_seconds=24.0)
+    grown = harness.attach_growth([row, larger])[0]["growth"]
+    assert grown["cpu_seconds"] == [12.0, 24.0]
+    assert grown["cpu_time_exponent"] == 1.0
