@@ -196,3 +196,58 @@ def test_numbers_that_are_not_finite_are_written_as_text():
     _, data = _write(["a", "b", "c", "d"], rows)
     sheet = _read(data).active
     assert [c.value for c in sheet[2]] == ["nan", "inf", "-Infinity", 1.5]
+
+
+class _Blank:
+    def __str__(self):
+        return ""
+
+
+def _sheet_xml(data, number=1):
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read(f"xl/worksheets/sheet{number}.xml").decode()
+
+
+def test_cells_name_their_column_only_after_a_left_out_one():
+    row = ("a", None, "c", "", 5, _Blank(), "g", dt.date(2019, 1, 2))
+    _, data = _write(list("ABCDEFGH"), [row])
+    xml = _sheet_xml(data)
+    row_xml = xml[xml.index('<row r="2">') : xml.index("</row>", xml.index('<row r="2">'))]
+    assert row_xml.count(" r=") == 1 + 3  # the row, then C2, E2 and G2 after a gap
+    assert '<c t="inlineStr"><is><t>a</t></is></c>' in row_xml
+    assert 'r="C2"' in row_xml and 'r="E2"' in row_xml and 'r="G2"' in row_xml
+    assert 'r="H2"' not in row_xml  # follows G2 directly
+    sheet = _read(data).active
+    assert [c.value for c in sheet[2]] == [
+        "a",
+        None,
+        "c",
+        None,
+        5,
+        None,
+        "g",
+        dt.datetime(2019, 1, 2),
+    ]
+
+
+def test_only_text_with_whitespace_at_either_end_says_preserve():
+    texts = (" lead", "trail ", "mid dle", "\ttab", "line\n", "plain")
+    _, data = _write(list("ABCDEF"), [texts])
+    xml = _sheet_xml(data)
+    assert xml.count('<t xml:space="preserve">') == 4 + 6  # four texts + the six header cells
+    assert "<t>mid dle</t>" in xml and "<t>plain</t>" in xml
+    assert tuple(c.value for c in _read(data).active[2]) == texts
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice is not installed on this machine"
+)
+def test_libreoffice_places_cells_after_a_left_out_one(tmp_path):
+    path = tmp_path / "gaps.xlsx"
+    write_xlsx(str(path), ["a", "b", "c", "d"], [("x", None, "z", 4), (None, "q", "", 7)])
+    convert = ["soffice", "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76"]
+    command = [*convert, "--outdir", str(tmp_path), str(path)]
+    result = subprocess.run(command, capture_output=True, timeout=120, check=False)  # noqa: S603
+    assert result.returncode == 0, result.stderr
+    lines = (tmp_path / "gaps.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[1:] == ["x,,z,4", ",q,,7"]
