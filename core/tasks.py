@@ -11,7 +11,8 @@ run twice. ``durable_task`` adds what the Tasks API leaves to the caller:
 
 The database queue's worker (``manage.py run_worker``) writes a heartbeat;
 ``requeue_abandoned`` puts a task back in the queue when the worker that held
-it stopped beating (killed with SIGKILL, host lost), so nothing is lost.
+it stopped beating (killed with SIGKILL, host lost), so nothing is lost. On
+Redis, ``requeue_abandoned_rq`` does the same for RQ's jobs of dead workers.
 """
 
 from __future__ import annotations
@@ -202,4 +203,130 @@ def requeue_abandoned(now: dt.datetime | None = None) -> int:
             result.save(update_fields=["status", "started_at"])
             count += 1
     WorkerHeartbeat.objects.filter(last_seen__lt=now - dt.timedelta(days=1)).delete()
+    return count
+
+
+# --- The Redis queue (RQ): jobs of dead workers ------------------------------------
+
+LOST_WORKERS_META = "congvu_lost_workers"
+GIVEN_UP_META = "congvu_given_up"
+
+
+def _pid_alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
+def _rq_worker_dead(connection, worker_name: str | None) -> bool:
+    """The worker is gone: its key expired, or it ran on this host and its process is gone."""
+    import socket
+
+    from rq.worker import Worker
+
+    if not worker_name:
+        return False
+    key = f"{Worker.redis_worker_namespace_prefix}{worker_name}"
+    if not connection.exists(key):
+        return True
+    hostname, pid = connection.hmget(key, "hostname", "pid")
+    if hostname is None or pid is None:
+        return False
+    if hostname.decode() != socket.gethostname():
+        return False  # another host: only its heartbeat's expiry tells
+    return not _pid_alive(int(pid))
+
+
+def requeue_abandoned_rq(queue_names=None) -> int:
+    """Put back in their queue the RQ jobs of workers that died; returns how many.
+
+    A job is abandoned when it is still "started" and either its entry in
+    RQ's started registry expired (its worker stopped beating) or its worker
+    ran on this host and that process is gone (SIGKILL). RQ itself would move
+    such a job to the failed registry (``AbandonedJobError``); one found there
+    is taken back too. Each loss counts as an attempt of the task
+    (``_attempt``); after ``MAX_CLAIMS`` lost workers, or past the task's
+    attempts, the job stays failed and is kept as a ``FailedTask``.
+    """
+    import django_rq
+    from django_tasks_rq.backend import Job as RQTaskJob
+    from rq.exceptions import NoSuchJobError
+    from rq.job import JobStatus as RQStatus
+    from rq.registry import FailedJobRegistry, StartedJobRegistry
+
+    count = 0
+    for name in queue_names or settings.TASK_QUEUES:
+        queue = django_rq.get_queue(name, job_class=RQTaskJob)
+        connection = queue.connection
+        started = StartedJobRegistry(queue=queue)
+        failed = FailedJobRegistry(queue=queue)
+        expired = set(started.get_expired_job_ids())
+        candidates = []
+        for job_id in dict.fromkeys(started.get_job_ids(cleanup=False)):
+            try:
+                job = RQTaskJob.fetch(job_id, connection=connection)
+            except NoSuchJobError:
+                continue
+            if job.get_status() != RQStatus.STARTED:
+                continue
+            if job_id in expired or _rq_worker_dead(connection, job.worker_name):
+                candidates.append(job)
+        for job_id in failed.get_job_ids(cleanup=False):
+            try:
+                job = RQTaskJob.fetch(job_id, connection=connection)
+            except NoSuchJobError:
+                continue
+            result = job.latest_result()
+            if (
+                not job.meta.get(GIVEN_UP_META)
+                and result is not None
+                and "AbandonedJobError" in (result.exc_string or "")
+            ):
+                candidates.append(job)
+        for job in candidates:
+            lost = job.meta.get(LOST_WORKERS_META, 0) + 1
+            attempt = int(job.kwargs.get("_attempt", 1))
+            job.meta[LOST_WORKERS_META] = lost
+            if lost >= MAX_CLAIMS or attempt >= settings.TASK_MAX_ATTEMPTS:
+                job.meta[GIVEN_UP_META] = True
+                job.save_meta()
+                args = {key: value for key, value in job.kwargs.items() if key != "_attempt"}
+                record_failure(
+                    job.func_name,
+                    job.args,
+                    args,
+                    attempt,
+                    RuntimeError(f"the worker running this task was lost {lost} times"),
+                )
+                if job.get_status() == RQStatus.STARTED:
+                    with connection.pipeline() as pipeline:
+                        started.remove_executions(job, pipeline=pipeline)
+                        job.set_status(RQStatus.FAILED, pipeline=pipeline)
+                        failed.add(
+                            job,
+                            exc_string=f"AbandonedJobError: worker lost {lost} times",
+                            pipeline=pipeline,
+                        )
+                        pipeline.execute()
+                continue
+            logger.warning(
+                "task %s (%s) was held by lost worker %s; queued again",
+                job.func_name,
+                job.id,
+                job.worker_name,
+            )
+            job.kwargs = {**job.kwargs, "_attempt": attempt + 1}
+            job.save()
+            with connection.pipeline() as pipeline:
+                started.remove_executions(job, pipeline=pipeline)
+                failed.remove(job, pipeline=pipeline)
+                queue._enqueue_job(job, pipeline=pipeline)
+                pipeline.execute()
+            count += 1
     return count

@@ -2,7 +2,8 @@
 
 * ``database``: django-tasks-db's worker, plus a heartbeat thread; tasks held
   by a worker that stopped beating (SIGKILL, lost host) are queued again.
-* ``redis``: RQ's worker (``rqworker --with-scheduler``) on ``REDIS_URL``.
+* ``redis``: RQ's worker (``rqworker --with-scheduler``) on ``REDIS_URL``; jobs
+  of dead workers are queued again at start-up and every few seconds.
 * ``immediate``: tasks already run where they are enqueued; nothing to work.
 
 ``--daily`` also runs the commands of ``settings.DAILY_COMMANDS`` (the
@@ -25,7 +26,7 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from core.tasks import beat, logger, requeue_abandoned
+from core.tasks import beat, logger, requeue_abandoned, requeue_abandoned_rq
 
 
 def _heartbeat_loop(worker_id: str, stop: threading.Event, interval: float) -> None:
@@ -42,6 +43,16 @@ def _heartbeat_loop(worker_id: str, stop: threading.Event, interval: float) -> N
         finally:
             connection.close()
         stop.wait(interval)
+
+
+def _rq_sweep_loop(stop: threading.Event, every: float) -> None:
+    while not stop.wait(every):
+        try:
+            requeue_abandoned_rq()
+        except Exception:
+            logger.exception("could not look for jobs of lost RQ workers")
+        finally:
+            connection.close()
 
 
 def _daily_loop(stop: threading.Event, check_every: float) -> None:
@@ -87,6 +98,21 @@ class Command(BaseCommand):
         backend = settings.TASKS_BACKEND
         try:
             if backend == "redis":
+                # Jobs of dead workers go back to their queue now and every few seconds
+                # (RQ alone would move them to its failed registry).
+                try:
+                    requeued = requeue_abandoned_rq()
+                except Exception:
+                    logger.exception("could not look for jobs of lost RQ workers")
+                    requeued = 0
+                if requeued:
+                    self.stdout.write(f"{requeued} task(s) of lost workers queued again")
+                threading.Thread(
+                    target=_rq_sweep_loop,
+                    args=(stop, max(5.0, settings.TASK_WORKER_STALE_SECONDS / 2)),
+                    daemon=True,
+                    name="rq-sweep",
+                ).start()
                 # django-tasks-rq's own Job class runs the Task objects it enqueued (plain RQ jobs cannot).
                 call_command(
                     "rqworker",
