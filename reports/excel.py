@@ -18,6 +18,7 @@ named ``=HYPERLINK(...)`` stays text.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -26,7 +27,10 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from xlsxwriter.worksheet import Worksheet
 
+from core.exports import xlsx_text
+from reports.formats import peer_group_name
 from reports.frames import FLAG_COLUMNS, ORGANIZER_LEVELS, SEVERITIES
 from reports.render import (
     LABELS,
@@ -56,6 +60,124 @@ SUMMARY_COLUMNS = (
 SHEET_NAMES = {"summary": 0}
 COLUMN_WIDTHS = {"code": 11, "name": 30, "level": 10}
 A4 = 9  # xlsxwriter's paper code
+
+
+CHART_COLUMNS = (
+    "score",
+    *(f"findings_by_severity.{s}" for s in SEVERITIES),
+    *(f"training_turns_by_organizer_level.{lvl}" for lvl in ORGANIZER_LEVELS),
+)
+
+
+def _letters(index: int) -> str:
+    name, n = "", index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        name = chr(65 + rem) + name
+    return name
+
+
+def _number_xml(value: Any) -> str | None:
+    """A number as the text of ``<v>``; None for a missing value (NaN, infinite, None)."""
+    if value is None:
+        return None
+    if value.__class__ is int:
+        return str(value)
+    value = float(value)
+    return f"{value:.16g}" if math.isfinite(value) else None
+
+
+class TableSheet(Worksheet):
+    """An xlsxwriter worksheet whose table rows are handed over as finished XML.
+
+    Everything around the tables (document header, merged cells, formats,
+    conditional formats, charts, print settings) goes through xlsxwriter as
+    usual; the unit rows, some 37,000 cells at province scale, are written
+    as ``<row>`` elements directly (inline strings and numbers with the
+    formats' style indexes), as ``core/exports.py`` writes list exports:
+    xlsxwriter spends 15-20 us a cell storing and re-serialising each one.
+    Charts of these rows cache their category names only (``_get_range_data``).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.raw_rows: dict[int, str] = {}
+        # column -> (first row, values, text?) of each block of finished rows in it.
+        self.raw_columns: dict[int, list[tuple[int, list[Any], bool]]] = {}
+
+    def add_rows(self, first_row: int, columns: list[tuple[int, Any, str, list[Any]]]) -> int:
+        """Rows from ``first_row`` (zero-based), one per value of the columns; returns the last row.
+
+        ``columns`` holds ``(column index, format, kind, values)`` with kind
+        ``"text"`` (strings, written as inline strings) or ``"number"``
+        (None for an empty cell that keeps its format).
+        """
+        count = len(columns[0][3]) if columns else 0
+        if not count:
+            return first_row - 1
+        numbers = range(first_row + 1, first_row + count + 1)
+        cells_by_column = []
+        for col, fmt, kind, values in columns:
+            style = fmt._get_xf_index() if fmt is not None else 0
+            s = f' s="{style}"' if style else ""
+            letter = _letters(col)
+            if kind == "text":
+                cells = [
+                    f'<c r="{letter}{n}"{s} t="inlineStr"><is><t xml:space="preserve">{xlsx_text(v)}</t></is></c>'
+                    if v
+                    else f'<c r="{letter}{n}"{s}/>'
+                    for n, v in zip(numbers, values, strict=True)
+                ]
+            else:
+                cells = [
+                    f'<c r="{letter}{n}"{s}/>'
+                    if (text := _number_xml(v)) is None
+                    else f'<c r="{letter}{n}"{s}><v>{text}</v></c>'
+                    for n, v in zip(numbers, values, strict=True)
+                ]
+            cells_by_column.append(cells)
+            self.raw_columns.setdefault(col, []).append((first_row, values, kind == "text"))
+        for n, cells in zip(numbers, zip(*cells_by_column, strict=True), strict=True):
+            self.raw_rows[n - 1] = f'<row r="{n}">{"".join(cells)}</row>'
+        last = first_row + count - 1
+        self._check_dimensions(first_row, min(c[0] for c in columns))
+        self._check_dimensions(last, max(c[0] for c in columns))
+        return last
+
+    def _write_rows(self) -> None:
+        if not self.raw_rows:
+            super()._write_rows()
+            return
+        # xlsxwriter's own loop, with the finished rows dropped in.
+        self._calculate_spans()
+        raw = self.raw_rows
+        for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
+            if row_num in raw:
+                self.fh.write(raw[row_num])
+                continue
+            info = self.row_info.get(row_num)
+            if not (info or row_num in self.comments or self.table.get(row_num)):
+                continue
+            span = self.row_spans.get(row_num // 16)
+            if self.table.get(row_num):
+                self._write_row(row_num, span, info)
+                cells = self.table[row_num]
+                for col_num in range(self.dim_colmin, self.dim_colmax + 1):
+                    if col_num in cells:
+                        self._write_cell(row_num, col_num, cells[col_num])
+                self._xml_end_tag("row")
+            else:
+                self._write_empty_row(row_num, span, info)
+
+    def _get_range_data(self, row_start, col_start, row_end, col_end):
+        # Charts of the finished rows cache their category names (so that a
+        # reader sees them as text) but no values, as in xlsxwriter's
+        # constant_memory mode: Excel and LibreOffice draw from the cells, and
+        # thousands of cached points cost more than writing the rows.
+        for first, values, is_text in self.raw_columns.get(col_start, ()):
+            if first <= row_start and row_end < first + len(values):
+                return values[row_start - first : row_end - first + 1] if is_text else ()
+        return super()._get_range_data(row_start, col_start, row_end, col_end)
 
 
 def _width_px(columns: tuple[str, ...]) -> int:
@@ -100,6 +222,8 @@ class _Writer:
         self.method = method_in_words(report)
         levels = {level: str(label) for level, label in LEVEL_LABELS.items()}
         self.level_texts = [levels.get(level, level) for level in self.columns["level"]]
+        self.yes_no = (_("Yes"), _("No"))
+        self.peer_groups = report.units["peer_group"].tolist() if self.row_count else []
         self.book = xlsxwriter.Workbook(
             target,
             {
@@ -142,6 +266,7 @@ class _Writer:
             "score": add({"num_format": "0.00", "border": 1}),
             "change": add({"num_format": "+0.00;-0.00;0.00", "border": 1}),
             "rank_change": add({"num_format": "+0;-0;0", "border": 1}),
+            "group": add({"bold": True, "bg_color": "#F2F4F7", "border": 1}),
             "sign_title": add({"bold": True, "align": "center"}),
             "sign_note": add({"italic": True, "align": "center"}),
             "good": add({"font_color": "#067647", "bg_color": "#DAFBE1"}),
@@ -212,11 +337,11 @@ class _Writer:
             return self.fmt["rank_change"]
         return self.fmt["count"]
 
-    def table(self, sheet, columns: tuple[str, ...]) -> int:
+    def table(self, sheet: TableSheet, columns: tuple[str, ...]) -> int:
         """Write header and unit rows; returns the last data row (zero-based).
 
-        Written column by column: one format and one kind of value per
-        column, so the loop over cells does nothing but write.
+        The unit rows go in as finished XML (``TableSheet.add_rows``): one
+        format and one kind of value per column.
         """
         all_columns = (*ID_COLUMNS, *columns)
         for col, column in enumerate(all_columns):
@@ -224,33 +349,25 @@ class _Writer:
         sheet.set_row(HEADER_ROW, 48)
         for col, column in enumerate(all_columns):
             sheet.write_string(HEADER_ROW, col, self.labels[column], self.fmt["header"])
-        write_string, write_number, write_blank = (
-            sheet.write_string,
-            sheet.write_number,
-            sheet.write_blank,
-        )
-        rows = range(FIRST_DATA_ROW, FIRST_DATA_ROW + self.row_count)
         text = self.fmt["text"]
-        for c, values in enumerate((self.columns["code"], self.columns["name"], self.level_texts)):
-            for r, value in zip(rows, values, strict=True):
-                write_string(r, c, value, text)
-        yes, no = _("Yes"), _("No")
+        specs: list[tuple[int, Any, str, list[Any]]] = [
+            (0, text, "text", self.columns["code"]),
+            (1, text, "text", self.columns["name"]),
+            (2, text, "text", self.level_texts),
+        ]
         for c, column in enumerate(columns, start=len(ID_COLUMNS)):
-            values = self.columns[column]
             if column == "rankable" or column in FLAG_COLUMNS:
-                for r, value in zip(rows, values, strict=True):
-                    write_string(r, c, yes if value else no, text)
-                continue
-            fmt = self.cell_format(column)
-            for r, value in zip(rows, values, strict=True):
-                if value is None:
-                    write_blank(r, c, None, fmt)
-                else:
-                    write_number(r, c, value, fmt)
-        last_row = FIRST_DATA_ROW + self.row_count - 1
+                specs.append((c, text, "text", self.flag_texts(column)))
+            else:
+                specs.append((c, self.cell_format(column), "number", self.columns[column]))
+        last_row = sheet.add_rows(FIRST_DATA_ROW, specs)
         sheet.freeze_panes(FIRST_DATA_ROW, 2)
         sheet.autofilter(HEADER_ROW, 0, max(last_row, HEADER_ROW), len(all_columns) - 1)
         return last_row
+
+    def flag_texts(self, column: str) -> list[str]:
+        yes, no = self.yes_no
+        return [yes if value else no for value in self.columns[column]]
 
     def column_of(self, columns: tuple[str, ...], column: str) -> int:
         return len(ID_COLUMNS) + columns.index(column)
@@ -262,29 +379,31 @@ class _Writer:
         kind: dict,
         title: str,
         series: list[tuple[str, int]],
-        last_row: int,
+        rows: tuple[int, int],
         anchor_row: int,
         y_title: str,
         width_px: int,
     ) -> int:
-        """A native chart on its own rows from ``anchor_row``, as wide as the table; returns the rows it takes."""
-        if last_row < FIRST_DATA_ROW:
-            return 0
+        """A native chart of ``rows`` (first, last) on its own rows from ``anchor_row``; returns the rows it takes.
+
+        Horizontal bars, one per unit, so the names read in full.
+        """
+        first, last = rows
         chart = self.book.add_chart(kind)
         for name, col in series:
             chart.add_series(
                 {
                     "name": name,
-                    "categories": [sheet_name, FIRST_DATA_ROW, 1, last_row, 1],
-                    "values": [sheet_name, FIRST_DATA_ROW, col, last_row, col],
+                    "categories": [sheet_name, first, 1, last, 1],
+                    "values": [sheet_name, first, col, last, col],
+                    "gap": 60,
                 }
             )
-        chart.set_title({"name": title})
-        chart.set_y_axis({"name": y_title})
+        chart.set_title({"name": title, "name_font": {"size": 11}})
+        chart.set_x_axis({"name": y_title})
+        chart.set_y_axis({"reverse": True})  # the table's order, top to bottom
         chart.set_legend({"position": "bottom" if len(series) > 1 else "none"})
-        height = min(
-            max(320, 18 * self.row_count + 120) if kind.get("type") == "bar" else 380, 4000
-        )
+        height = min(max(220, 18 * (last - first + 1) + 110), 4000)
         chart.set_size({"width": width_px, "height": height})
         sheet.insert_chart(anchor_row, 0, chart, {"object_position": 3})
         return height // 20 + 2
@@ -292,7 +411,7 @@ class _Writer:
     # -- sheets ------------------------------------------------------------------------
     def summary(self) -> None:
         name = pgettext("workbook sheet", "Summary")[:31]
-        sheet = self.book.add_worksheet(name)
+        sheet = self.book.add_worksheet(name, worksheet_class=TableSheet)
         columns = (*SUMMARY_COLUMNS, *self.report.point_columns)
         width = len(ID_COLUMNS) + len(columns)
         self.document_header(sheet, width, _("Accountability report and ranking of units"))
@@ -341,24 +460,12 @@ class _Writer:
             sheet.write_string(row, 0, sentence, self.fmt["method"])
             sheet.set_row(row, 15 * (1 + len(sentence) // 150))
             row += 1
-        row += 1
-        row += self.chart(
-            sheet,
-            name,
-            {"type": "bar"},
-            _("Scores by unit"),
-            [(self.labels["score"], self.column_of(columns, "score"))],
-            last_row,
-            row,
-            self.labels["score"],
-            _width_px(columns),
-        )
         self.signature_block(sheet, row + 1, width)
         self.page_setup(sheet)
 
     def section(self, key: str, title: str, columns: tuple[str, ...]) -> None:
         name = title[:31]
-        sheet = self.book.add_worksheet(name)
+        sheet = self.book.add_worksheet(name, worksheet_class=TableSheet)
         width = len(ID_COLUMNS) + len(columns)
         self.document_header(sheet, width, title)
         last_row = self.table(sheet, columns)
@@ -389,45 +496,96 @@ class _Writer:
                         {"type": "cell", "criteria": ">", "value": 0, "format": self.fmt["bad"]},
                     )
         row = max(last_row, HEADER_ROW) + 2
-        if key == "inspections":
-            series = [
-                (
-                    self.labels[f"findings_by_severity.{s}"],
-                    self.column_of(columns, f"findings_by_severity.{s}"),
-                )
-                for s in SEVERITIES
+        self.signature_block(sheet, row + 1, width)
+        self.page_setup(sheet)
+
+    def charts(self) -> None:
+        """One block per peer group: its units' scores, findings and training turns, and three charts below.
+
+        Units are drawn only beside their peers (communes of districts with
+        communes of districts), never beside the totals containing them; the
+        group holding only the requested unit is left out, its figures being
+        the report's totals. The column header on row 8 serves every block.
+        """
+        name = pgettext("workbook sheet", "Charts by peer group")[:31]
+        sheet = self.book.add_worksheet(name, worksheet_class=TableSheet)
+        columns = CHART_COLUMNS
+        all_columns = ("code", "name", *columns)
+        width = len(all_columns)
+        self.document_header(sheet, max(width, len(ID_COLUMNS) + 4), _("Charts by peer group"))
+        for col, column in enumerate(all_columns):
+            sheet.set_column(col, col, COLUMN_WIDTHS.get(column, 12))
+        sheet.set_row(HEADER_ROW, 48)
+        for col, column in enumerate(all_columns):
+            sheet.write_string(HEADER_ROW, col, self.labels[column], self.fmt["header"])
+        groups: dict[str, list[int]] = {}
+        for index, group in enumerate(self.peer_groups):
+            groups.setdefault(group, []).append(index)
+        root_code = self.report.root["code"]
+        width_px = _width_px(columns) - int(COLUMN_WIDTHS["level"] * 7 + 5)  # no level column
+        text = self.fmt["text"]
+        row = FIRST_DATA_ROW
+        for group, members in groups.items():
+            if [self.columns["code"][i] for i in members] == [root_code]:
+                continue
+            title = peer_group_name(group)
+            sheet.merge_range(row, 0, row, width - 1, "", self.fmt["group"])
+            sheet.write_string(row, 0, title[:1].upper() + title[1:], self.fmt["group"])
+            first = row + 1
+            specs: list[tuple[int, Any, str, list[Any]]] = [
+                (0, text, "text", [self.columns["code"][i] for i in members]),
+                (1, text, "text", [self.columns["name"][i] for i in members]),
             ]
+            for col, column in enumerate(columns, start=2):
+                values = self.columns[column]
+                specs.append(
+                    (col, self.cell_format(column), "number", [values[i] for i in members])
+                )
+            last = sheet.add_rows(first, specs)
+            row = last + 2
+            plot = (first, last)
             row += self.chart(
                 sheet,
                 name,
-                {"type": "column", "subtype": "stacked"},
+                {"type": "bar"},
+                _("Scores by unit"),
+                [(self.labels["score"], 2)],
+                plot,
+                row,
+                self.labels["score"],
+                width_px,
+            )
+            row += self.chart(
+                sheet,
+                name,
+                {"type": "bar", "subtype": "stacked"},
                 _("Findings by severity"),
-                series,
-                last_row,
+                [
+                    (self.labels[f"findings_by_severity.{s}"], 3 + i)
+                    for i, s in enumerate(SEVERITIES)
+                ],
+                plot,
                 row,
                 self.labels["findings"],
-                _width_px(columns),
+                width_px,
             )
-        elif key == "training":
-            series = [
-                (
-                    self.labels[f"training_turns_by_organizer_level.{lvl}"],
-                    self.column_of(columns, f"training_turns_by_organizer_level.{lvl}"),
-                )
-                for lvl in ORGANIZER_LEVELS
-            ]
             row += self.chart(
                 sheet,
                 name,
-                {"type": "column", "subtype": "stacked"},
+                {"type": "bar", "subtype": "stacked"},
                 _("Training turns by organiser level"),
-                series,
-                last_row,
+                [
+                    (self.labels[f"training_turns_by_organizer_level.{lvl}"], 7 + i)
+                    for i, lvl in enumerate(ORGANIZER_LEVELS)
+                ],
+                plot,
                 row,
                 self.labels["training_turns"],
-                _width_px(columns),
+                width_px,
             )
-        self.signature_block(sheet, row + 1, width)
+            row += 1
+        sheet.freeze_panes(FIRST_DATA_ROW, 2)
+        self.signature_block(sheet, row + 1, max(width, len(ID_COLUMNS) + 4))
         self.page_setup(sheet)
 
     def page_setup(self, sheet) -> None:
@@ -457,12 +615,14 @@ class _Writer:
         for key, title, columns in SECTIONS:
             self.section(key, str(title), columns)
             self.step(key)
+        self.charts()
+        self.step("charts")
         self.book.close()
         self.step("saved")
 
 
-# Steps reported to ``on_step``: the summary, one per section, the save.
-WORKBOOK_STEPS = 2 + len(SECTIONS)
+# Steps reported to ``on_step``: the summary, one per section, the charts, the save.
+WORKBOOK_STEPS = 3 + len(SECTIONS)
 
 
 def write_workbook(

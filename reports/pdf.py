@@ -96,7 +96,11 @@ def context(report: Report) -> dict[str, Any]:
                 LABELS["corrective_actions_on_time_rate"],
                 formats.percent(total["corrective_actions_on_time_rate"]),
             ),
-            (LABELS["discipline_cases"], formats.count(total["discipline_cases"])),
+            # As the methodology scores discipline: decided within the handling deadline, not the caseload.
+            (
+                LABELS["discipline_handled_on_time_rate"],
+                formats.percent(total["discipline_handled_on_time_rate"]),
+            ),
             (
                 LABELS["feedback_resolved_on_time_rate"],
                 formats.percent(total["feedback_resolved_on_time_rate"]),

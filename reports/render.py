@@ -224,14 +224,16 @@ SECTIONS: list[tuple[str, Any, tuple[str, ...]]] = [
     (
         "discipline",
         _("Discipline"),
+        # What the methodology scores first (cases decided within the handling
+        # deadline, of those due), then the caseload it is read against.
         (
             "staff_count",
-            "discipline_cases",
-            *(f"discipline_decisions_by_form.{f}" for f in DECISION_FORMS),
-            "discipline_overdue",
             "discipline_due",
             "discipline_handled_on_time",
             "discipline_handled_on_time_rate",
+            "discipline_overdue",
+            "discipline_cases",
+            *(f"discipline_decisions_by_form.{f}" for f in DECISION_FORMS),
             "discipline_cases_per_staff",
         ),
     ),

@@ -167,7 +167,7 @@ def test_workbook_holds_the_same_numbers_as_json_and_has_charts(client_for, dist
     assert response.status_code == 200
     content = b"".join(response.streaming_content)
     book = openpyxl.load_workbook(io.BytesIO(content))
-    assert len(book.sheetnames) == 1 + len(SECTIONS)
+    assert len(book.sheetnames) == 2 + len(SECTIONS)  # summary, sections, charts
     summary = book.worksheets[0]
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in [c.value for c in summary[1]]
     assert "Độc lập - Tự do - Hạnh phúc" in [c.value for c in summary[2]]
@@ -182,7 +182,7 @@ def test_workbook_holds_the_same_numbers_as_json_and_has_charts(client_for, dist
         assert row[score_col] == unit["score"]
         assert row[rank_col] == unit["rank"]
     # each section: every metric column equals the JSON
-    for sheet, (_key, _title, columns) in zip(book.worksheets[1:], SECTIONS, strict=True):
+    for sheet, (_key, _title, columns) in zip(book.worksheets[1:-1], SECTIONS, strict=True):
         sheet_rows = _sheet_rows(sheet, 3 + len(columns))
         for row, unit in zip(sheet_rows, body["units"], strict=True):
             for i, column in enumerate(columns, start=3):
@@ -196,9 +196,35 @@ def test_workbook_holds_the_same_numbers_as_json_and_has_charts(client_for, dist
                     sheet.title,
                     column,
                 )
-    charts = zipfile.ZipFile(io.BytesIO(content)).namelist()
-    assert len([n for n in charts if n.startswith("xl/charts/chart")]) == 3
+    # One block of three charts per peer group, the province alone (the totals) left out.
+    groups = _chart_groups(content, book)
+    assert (
+        sorted(groups.values())
+        == [["A", "B"], ["A", "B"], ["A", "B"], ["D"], ["D"], ["D"]] + [["D-NV"]] * 3
+    )
+    scores = {u["code"]: u["score"] for u in body["units"]}
+    charts_sheet = book.worksheets[-1]
+    for row in charts_sheet.iter_rows(min_row=FIRST_DATA_ROW + 1, values_only=True):
+        if row[0] in scores:
+            assert row[2] == pytest.approx(scores[row[0]])
     assert summary.parent.properties.creator == "CongVu"
+
+
+def _chart_groups(content: bytes, book) -> dict[str, list[str]]:
+    """Each chart's unit codes, read from the cells its categories point at."""
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    sheet = book.worksheets[-1]
+    result = {}
+    for name in archive.namelist():
+        if not name.startswith("xl/charts/chart"):
+            continue
+        xml = archive.read(name).decode()
+        refs = set(re.findall(r"<c:cat>.*?<c:f>[^!]*!\$B\$(\d+)(?::\$B\$(\d+))?</c:f>", xml, re.S))
+        assert len(refs) == 1, name  # every series of a chart draws the same units
+        first, last = refs.pop()
+        first, last = int(first), int(last or first)
+        result[name] = [sheet.cell(r, 1).value for r in range(first, last + 1)]
+    return result
 
 
 def test_workbook_prints_on_a4_one_page_wide_with_the_number_line(client_for, district, tmp_path):
@@ -226,15 +252,14 @@ def test_workbook_prints_on_a4_one_page_wide_with_the_number_line(client_for, di
         "Xã",
         "Phòng, ban",
     }
-    # Charts sit below the table, in the first column, not beside it.
+    # Charts sit below their group's table, in the first column, not beside it.
     drawing = zipfile.ZipFile(io.BytesIO(content)).read("xl/drawings/drawing1.xml").decode()
-    anchor_row = int(
-        re.search(r"<xdr:from><xdr:col>(\d+)</xdr:col>.*?<xdr:row>(\d+)</xdr:row>", drawing).group(
-            2
-        )
-    )
-    assert re.search(r"<xdr:from><xdr:col>0</xdr:col>", drawing)
-    assert anchor_row > FIRST_DATA_ROW + len(_sheet_rows(summary, 3))
+    anchors = re.findall(r"<xdr:from><xdr:col>(\d+)</xdr:col>.*?<xdr:row>(\d+)</xdr:row>", drawing)
+    assert len(anchors) == 9
+    assert {col for col, _row in anchors} == {"0"}
+    charts_sheet = book.worksheets[-1]
+    for _col, row in anchors:  # the cell above each chart's anchor is not a unit row
+        assert charts_sheet.cell(int(row), 3).value is None
     soffice = shutil.which("soffice")
     if soffice:  # LibreOffice opens it and prints it to PDF
         path = tmp_path / "report.xlsx"

@@ -35,7 +35,7 @@ def test_writes_the_workbook_with_plain_progress_lines(tree, tmp_path):
         stderr=err,
     )
     book = openpyxl.load_workbook(target)
-    assert len(book.sheetnames) == 7
+    assert len(book.sheetnames) == 8  # summary, six sections, charts by peer group
     lines = err.getvalue().splitlines()
     assert lines[0] == f"1/{STEPS} staff"
     assert lines[-1] == f"{STEPS}/{STEPS} saved"

@@ -28,8 +28,8 @@ def _section_sql(tree):
 
 def test_filtered_counts_count_rows_not_a_column(tree):
     sections = _section_sql(tree)
-    # staff, discipline, dossiers and filed service reports; the others group on one key per unit and period
-    assert len(sections) == 4
+    # staff, dossiers and filed service reports; the others group on one key per unit and period
+    assert len(sections) == 3
     for sql in sections:
         assert "COUNT(*) FILTER (WHERE" in sql, sql
         assert not re.search(r'COUNT\("[^"]+"\."[^"]+"\)', sql), sql
@@ -37,8 +37,8 @@ def test_filtered_counts_count_rows_not_a_column(tree):
 
 def test_date_ranges_are_between(tree):
     sections = _section_sql(tree)
-    # discipline and dossiers (staff: employment dates; filed service reports: period bounds)
-    assert sum(" BETWEEN " in sql for sql in sections) == 2
+    # dossiers (staff: employment dates; filed service reports: period bounds)
+    assert sum(" BETWEEN " in sql for sql in sections) == 1
     for sql in sections:
         assert not re.search(r'("[^"]+"\."[^"]+") >= %s AND \1 <= %s', sql), sql
 
@@ -47,7 +47,8 @@ def test_other_sections_group_on_one_key_per_unit_and_period(tree):
     with CaptureQueriesContext(connection) as ctx:
         build_report(tree["P"], Period.year(2019), today=D(2026, 1, 15))
     keyed = [q["sql"] for q in ctx.captured_queries if '"unit_id" * 2)' in q["sql"]]
-    assert len(keyed) == 5  # inspections, findings, actions, feedback, training
+    # inspections, findings, actions, discipline cases and decisions, feedback, training
+    assert len(keyed) == 7
     for sql in keyed:
         assert "FILTER (WHERE" not in sql and " BETWEEN " in sql, sql
 

@@ -114,3 +114,21 @@ def test_formats_are_vietnamese_by_default():
     with translation.override("en"):
         assert formats.count(7744.0) == "7,744" and formats.percent(0.5) == "50.0%"
         assert formats.rank_text(10, 10, "commune/district") == "10 of 10 communes under districts"
+
+
+def test_totals_show_discipline_as_the_methodology_scores_it(users, filled):
+    """Cases decided within the handling deadline (a share) and those past it, not the caseload."""
+    data.case(
+        filled["A"], status="decided", decision_form="khien_trach", decision_date=D(2019, 3, 1)
+    )
+    data.case(filled["B"], status="decided", decision_form="canh_cao", decision_date=D(2019, 6, 1))
+    html = browser(users["auditor"]).get(URL, {"year": 2019}).content.decode()
+    totals = html[
+        html.index('<ul class="totals">') : html.index("</ul>", html.index('<ul class="totals">'))
+    ]
+    assert "Vụ việc kỷ luật xử lý trong thời hạn (%)" in totals
+    assert re.search(
+        r"Vụ việc kỷ luật xử lý trong thời hạn \(%\)</span><strong>50,0%</strong>",
+        totals,
+    ), totals
+    assert ">Vụ việc kỷ luật<" not in totals
