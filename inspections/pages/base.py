@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from django import forms
-from django.utils.translation import gettext_lazy as _
-
 from core.pages import ListPage
 from staff import access
-from staff.access import visible_units
+from staff.pages.pickers import use_unit_picker
 
 
 def restrict(queryset, user, action: str = access.VIEW):
     """The rows ``user`` may touch for ``action``: the access layer's one question for pages."""
     return access.restrict(queryset, user, action)
-
-
-def unit_choices(user, *, active_only_on=None) -> list[tuple[str, str]]:
-    units = visible_units(user).order_by("path").only("code", "name", "depth")
-    if active_only_on is not None:
-        units = units.active_on(active_only_on)
-    return [(u.code, "\u2003" * max(u.depth - 1, 0) + u.name) for u in units]
 
 
 class ScopedListPage(ListPage):
@@ -30,12 +20,5 @@ class ScopedListPage(ListPage):
 
     def filtered(self):
         filterset, queryset = super().filtered()
-        if filterset is not None and "unit" in filterset.form.fields:
-            old = filterset.form.fields["unit"]
-            filterset.form.fields["unit"] = forms.ChoiceField(
-                label=_("Unit (with its sub-units)"),
-                required=False,
-                choices=[("", _("All units")), *unit_choices(self.request.user)],
-                help_text=old.help_text,
-            )
+        use_unit_picker(filterset, self.request.user)
         return filterset, queryset

@@ -20,6 +20,7 @@ from inspections.casework.choices import (
     ExemptionReason,
     Severity,
 )
+from staff.pages.pickers import use_staff_picker
 
 # Which fields each target step asks for.
 STEP_FIELDS = {
@@ -127,7 +128,4 @@ class CaseOpenForm(forms.Form):
 
     def __init__(self, *args, staff_queryset, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff_queryset
-        self.fields["staff"].label_from_instance = lambda s: (
-            f"{s.full_name} ({s.code}) · {s.position or s.get_category_display()}"
-        )
+        use_staff_picker(self.fields["staff"], staff_queryset)

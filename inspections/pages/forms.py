@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.pages import DateInput
 from inspections.casework.services import EVIDENCE_MAX_BYTES
+from staff.pages.pickers import use_staff_picker
 
 EVIDENCE_ACCEPT = "image/*,application/pdf"
 
@@ -80,10 +81,6 @@ class VerifyForm(forms.Form):
 # --- Logging an inspection on one page -------------------------------------------------------
 
 
-def staff_label(person) -> str:
-    return f"{person.full_name} · {person.unit.name}"
-
-
 class InspectionLogForm(forms.Form):
     """The inspection itself; the unit's subtree decides whom the findings may name."""
 
@@ -95,6 +92,11 @@ class InspectionLogForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"))
     scope = forms.CharField(
         label=_("Scope"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    body = forms.ChoiceField(
+        label=_("Inspecting body"),
+        required=False,
+        help_text=_("The lead and the team are chosen among its staff."),
     )
     lead_inspector = forms.ModelChoiceField(
         label=_("Lead inspector"), queryset=None, required=False
@@ -111,13 +113,11 @@ class InspectionLogForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [("", "---------"), *units]
+        self.fields["body"].choices = [("", "---------"), *units]
         self.fields["kind"].choices = InspectionKind.choices
         self.fields["status"].choices = InspectionStatus.choices
-        self.fields["lead_inspector"].queryset = inspectors
-        self.fields["team"].queryset = inspectors
-        self.fields["lead_inspector"].label_from_instance = self.fields[
-            "team"
-        ].label_from_instance = staff_label
+        use_staff_picker(self.fields["lead_inspector"], inspectors)
+        use_staff_picker(self.fields["team"], inspectors)
         self.fields["unit"].widget.attrs.update({"data-staff-picker": "1"})
 
 
@@ -148,9 +148,7 @@ class FindingLogForm(EvidenceFields):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = FindingCategory.objects.filter(active=True)
         self.fields["severity"].choices = Severity.choices
-        self.fields["staff"].queryset = staff
-        self.fields["staff"].label_from_instance = staff_label
-        self.fields["staff"].widget.attrs["class"] = "staff-picker"
+        use_staff_picker(self.fields["staff"], staff)
 
 
 class ActionLogForm(forms.Form):
@@ -262,5 +260,4 @@ class FindingFromFeedbackForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = FindingCategory.objects.filter(active=True)
         self.fields["severity"].choices = Severity.choices
-        self.fields["staff"].queryset = staff
-        self.fields["staff"].label_from_instance = staff_label
+        use_staff_picker(self.fields["staff"], staff)

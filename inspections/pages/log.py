@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +22,6 @@ from core.pages import PermissionPage
 from inspections.casework import services
 from inspections.casework.choices import InspectionStatus
 from inspections.models import Inspection
-from inspections.pages.base import unit_choices
 from inspections.pages.forms import (
     ActionLogForm,
     FindingLogForm,
@@ -35,6 +33,7 @@ from inspections.pages.forms import (
 from staff import access
 from staff.choices import StaffStatus
 from staff.models import Staff
+from staff.pages.pickers import unit_choices
 
 DEFAULT_FINDINGS = 2
 DEFAULT_ACTIONS = 1
@@ -77,36 +76,50 @@ class InspectionLogPage(PermissionPage, View):
             .order_by("unit__path", "name_key")
         )
 
-    def inspectors(self, unit):
-        """Who inspects: people who led or sat on an inspection before, never of the inspected unit."""
-        people = Staff.objects.filter(status=StaffStatus.ACTIVE).filter(
-            Q(inspections_led__isnull=False) | Q(inspection_teams__isnull=False)
+    def chosen_body(self, code: str | None):
+        """The inspecting body: the unit chosen, else (nothing sent) the unit of the last inspection's lead."""
+        units = access.visible_units(self.request.user)
+        if code is not None:
+            return units.filter(code=code).first() if code else None
+        last = (
+            access.restrict(
+                Inspection.objects.filter(lead_inspector__isnull=False), self.request.user
+            )
+            .order_by("-start_date", "-pk")
+            .values_list("lead_inspector__unit", flat=True)
+            .first()
         )
+        return units.filter(pk=last).first() if last else None
+
+    def inspectors(self, unit, body):
+        """Who inspects: the active staff of the inspecting body, never anyone of the inspected unit."""
+        if body is None:
+            return Staff.objects.none()
         people = access.restrict(
-            Staff.objects.filter(pk__in=people.values("pk")), self.request.user
+            Staff.objects.filter(unit=body, status=StaffStatus.ACTIVE), self.request.user
         )
-        people = people.select_related("unit").order_by("name_key")
         if unit is not None:
             people = people.exclude(unit__path__startswith=unit.path)
         return people
 
     # --- building the page -------------------------------------------------------------------
 
-    def forms(self, data=None, files=None, *, unit, grow: dict | None = None):
+    def forms(self, data=None, files=None, *, unit, body, grow: dict | None = None):
         """The inspection form and the formsets; unbound (``grow``) keeps typed values as initial."""
         today = timezone.localdate()
         units = unit_choices(self.request.user, active_only_on=today)
         staff = self.staff_of(unit)
-        kwargs = {"units": units, "inspectors": self.inspectors(unit)}
+        kwargs = {"units": units, "inspectors": self.inspectors(unit, body)}
         if data is not None and grow is None:
             main = InspectionLogForm(data, **kwargs)
             findings = finding_formset(data, files, count=0, staff=staff)
             actions = [action_formset(i, data, count=0) for i in range(len(findings.forms))]
             return main, findings, actions
         if data is not None:
-            main = InspectionLogForm(
-                initial=raw_values(InspectionLogForm, data, "", **kwargs), **kwargs
-            )
+            typed = raw_values(InspectionLogForm, data, "", **kwargs)
+            if typed.get("body") is None:
+                typed["body"] = body.code if body else ""
+            main = InspectionLogForm(initial=typed, **kwargs)
             n = _count(data, "findings", DEFAULT_FINDINGS) + (1 if grow.get("finding") else 0)
             initial = [
                 raw_values(FindingLogForm, data, f"findings-{i}", staff=staff) for i in range(n)
@@ -137,6 +150,7 @@ class InspectionLogPage(PermissionPage, View):
             "status": InspectionStatus.IN_PROGRESS,
             "kind": "scheduled",
             "unit": unit.code if unit else "",
+            "body": body.code if body else "",
         }
         main = InspectionLogForm(initial=initial, **kwargs)
         findings = finding_formset(count=DEFAULT_FINDINGS, staff=staff)
@@ -156,21 +170,32 @@ class InspectionLogPage(PermissionPage, View):
 
     def get(self, request):
         unit = self.chosen_unit(request.GET.get("unit"))
+        body = self.chosen_body(request.GET.get("body"))
         if request.htmx and request.GET.get("fragment") == "staff":
+            # The finding pickers, the lead and the team for the unit and body now chosen (htmx).
             count = _count(request.GET, "findings", DEFAULT_FINDINGS)
+            form = InspectionLogForm(
+                initial={
+                    "lead_inspector": request.GET.get("lead_inspector"),
+                    "team": request.GET.getlist("team"),
+                },
+                units=[],
+                inspectors=self.inspectors(unit, body),
+            )
             context = {
                 "staff": list(self.staff_of(unit)),
                 "indexes": range(count),
                 "unit": unit,
-                "inspectors": list(self.inspectors(unit)),
+                "form": form,
             }
             return render(request, "inspections/pages/_staff_options.html", context)
-        main, findings, actions = self.forms(unit=unit)
+        main, findings, actions = self.forms(unit=unit, body=body)
         return self.render_page(main, findings, actions, unit=unit)
 
     def post(self, request):
         data = request.POST
         unit = self.chosen_unit(data.get("unit"))
+        body = self.chosen_body(data.get("body"))
         grow = None
         if "add_finding" in data:
             grow = {"finding": True}
@@ -182,9 +207,9 @@ class InspectionLogPage(PermissionPage, View):
         elif "pick_unit" in data:
             grow = {}
         if grow is not None:
-            main, findings, actions = self.forms(data, unit=unit, grow=grow)
+            main, findings, actions = self.forms(data, unit=unit, body=body, grow=grow)
             return self.render_page(main, findings, actions, unit=unit)
-        main, findings, actions = self.forms(data, request.FILES, unit=unit)
+        main, findings, actions = self.forms(data, request.FILES, unit=unit, body=body)
         valid = main.is_valid() & findings.is_valid() & all([a.is_valid() for a in actions])
         if valid and unit is None:
             main.add_error("unit", _("Choose the inspected unit."))

@@ -1,4 +1,11 @@
-"""A ``unit`` filter shown as a picker of the units the user may see (the value stays the unit code)."""
+"""The pickers every workspace page uses to choose a unit or a staff member.
+
+* ``unit_choices`` / ``use_unit_picker``: a ``unit`` filter or field shown as a list of the units
+  the user may see (``staff.access``), indented by level; the value stays the unit code.
+* ``use_staff_picker``: a staff field offering only ``people`` (a queryset the page narrowed to a
+  unit's subtree or an inspecting body, through the access layer), each shown as "name · unit".
+  The field's queryset is the server's check: anyone else sent by the browser is refused.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from staff import access
 
 
-def unit_choices(user) -> list[tuple[str, str]]:
+def unit_choices(user, *, active_only_on=None) -> list[tuple[str, str]]:
+    """The units ``user`` may see, in tree order (``active_only_on``: only those in force that day)."""
     units = access.visible_units(user).order_by("path").only("code", "name", "depth")
+    if active_only_on is not None:
+        units = units.active_on(active_only_on)
     return [(u.code, "\u2003" * max(u.depth - 1, 0) + u.name) for u in units]
 
 
@@ -23,3 +33,17 @@ def use_unit_picker(filterset, user, name: str = "unit") -> None:
     )
     # A bound form has already cached its fields' BoundFields while validating.
     filterset.form._bound_fields_cache.pop(name, None)
+
+
+def staff_label(person) -> str:
+    return f"{person.full_name} · {person.unit.name}"
+
+
+def use_staff_picker(field: forms.ModelChoiceField, people) -> forms.ModelChoiceField:
+    """Offer ``people`` (ordered by unit, then name) in ``field``, each as "name · unit"."""
+    field.queryset = people.select_related("unit").order_by("unit__path", "name_key", "pk")
+    field.label_from_instance = staff_label
+    field.widget.attrs["class"] = " ".join(
+        c for c in (field.widget.attrs.get("class", ""), "staff-picker") if c
+    )
+    return field

@@ -70,7 +70,9 @@ def shot(page, name: str, tmp_path: Path) -> None:
 
 
 def check(page, what: str) -> None:
-    """No horizontal scroll, no English words, every input labelled."""
+    """No horizontal scroll, no English words, every input labelled, text contrast AA (a11y.py)."""
+    from tests.browser.a11y import check_contrast
+
     result = page.evaluate(CHECK_PAGE)
     assert result["scroll"] <= result["inner"], (
         f"{what}: {result['scroll']} px wide on {result['inner']} px"
@@ -78,6 +80,7 @@ def check(page, what: str) -> None:
     english = sorted(set(ENGLISH.findall(result["text"])))
     assert not english, f"{what}: English words on a Vietnamese page: {english}"
     assert not result["unlabelled"], f"{what}: inputs without a label: {result['unlabelled']}"
+    check_contrast(page, what)
 
 
 def sign_in(page, base: str, username: str) -> None:

@@ -144,3 +144,30 @@ def test_empty_blocks_are_ignored_and_errors_name_the_block(page_for, tree, peop
     response = page_for("inspector").post(URL, bad)
     assert response.status_code == 400
     assert "Không có gì được lưu" in response.content.decode()
+
+
+def test_team_is_chosen_among_the_inspecting_body_and_checked_on_the_server(page_for, tree, people):
+    """The lead and the team come from the inspecting body (by default the last lead's unit)."""
+    outsider = StaffFactory(code="P-1", full_name="Đinh Văn Tỉnh", unit=tree["P"])
+    client = page_for("inspector")
+    html = client.get(URL).content.decode()
+    assert '<option value="D-NV" selected>' in html  # KT-OLD was led from the Phòng Nội vụ
+    assert "Võ Kiểm Tra · Phòng Nội vụ" in html and "Đinh Văn Tỉnh" not in html
+    fragment = client.get(
+        URL, {"unit": "A", "body": "P", "fragment": "staff"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert 'id="team-picker" hx-swap-oob="outerHTML"' in fragment
+    assert "Đinh Văn Tỉnh · Tỉnh Thử" in fragment and "Võ Kiểm Tra" not in fragment
+
+    # Someone outside the body, sent by hand, is refused and nothing is written.
+    response = client.post(URL, form_data(tree, people, body="D-NV", team=[outsider.pk]))
+    assert response.status_code == 400
+    assert not Inspection.objects.filter(code="KT-T-001").exists()
+    response = client.post(URL, form_data(tree, people, body="P", lead_inspector=outsider.pk))
+    assert response.status_code == 400  # the team member TT-2 is not of the province's staff
+    response = client.post(
+        URL, form_data(tree, people, body="P", lead_inspector=outsider.pk, team=[])
+    )
+    assert response.status_code == 302
+    inspection = Inspection.objects.get(code="KT-T-001")
+    assert inspection.lead_inspector == outsider and not inspection.team.exists()
