@@ -56,6 +56,8 @@ class ServiceReportForm(forms.ModelForm):
             "period_end": DateInput(),
             "note": forms.Textarea(attrs={"rows": 3}),
         }
+        # "scope" alone is the inspections' word (scope of an inspection) in the merged catalogue.
+        labels = {"scope": _("What the report counts")}
         help_texts = {
             "received": _("Dossiers received in the period."),
             "pending_in_time": _("Leave empty if the unit did not report it."),

@@ -26,7 +26,7 @@ PROGRESS = "progress"
 class ParResultListPage(ReformListPage):
     template_name = "reform/pages/par_list.html"
     permissions = ("reform.view_parresult",)
-    title = gettext_lazy("PAR index results")
+    title = gettext_lazy("PAR index results by unit and year")
     queryset = ParResult.objects.select_related("unit")
     filterset_class = ParResultFilterSet
     filter_labels = {"year": gettext_lazy("Year")}
@@ -34,7 +34,7 @@ class ParResultListPage(ReformListPage):
     search_code_fields = ("unit__code",)
     sort_fields = {
         "year": (gettext_lazy("Year"), "year"),
-        "rank": (gettext_lazy("Rank"), "rank"),
+        "rank": (gettext_lazy("Place in the ranking"), "rank"),
         "score": (gettext_lazy("Total score"), "score"),
         "unit": (gettext_lazy("Unit"), "unit__name_key"),
     }
@@ -46,7 +46,7 @@ class ParResultListPage(ReformListPage):
         ("year", gettext_lazy("Year")),
         ("score", gettext_lazy("Total score")),
         ("max_score", gettext_lazy("Maximum score")),
-        ("rank", gettext_lazy("Rank")),
+        ("rank", gettext_lazy("Place in the ranking")),
         ("ranked_units", gettext_lazy("Units ranked")),
         ("decision", gettext_lazy("Publishing decision")),
     ]
@@ -135,9 +135,9 @@ class ItemListPage(ReformListPage):
     search_key_fields = ("owner__name_key", "owner_unit__name_key")
     search_code_fields = ("action", "criterion_code")
     sort_fields = {
-        "due": (gettext_lazy("Due date"), "due_date"),
+        "due": (gettext_lazy("Due by"), "due_date"),
         "status": (gettext_lazy("Status"), "status"),
-        "criterion": (gettext_lazy("Criterion"), "criterion_code"),
+        "criterion": (gettext_lazy("PAR criterion"), "criterion_code"),
     }
     default_sort = "due"
     export_filename = "improvement-items"
@@ -145,11 +145,11 @@ class ItemListPage(ReformListPage):
         ("plan__unit__code", gettext_lazy("Unit code")),
         ("plan__unit__name", gettext_lazy("Unit")),
         ("plan__year", gettext_lazy("Year of the plan")),
-        ("criterion_code", gettext_lazy("Criterion")),
+        ("criterion_code", gettext_lazy("PAR criterion")),
         ("action", gettext_lazy("Action")),
         ("owner__full_name", gettext_lazy("Owner")),
         ("owner_unit__name", gettext_lazy("Responsible unit")),
-        ("due_date", gettext_lazy("Due date")),
+        ("due_date", gettext_lazy("Due by")),
         ("status", gettext_lazy("Status")),
         ("done_on", gettext_lazy("Done on")),
         ("progress_note", gettext_lazy("What was done")),
