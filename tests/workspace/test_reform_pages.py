@@ -6,6 +6,7 @@ Vietnamese with 400, query counts pinned."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -517,3 +518,33 @@ def test_procedure_import_preview(page_for, world):
     assert preview.status_code == 200 and preview.context["report"].ok, preview.context[
         "report"
     ].errors
+
+
+def test_a_big_dossier_file_is_checked_and_imported_by_jobs(
+    page_for, world, settings, django_capture_on_commit_callbacks
+):
+    """The reform import pages ride on the import page's background jobs (``core/jobs.py``) unchanged."""
+    from core.models import Job, JobKind, JobStatus
+
+    settings.IMPORT_ASYNC_BYTES = 50
+    client = page_for("hr")
+    csv = (
+        "Mã hồ sơ,Mã thủ tục,Đơn vị,Kênh tiếp nhận,Ngày tiếp nhận\n"
+        "HS-JOB-1,HT-01,A,Trực tiếp,06/05/2019\n"
+        "HS-JOB-2,HT-01,B,Trực tuyến,07/05/2019\n"
+    ).encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/app/reform/dossiers/import/", {"file": SimpleUploadedFile("hs.csv", csv, "text/csv")}
+        )
+    assert response.status_code == 302 and response["Location"].startswith("/app/jobs/")
+    check = Job.objects.get()
+    assert (check.kind, check.status, check.rows) == (JobKind.IMPORT_CHECK, JobStatus.DONE, 2)
+    assert not Dossier.objects.filter(code__startswith="HS-JOB").exists()
+    page = client.get(response["Location"]).content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/app/reform/dossiers/import/", {"token": token})
+    assert set(
+        Dossier.objects.filter(code__startswith="HS-JOB").values_list("code", "unit__code")
+    ) == {("HS-JOB-1", "A"), ("HS-JOB-2", "B")}
