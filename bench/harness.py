@@ -434,15 +434,19 @@ def render_machine_markdown(machine: dict[str, Any]) -> str:
 
 
 def parse_scales(text: str) -> list[int]:
-    """``"1,2,4"`` -> ``[1, 2, 4]``: distinct whole sizes, increasing, starting at 1."""
+    """``"1,2,4"`` -> ``[1, 2, 4]``: distinct whole sizes from 1, increasing.
+
+    Without 1 (``"2"``), the larger sizes are measured alone and folded into
+    the 1x rows an earlier run left in results.json.
+    """
     try:
         scales = [int(part) for part in text.split(",") if part.strip()]
     except ValueError:
         raise ValueError(
             f"--scales takes whole numbers separated by commas, not {text!r}"
         ) from None
-    if not scales or scales[0] != 1 or any(b <= a for a, b in itertools.pairwise(scales)):
-        raise ValueError(f"--scales must start at 1 and increase (e.g. 1,2,4), not {text!r}")
+    if not scales or scales[0] < 1 or any(b <= a for a, b in itertools.pairwise(scales)):
+        raise ValueError(f"--scales must be sizes from 1, increasing (e.g. 1,2,4), not {text!r}")
     return scales
 
 
@@ -474,8 +478,9 @@ def attach_growth(results: Sequence[dict[str, Any]], measured: str | None = None
     """Fold the rows of larger data sets (``size`` > 1) into their 1x row as ``growth``.
 
     ``growth`` holds the sizes, the subject's seconds, peak RSS and RSS growth
-    at each, and the exponents of time and peak memory. Without larger rows
-    the results are returned as they are.
+    at each, and the exponents of time and peak memory. The sizes a 1x row's
+    earlier ``growth`` holds and this run did not measure again are kept.
+    Without larger rows the results are returned as they are.
     """
     larger: dict[tuple[str, str], list[dict]] = {}
     base = []
@@ -485,9 +490,13 @@ def attach_growth(results: Sequence[dict[str, Any]], measured: str | None = None
         else:
             larger.setdefault((row["name"], row["database"]), []).append(row)
     for row in base:
-        extra = sorted(larger.get((row["name"], row["database"]), []), key=lambda r: r["size"])
+        extra = larger.get((row["name"], row["database"]), [])
         if not extra:
             continue
+        measured_now = {r["size"] for r in extra}
+        extra = sorted(
+            [*extra, *_earlier_points(row.get("growth"), measured_now)], key=lambda r: r["size"]
+        )
         series = [row, *extra]
         sizes = [r.get("size", 1) for r in series]
         seconds = [r.get("seconds") if _ran(r) else None for r in series]
@@ -508,6 +517,24 @@ def attach_growth(results: Sequence[dict[str, Any]], measured: str | None = None
         if reasons:
             row["growth"]["not_measured"] = reasons
     return base
+
+
+def _earlier_points(growth: dict | None, skip: set[int]) -> list[dict]:
+    """The larger sizes an earlier ``growth`` measured, as rows, but those in ``skip``."""
+    if not growth:
+        return []
+    points = []
+    for i, size in enumerate(growth["sizes"]):
+        if size == 1 or size in skip:
+            continue
+        point = {"size": size, "status": "ok"}
+        for key in ("seconds", "cpu_seconds", "peak_rss_mb", "rss_growth_mb"):
+            values = growth.get(key) or []
+            point[key] = values[i] if i < len(values) else None
+        if point["seconds"] is None:
+            point["status"] = "failed"
+        points.append(point)
+    return points
 
 
 def growth_checks(results: Sequence[dict[str, Any]]) -> list[Check]:

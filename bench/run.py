@@ -68,7 +68,12 @@ def worker(
 
 
 def run_database(
-    db, cases: list[str] | None, seed: int, fresh: bool, deadline: float
+    db,
+    cases: list[str] | None,
+    seed: int,
+    fresh: bool,
+    deadline: float,
+    phases_wanted: list[str] | None = None,
 ) -> list[dict]:
     """Every case (every phase) on ``db``; on a database N times the province, the subjects only."""
     rows: list[dict] = []
@@ -131,6 +136,9 @@ def run_database(
             plan = list(info["phases"])
             for _round in range(1, info.get("rounds", 1)):
                 plan += [phase for phase in info["phases"] if phase in ("subject", "floor")]
+            if phases_wanted:  # --phases: these only, one round
+                plan = [phase for phase in info["phases"] if phase in phases_wanted]
+                plan = plan if "subject" in plan else ["subject", *plan]
             for phase in plan:
                 log(f"[{db.label}] {name}: {phase} ...")
                 measured = worker(db, [name, phase], timeout=info["timeout"])
@@ -263,9 +271,7 @@ def machine(dbs: list[databases.BenchDatabase]) -> dict:
 
 
 def write_outputs(rows: list[dict], info: dict, elapsed: float, partial: bool) -> list[dict]:
-    results = harness.attach_growth(
-        [r for r in rows if r["name"] != "seed"], measured=info.get("date")
-    )
+    results = [r for r in rows if r["name"] != "seed"]
     seeds = [r for r in rows if r["name"] == "seed"]
     RUN_INFO.write_text(
         json.dumps(
@@ -278,7 +284,7 @@ def write_outputs(rows: list[dict], info: dict, elapsed: float, partial: bool) -
     if partial and RESULTS.exists():
         # A partial run (some cases or databases) keeps the other rows of the last full run.
         earlier = json.loads(RESULTS.read_text())
-        ran = {(x["name"], x["database"]) for x in results}
+        ran = {(x["name"], x["database"]) for x in results if x.get("size", 1) == 1}
         kept = [r for r in earlier if (r["name"], r["database"]) not in ran]
         # A 1x-only run keeps the growth measured by an earlier --scales run.
         growth = {(r["name"], r["database"]): r["growth"] for r in earlier if r.get("growth")}
@@ -290,6 +296,8 @@ def write_outputs(rows: list[dict], info: dict, elapsed: float, partial: bool) -
             kept + results,
             key=lambda r: (r["database"] != "sqlite", r["database"], order.get(r["name"], 99)),
         )
+    # Rows of larger data sets fold into the 1x rows (this run's or the last one's).
+    results = harness.attach_growth(results, measured=info.get("date"))
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     write_doc(results, info, elapsed, partial, seeds)
     return results
@@ -345,6 +353,10 @@ def main(argv: list[str] | None = None) -> int:
         "--budget-minutes", type=float, default=25.0, help="skip remaining cases after this long"
     )
     parser.add_argument(
+        "--phases",
+        help="comma separated phases (subject is always run), in one round: e.g. subject,floor,x4",
+    )
+    parser.add_argument(
         "--scales",
         default="1",
         help="comma separated sizes of the data set, 1 first (e.g. 1,2,4): the growth runs",
@@ -394,9 +406,17 @@ def main(argv: list[str] | None = None) -> int:
     cases = args.cases.split(",") if args.cases else None
     rows: list[dict] = []
     for db in dbs:
-        rows += run_database(db, cases, args.seed, args.fresh, deadline)
+        rows += run_database(
+            db,
+            cases,
+            args.seed,
+            args.fresh,
+            deadline,
+            args.phases.split(",") if args.phases else None,
+        )
     elapsed = time.monotonic() - started
-    partial = bool(args.cases) or bool(args.databases)
+    # Without 1 in --scales the 1x rows are the last run's: keep them.
+    partial = bool(args.cases) or bool(args.databases) or 1 not in scales or bool(args.phases)
     results = write_outputs(rows, machine(dbs), elapsed, partial)
     print()
     print(harness.render_table(results))

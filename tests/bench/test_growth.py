@@ -12,7 +12,8 @@ from bench import databases, harness, run
 def test_scales_start_at_one_and_increase():
     assert harness.parse_scales("1,2,4") == [1, 2, 4]
     assert harness.parse_scales("1") == [1]
-    for bad in ("2,4", "1,4,2", "1,1", "1,x", ""):
+    assert harness.parse_scales("2,4") == [2, 4]  # folded into the last run's 1x rows
+    for bad in ("0,1", "1,4,2", "1,1", "1,x", ""):
         with pytest.raises(ValueError):
             harness.parse_scales(bad)
 
@@ -184,3 +185,60 @@ def test_cpu_time_is_reported_beside_wall_time():
     grown = harness.attach_growth([row, larger])[0]["growth"]
     assert grown["cpu_seconds"] == [12.0, 24.0]
     assert grown["cpu_time_exponent"] == 1.0
+
+
+def test_larger_sizes_run_alone_fold_into_the_last_runs_one_x_rows(tmp_path, monkeypatch):
+    for name in ("RESULTS", "DOC", "RUN_INFO", "NOTES"):
+        monkeypatch.setattr(run, name, tmp_path / name)
+    run.write_outputs([_row("export_csv", 1, 5.0, 130.0)], {"date": "first"}, 1.0, partial=True)
+    run.write_outputs([_row("export_csv", 4, 20.0, 130.0)], {"date": "second"}, 1.0, partial=True)
+    run.write_outputs([_row("export_csv", 2, 10.0, 130.0)], {"date": "third"}, 1.0, partial=True)
+    (row,) = json.loads((tmp_path / "RESULTS").read_text())
+    assert row["seconds"] == 5.0 and "size" not in row
+    assert row["growth"]["sizes"] == [1, 2, 4]
+    assert row["growth"]["seconds"] == [5.0, 10.0, 20.0]
+    assert row["growth"]["time_exponent"] == 1.0
+    assert row["growth"]["memory_exponent"] == 0.0
+    assert row["growth"]["measured"] == "third"
+
+
+def _fake_worker(calls):
+    def worker(db, args, timeout, env=None):
+        if args == ["--check"]:
+            return {
+                name: {
+                    "unavailable": None,
+                    "phases": ["subject", "floor", "xlsxwriter", "x4"],
+                    "timeout": 10,
+                    "rounds": 2,
+                }
+                for name in ("export_xlsx", "import_roster")
+            }
+        calls.append((db.size, *args))
+        return {"seconds": 1.0 * db.size, "cpu_seconds": 0.5, "peak_rss_mb": 90.0, "queries": 3}
+
+    return worker
+
+
+def test_phases_option_runs_those_phases_once_and_larger_sizes_run_subjects_only(monkeypatch):
+    calls = []
+    monkeypatch.setattr(run, "worker", _fake_worker(calls))
+    monkeypatch.setattr(run.databases, "prepare", lambda db, seed, **kw: {"seed_seconds": 1.0})
+    rows = run.run_database(
+        databases.sqlite_database(), ["export_xlsx"], 2019, False, float("inf"), ["floor", "x4"]
+    )
+    assert calls == [
+        (1, "export_xlsx", "subject"),
+        (1, "export_xlsx", "floor"),
+        (1, "export_xlsx", "x4"),
+    ]
+    assert rows[-1]["status"] == "ok" and rows[-1]["x4_peak_rss_mb"] == 90.0
+
+    calls.clear()
+    rows = run.run_database(
+        databases.sqlite_database(2), ["export_xlsx", "import_roster"], 2019, False, float("inf")
+    )
+    # two rounds of the subject; import_roster's file does not grow with the data set
+    assert calls == [(2, "export_xlsx", "subject"), (2, "export_xlsx", "subject")]
+    (measured,) = [r for r in rows if r["name"] != "seed"]
+    assert measured["size"] == 2 and measured["seconds"] == 2.0
