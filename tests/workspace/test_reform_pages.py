@@ -416,6 +416,8 @@ def test_home_lists_the_units_items_due_or_overdue(page_for, world):
     assert section.count == 1
     assert section.lines[0].url == f"/app/reform/plan-items/{world['items']['due'].pk}/"
     assert "Trần Văn Bình" in section.lines[0].text and "4 ngày" in section.lines[0].when
+    listed = page_for("head_a").get(section.more_url).context["rows"]
+    assert [i.pk for i in listed] == [world["items"]["due"].pk, world["items"]["far"].pk]
     hr = {s.key: s for s in page_for("hr").get("/app/").context["sections"]}
     assert hr["improvement_items_due"].count == 2 and hr["improvement_items_due"].lines[0].overdue
 
