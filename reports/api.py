@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tempfile
 
+import orjson
 from django.http import FileResponse, HttpResponse
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
@@ -16,6 +17,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions
 from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
+from rest_framework.utils import encoders
 from rest_framework.views import APIView
 
 from core import jobs
@@ -27,6 +29,26 @@ from reports.excel import write_workbook
 from reports.pdf import PDF_CONTENT_TYPE, write_pdf
 from reports.render import csv_headers, csv_rows, filename, to_json
 from reports.report import build_report
+
+
+class ReportJSONRenderer(JSONRenderer):
+    """The report's JSON written by orjson: the same compact UTF-8 as DRF's renderer, in a fraction of the time.
+
+    Values orjson does not know (lazy translations, Decimals) go through
+    DRF's own encoder. Errors keep DRF's renderer (``handle_exception``).
+    """
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        if (renderer_context or {}).get("indent") or self.get_indent(
+            accepted_media_type or "", renderer_context or {}
+        ):
+            return super().render(data, accepted_media_type, renderer_context)
+        return orjson.dumps(data, default=_FALLBACK.default)
+
+
+_FALLBACK = encoders.JSONEncoder()
 
 
 class PDFRenderer(BaseRenderer):
@@ -86,7 +108,13 @@ class AccountabilityReportView(APIView):
     """
 
     permission_classes = [CanReadReports]
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer, PDFRenderer]
+    renderer_classes = [
+        ReportJSONRenderer,
+        BrowsableAPIRenderer,
+        CSVRenderer,
+        XLSXRenderer,
+        PDFRenderer,
+    ]
 
     @extend_schema(
         parameters=[

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -79,6 +80,7 @@ def _check(node: ast.AST, names: set[str]) -> None:
         raise FormulaError(f"not allowed in a formula: {ast.dump(node)[:60]}")
 
 
+@functools.lru_cache(maxsize=256)
 def parse(formula: str) -> tuple[ast.Expression, frozenset[str]]:
     """The checked syntax tree of ``formula`` and the metric names it reads."""
     try:

@@ -62,3 +62,33 @@ def test_charts_of_the_rows_point_at_them_and_cache_only_the_names():
     assert (
         '<c:numCache><c:formatCode>General</c:formatCode><c:ptCount val="0"/></c:numCache>' in xml
     )
+
+
+def test_report_json_renderer_writes_what_drf_would_for_values_orjson_lacks():
+    import json
+    from decimal import Decimal
+
+    import numpy as np
+    from django.utils.translation import gettext_lazy
+    from rest_framework.renderers import JSONRenderer
+
+    from reports.api import ReportJSONRenderer
+
+    data = {
+        "unit": "Xã Đạ Tồn",
+        "hours": Decimal("12.5"),
+        "label": gettext_lazy("Score"),
+        "n": np.int64(3),
+        "rate": np.float64(0.25),
+        "flag": np.bool_(True),
+        "none": None,
+    }
+    ours = ReportJSONRenderer().render(data)
+    assert "Xã Đạ Tồn".encode() in ours  # UTF-8, not \\u escapes
+    assert json.loads(ours) == json.loads(JSONRenderer().render(data))
+
+
+def test_formulas_are_parsed_once():
+    from reports.scoring import parse
+
+    assert parse("findings / staff_count") is parse("findings / staff_count")

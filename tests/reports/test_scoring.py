@@ -4,7 +4,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reports import frames, scoring
@@ -12,6 +12,8 @@ from reports.frames import Period
 from reports.scoring import DEFAULT_METHODOLOGIES, Component, Methodology, score_units
 
 CURRENT = DEFAULT_METHODOLOGIES[-1]
+# Run on a machine shared by many test runs: a slow draw is the machine, not the strategy.
+SHARED_MACHINE = settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 COUNTS = st.integers(min_value=0, max_value=500)
 
 
@@ -41,6 +43,7 @@ def unit_figures(draw):
     return figures
 
 
+@SHARED_MACHINE
 @given(
     unit_figures(), st.integers(min_value=1, max_value=200), st.sampled_from(DEFAULT_METHODOLOGIES)
 )
@@ -62,6 +65,7 @@ def test_more_findings_handled_on_time_never_lowers_the_score(figures, more, met
     assert not np.isnan(score_units(_metrics(more_done), method, 1).score[0])
 
 
+@SHARED_MACHINE
 @given(unit_figures(), st.integers(min_value=1, max_value=200))
 def test_more_findings_or_cases_found_never_lower_the_score(figures, more):
     """Finding more, or opening more cases, is not punished: only handling them in time counts."""
@@ -80,6 +84,7 @@ def test_more_findings_or_cases_found_never_lower_the_score(figures, more):
     assert (np.isnan(before) and np.isnan(after)) or after == before
 
 
+@SHARED_MACHINE
 @given(unit_figures())
 def test_points_add_up_to_the_score_and_stay_within_100(figures):
     result = score_units(_metrics(figures), CURRENT, 1)
