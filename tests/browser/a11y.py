@@ -192,9 +192,13 @@ def tab_walk(page, *, limit: int = 400) -> tuple[list[dict], list[dict], list[st
     page.evaluate(RECORD_FOCUS)
     expected = page.evaluate(EXPECTED_STOPS, FOCUSABLE)
     stops = expected["stops"]
-    # Start from the document itself, as a person does after the page loads.
+    # Start from the top of the document (an autofocus field, such as the sign-in's user name,
+    # would otherwise be where Tab starts from); the body takes focus for a moment to move there.
     page.evaluate(
-        "() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }"
+        """() => {
+        document.body.tabIndex = -1; document.body.focus(); document.body.blur();
+        document.body.removeAttribute('tabindex'); window.scrollTo(0, 0); window.__focusLog = [];
+    }"""
     )
     first = stops[0]["id"] if stops else None
     for _ in range(min(limit, 2 * len(stops) + 4)):
