@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from core.history import HistoryAdmin
 from core.models import CalendarDay, FailedTask, SecurityEvent, WorkerHeartbeat
 from core.tasks import run_again
 
@@ -19,7 +20,7 @@ class ReadOnlyAdminMixin:
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(HistoryAdmin):
     list_display = ("date", "kind", "name")
     list_filter = ("kind",)
     date_hierarchy = "date"

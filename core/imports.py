@@ -49,6 +49,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.history import recorded_as
 from core.text import nfc, search_key
 
 logger = logging.getLogger(__name__)
@@ -760,7 +761,9 @@ def run_import(
         _log(report, user, request)
         return report
     try:
-        _run(importer, sheets, report, progress=progress, preview_rows=preview_rows)
+        # History rows of the import are by the importing user, in a job too (core.history).
+        with recorded_as(user):
+            _run(importer, sheets, report, progress=progress, preview_rows=preview_rows)
     except ImportFileError as exc:
         report.add_error(RowError(exc.message, report.sheet))
         report.committed = False

@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.text import nfc, search_key
 
@@ -30,6 +31,8 @@ class CalendarDay(models.Model):
         _("kind"), max_length=10, choices=CalendarDayKind.choices, default=CalendarDayKind.HOLIDAY
     )
     name = models.CharField(_("name"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("calendar exception")

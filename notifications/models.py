@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from notifications.choices import Delivery, EmailStatus, NotificationKind
 
@@ -94,6 +95,8 @@ class NotificationPreference(models.Model):
         _("e-mail"), max_length=12, choices=Delivery.choices, default=Delivery.IMMEDIATELY
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("notification preference")
         verbose_name_plural = _("notification preferences")
@@ -117,6 +120,8 @@ class NotificationProfile(models.Model):
     language = models.CharField(
         _("language of e-mails"), max_length=10, choices=settings.LANGUAGES, default="vi"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("notification profile")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.history import HistoryAdmin
 from reform.models import (
     Dossier,
     ImprovementItem,
@@ -19,14 +20,14 @@ from staff.admin import ScopedAdminMixin
 
 
 @admin.register(Procedure)
-class ProcedureAdmin(admin.ModelAdmin):
+class ProcedureAdmin(HistoryAdmin):
     list_display = ("code", "name", "field", "level", "resolution_days", "online")
     list_filter = ("level", "online")
     search_fields = ("code", "name", "name_key", "field")
 
 
 @admin.register(ProcedurePosting)
-class ProcedurePostingAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ProcedurePostingAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = ("procedure", "unit", "posted_on")
     list_filter = ("procedure__level",)
     autocomplete_fields = ("unit", "procedure")
@@ -34,7 +35,7 @@ class ProcedurePostingAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Dossier)
-class DossierAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class DossierAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = (
         "code",
         "procedure",
@@ -57,7 +58,7 @@ class DossierAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ServiceReport)
-class ServiceReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ServiceReportAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = (
         "unit",
         "scope",
@@ -86,7 +87,7 @@ class ParCriterionInline(admin.TabularInline):
 
 
 @admin.register(ParResult)
-class ParResultAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ParResultAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = ("unit", "year", "score", "rank", "ranked_units")
     list_filter = ("year",)
     search_fields = ("unit__code", "unit__name_key")
@@ -102,7 +103,7 @@ class ImprovementItemInline(admin.TabularInline):
 
 
 @admin.register(ImprovementPlan)
-class ImprovementPlanAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ImprovementPlanAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = ("title", "unit", "year", "adopted_on")
     list_filter = ("year",)
     autocomplete_fields = ("unit",)

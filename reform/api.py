@@ -13,8 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
+from simple_history.utils import bulk_create_with_history
 
 from core.exports import ExportMixin
+from core.history import HistoryViewSetMixin
 from reform import rules
 from reform.filtersets import (
     DossierFilterSet,
@@ -67,7 +69,9 @@ class ProcedureSerializer(serializers.ModelSerializer):
         ]
 
 
-class ProcedureViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
+class ProcedureViewSet(
+    RestrictedViewSetMixin, ExportMixin, HistoryViewSetMixin, viewsets.ModelViewSet
+):
     """The procedure catalogue. Filters: `level`, `field`, `online`, `posted_at` (unit code)."""
 
     queryset = Procedure.objects.all()
@@ -135,7 +139,9 @@ class DossierSerializer(ModelCleanMixin, serializers.ModelSerializer):
         )
 
 
-class DossierViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
+class DossierViewSet(
+    RestrictedViewSetMixin, ExportMixin, HistoryViewSetMixin, viewsets.ModelViewSet
+):
     """One-stop dossiers. Filters: `year`, `unit`, `procedure`, `level`, `channel`, `electronic`, `state`."""
 
     queryset = Dossier.objects.select_related("procedure", "unit")
@@ -203,7 +209,9 @@ class ServiceReportSerializer(ModelCleanMixin, serializers.ModelSerializer):
         validators: list = []  # overlapping periods are refused by the model with a clearer message
 
 
-class ServiceReportViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
+class ServiceReportViewSet(
+    RestrictedViewSetMixin, ExportMixin, HistoryViewSetMixin, viewsets.ModelViewSet
+):
     """Period reports as units file them; `reconciles=false` lists those whose figures do not add up."""
 
     queryset = ServiceReport.objects.select_related("unit")
@@ -284,8 +292,8 @@ class ParResultSerializer(ModelCleanMixin, serializers.ModelSerializer):
     def create(self, validated_data):
         criteria = validated_data.pop("criteria", [])
         result = super().create(validated_data)
-        ParCriterionScore.objects.bulk_create(
-            ParCriterionScore(result=result, **c) for c in criteria
+        bulk_create_with_history(
+            [ParCriterionScore(result=result, **c) for c in criteria], ParCriterionScore
         )
         return result
 
@@ -295,13 +303,15 @@ class ParResultSerializer(ModelCleanMixin, serializers.ModelSerializer):
         result = super().update(instance, validated_data)
         if criteria is not None:
             result.criteria.all().delete()
-            ParCriterionScore.objects.bulk_create(
-                ParCriterionScore(result=result, **c) for c in criteria
+            bulk_create_with_history(
+                [ParCriterionScore(result=result, **c) for c in criteria], ParCriterionScore
             )
         return result
 
 
-class ParResultViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
+class ParResultViewSet(
+    RestrictedViewSetMixin, ExportMixin, HistoryViewSetMixin, viewsets.ModelViewSet
+):
     """PAR index results per unit and year, with criterion scores. Filters: `unit`, `year`."""
 
     queryset = ParResult.objects.select_related("unit").prefetch_related("criteria")
@@ -362,7 +372,9 @@ class ImprovementPlanSerializer(ModelCleanMixin, serializers.ModelSerializer):
         fields = ["id", "unit", "year", "based_on", "title", "adopted_on", "items"]
 
 
-class ImprovementPlanViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
+class ImprovementPlanViewSet(
+    RestrictedViewSetMixin, ExportMixin, HistoryViewSetMixin, viewsets.ModelViewSet
+):
     """Improvement plans for low-scoring PAR criteria, with their items."""
 
     queryset = ImprovementPlan.objects.select_related("unit").prefetch_related(
@@ -381,7 +393,9 @@ class ImprovementPlanViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.Model
     ]
 
 
-class ImprovementItemViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
+class ImprovementItemViewSet(
+    RestrictedViewSetMixin, ExportMixin, HistoryViewSetMixin, viewsets.ModelViewSet
+):
     """Items of improvement plans. Filters: `unit`, `year`, `status`, `overdue`."""
 
     queryset = ImprovementItem.objects.select_related("plan", "plan__unit", "owner", "owner_unit")

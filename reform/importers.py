@@ -25,6 +25,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.imports import (
     CellError,
@@ -326,7 +327,9 @@ class DossierImporter(Importer):
             )
         insert_dossier_rows(rows, _DOSSIER_INSERT)
         if updates:
-            Dossier.objects.bulk_update(updates, [*_DOSSIER_FIELDS, "outcome"], batch_size=1000)
+            bulk_update_with_history(
+                updates, Dossier, [*_DOSSIER_FIELDS, "outcome"], batch_size=1000
+            )
 
 
 PAR_COLUMNS = (
@@ -610,10 +613,11 @@ class ProcedureImporter(Importer):
 
     def write(self, pending) -> None:
         creates, updates = pending
-        Procedure.objects.bulk_create(creates)
+        bulk_create_with_history(creates, Procedure)
         if updates:
-            Procedure.objects.bulk_update(
+            bulk_update_with_history(
                 updates,
+                Procedure,
                 ["name", "name_key", "field", "level", "resolution_days", "online", "decision"],
             )
 

@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.text import nfc, search_key
 from reform import rules
@@ -57,6 +58,8 @@ class Procedure(models.Model):
     decision = models.CharField(_("publishing decision"), max_length=200, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("administrative procedure")
         verbose_name_plural = _("administrative procedures")
@@ -82,6 +85,8 @@ class ProcedurePosting(models.Model):
         Procedure, verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="postings"
     )
     posted_on = models.DateField(_("posted on"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("procedure posting")
@@ -194,6 +199,8 @@ class Dossier(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = DossierQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("dossier")
@@ -311,6 +318,8 @@ class ServiceReport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("service delivery report")
         verbose_name_plural = _("service delivery reports")
@@ -408,6 +417,8 @@ class ParResult(models.Model):
     decision = models.CharField(_("publishing decision"), max_length=200, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("PAR index result")
         verbose_name_plural = _("PAR index results")
@@ -451,6 +462,8 @@ class ParCriterionScore(models.Model):
         _("score"), max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("criterion score")
         verbose_name_plural = _("criterion scores")
@@ -487,6 +500,8 @@ class ImprovementPlan(models.Model):
     )
     title = models.CharField(_("title"), max_length=255)
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("improvement plan")
@@ -549,6 +564,8 @@ class ImprovementItem(models.Model):
     progress_note = models.TextField(_("progress note"), blank=True)
 
     objects = ImprovementItemQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("improvement plan item")

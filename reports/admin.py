@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from core.history import HistoryAdmin
 from reports.models import ScoringComponent, ScoringMethodology
 
 
@@ -14,7 +15,7 @@ class ScoringComponentInline(admin.TabularInline):
 
 
 @admin.register(ScoringMethodology)
-class ScoringMethodologyAdmin(admin.ModelAdmin):
+class ScoringMethodologyAdmin(HistoryAdmin):
     list_display = ("name", "code", "valid_from", "source_document", "min_staff")
     search_fields = ("name", "code", "source_document")
     ordering = ("-valid_from",)

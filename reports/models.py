@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from reports import scoring
 
@@ -61,6 +62,8 @@ class ScoringMethodology(models.Model):
     )
 
     objects = MethodologyQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("scoring methodology")
@@ -125,6 +128,8 @@ class ScoringComponent(models.Model):
         ),
     )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("scoring component")

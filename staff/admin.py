@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.history import HistoryAdmin
 from core.import_admin import ImportAdminMixin
 from staff.access import RestrictedAdminMixin, is_scoped, rows_in_scope, visible_units
 from staff.models import Staff, Unit, UnitHead
@@ -10,7 +11,7 @@ ScopedAdminMixin = RestrictedAdminMixin
 
 
 @admin.register(Unit)
-class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class UnitAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = (
         "indented_name",
         "code",
@@ -31,7 +32,7 @@ class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Staff)
-class StaffAdmin(ImportAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class StaffAdmin(ImportAdminMixin, ScopedAdminMixin, HistoryAdmin):
     change_list_template = "admin/staff/import_change_list.html"
     import_template = "admin/staff/import.html"
     list_display = ("full_name", "code", "unit", "category", "position", "status", "sanction_until")
@@ -66,6 +67,6 @@ class StaffAdmin(ImportAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(UnitHead)
-class UnitHeadAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class UnitHeadAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = ("user", "unit")
     autocomplete_fields = ("unit",)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 
 from core.exports import ExportMixin
+from core.history import HistoryViewSetMixin
 from core.text import nfc
 from staff.access import RestrictedViewSetMixin
 from staff.filtersets import StaffFilterSet, UnitFilterSet
@@ -113,7 +114,7 @@ class UnitSerializer(ModelCleanMixin, serializers.ModelSerializer):
         return value
 
 
-class UnitViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
+class UnitViewSet(RestrictedViewSetMixin, ExportMixin, HistoryViewSetMixin, viewsets.ModelViewSet):
     """Units of the administrative tree. `?active_on=YYYY-MM-DD` lists those in force that day."""
 
     queryset = Unit.objects.select_related("parent", "successor")
@@ -173,7 +174,7 @@ class StaffSerializer(ModelCleanMixin, serializers.ModelSerializer):
         return value
 
 
-class StaffViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
+class StaffViewSet(RestrictedViewSetMixin, ExportMixin, HistoryViewSetMixin, viewsets.ModelViewSet):
     """The roster. `?search=` ignores case and diacritics ("nguyen thi anh" finds "Nguyễn Thị Ánh")."""
 
     queryset = Staff.objects.select_related("unit")

@@ -23,6 +23,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.imports import Column, Importer, ImportReport, Row, RowError, value_key
 from core.text import nfc, search_key
@@ -194,11 +195,11 @@ class StaffImporter(Importer):
     def resolve(
         self, items: list[StagedStaff], report: ImportReport
     ) -> tuple[list[Staff], list[Staff], set[str]]:
+        # Whole rows: a changed row's history record holds every field (core.history),
+        # and a deferred field would be read back one query per row.
         existing = {
             staff.code: staff
-            for staff in Staff.objects.filter(code__in=[item.code for item in items]).only(
-                "pk", "code", "full_name", "unit_id", "category", *OPTIONAL_FIELDS
-            )
+            for staff in Staff.objects.filter(code__in=[item.code for item in items])
         }
         creates: list[Staff] = []
         updates: list[Staff] = []
@@ -253,7 +254,7 @@ class StaffImporter(Importer):
     def write(self, pending: tuple[list[Staff], list[Staff], set[str]]) -> None:
         creates, updates, changed_fields = pending
         if creates:
-            Staff.objects.bulk_create(creates, batch_size=self.batch_size)
+            bulk_create_with_history(creates, Staff, batch_size=self.batch_size)
         if updates:
             fields = sorted(changed_fields | {"name_key", "updated_at"})
-            Staff.objects.bulk_update(updates, fields, batch_size=self.batch_size)
+            bulk_update_with_history(updates, Staff, fields, batch_size=self.batch_size)

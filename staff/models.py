@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.text import nfc, search_key
 from staff.choices import Gender, StaffCategory, StaffStatus, UnitLevel
@@ -79,6 +80,8 @@ class Unit(models.Model):
     sort_order = models.PositiveIntegerField(_("display order"), default=0)
 
     objects = UnitQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("unit")
@@ -203,6 +206,8 @@ class Staff(models.Model):
 
     objects = StaffQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
@@ -258,6 +263,8 @@ class UnitHead(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="heads"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("unit head account")

@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.history import HistoryAdmin
 from core.import_admin import ImportAdminMixin
 from staff.access import rows_in_scope, scope_of, unit_in_scope, visible_units
 from staff.admin import ScopedAdminMixin
@@ -41,7 +42,7 @@ def _check_seats(course: Course, *, adding: int, exclude_pks=()) -> None:
 
 
 @admin.register(TrainingTopic)
-class TrainingTopicAdmin(admin.ModelAdmin):
+class TrainingTopicAdmin(HistoryAdmin):
     list_display = ("name", "code", "sort_order")
     search_fields = ("code", "name", "name_key")
     ordering = ("sort_order", "name_key")
@@ -112,7 +113,7 @@ class BulkEnrolForm(forms.Form):
 
 
 @admin.register(Course)
-class CourseAdmin(ImportAdminMixin, admin.ModelAdmin):
+class CourseAdmin(ImportAdminMixin, HistoryAdmin):
     # Attendance sheets are imported from the course list (``import/``, or
     # ``import/?course=CODE`` for a sheet without a course column).
     change_list_template = "admin/staff/import_change_list.html"
@@ -337,7 +338,7 @@ class EnrolmentAdminForm(forms.ModelForm):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class EnrolmentAdmin(ScopedAdminMixin, HistoryAdmin):
     form = EnrolmentAdminForm
     list_display = (
         "staff",
@@ -372,7 +373,7 @@ class EnrolmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(TrainingRequirement)
-class TrainingRequirementAdmin(admin.ModelAdmin):
+class TrainingRequirementAdmin(HistoryAdmin):
     list_display = ("year", "category", "position", "hours", "periods", "source")
     list_filter = ("year", "category")
     search_fields = ("position", "source")

@@ -19,6 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.exports import ExportMixin
+from core.history import HistoryViewSetMixin
 from staff.access import RestrictedViewSetMixin, scope_of, unit_in_scope
 from staff.api import ModelCleanMixin, StaffCodeField, UnitCodeField
 from staff.choices import StaffCategory
@@ -61,7 +62,9 @@ class TrainingTopicSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "description", "sort_order"]
 
 
-class TrainingTopicViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
+class TrainingTopicViewSet(
+    RestrictedViewSetMixin, ExportMixin, HistoryViewSetMixin, viewsets.ModelViewSet
+):
     """The topic catalogue (extendable by HR)."""
 
     queryset = TrainingTopic.objects.all()
@@ -182,7 +185,9 @@ class AttendanceSerializer(serializers.Serializer):
     )
 
 
-class CourseViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
+class CourseViewSet(
+    RestrictedViewSetMixin, ExportMixin, HistoryViewSetMixin, viewsets.ModelViewSet
+):
     """Courses (classes). Filters: `year`, `unit` (organised by or attended from that subtree), `topic`, `kind`, `organizer_level`, `status`."""
 
     queryset = Course.objects.select_related("topic", "organizer_unit").with_counts()
@@ -346,7 +351,9 @@ class EnrolmentSerializer(ModelCleanMixin, serializers.ModelSerializer):
         return services.enrolment_update(enrolment=instance, data=validated_data)
 
 
-class EnrolmentViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ModelViewSet):
+class EnrolmentViewSet(
+    RestrictedViewSetMixin, ExportMixin, HistoryViewSetMixin, viewsets.ModelViewSet
+):
     """Enrolments, scoped by the unit at enrolment. `?turn=true` lists training turns only."""
 
     queryset = Enrolment.objects.select_related("course", "staff", "unit")

@@ -28,6 +28,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.imports import Column, Importer, ImportReport, Row, RowError, value_key
 from core.text import nfc, search_key
@@ -385,10 +386,11 @@ class AttendanceImporter(Importer):
     def write(self, pending) -> None:
         creates, updates = pending
         if creates:
-            Enrolment.objects.bulk_create(creates, batch_size=self.batch_size)
+            bulk_create_with_history(creates, Enrolment, batch_size=self.batch_size)
         if updates:
-            Enrolment.objects.bulk_update(
+            bulk_update_with_history(
                 updates,
+                Enrolment,
                 ["status", "score", "certificate_number", "completed_on", "updated_at"],
                 batch_size=self.batch_size,
             )

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.models import NamedCatalogueEntry
 from core.text import nfc, search_key
@@ -42,6 +43,8 @@ class TrainingTopic(NamedCatalogueEntry):
     """An entry of the extendable topic catalogue (ISO 9001:2015, state management, ...)."""
 
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("training topic")
@@ -151,6 +154,8 @@ class Course(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CourseQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("course")
@@ -321,6 +326,8 @@ class Enrolment(models.Model):
 
     objects = EnrolmentQuerySet.as_manager()
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
@@ -449,6 +456,8 @@ class TrainingRequirement(models.Model):
             "Defaults follow Decree 101/2017 (40 periods a year, until 2021); later years are local targets. Check against the current rules."
         ),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("annual training requirement")

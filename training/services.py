@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from staff.models import Staff, Unit
 from training import rules
@@ -212,7 +213,7 @@ def enrolment_bulk_create(
                 % {"wanted": len(to_create), "left": left}
             }
         )
-    result.created = Enrolment.objects.bulk_create(to_create, batch_size=500)
+    result.created = bulk_create_with_history(to_create, Enrolment, batch_size=500)
     return result
 
 
@@ -303,8 +304,9 @@ def attendance_record(
     now = timezone.now()
     for enrolment in changed.values():
         enrolment.updated_at = now
-    Enrolment.objects.bulk_update(
+    bulk_update_with_history(
         list(changed.values()),
+        Enrolment,
         [
             "status",
             "score",

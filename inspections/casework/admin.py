@@ -20,8 +20,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.history import HistoryAdmin
 from inspections.casework import services
 from inspections.casework.choices import (
     CaseStatus,
@@ -168,14 +168,14 @@ class CaseSuspensionInline(admin.TabularInline):
 
 
 @admin.register(FindingCategory)
-class FindingCategoryAdmin(admin.ModelAdmin):
+class FindingCategoryAdmin(HistoryAdmin):
     list_display = ("name", "code", "active", "sort_order")
     list_editable = ("active", "sort_order")
     search_fields = ("code", "name", "name_key")
 
 
 @admin.register(Inspection)
-class InspectionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class InspectionAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = ("code", "unit", "kind", "start_date", "end_date", "status", "conclusion_number")
     list_filter = ("kind", "status", "unit__level", ("start_date", admin.DateFieldListFilter))
     search_fields = ("code", "unit__name", "unit__name_key", "conclusion_number")
@@ -186,7 +186,7 @@ class InspectionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class FindingAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = (
         "__str__",
         "unit",
@@ -211,7 +211,7 @@ class FindingAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CorrectiveAction)
-class CorrectiveActionAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class CorrectiveActionAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = (
         "__str__",
         "unit",
@@ -267,7 +267,7 @@ class CaseForm(forms.ModelForm):
 
 
 @admin.register(DisciplinaryCase)
-class DisciplinaryCaseAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class DisciplinaryCaseAdmin(ScopedAdminMixin, HistoryAdmin):
     form = CaseForm
     list_display = (
         "__str__",
@@ -509,7 +509,7 @@ class DisciplineFormInline(admin.TabularInline):
 
 
 @admin.register(DisciplineRegime)
-class DisciplineRegimeAdmin(admin.ModelAdmin):
+class DisciplineRegimeAdmin(HistoryAdmin):
     list_display = (
         "key",
         "code",
@@ -539,7 +539,7 @@ class DisciplineRegimeAdmin(admin.ModelAdmin):
 
 
 @admin.register(DisciplineForm)
-class DisciplineFormAdmin(admin.ModelAdmin):
+class DisciplineFormAdmin(HistoryAdmin):
     list_display = (
         "regime",
         "category",
@@ -556,7 +556,7 @@ class DisciplineFormAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class EvidenceAdmin(ScopedAdminMixin, HistoryAdmin):
     list_display = ("original_name", "unit", "kind", "size", "uploaded_by", "uploaded_at")
     list_filter = ("kind",)
     search_fields = ("original_name", "description")

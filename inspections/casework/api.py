@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from core.exports import ExportMixin
 from core.files import file_download
+from core.history import HistoryViewSetMixin
 from core.parsers import JSONParser
 from inspections.casework import services
 from inspections.casework.choices import (
@@ -73,73 +74,6 @@ class ScopedUnitMixin:
         return value
 
 
-# --- History ---------------------------------------------------------------------
-
-
-class HistoryChangeSerializer(serializers.Serializer):
-    field = serializers.CharField()
-    old = serializers.CharField(allow_null=True)
-    new = serializers.CharField(allow_null=True)
-
-
-class HistoryEntrySerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
-    user = serializers.CharField(allow_null=True)
-    type = serializers.ChoiceField(choices=["created", "changed", "deleted"])
-    changes = HistoryChangeSerializer(many=True)
-
-
-HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
-
-
-def _shown(value, field: str) -> str | None:
-    """A history value as text; linked records (M2M rows) as their ids."""
-    if value is None:
-        return None
-    if isinstance(value, list):
-        # simple-history gives M2M values as through rows: {"<owner>": id, "<target>": id}.
-        target = {"findings": "finding", "team": "staff"}.get(field, field)
-        return ", ".join(
-            str(row.get(target)) for row in sorted(value, key=lambda r: r.get(target) or 0)
-        )
-    return str(value)
-
-
-def history_entries(obj) -> list[dict]:
-    """The record's history, newest first, with the fields each change touched."""
-    records = list(
-        obj.history.select_related("history_user").order_by("history_date", "history_id")
-    )
-    entries = []
-    previous = None
-    for record in records:
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous)
-            changes = [
-                {"field": c.field, "old": _shown(c.old, c.field), "new": _shown(c.new, c.field)}
-                for c in delta.changes
-            ]
-        entries.append(
-            {
-                "at": record.history_date,
-                "user": record.history_user.get_username() if record.history_user else None,
-                "type": HISTORY_TYPES.get(record.history_type, record.history_type),
-                "changes": changes,
-            }
-        )
-        previous = record
-    return list(reversed(entries))
-
-
-class HistoryMixin:
-    @extend_schema(responses=HistoryEntrySerializer(many=True))
-    @action(detail=True, methods=["get"])
-    def history(self, request, *args, **kwargs):
-        """Every change to this record: who, when, which fields from what to what."""
-        return Response(HistoryEntrySerializer(history_entries(self.get_object()), many=True).data)
-
-
 # --- Inspections -------------------------------------------------------------------
 
 
@@ -174,7 +108,9 @@ class InspectionSerializer(ScopedUnitMixin, ModelCleanMixin, serializers.ModelSe
         read_only_fields = ["created_at", "updated_at"]
 
 
-class InspectionViewSet(RestrictedViewSetMixin, ExportMixin, HistoryMixin, viewsets.ModelViewSet):
+class InspectionViewSet(
+    RestrictedViewSetMixin, ExportMixin, HistoryViewSetMixin, viewsets.ModelViewSet
+):
     """Public-service inspections. Filters: `unit` (with sub-units), `kind`, `status`, `date_from`, `date_to`, `year`."""
 
     queryset = (
@@ -251,7 +187,9 @@ class FindingSerializer(ScopedUnitMixin, ModelCleanMixin, serializers.ModelSeria
         return value
 
 
-class FindingViewSet(RestrictedViewSetMixin, ExportMixin, HistoryMixin, viewsets.ModelViewSet):
+class FindingViewSet(
+    RestrictedViewSetMixin, ExportMixin, HistoryViewSetMixin, viewsets.ModelViewSet
+):
     """Findings. Filters: `unit`, `inspection`, `kind`, `category`, `severity`, `staff`, `substantiated`, `date_from`, `date_to`."""
 
     queryset = Finding.objects.select_related("inspection", "unit", "staff", "category").annotate(
@@ -340,7 +278,7 @@ class VerifySerializer(serializers.Serializer):
 
 
 class CorrectiveActionViewSet(
-    RestrictedViewSetMixin, ExportMixin, HistoryMixin, viewsets.ModelViewSet
+    RestrictedViewSetMixin, ExportMixin, HistoryViewSetMixin, viewsets.ModelViewSet
 ):
     """Corrective actions. `overdue=true` lists those still open past their due date.
 
@@ -575,7 +513,7 @@ class SuspensionInputSerializer(serializers.Serializer):
 
 
 class DisciplinaryCaseViewSet(
-    RestrictedViewSetMixin, ExportMixin, HistoryMixin, viewsets.ModelViewSet
+    RestrictedViewSetMixin, ExportMixin, HistoryViewSetMixin, viewsets.ModelViewSet
 ):
     """Disciplinary cases with their computed deadlines.
 

@@ -64,6 +64,8 @@ class FindingCategory(NamedCatalogueEntry):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     active = models.BooleanField(_("in use"), default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("finding category")
         verbose_name_plural = _("finding categories")
@@ -417,6 +419,8 @@ class DisciplineRegime(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("disciplinary regime")
         verbose_name_plural = _("disciplinary regimes")
@@ -498,6 +502,8 @@ class DisciplineForm(models.Model):
         _("verified against the legal text"), default=False, help_text=UNVERIFIED_HELP
     )
     note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("disciplinary form")
@@ -914,6 +920,8 @@ class Evidence(models.Model):
         editable=False,
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("evidence file")

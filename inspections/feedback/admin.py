@@ -21,9 +21,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdminMixin
 from core.audit import log_event
+from core.history import HistoryAdmin
 from core.models import SecurityEventKind
 from inspections.feedback import rules, services
-from inspections.feedback.api import IDENTITY_FIELDS, can_see_identity
+from inspections.feedback.api import IDENTITY_FIELDS, can_see_identity, hidden_in_history
 from inspections.feedback.choices import FeedbackStatus
 from inspections.feedback.models import (
     CitizenFeedback,
@@ -40,7 +41,7 @@ from staff.models import Unit
 
 
 @admin.register(FeedbackCategory)
-class FeedbackCategoryAdmin(admin.ModelAdmin):
+class FeedbackCategoryAdmin(HistoryAdmin):
     list_display = ("name", "name_en", "code", "finding_category", "is_active", "sort_order")
     list_editable = ("is_active", "sort_order")
     list_filter = ("is_active",)
@@ -48,12 +49,12 @@ class FeedbackCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(FeedbackResponseTarget)
-class FeedbackResponseTargetAdmin(admin.ModelAdmin):
+class FeedbackResponseTargetAdmin(HistoryAdmin):
     list_display = ("valid_from", "valid_until", "working_days", "note")
 
 
 @admin.register(FeedbackDeadlineRule)
-class FeedbackDeadlineRuleAdmin(admin.ModelAdmin):
+class FeedbackDeadlineRuleAdmin(HistoryAdmin):
     list_display = (
         "kind",
         "valid_from",
@@ -141,7 +142,7 @@ class TriageForm(forms.ModelForm):
 
 
 @admin.register(CitizenFeedback)
-class CitizenFeedbackAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class CitizenFeedbackAdmin(ScopedAdminMixin, HistoryAdmin):
     form = TriageForm
     change_list_template = "inspections/admin_feedback_change_list.html"
     list_display = (
@@ -259,6 +260,20 @@ class CitizenFeedbackAdmin(ScopedAdminMixin, admin.ModelAdmin):
             obj = self.get_object(request, object_id)
             if obj is not None and obj.has_identity:
                 log_event(SecurityEventKind.IDENTITY_VIEWED, request=request, obj=obj, via="admin")
+        return response
+
+    def history_hidden_fields(self, request) -> set[str]:
+        return hidden_in_history(request.user)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # The record's form shows the reporter (as the record has it now) to identity holders: logged.
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if request.method == "GET" and self._identity(request):
+            obj = self.get_object(request, object_id)
+            if obj is not None and obj.has_identity:
+                log_event(
+                    SecurityEventKind.IDENTITY_VIEWED, request=request, obj=obj, via="admin history"
+                )
         return response
 
     def save_model(self, request, obj, form, change):

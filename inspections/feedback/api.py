@@ -30,6 +30,7 @@ from rest_framework.views import APIView
 from core.audit import log_event
 from core.exports import ExportMixin
 from core.files import file_download
+from core.history import HistoryViewSetMixin
 from core.models import SecurityEventKind
 from inspections.casework.choices import Severity
 from inspections.casework.models import FindingCategory
@@ -38,6 +39,7 @@ from inspections.feedback.choices import FeedbackChannel, FeedbackKind, Feedback
 from inspections.feedback.filtersets import CitizenFeedbackFilterSet
 from inspections.feedback.models import (
     DESCRIPTION_MAX_LENGTH,
+    IDENTITY_FIELDS,
     CitizenFeedback,
     FeedbackAttachment,
     FeedbackCategory,
@@ -49,13 +51,6 @@ from staff.api import ActiveUnitCodeField, ModelCleanMixin, StaffCodeField, Unit
 
 IDENTITY_PERM = "inspections.view_reporter_identity"
 TRIAGE_PERM = "inspections.change_citizenfeedback"
-IDENTITY_FIELDS = (
-    "reporter_name",
-    "reporter_address",
-    "reporter_phone",
-    "reporter_email",
-    "reporter_postal_address",
-)
 PHONE_RE = re.compile(r"^\+?[0-9 .()-]{8,20}$")
 
 
@@ -314,9 +309,18 @@ class FeedbackCreateFindingSerializer(serializers.Serializer):
         return value
 
 
+def hidden_in_history(user) -> set[str]:
+    """What ``user`` may not read in a feedback's history: the identity (never recorded), the internal note."""
+    hidden = set(IDENTITY_FIELDS)
+    if not may_see_internal_note(user):
+        hidden.add("internal_note")
+    return hidden
+
+
 class CitizenFeedbackViewSet(
     RestrictedViewSetMixin,
     ExportMixin,
+    HistoryViewSetMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -361,6 +365,9 @@ class CitizenFeedbackViewSet(
         if self.action in ("transition", "create_finding", "classify", "extend"):
             return [CanTriage()]
         return super().get_permissions()
+
+    def history_hidden_fields(self, request) -> set[str]:
+        return hidden_in_history(request.user)
 
     def get_throttles(self):
         if self.action == "create":

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.text import nfc
 from inspections.feedback.choices import FeedbackChannel, FeedbackKind, FeedbackStatus
@@ -51,6 +52,8 @@ class FeedbackCategory(models.Model):
         related_name="+",
         help_text=_("Proposed when an inspector creates a finding from feedback of this category."),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("feedback category")
@@ -87,6 +90,8 @@ class FeedbackResponseTarget(models.Model):
         ),
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("feedback response target")
@@ -143,6 +148,8 @@ class FeedbackDeadlineRule(models.Model):
     verified = models.BooleanField(_("verified against the legal text"), default=False)
     note = models.TextField(_("note"), blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("complaint and denunciation time limit")
         verbose_name_plural = _("complaint and denunciation time limits")
@@ -164,6 +171,17 @@ class FeedbackDeadlineRule(models.Model):
             .order_by("-valid_from")
             .first()
         )
+
+
+# The reporter's identity and contact: confidential (docs/rules.md), shown only to
+# ``staff.access.may_see_reporter_identity`` and never recorded in the history.
+IDENTITY_FIELDS = (
+    "reporter_name",
+    "reporter_address",
+    "reporter_phone",
+    "reporter_email",
+    "reporter_postal_address",
+)
 
 
 class CitizenFeedbackQuerySet(models.QuerySet):
@@ -319,6 +337,10 @@ class CitizenFeedback(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CitizenFeedbackQuerySet.as_manager()
+    # Triage is recorded (status, assignment, answer, notes); the reporter's
+    # identity never enters the history, so no history page or backup of it
+    # can show it to a role that may not see it.
+    history = HistoricalRecords(excluded_fields=list(IDENTITY_FIELDS))
 
     class Meta:
         verbose_name = _("citizen feedback")

@@ -58,6 +58,10 @@ def test_preferences_are_saved_and_used(client, people):
     data["kind_case_statute_30"] = Delivery.NEVER
     assert client.post("/app/notifications/preferences/", data).status_code == 302
     assert NotificationProfile.objects.get(user=people["hr"]).language == "en"
+    # The change is in the history, by the person who made it.
+    recorded = NotificationPreference.history.filter(user=people["hr"], kind="case_statute_30")
+    assert [(r.delivery, r.history_user) for r in recorded] == [(Delivery.NEVER, people["hr"])]
+    assert NotificationProfile.history.get(user=people["hr"]).history_user == people["hr"]
     builder = Builder([people["hr"]])
     digest = builder.for_user(
         people["hr"],

@@ -107,10 +107,23 @@ def _history_models():
 
 
 def _history_rows() -> dict[str, list[dict]]:
-    return {
-        model._meta.label: list(model._default_manager.order_by("pk").values())
-        for model in _history_models()
-    }
+    """Every history row; links to users by user name (users load by natural key under new ids)."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    names = dict(User._default_manager.values_list("pk", "username"))
+    rows = {}
+    for model in _history_models():
+        to_user = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if f.is_relation and f.related_model is User
+        ]
+        rows[model._meta.label] = [
+            {k: (names.get(v, v) if k in to_user else v) for k, v in row.items()}
+            for row in model._default_manager.order_by("pk").values()
+        ]
+    return rows
 
 
 def _attach_files():
@@ -142,6 +155,26 @@ def _attach_files():
     row.save()
 
 
+# One history table of each family people edit (core.history), besides casework's.
+EDITED = (
+    "staff.HistoricalUnit",
+    "staff.HistoricalStaff",
+    "training.HistoricalCourse",
+    "training.HistoricalEnrolment",
+    "reform.HistoricalDossier",
+    "reform.HistoricalImprovementItem",
+    "inspections.HistoricalCitizenFeedback",
+)
+
+
+def _edit_one_of_each():
+    """A saved change on one record of each history table in ``EDITED``."""
+    for label in EDITED:
+        model = apps.get_model(label).instance_type
+        obj = model._default_manager.order_by("pk").first()
+        obj.save()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_demo_with_files_round_trips_records_history_and_files(settings, tmp_path):
     from django.contrib.auth import get_user_model
@@ -153,9 +186,12 @@ def test_demo_with_files_round_trips_records_history_and_files(settings, tmp_pat
     settings.MEDIA_ROOT = tmp_path / "media-before"
     call_command("seed_demo", stdout=io.StringIO())
     _attach_files()
+    _edit_one_of_each()
     before = _counts()
     history_before = _history_rows()
     assert sum(len(rows) for rows in history_before.values()) > 100
+    for label in EDITED:
+        assert history_before[label], f"{label}: no history rows to round-trip"
     assert before["inspections.Evidence"] == 4 and before["inspections.FeedbackAttachment"] == 1
 
     backup = tmp_path / "backup.tar.gz"
