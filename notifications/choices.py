@@ -16,6 +16,9 @@ class NotificationKind(models.TextChoices):
     CASE_STATUTE_30 = "case_statute_30", _("Statute of limitations ends within 30 days")
     PETITION_DUE = "petition_due", _("Answer to a petition due within 3 working days")
     PETITION_OVERDUE = "petition_overdue", _("Answer to a petition overdue")
+    PLAN_ITEM_ASSIGNED = "plan_item_assigned", _("Improvement plan item assigned")
+    PLAN_ITEM_DUE = "plan_item_due", _("Improvement plan item due in 7 days")
+    PLAN_ITEM_OVERDUE = "plan_item_overdue", _("Improvement plan item overdue (weekly)")
     OVERDUE_DIGEST = "overdue_digest", _("Daily digest of what became overdue")
 
 

@@ -93,6 +93,30 @@ def _texts(kind: str, c: dict) -> tuple[str, str]:
             _("The answer to petition %(code)s about %(unit)s was due on %(due)s.")
             % {**c, "due": _day(c["due"])},
         )
+    if kind == K.PLAN_ITEM_ASSIGNED:
+        return (
+            _("Improvement plan item for %(unit)s, due %(due)s") % {**c, "due": _day(c["due"])},
+            _(
+                "%(unit)s is responsible for an item of the %(year)s plan to improve the PAR index (criterion %(criterion)s), due on %(due)s: %(text)s"
+            )
+            % {**c, "due": _day(c["due"])},
+        )
+    if kind == K.PLAN_ITEM_DUE:
+        return (
+            _("Improvement plan item due on %(due)s") % {"due": _day(c["due"])},
+            _(
+                "The item of the %(year)s PAR index improvement plan (criterion %(criterion)s) of %(unit)s is due on %(due)s and is not done: %(text)s"
+            )
+            % {**c, "due": _day(c["due"])},
+        )
+    if kind == K.PLAN_ITEM_OVERDUE:
+        return (
+            _("Improvement plan item overdue since %(due)s") % {"due": _day(c["due"])},
+            _(
+                "The item of the %(year)s PAR index improvement plan (criterion %(criterion)s) of %(unit)s was due on %(due)s and is not done: %(text)s"
+            )
+            % {**c, "due": _day(c["due"])},
+        )
     if kind == K.OVERDUE_DIGEST:
         lines = [_("Became overdue in %(unit)s up to %(day)s:") % {**c, "day": _day(c["day"])}]
         labels = {

@@ -46,8 +46,14 @@ def _users_with(*perms: str) -> list:
 
 def _models() -> dict:
     from inspections.models import CitizenFeedback, CorrectiveAction, DisciplinaryCase
+    from reform.models import ImprovementItem
 
-    return {"action": CorrectiveAction, "case": DisciplinaryCase, "feedback": CitizenFeedback}
+    return {
+        "action": CorrectiveAction,
+        "case": DisciplinaryCase,
+        "feedback": CitizenFeedback,
+        "improvement": ImprovementItem,
+    }
 
 
 def _viewers() -> dict[str, set[int]]:
@@ -140,6 +146,23 @@ class Directory:
             if heads:
                 return heads
         return []
+
+    def owners_of(self, owner_unit: UnitRef, scope_unit: UnitRef, accounts=()) -> list:
+        """Who answers for an improvement plan item: the owner's own account(s) and the
+        heads of the responsible unit, or of the nearest unit above it whose head may see
+        the item (its scope is the plan's unit, ``reform/roles.py``)."""
+        found = [u for u in accounts if self.sees(u, "improvement", scope_unit)]
+        ids = [int(part) for part in owner_unit.path.strip("/").split("/") if part]
+        for unit_id in reversed(ids):
+            heads = [
+                u
+                for u in self.heads_by_unit.get(unit_id, [])
+                if self.sees(u, "improvement", scope_unit)
+            ]
+            if heads:
+                found += [u for u in heads if u not in found]
+                break
+        return found
 
     def logger(self, user_id: int | None, unit: UnitRef):
         user = self.loggers.get(user_id) if user_id else None

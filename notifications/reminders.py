@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from core.bulk import insert_many
@@ -198,6 +198,104 @@ def _petitions(day: dt.date, directory: Directory, since: dt.date):
             )
 
 
+def _owner_accounts(emails: set[str]) -> dict[str, list]:
+    """Active accounts by lower-cased e-mail: how a plan item's owner (a staff record) is reached."""
+    from django.contrib.auth import get_user_model
+
+    from staff import access
+
+    if not emails:
+        return {}
+    users = list(
+        get_user_model()
+        .objects.filter(is_active=True, email__in=sorted(emails))
+        .exclude(email="")
+        .order_by("pk")
+    )
+    access.preload_scopes(users)
+    found: dict[str, list] = defaultdict(list)
+    for user in users:
+        found[user.email.lower()].append(user)
+    return found
+
+
+def _plan_items(day: dt.date, directory: Directory, since: dt.date):
+    """Improvement plan items (PAR index): assigned, due within 7 days, overdue weekly.
+
+    The owner is reached through the account with the owner's e-mail, if any,
+    and the heads of the responsible unit (or the nearest unit above it whose
+    head may see the item): never anyone the item is outside the scope of.
+    "Assigned" goes out once per item and due date, on the first run that
+    finds the item to do with its plan adopted and its due date not passed.
+    """
+    from reform.models import ImprovementItem
+
+    fields = (
+        "pk",
+        "due_date",
+        "action",
+        "criterion_code",
+        "owner__email",
+        "owner__full_name",
+        "owner_unit_id",
+        "owner_unit__path",
+        "owner_unit__name",
+        "plan__unit_id",
+        "plan__unit__path",
+        "plan__year",
+    )
+    items = ImprovementItem.objects.filter(
+        Q(plan__adopted_on__isnull=True) | Q(plan__adopted_on__lte=day)
+    )
+    assigned_ct = ContentType.objects.get_for_model(ImprovementItem).pk
+    announced = SentReminder.objects.filter(
+        content_type_id=assigned_ct,
+        kind=K.PLAN_ITEM_ASSIGNED,
+        object_id=OuterRef("pk"),
+        due_on=OuterRef("due_date"),
+    )
+    rules = [
+        (
+            K.PLAN_ITEM_ASSIGNED,
+            items.open_on(day).filter(due_date__gte=day).exclude(Exists(announced)),
+            False,
+        ),
+        (K.PLAN_ITEM_DUE, items.due_within(day, 7), False),
+        (K.PLAN_ITEM_OVERDUE, items.overdue(day), True),
+    ]
+    found = [
+        (kind, row, weekly)
+        for kind, queryset, weekly in rules
+        for row in queryset.values(*fields).order_by("pk")
+    ]
+    accounts = _owner_accounts(
+        {row["owner__email"].lower() for _k, row, _w in found if row["owner__email"]}
+    )
+    for kind, row, weekly in found:
+        owner_unit = UnitRef(row["owner_unit_id"], row["owner_unit__path"])
+        scope_unit = UnitRef(row["plan__unit_id"], row["plan__unit__path"])
+        mine = accounts.get((row["owner__email"] or "").lower(), [])
+        context = {
+            "id": row["pk"],
+            "unit": row["owner_unit__name"],
+            "owner": row["owner__full_name"] or "",
+            "criterion": row["criterion_code"],
+            "year": row["plan__year"],
+            "due": row["due_date"].isoformat(),
+            "text": row["action"][:200],
+            "record": "improvement",
+        }
+        yield Due(
+            kind,
+            "improvement",
+            row["pk"],
+            _weekly_occurrence(row["due_date"], day) if weekly else row["due_date"],
+            scope_unit,
+            context,
+            directory.owners_of(owner_unit, scope_unit, mine),
+        )
+
+
 def _became_overdue(day: dt.date, since: dt.date):
     """(type, id, label, unit, due) of what became overdue after ``since`` and up to ``day``."""
     from inspections.models import CitizenFeedback, CorrectiveAction, DisciplinaryCase
@@ -285,18 +383,20 @@ def _digests(day: dt.date, directory: Directory, since: dt.date):
             )
 
 
-RULES = (_actions, _cases, _petitions, _digests)
+RULES = (_actions, _cases, _petitions, _plan_items, _digests)
 
 
 def _content_types() -> dict[str, int]:
     from django.contrib.auth import get_user_model
 
     from inspections.models import CitizenFeedback, CorrectiveAction, DisciplinaryCase
+    from reform.models import ImprovementItem
 
     models = {
         "action": CorrectiveAction,
         "case": DisciplinaryCase,
         "feedback": CitizenFeedback,
+        "improvement": ImprovementItem,
         "user": get_user_model(),
     }
     return {name: ContentType.objects.get_for_model(model).pk for name, model in models.items()}

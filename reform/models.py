@@ -523,15 +523,26 @@ class ImprovementItemQuerySet(models.QuerySet):
     def open(self) -> ImprovementItemQuerySet:
         return self.filter(status__in=[PlanItemStatus.OPEN, PlanItemStatus.IN_PROGRESS])
 
+    def open_on(self, day) -> ImprovementItemQuerySet:
+        """Items still to do on ``day``: open or in progress, or done only after that day.
+
+        A reminder run for a past date (``send_reminders --date``) then sees
+        the items as they stood that day, not as they stand now.
+        """
+        return self.filter(
+            Q(status__in=[PlanItemStatus.OPEN, PlanItemStatus.IN_PROGRESS])
+            | Q(status=PlanItemStatus.DONE, done_on__gt=day)
+        )
+
     def overdue(self, day) -> ImprovementItemQuerySet:
-        """Open items whose due date is before ``day``."""
-        return self.open().filter(due_date__lt=day)
+        """Items still to do on ``day`` whose due date is before it."""
+        return self.open_on(day).filter(due_date__lt=day)
 
     def due_within(self, day, days: int) -> ImprovementItemQuerySet:
-        """Open items due from ``day`` to ``days`` days later."""
+        """Items still to do on ``day`` due from ``day`` to ``days`` days later (both included)."""
         import datetime as dt
 
-        return self.open().filter(due_date__range=(day, day + dt.timedelta(days=days)))
+        return self.open_on(day).filter(due_date__range=(day, day + dt.timedelta(days=days)))
 
 
 class ImprovementItem(models.Model):
