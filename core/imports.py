@@ -645,8 +645,14 @@ class Importer:
     - ``write(pending)``: bulk-write what ``resolve`` returned.
 
     Prefetching (units, choices) belongs in ``__init__`` or ``begin``.
+    ``finish()`` runs once after the last batch, inside the import's
+    transaction (temporary tables to drop). ``report`` is the report being
+    built, set by the engine before ``begin``, for an importer that checks
+    rows in its own batches (across the whole file, without keeping every
+    row in memory) and adds errors outside ``resolve``.
     """
 
+    report: ImportReport | None = None
     kind = ""
     columns: tuple[Column, ...] = ()
     batch_size = 1000
@@ -655,6 +661,9 @@ class Importer:
 
     def begin(self, headers: dict[str, str]) -> None:
         """Called once the header row is known (column key -> header as written)."""
+
+    def finish(self) -> None:
+        """Called once after the last batch, inside the transaction."""
 
     def parse(self, row: Row) -> Any:
         raise NotImplementedError
@@ -835,6 +844,7 @@ def _run(
                 columns=_lazy_join(missing),
             )
         )
+    importer.report = report
     importer.begin(headers)
     order = {headers[key]: index for key, index in positions.items()}
     with transaction.atomic():
@@ -872,6 +882,7 @@ def _run(
                 progress(report.rows, sheet.total and max(sheet.total - header_number, 0))
         if batch:
             _flush(importer, batch, report)
+        importer.finish()
         if progress is not None:
             progress(report.rows, report.rows)
         if not report.ok or report.dry_run:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -199,11 +200,88 @@ class DossierImporter(Importer):
         }
         self.due = rules.DueDates(load_calendar())
         self.today = timezone.localdate()
-        self.seen: dict[str, int] = {}
         self.headers: dict[str, str] = {}
+        # Codes read since the last check, with their row numbers; the codes of
+        # the rows before are in a temporary table (``_check_codes``).
+        self.codes: dict[str, int] = {}
+        self.codes_table = ""
 
     def begin(self, headers: dict[str, str]) -> None:
         self.headers = headers
+
+    # --- duplicate codes across the whole file, in constant memory ---------------------
+    #
+    # A 2-million-row export cannot keep every code in a Python dict (about 150
+    # bytes a code). The codes of each batch are checked against, then added
+    # to, a temporary table of (code, row) inside the import's transaction: one
+    # SELECT and one bulk INSERT per batch of rows, whatever the file's size.
+
+    def _codes_table(self) -> str:
+        if not self.codes_table:
+            name = f"reform_import_codes_{uuid.uuid4().hex[:12]}"
+            tail = " ON COMMIT DROP" if connection.vendor == "postgresql" else ""
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"CREATE TEMPORARY TABLE {name} (code VARCHAR(60) PRIMARY KEY, row_number INTEGER NOT NULL){tail}"
+                )
+            self.codes_table = name
+        return self.codes_table
+
+    def _check_codes(self) -> None:
+        """Report the codes of the buffer seen on an earlier row, then remember them."""
+        if not self.codes:
+            return
+        table = self._codes_table()
+        codes = list(self.codes.items())
+        self.codes = {}
+        with connection.cursor() as cursor:
+            earlier: dict[str, int] = {}
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"SELECT code, row_number FROM {table} WHERE code = ANY(%s)",  # noqa: S608
+                    [[code for code, _row in codes]],
+                )
+                earlier.update(cursor.fetchall())
+                codes_left = []
+            else:
+                codes_left = codes
+            for start in range(0, len(codes_left), 900):
+                part = [code for code, _row in codes_left[start : start + 900]]
+                cursor.execute(
+                    f"SELECT code, row_number FROM {table} WHERE code IN ({', '.join(['%s'] * len(part))})",  # noqa: S608
+                    part,
+                )
+                earlier.update(cursor.fetchall())
+            fresh = [(code, row) for code, row in codes if code not in earlier]
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} (code, row_number) FROM STDIN") as copy:
+                    for item in fresh:
+                        copy.write_row(item)
+            else:
+                cursor.executemany(
+                    f"INSERT INTO {table} (code, row_number) VALUES (%s, %s)",  # noqa: S608
+                    fresh,
+                )
+        for code, row in codes:
+            if code in earlier:
+                self._duplicate(code, row, earlier[code])
+
+    def _duplicate(self, code: str, row: int, first: int) -> None:
+        self.report.add_error(
+            RowError(
+                format_lazy(_("{code} already appears on row {row}."), code=code, row=first),
+                self.report.sheet,
+                row,
+                self.headers.get("code", ""),
+            )
+        )
+
+    def finish(self) -> None:
+        self._check_codes()
+        if self.codes_table:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE {self.codes_table}")
+            self.codes_table = ""
 
     def parse(self, row: Row) -> StagedDossier | None:
         code = row.text("code", required=True, max_length=60)
@@ -239,15 +317,17 @@ class DossierImporter(Importer):
             row.text("late_reason", max_length=255) if row.has("late_reason") else ""
         )
         if code:
-            if code in self.seen:
+            if code in self.codes:
                 row.error(
                     "code",
                     format_lazy(
-                        _("{code} already appears on row {row}."), code=code, row=self.seen[code]
+                        _("{code} already appears on row {row}."), code=code, row=self.codes[code]
                     ),
                 )
             else:
-                self.seen[code] = row.number
+                self.codes[code] = row.number
+                if len(self.codes) >= self.batch_size:
+                    self._check_codes()
         if row.errors or procedure is None or unit_id is None:
             return None
         if values["due_on"] is None:
@@ -266,6 +346,7 @@ class DossierImporter(Importer):
         return StagedDossier(row.number, code, procedure[0], procedure[1], unit_id, values)
 
     def resolve(self, items: list[StagedDossier], report: ImportReport):
+        self._check_codes()
         existing = {d.code: d for d in Dossier.objects.filter(code__in=[i.code for i in items])}
         creates, updates = [], []
         for item in items:

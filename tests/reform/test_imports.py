@@ -212,3 +212,39 @@ def test_procedure_list_import(db):
     )
     assert not bad.ok and {e.column for e in bad.errors} == {"Cấp thực hiện", "Thời hạn giải quyết"}
     assert not Procedure.objects.filter(code="3.003").exists()
+
+
+def test_duplicate_codes_found_across_batches_in_constant_memory(procedures, monkeypatch):
+    """Codes are checked in batches against a temporary table: a code repeated thousands of
+    rows later is still refused with both row numbers, and nothing is written."""
+    monkeypatch.setattr(DossierImporter, "batch_size", 3)
+    rows = [
+        (n, f"HS-{n}", "HT-01", "A", "Trực tiếp", "05/03/2019", None, "05/03/2019", "", "")
+        for n in range(1, 11)
+    ]
+    rows.append((11, "HS-2", "HT-01", "A", "Trực tiếp", "05/03/2019", None, None, "", ""))
+    rows.append((12, "HS-12", "HT-01", "A", "Trực tiếp", "05/03/2019", None, None, "", ""))
+    rows.append((13, "HS-9", "HT-01", "A", "Trực tiếp", "05/03/2019", None, None, "", ""))
+    report = dossiers(rows)
+    assert not report.ok
+    # Data starts on row 3 (a title row, the header row).
+    with translation.override("en"):
+        found = sorted((e.row, e.column, str(e.message)) for e in report.errors)
+    assert found == [
+        (13, "Mã hồ sơ", "HS-2 already appears on row 4."),
+        (15, "Mã hồ sơ", "HS-9 already appears on row 11."),
+    ]
+    assert Dossier.objects.count() == 0
+    # Without the repeats the same batches import, and the temporary table is gone.
+    report = dossiers(rows[:10] + rows[11:12])
+    assert report.ok and report.created == 11
+    from django.db import connection
+
+    sql = (
+        "SELECT tablename FROM pg_tables WHERE schemaname LIKE 'pg_temp%%'"
+        if connection.vendor == "postgresql"
+        else "SELECT name FROM sqlite_temp_master WHERE type = 'table'"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        assert not [name for (name,) in cursor.fetchall() if "import_codes" in name]
