@@ -74,13 +74,21 @@ COUNT_COLUMNS: tuple[str, ...] = (
 # district and commune counters. ``unreconciled`` counts filed reports whose
 # figures do not add up; ``reconciles`` (a flag column) is derived from it.
 SERVICE_SCOPES = ("district", "commune", "inter_level", "electronic")
-SCOPE_FIGURES = ("received", "resolved", "pending_in_time", "overdue", "unreconciled")
+SCOPE_FIGURES = (
+    "received",
+    "resolved",
+    "pending_in_time",
+    "overdue",
+    "unreconciled",
+    "pending_unreported",
+)
 SERVICE_COUNT_COLUMNS: tuple[str, ...] = (
     "dossiers_received",
     "dossiers_resolved",
     "dossiers_resolved_judged",
     "dossiers_resolved_on_time",
     "dossiers_pending_in_time",
+    "dossiers_pending_unreported",
     "dossiers_overdue",
     "dossiers_late_in_system_only",
     "dossiers_apologies_issued",
@@ -114,6 +122,15 @@ FLAGS: dict[str, str] = {
     for scope in SERVICE_SCOPES
 }
 FLAG_COLUMNS = tuple(FLAGS)
+# count column -> the count of filed reports that left it out: where that count
+# is not zero the figure is unknown (null), not the sum of what was reported.
+UNKNOWN_WHEN: dict[str, str] = {
+    "dossiers_pending_in_time": "dossiers_pending_unreported",
+    **{
+        f"dossiers_by_scope.{scope}.pending_in_time": f"dossiers_by_scope.{scope}.pending_unreported"
+        for scope in SERVICE_SCOPES
+    },
+}
 # A unit's own figures of the current period, not summed up the tree: the
 # procedures posted in its subtree (distinct, counted in SQL) and its PAR index result.
 PROCEDURE_LEVELS = ("province", "district", "commune")
@@ -319,7 +336,15 @@ def add_rates(frame: pd.DataFrame) -> pd.DataFrame:
         frame[rate] = values
     for flag, values in _flag_arrays(lambda c: frame[c].to_numpy()).items():
         frame[flag] = values
+    for column, unknown in UNKNOWN_WHEN.items():
+        frame[column] = _unknown_where(frame[column].to_numpy(), frame[unknown].to_numpy())
     return frame
+
+
+def _unknown_where(values: np.ndarray, unknown: np.ndarray) -> pd.arrays.IntegerArray:
+    """A count column as nullable integers, null where ``unknown`` counts a report that left it out."""
+    values = np.asarray(values, dtype="float64")
+    return _nullable_int(np.where(np.asarray(unknown, dtype="float64") > 0, np.nan, values))
 
 
 def score(frame: pd.DataFrame, methodology: Methodology) -> pd.Series:
@@ -458,6 +483,8 @@ def _frame(
     for column in COUNT_COLUMNS:
         values = result.metrics[column][order]
         columns[column] = values if column in FLOAT_COUNTS else values.astype("int64")
+    for column, unknown in UNKNOWN_WHEN.items():
+        columns[column] = _unknown_where(columns[column], columns[unknown])
     for column in RATE_COLUMNS + FLAG_COLUMNS:
         columns[column] = result.metrics[column][order]
     for column in VALUE_COLUMNS:

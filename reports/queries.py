@@ -615,6 +615,9 @@ def service_report_rows(root: Unit, periods: list[Period]) -> list[dict[str, Any
         measures[f"resolved_late__p{i}"] = Sum("resolved_late", filter=inside)
         measures[f"pending_in_time__p{i}"] = Sum("pending_in_time", filter=at_end)
         measures[f"pending_overdue__p{i}"] = Sum("pending_overdue", filter=at_end)
+        # Reports that leave the pending figure out (the article gives none for the
+        # electronic system): the scope's pending figure is then unknown, not zero.
+        measures[f"pending_unreported__p{i}"] = count_rows(at_end & Q(pending_in_time__isnull=True))
         measures[f"late_in_system_only__p{i}"] = Sum("late_in_system_only", filter=inside)
         measures[f"apologies__p{i}"] = Sum("apologies_issued", filter=inside)
     rows = (
@@ -654,6 +657,7 @@ def _service_counts(
                 if report is not None:
                     figures = {name: report.get(name, 0) for name in SERVICE_FIGURES}
                     figures["unreconciled"] = report["unreconciled"]
+                    figures["pending_unreported"] = report.get("pending_unreported", 0)
                     figures["late_in_system_only"] = (
                         report["late_in_system_only"] if scope in ("district", "commune") else 0
                     )
@@ -666,7 +670,7 @@ def _service_counts(
                     }
                     # Every resolved dossier is judged on its dates.
                     figures["resolved_judged"] = figures["resolved"]
-                    figures["unreconciled"] = 0
+                    figures["unreconciled"] = figures["pending_unreported"] = 0
                     figures["late_in_system_only"] = figures["apologies"] = 0
                 out[scope] = figures
             # Dossier-wide counts of the unit's local counters, unless both levels were filed.
@@ -689,12 +693,14 @@ def _service_columns(out: dict[str, Any]) -> dict[str, Any]:
         row[f"{prefix}.pending_in_time"] = f["pending_in_time"]
         row[f"{prefix}.overdue"] = f["resolved_late"] + f["pending_overdue"]
         row[f"{prefix}.unreconciled"] = f["unreconciled"]
+        row[f"{prefix}.pending_unreported"] = f["pending_unreported"]
     local = [out["district"], out["commune"]]
     row["dossiers_received"] = sum(f["received"] for f in local)
     row["dossiers_resolved"] = sum(f["resolved"] for f in local)
     row["dossiers_resolved_judged"] = sum(f["resolved_judged"] for f in local)
     row["dossiers_resolved_on_time"] = sum(f["resolved_judged"] - f["resolved_late"] for f in local)
     row["dossiers_pending_in_time"] = sum(f["pending_in_time"] for f in local)
+    row["dossiers_pending_unreported"] = sum(f["pending_unreported"] for f in local)
     row["dossiers_overdue"] = sum(f["resolved_late"] + f["pending_overdue"] for f in local)
     row["dossiers_late_in_system_only"] = out["late_in_system_only"]
     row["dossiers_apologies_issued"] = out["apologies"]

@@ -95,6 +95,7 @@ SCOPE_FIGURE_LABELS = {
     "pending_in_time": _("{scope}: pending within the deadline"),
     "overdue": _("{scope}: overdue"),
     "unreconciled": _("{scope}: reports that do not add up"),
+    "pending_unreported": _("{scope}: reports without the pending figure"),
     "reconciles": _("{scope}: figures add up"),
 }
 PROCEDURE_LEVEL_LABELS = {
@@ -165,6 +166,7 @@ LABELS: dict[str, Any] = {
     "dossiers_resolved_judged": _("Dossiers resolved, lateness known"),
     "dossiers_resolved_on_time": _("Dossiers resolved early or on time"),
     "dossiers_pending_in_time": _("Dossiers pending within the deadline"),
+    "dossiers_pending_unreported": _("Reports without the pending figure"),
     "dossiers_overdue": _("Dossiers overdue"),
     "dossiers_late_in_system_only": _("Late only in the electronic system"),
     "dossiers_apologies_issued": _("Apologies issued for late dossiers"),

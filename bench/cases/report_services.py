@@ -144,6 +144,10 @@ def floor_own_counts(root_path: str, periods, today: dt.date) -> list[list[dict]
             ("resolved_late", f"SUM(CASE WHEN {inside} THEN resolved_late END)"),
             ("pending_in_time", f"SUM(CASE WHEN {at_end} THEN pending_in_time END)"),
             ("pending_overdue", f"SUM(CASE WHEN {at_end} THEN pending_overdue END)"),
+            (
+                "pending_unreported",
+                f"SUM(CASE WHEN {at_end} AND pending_in_time IS NULL THEN 1 ELSE 0 END)",
+            ),
             ("late_in_system_only", f"SUM(CASE WHEN {inside} THEN late_in_system_only END)"),
             ("apologies", f"SUM(CASE WHEN {inside} THEN apologies_issued END)"),
         ):
@@ -227,5 +231,7 @@ CASES = [
         phases={"subject": _phase(subject_run, 3), "floor": _phase(floor_run, 3)},
         unavailable=unavailable,
         rounds=2,
+        # 2 million dossiers on SQLite under load: a run can take minutes.
+        timeout=1800,
     ),
 ]

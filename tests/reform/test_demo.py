@@ -36,6 +36,7 @@ def test_da_huoai_2019_report_shows_the_article_figures(api):
         "pending_in_time": 96,
         "overdue": 3,
         "unreconciled": 1,
+        "pending_unreported": 0,
         "reconciles": False,
     }
     assert scopes["commune"] == {
@@ -44,6 +45,7 @@ def test_da_huoai_2019_report_shows_the_article_figures(api):
         "pending_in_time": 14,
         "overdue": 51,
         "unreconciled": 0,
+        "pending_unreported": 0,
         "reconciles": True,
     }
     assert scopes["inter_level"] == {
@@ -52,18 +54,30 @@ def test_da_huoai_2019_report_shows_the_article_figures(api):
         "pending_in_time": 23,
         "overdue": 0,
         "unreconciled": 0,
+        "pending_unreported": 0,
         "reconciles": True,
     }
-    electronic = scopes["electronic"]
-    assert (electronic["received"], electronic["resolved"], electronic["overdue"]) == (
-        7875,
-        7577,
-        254,
-    )
-    # The article's rates, as it rounds them.
-    assert round(100 * 6684 / 6698, 2) == 99.79
-    assert round(100 * 523 / 546, 2) == 95.79
-    assert round(100 * 3 / 2061, 1) == 0.1  # the article says 0.2%: 3 of 2,061 is 0.15%
+    # The electronic system: 7,875 received, 7,577 resolved, 254 resolved late. The
+    # article does not say how the 298 unresolved dossiers split between in time and
+    # overdue: the pending figure is unknown (null), not 0.
+    assert scopes["electronic"] == {
+        "received": 7875,
+        "resolved": 7577,
+        "pending_in_time": None,
+        "overdue": 254,
+        "unreconciled": 0,
+        "pending_unreported": 1,
+        "reconciles": True,
+    }
+    # The article's rates from the report's figures, as it rounds them: resolved of
+    # received, and overdue of resolved (3 of 1,731 is 0.17% -> "0.2%"; 254 of 7,577 is
+    # 3.35% -> "3.3%"; of received they would be 0.15% and 3.23%).
+    rate = lambda part, whole: 100 * part / whole  # noqa: E731
+    assert round(rate(scopes["commune"]["resolved"], scopes["commune"]["received"]), 2) == 99.79
+    assert round(rate(scopes["inter_level"]["resolved"], 546), 2) == 95.79
+    assert round(rate(7577, scopes["electronic"]["received"]), 1) == 96.2
+    assert round(rate(scopes["district"]["overdue"], scopes["district"]["resolved"]), 1) == 0.2
+    assert int(rate(254, scopes["electronic"]["resolved"]) * 10) / 10 == 3.3
     # Totals of the district and commune counters.
     assert (total["dossiers_received"], total["dossiers_resolved"]) == (2061 + 6698, 1731 + 6684)
     assert (total["dossiers_pending_in_time"], total["dossiers_overdue"]) == (96 + 14, 3 + 51)
@@ -93,6 +107,9 @@ def test_province_report_ranks_the_twelve_district_level_units(api):
     assert len(par) == 12
     assert sorted(p["rank"] for p in par.values()) == list(range(1, 13))
     assert {p["ranked_units"] for p in par.values()} == {12}
+    # Up the tree the electronic system's pending figure stays unknown (one report left it out).
+    electronic = body["total"]["dossiers_by_scope"]["electronic"]
+    assert (electronic["received"], electronic["pending_in_time"]) == (7875, None)
 
 
 def test_csv_and_workbook_carry_the_section(api):
@@ -107,6 +124,9 @@ def test_csv_and_workbook_carry_the_section(api):
     assert dh["dossiers_by_scope.district.received"] == "2061"
     assert dh["dossiers_by_scope.district.reconciles"] == "0"
     assert dh["par_index.rank"] == "2"
+    # Unknown is an empty cell, not 0; the reported ones are figures.
+    assert dh["dossiers_by_scope.electronic.pending_in_time"] == ""
+    assert dh["dossiers_by_scope.commune.pending_in_time"] == "14"
     import openpyxl
 
     response = api.get(
@@ -126,6 +146,7 @@ def test_html_page_shows_the_flag_and_the_ranking(demo, client):
     assert "2,061" in text or "2061" in text
     assert "do not add up" in text
     assert "ranked 2 of 12" in text and "ranked 3" in text
+    assert "not reported" in text
 
 
 def test_demo_is_idempotent(demo):
@@ -136,3 +157,26 @@ def test_demo_is_idempotent(demo):
     assert [
         m.objects.count() for m in (Procedure, ProcedurePosting, ServiceReport, ParResult, Dossier)
     ] == counts
+
+
+def test_bench_floor_counts_the_same_as_the_report(demo):
+    """``bench/cases/report_services.py``'s hand-written SQL gives the report's figures on the demo."""
+    import datetime as dt
+
+    from bench.cases.report_services import floor_own_counts
+    from reports import queries
+    from reports.frames import Period
+    from staff.models import Unit
+
+    root = Unit.objects.get(code="DH")
+    periods = [Period.year(2019), Period.year(2018)]
+    today = dt.date(2020, 6, 30)
+
+    def by_unit(merged):
+        return [sorted((row["unit_id"], sorted(row.items())) for row in rows) for rows in merged]
+
+    subject = queries.service_rows(root, periods, today)
+    floor = floor_own_counts(root.path, periods, today)
+    assert by_unit(floor) == by_unit(subject)
+    electronic = next(row for row in subject[0] if row["unit_id"] == root.pk)
+    assert electronic["dossiers_by_scope.electronic.pending_unreported"] == 1
