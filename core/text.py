@@ -19,7 +19,13 @@ def nfc(value: str | None) -> str:
     """NFC-normalise, trim and collapse inner white space."""
     if value is None:
         return ""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+    value = str(value)
+    if value.isascii():
+        # NFC leaves ASCII as it is; ``split()`` splits on the same white space as
+        # ``\s+`` (``str.isspace``) and drops it at both ends: the same result, faster
+        # (a 500,000-row import normalises every cell).
+        return " ".join(value.split())
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
 
 
 def search_key(value: str | None) -> str:

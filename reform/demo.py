@@ -570,13 +570,18 @@ DOSSIER_COLUMNS = [
 ]
 
 
-def insert_dossier_rows(rows: list[tuple], columns: list[str] = DOSSIER_COLUMNS) -> int:
+def insert_dossier_rows(
+    rows: list[tuple], columns: list[str] = DOSSIER_COLUMNS, *, sqlite_cache_mb: int = 256
+) -> int:
     """Insert dossiers in bulk (``executemany``; ``COPY`` on PostgreSQL), values already adapted.
 
     ``bulk_create`` compiles SQL in Python for every row, which is most of
     the cost at a million rows; the province seeder and the dossier import
     write through the connection's cursor instead, inside the caller's
     transaction. ``columns`` are model field names; the rest get defaults.
+    On SQLite the connection's page cache is raised to ``sqlite_cache_mb``
+    (index maintenance on a table of millions of rows); the import keeps it
+    smaller so that its memory stays flat whatever the file's size.
     """
     if not rows:
         return 0
@@ -606,7 +611,7 @@ def insert_dossier_rows(rows: list[tuple], columns: list[str] = DOSSIER_COLUMNS)
                     copy.write_row(row + fixed)
             return len(rows)
         if connection.vendor == "sqlite":
-            cursor.execute("PRAGMA cache_size = -262144")
+            cursor.execute(f"PRAGMA cache_size = -{int(sqlite_cache_mb) * 1024}")
         sql = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, [row + fixed for row in rows[start : start + 5000]])

@@ -169,6 +169,20 @@ _DOSSIER_INSERT = [
 ]
 
 
+_DATE_KEYS = (
+    "received_on",
+    "due_on",
+    "resolved_on",
+    "returned_on",
+    "apology_issued_on",
+    "apology_new_due_on",
+)
+_MEMO_SIZE = 100_000
+# SQLite's page cache for the import's inserts: reached within the first
+# hundred thousand rows, then flat (the seeder uses 256 MB).
+IMPORT_SQLITE_CACHE_MB = 64
+
+
 @dataclass(slots=True)
 class StagedDossier:
     row: int
@@ -208,6 +222,38 @@ class DossierImporter(Importer):
 
     def begin(self, headers: dict[str, str]) -> None:
         self.headers = headers
+        self.present = set(headers)
+        self.date_keys = [key for key in _DATE_KEYS if key in headers]
+        # Raw cell -> parsed value for the cells that repeat across rows (dates,
+        # units, channels): a dictionary look-up instead of the parsers, bounded
+        # in size. Only successful parses are kept; a bad cell always goes
+        # through the parser, which records the error with its row and column.
+        self.memo: dict[tuple[str, Any], Any] = {}
+
+    def _cached(self, row: Row, key: str, parse):
+        raw = row.raw(key)
+        if raw is None:
+            return parse()
+        hit = self.memo.get((key, raw))
+        if hit is not None:
+            return hit
+        errors = len(row.errors)
+        value = parse()
+        if value is not None and len(row.errors) == errors:
+            if len(self.memo) >= _MEMO_SIZE:
+                self.memo.clear()
+            self.memo[(key, raw)] = value
+        return value
+
+    def _text(self, row: Row, key: str, *, max_length: int | None = None) -> str:
+        """``row.text(key, required=True)``, with a shortcut for plain ASCII text (codes)."""
+        raw = row.raw(key)
+        if raw.__class__ is str and raw.isascii():
+            # For ASCII, NFC is the identity and this is ``nfc``'s white-space rule.
+            value = " ".join(raw.split())
+            if value and (max_length is None or len(value) <= max_length):
+                return value
+        return row.text(key, required=True, max_length=max_length)
 
     # --- duplicate codes across the whole file, in constant memory ---------------------
     #
@@ -284,37 +330,35 @@ class DossierImporter(Importer):
             self.codes_table = ""
 
     def parse(self, row: Row) -> StagedDossier | None:
-        code = row.text("code", required=True, max_length=60)
-        procedure_code = row.text("procedure", required=True)
-        unit_id = self.units.find(row, "unit")
+        present = self.present
+        code = self._text(row, "code", max_length=60)
+        procedure_code = self._text(row, "procedure")
+        unit_id = self._cached(row, "unit", lambda: self.units.find(row, "unit"))
         procedure = self.procedures.get(procedure_code) if procedure_code else None
         if procedure_code and procedure is None:
             row.error(
                 "procedure",
                 format_lazy(_("No procedure has the code {code}."), code=procedure_code),
             )
-        values: dict[str, Any] = {}
+        values: dict[str, Any] = dict.fromkeys(_DATE_KEYS)
         values["channel"] = (
-            row.choice("channel", CHANNELS) if row.has("channel") else None
+            self._cached(row, "channel", lambda: row.choice("channel", CHANNELS))
+            if "channel" in present
+            else None
         ) or Channel.COUNTER
-        for key in (
-            "received_on",
-            "due_on",
-            "resolved_on",
-            "returned_on",
-            "apology_issued_on",
-            "apology_new_due_on",
-        ):
-            values[key] = row._parse(key, _date_or_datetime) if row.has(key) else None
+        for key in self.date_keys:
+            values[key] = self._cached(row, key, lambda k=key: row._parse(k, _date_or_datetime))
         if values["received_on"] is None and not any(
             e.column == self.headers.get("received_on") for e in row.errors
         ):
             row.error("received_on", _("This cell is required."))
-        values["result"] = (row.choice("result", RESULTS) if row.has("result") else None) or ""
-        flag = row.choice("late_in_system_only", YES_NO) if row.has("late_in_system_only") else None
+        values["result"] = (row.choice("result", RESULTS) if "result" in present else None) or ""
+        flag = (
+            row.choice("late_in_system_only", YES_NO) if "late_in_system_only" in present else None
+        )
         values["late_in_system_only"] = flag == "1"
         values["late_reason"] = (
-            row.text("late_reason", max_length=255) if row.has("late_reason") else ""
+            row.text("late_reason", max_length=255) if "late_reason" in present else ""
         )
         if code:
             if code in self.codes:
@@ -334,7 +378,16 @@ class DossierImporter(Importer):
             values["due_on"] = self.due(values["received_on"], procedure[1])
         values["late_reason"] = nfc(values["late_reason"])
         problems = rules.dossier_problems(
-            **{k: v for k, v in values.items() if k != "channel"}, today=self.today
+            received_on=values["received_on"],
+            due_on=values["due_on"],
+            resolved_on=values["resolved_on"],
+            returned_on=values["returned_on"],
+            result=values["result"],
+            late_in_system_only=values["late_in_system_only"],
+            late_reason=values["late_reason"],
+            apology_issued_on=values["apology_issued_on"],
+            apology_new_due_on=values["apology_new_due_on"],
+            today=self.today,
         )
         if problems:
             for name, problem in problems:
@@ -406,7 +459,7 @@ class DossierImporter(Importer):
                     adapt(v["apology_new_due_on"]),
                 )
             )
-        insert_dossier_rows(rows, _DOSSIER_INSERT)
+        insert_dossier_rows(rows, _DOSSIER_INSERT, sqlite_cache_mb=IMPORT_SQLITE_CACHE_MB)
         if updates:
             bulk_update_with_history(
                 updates, Dossier, [*_DOSSIER_FIELDS, "outcome"], batch_size=1000

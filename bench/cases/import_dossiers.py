@@ -4,7 +4,8 @@ The file is CSV (UTF-8), as one-stop systems export it; an .xlsx of the same
 rows costs about a minute more in openpyxl alone on this machine, the same
 for subject and floor. Floor: the least a program can do with the file:
 ``csv.reader``, dictionaries for units and procedures, the memoised due date
-on the holiday calendar, and the same bulk insert (``COPY`` on PostgreSQL).
+on the holiday calendar, and the same bulk insert (``COPY`` on PostgreSQL,
+the same SQLite page cache).
 Every run is rolled back. Memory is judged by importing 100,000 rows too
 (phase ``small``): per-row state would need five times more at 500,000.
 """
@@ -114,7 +115,7 @@ def _floor(path: Path):
     from core.workdays import load_calendar
     from reform import rules
     from reform.demo import insert_dossier_rows
-    from reform.importers import _DOSSIER_INSERT
+    from reform.importers import _DOSSIER_INSERT, IMPORT_SQLITE_CACHE_MB
     from reform.models import Procedure
     from staff.models import Unit
 
@@ -167,9 +168,13 @@ def _floor(path: Path):
                     )
                 )
                 if len(batch) == 5000:
-                    written += insert_dossier_rows(batch, _DOSSIER_INSERT)
+                    written += insert_dossier_rows(
+                        batch, _DOSSIER_INSERT, sqlite_cache_mb=IMPORT_SQLITE_CACHE_MB
+                    )
                     batch = []
-        written += insert_dossier_rows(batch, _DOSSIER_INSERT)
+        written += insert_dossier_rows(
+            batch, _DOSSIER_INSERT, sqlite_cache_mb=IMPORT_SQLITE_CACHE_MB
+        )
         return written
 
     return run

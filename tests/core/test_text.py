@@ -38,3 +38,11 @@ def test_search_key_is_idempotent_ascii_lowercase_without_marks(text):
 def test_nfc_is_idempotent(text):
     assert nfc(nfc(text)) == nfc(text)
     assert unicodedata.is_normalized("NFC", nfc(text))
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_nfc_ascii_shortcut_is_the_general_rule(text):
+    import re
+
+    assert nfc(text) == re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+    assert nfc(text + "ễ") == re.sub(r"\s+", " ", unicodedata.normalize("NFC", text + "ễ")).strip()
