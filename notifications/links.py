@@ -12,7 +12,7 @@ RECORD_URLS = {
     ("inspections", "correctiveaction"): ("app:action-detail", "correctiveaction-detail"),
     ("inspections", "disciplinarycase"): ("app:case-detail", "disciplinarycase-detail"),
     ("inspections", "citizenfeedback"): ("app:feedback-detail", "citizenfeedback-detail"),
-    ("reform", "improvementitem"): ("improvementitem-detail",),
+    ("reform", "improvementitem"): ("app:plan-item-detail", "improvementitem-detail"),
 }
 
 

@@ -111,6 +111,13 @@ def test_each_kind_once_to_the_owner_in_their_language(smtp, tree, people, items
         assert smtp.to(f"{other}@example.vn") == []
     total = len(smtp.received)
     assert total == 7
+    # A notification leads to the item's page in the workspace.
+    from django.urls import reverse
+
+    from notifications.links import record_url
+
+    opened = Notification.objects.filter(kind="plan_item_due", object_id=a["a_due"]).first()
+    assert record_url(opened) == reverse("app:plan-item-detail", args=[a["a_due"]])
     run()
     assert len(smtp.received) == total
 
