@@ -364,6 +364,8 @@ def row_notes(row: dict[str, Any]) -> str:
         reason = row.get("reason")
         return row.get("status", NOT_AVAILABLE) + (f": {reason}" if reason else "")
     notes = []
+    if row.get("size", 1) != 1:
+        notes.append(f"{row['size']}x the province, waiting for a 1x row to fold into")
     if row.get("rows") is not None:
         notes.append(f"{row['rows']:,} rows")
     if row.get("peer_seconds") is not None:
@@ -480,7 +482,8 @@ def attach_growth(results: Sequence[dict[str, Any]], measured: str | None = None
     ``growth`` holds the sizes, the subject's seconds, peak RSS and RSS growth
     at each, and the exponents of time and peak memory. The sizes a 1x row's
     earlier ``growth`` holds and this run did not measure again are kept.
-    Without larger rows the results are returned as they are.
+    Without larger rows the results are returned as they are; larger rows
+    without a 1x row yet are kept as they are, for a later run to fold.
     """
     larger: dict[tuple[str, str], list[dict]] = {}
     base = []
@@ -516,7 +519,9 @@ def attach_growth(results: Sequence[dict[str, Any]], measured: str | None = None
         reasons = [f"x{r['size']}: {row_notes(r)}" for r in extra if not _ran(r)]
         if reasons:
             row["growth"]["not_measured"] = reasons
-    return base
+    folded = {(r["name"], r["database"]) for r in base}
+    orphans = [r for key, rows in larger.items() if key not in folded for r in rows]
+    return base + orphans
 
 
 def _earlier_points(growth: dict | None, skip: set[int]) -> list[dict]:

@@ -285,7 +285,9 @@ def write_outputs(rows: list[dict], info: dict, elapsed: float, partial: bool) -
         # A partial run (some cases or databases) keeps the other rows of the last full run.
         earlier = json.loads(RESULTS.read_text())
         ran = {(x["name"], x["database"]) for x in results if x.get("size", 1) == 1}
-        kept = [r for r in earlier if (r["name"], r["database"]) not in ran]
+        kept = [
+            r for r in earlier if (r["name"], r["database"]) not in ran or r.get("size", 1) != 1
+        ]
         # A 1x-only run keeps the growth measured by an earlier --scales run.
         growth = {(r["name"], r["database"]): r["growth"] for r in earlier if r.get("growth")}
         for row in results:

@@ -242,3 +242,15 @@ def test_phases_option_runs_those_phases_once_and_larger_sizes_run_subjects_only
     assert calls == [(2, "export_xlsx", "subject"), (2, "export_xlsx", "subject")]
     (measured,) = [r for r in rows if r["name"] != "seed"]
     assert measured["size"] == 2 and measured["seconds"] == 2.0
+
+
+def test_a_larger_row_waits_for_its_one_x_row(tmp_path, monkeypatch):
+    for name in ("RESULTS", "DOC", "RUN_INFO", "NOTES"):
+        monkeypatch.setattr(run, name, tmp_path / name)
+    run.write_outputs([_row("api_list", 2, 4.0, 130.0)], {"date": "a"}, 1.0, partial=True)
+    (orphan,) = json.loads((tmp_path / "RESULTS").read_text())
+    assert orphan["size"] == 2
+    assert "waiting for a 1x row" in harness.row_notes(orphan)
+    run.write_outputs([_row("api_list", 1, 2.0, 130.0)], {"date": "b"}, 1.0, partial=True)
+    (row,) = json.loads((tmp_path / "RESULTS").read_text())
+    assert row["growth"]["seconds"] == [2.0, 4.0]
