@@ -14,16 +14,19 @@ settings (``DJANGO_THROTTLE_*``), keyed by the scopes of ``THROTTLES``:
   HTML status page ``/feedback/status/`` (shared counter with its API twin);
 - ``user``: signed-in clients per user, and anonymous ones per address;
 - ``auth``: sign-in attempts per address, whatever the user name: the token
-  endpoint, the admin login and the workspace sign-in share one counter.
-
-(Public feedback submissions have their own limit, ``FEEDBACK_RATE_LIMIT``,
-shared by the HTML form and the API: ``inspections.feedback.ratelimit``.)
+  endpoint, the admin login and the workspace sign-in share one counter;
+- ``feedback``: public feedback submissions per address (``FEEDBACK_RATE_LIMIT``),
+  the HTML form and ``POST /api/v1/feedback/`` sharing one counter. It is a
+  fixed window counted with the cache's atomic ``incr`` (Redis when
+  ``REDIS_URL`` is set), so several web instances enforce one limit in total.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
+import time
 from functools import wraps
 
 from django.conf import settings
@@ -158,7 +161,52 @@ class AuthThrottle(_SettingsRateMixin, throttling.SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-THROTTLES = {"anon": AnonThrottle, "user": UserThrottle, "auth": AuthThrottle}
+class FeedbackThrottle(throttling.SimpleRateThrottle):
+    """Public feedback submissions per client address: ``FEEDBACK_RATE_LIMIT`` in a fixed window.
+
+    Counted with ``cache.add`` + ``cache.incr``: atomic on Redis and locmem;
+    on the database cache two workers racing on one client may under-count by
+    one, acceptable for a spam brake that never blocks a client under the
+    limit. The address (``core.audit.client_ip``, which believes only our own
+    proxies' X-Forwarded-For entries) is hashed with the secret key before it
+    becomes a cache key: the cache is not a log of who wrote to the inspectors.
+    """
+
+    scope = "feedback"
+    key_prefix = "feedback-rate"
+
+    def get_rate(self):
+        return settings.FEEDBACK_RATE_LIMIT
+
+    def get_cache_key(self, request, view):  # pragma: no cover - allow_request keys by window
+        return None
+
+    def allow_request(self, request, view, *, now: float | None = None):
+        limit, period = self.parse_rate(self.get_rate())
+        now = time.time() if now is None else now
+        window = int(now // period)
+        self.retry_after = max(1, int((window + 1) * period - now))
+        address = client_ip(request) or "unknown"
+        digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
+        key = f"{self.key_prefix}:{period}:{window}:{digest}"
+        self.cache.add(key, 0, timeout=period + 1)
+        try:
+            count = self.cache.incr(key)
+        except ValueError:  # evicted between add and incr
+            self.cache.set(key, 1, timeout=period + 1)
+            count = 1
+        return count <= limit
+
+    def wait(self):
+        return getattr(self, "retry_after", None)
+
+
+THROTTLES = {
+    "anon": AnonThrottle,
+    "user": UserThrottle,
+    "auth": AuthThrottle,
+    "feedback": FeedbackThrottle,
+}
 
 
 class _SeenAsAnonymous:
@@ -184,15 +232,22 @@ def throttle_wait(request, scopes) -> int | None:
     return math.ceil(max(waits)) if waits else None
 
 
-def too_many_requests(request, retry_after: int):
+def too_many_requests(request, retry_after: int, template: str = "security/throttled.html"):
     """The 429 page (HTML, translated) with ``Retry-After``."""
-    response = render(request, "security/throttled.html", {"retry_after": retry_after}, status=429)
+    response = render(request, template, {"retry_after": retry_after}, status=429)
     response["Retry-After"] = str(retry_after)
     return response
 
 
-def throttle_page(*scopes: str, methods: tuple[str, ...] | None = None):
-    """Decorate an HTML view with the API's throttles for ``scopes`` (all methods, or only ``methods``)."""
+def throttle_page(
+    *scopes: str,
+    methods: tuple[str, ...] | None = None,
+    template: str = "security/throttled.html",
+):
+    """Decorate an HTML view with the API's throttles for ``scopes`` (all methods, or only ``methods``).
+
+    ``template`` is the 429 page shown (the public form has its own, with a way back).
+    """
 
     def decorate(view):
         @wraps(view)
@@ -201,7 +256,7 @@ def throttle_page(*scopes: str, methods: tuple[str, ...] | None = None):
                 wait = throttle_wait(request, scopes)
                 if wait is not None:
                     logger.info("page throttled", extra={"data": {"scopes": list(scopes)}})
-                    return too_many_requests(request, wait)
+                    return too_many_requests(request, wait, template)
             return view(request, *args, **kwargs)
 
         return wrapped

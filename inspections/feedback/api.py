@@ -32,6 +32,7 @@ from core.exports import ExportMixin
 from core.files import file_download
 from core.history import HistoryViewSetMixin
 from core.models import SecurityEventKind
+from core.security import FeedbackThrottle
 from inspections.casework.choices import Severity
 from inspections.casework.models import FindingCategory
 from inspections.feedback import rules, services
@@ -44,7 +45,6 @@ from inspections.feedback.models import (
     FeedbackAttachment,
     FeedbackCategory,
 )
-from inspections.feedback.ratelimit import FeedbackRateThrottle
 from inspections.feedback.uploads import check_upload
 from staff.access import RestrictedViewSetMixin, may_see_internal_note, may_see_reporter_identity
 from staff.api import ActiveUnitCodeField, ModelCleanMixin, StaffCodeField, UnitCodeField
@@ -371,7 +371,7 @@ class CitizenFeedbackViewSet(
 
     def get_throttles(self):
         if self.action == "create":
-            return [FeedbackRateThrottle()]
+            return [FeedbackThrottle()]
         return super().get_throttles()
 
     def get_serializer_class(self):

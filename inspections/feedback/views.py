@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.security import throttle_page
-from inspections.feedback import ratelimit, rules, services
+from inspections.feedback import rules, services
 from inspections.feedback.choices import FeedbackChannel
 from inspections.feedback.forms import FeedbackForm
 from inspections.feedback.models import CitizenFeedback, FeedbackResponseTarget
@@ -25,22 +25,12 @@ RECEIPT_SALT = "inspections.feedback.receipt"
 RECEIPT_MAX_AGE = 3600
 
 
-def too_many_requests(request, retry_after: int):
-    """The friendly, translated 429 page (HTML)."""
-    response = render(request, "429.html", {"retry_after": retry_after}, status=429)
-    response["Retry-After"] = str(retry_after)
-    return response
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
+@throttle_page("feedback", methods=("POST",), template="429.html")
 def feedback_form(request):
     """GET shows the form (``?unit=CODE`` preselects the unit, for the QR code on the counter's wall)."""
     if request.method == "POST":
-        decision = ratelimit.hit(request)
-        if not decision.allowed:
-            logger.info("feedback form rate limited")
-            return too_many_requests(request, decision.retry_after)
         form = FeedbackForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
