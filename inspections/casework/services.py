@@ -11,12 +11,10 @@ by the field at fault, which the API answers as 400.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
-import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,8 +22,9 @@ from django.db.models import Max
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core.files import name_for_type
+from core.uploads import UploadRule, check_upload
 from core.workdays import Calendar, load_calendar
 from inspections.casework import rules
 from inspections.casework.choices import (
@@ -47,9 +46,8 @@ from inspections.models import (
 from staff import access
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-EVIDENCE_MAX_BYTES = settings.EVIDENCE_MAX_BYTES
 # Sniffed MIME type -> kind; the file's own name or declared type is not trusted.
-EVIDENCE_TYPES = {
+_EVIDENCE_TYPES = {
     "image/jpeg": EvidenceKind.IMAGE,
     "image/png": EvidenceKind.IMAGE,
     "image/gif": EvidenceKind.IMAGE,
@@ -68,6 +66,11 @@ EVIDENCE_TYPES = {
     "application/vnd.oasis.opendocument.presentation": EvidenceKind.OFFICE,
     "application/rtf": EvidenceKind.OFFICE,
 }
+EVIDENCE_RULE = UploadRule(
+    types=_EVIDENCE_TYPES,
+    max_bytes_setting="EVIDENCE_MAX_BYTES",
+    type_message=gettext_lazy("Only images, PDF and office documents are accepted."),
+)
 
 
 def _error(exc: rules.RuleError) -> ValidationError:
@@ -713,34 +716,18 @@ def action_verify(
 @transaction.atomic
 def evidence_attach(*, parent, upload, description: str = "", by=None) -> Evidence:
     """Store an uploaded file for ``parent`` after sniffing its type and checking its size."""
-    if upload.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            {
-                "file": [
-                    _("The file is larger than %(mb)s MB.")
-                    % {"mb": EVIDENCE_MAX_BYTES // (1024 * 1024)}
-                ]
-            }
-        )
-    upload.seek(0)
-    head = upload.read(8192)
-    kind = filetype.guess(head)
-    mime = kind.mime if kind else ""
-    if mime not in EVIDENCE_TYPES:
-        raise ValidationError({"file": [_("Only images, PDF and office documents are accepted.")]})
-    upload.seek(0)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    try:
+        checked = check_upload(upload, EVIDENCE_RULE)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
     evidence = Evidence(
         description=(description or "").strip(),
         uploaded_by=by,
-        original_name=name_for_type(upload.name, mime),
-        kind=EVIDENCE_TYPES[mime],
-        content_type=mime,
-        size=upload.size,
-        sha256=digest.hexdigest(),
+        original_name=checked.name,
+        kind=checked.kind,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.checksum,
     )
     field = {
         "Inspection": "inspection",

@@ -33,6 +33,7 @@ from core.files import file_download
 from core.history import HistoryViewSetMixin
 from core.models import SecurityEventKind
 from core.security import FeedbackThrottle
+from core.uploads import check_upload
 from inspections.casework.choices import Severity
 from inspections.casework.models import FindingCategory
 from inspections.feedback import rules, services
@@ -45,7 +46,6 @@ from inspections.feedback.models import (
     FeedbackAttachment,
     FeedbackCategory,
 )
-from inspections.feedback.uploads import check_upload
 from staff.access import RestrictedViewSetMixin, may_see_internal_note, may_see_reporter_identity
 from staff.api import ActiveUnitCodeField, ModelCleanMixin, StaffCodeField, UnitCodeField
 
@@ -109,7 +109,7 @@ class FeedbackSubmitSerializer(serializers.Serializer):
         if value is None:
             return None
         try:
-            return check_upload(value)
+            return check_upload(value, services.ATTACHMENT_RULE)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.messages) from exc
 

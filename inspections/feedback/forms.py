@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import check_upload
 from inspections.feedback.models import DESCRIPTION_MAX_LENGTH, FeedbackCategory
-from inspections.feedback.uploads import check_upload, max_upload_bytes
+from inspections.feedback.services import ATTACHMENT_RULE
 from staff.models import Unit
 
 STARTED_SALT = "inspections.feedback.form-started"
@@ -123,7 +124,7 @@ class FeedbackForm(forms.Form):
         self.fields["category"].queryset = FeedbackCategory.objects.filter(is_active=True)
         self.fields["attachment"].help_text = _(
             "A photo (JPEG, PNG, WebP, HEIC) or a PDF, at most %(limit)s MB."
-        ) % {"limit": max_upload_bytes() // (1024 * 1024)}
+        ) % {"limit": ATTACHMENT_RULE.max_megabytes}
         if not self.is_bound:
             self.initial["started"] = issue_started_token()
         self.spam = False
@@ -145,7 +146,7 @@ class FeedbackForm(forms.Form):
         upload = self.cleaned_data.get("attachment")
         if not upload:
             return None
-        return check_upload(upload)
+        return check_upload(upload, ATTACHMENT_RULE)
 
     def clean(self):
         cleaned = super().clean()

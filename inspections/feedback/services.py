@@ -10,12 +10,12 @@ import datetime as dt
 import logging
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import CheckedUpload, UploadRule
 from core.workdays import load_calendar
 from inspections.feedback import rules
 from inspections.feedback.choices import FeedbackChannel, FeedbackKind, FeedbackStatus
@@ -27,9 +27,21 @@ from inspections.feedback.models import (
     FeedbackResponseTarget,
     FeedbackStep,
 )
-from inspections.feedback.uploads import CheckedUpload
 
 logger = logging.getLogger(__name__)
+
+# What citizens may attach: photos and PDFs only, what a phone produces and what a letter scan becomes.
+ATTACHMENT_RULE = UploadRule(
+    types={
+        "image/jpeg": "image",
+        "image/png": "image",
+        "image/webp": "image",
+        "image/heic": "image",
+        "application/pdf": "pdf",
+    },
+    max_bytes_setting="FEEDBACK_MAX_UPLOAD_BYTES",
+    type_message=_("Only a photo (JPEG, PNG, WebP, HEIC) or a PDF file can be attached."),
+)
 
 # How far ahead to read holidays when computing a due date: 15 working days
 # never span more than a few calendar months, even across Tết.
@@ -125,7 +137,7 @@ def feedback_submit(
             size=attachment.size,
             checksum=attachment.checksum,
         )
-        row.file.save("upload", ContentFile(attachment.content), save=False)
+        row.file.save("upload", attachment.file, save=False)
         row.save()
     return feedback
 

@@ -9,7 +9,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.pages import DateInput
-from inspections.casework.services import EVIDENCE_MAX_BYTES
+from inspections.casework.services import EVIDENCE_RULE
 from staff.pages.pickers import use_staff_picker
 
 EVIDENCE_ACCEPT = "image/*,application/pdf"
@@ -45,7 +45,7 @@ class EvidenceFields(forms.Form):
     files = MultipleFileField(
         label=_("Attach photos or PDF files"),
         help_text=format_lazy(
-            _("Images or PDF, at most {mb} MB each."), mb=EVIDENCE_MAX_BYTES // (1024 * 1024)
+            _("Images or PDF, at most {mb} MB each."), mb=EVIDENCE_RULE.max_megabytes
         ),
     )
 
