@@ -15,6 +15,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from core.text import search_terms
+from core.validation import to_drf
 
 logger = logging.getLogger(__name__)
 
@@ -85,18 +86,29 @@ class AccentInsensitiveSearchFilter(filters.BaseFilterBackend):
         ]
 
 
+def has_perm(*codenames: str) -> type[permissions.BasePermission]:
+    """A DRF permission class: the signed-in user holds any of ``codenames`` (``app.codename``).
+
+    For workflow actions whose right is not the model's add/change/delete;
+    which rows the user may touch is still the access layer's (staff.access).
+    """
+
+    class HasAnyPerm(permissions.BasePermission):
+        def has_permission(self, request, view):
+            user = request.user
+            return bool(user and user.is_authenticated and any(user.has_perm(c) for c in codenames))
+
+    HasAnyPerm.__name__ = "HasAnyPerm_" + "_".join(c.replace(".", "_") for c in codenames)
+    return HasAnyPerm
+
+
 def exception_handler(exc, context):
     """DRF's handler, plus model validation and data errors as 400 and integrity errors as 409, never 500."""
     # Imported here: rest_framework.views reads the settings that name this module.
     from rest_framework.views import exception_handler as drf_exception_handler
 
     if isinstance(exc, DjangoValidationError):
-        if hasattr(exc, "error_dict"):
-            detail = {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
-            detail = {("non_field_errors" if k == "__all__" else k): v for k, v in detail.items()}
-        else:
-            detail = {"non_field_errors": [str(m) for m in exc.messages]}
-        exc = exceptions.ValidationError(detail)
+        exc = to_drf(exc)
     elif isinstance(exc, ProtectedError):
         return Response(
             {"detail": str(_("This record is referenced by other records and cannot be deleted."))},

@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 
 from core.exports import ExportMixin
 from core.history import HistoryViewSetMixin
+from core.validation import ModelCleanMixin
 from reform import rules
 from reform.filtersets import (
     DossierFilterSet,
@@ -36,7 +37,7 @@ from reform.models import (
     ServiceReport,
 )
 from staff.access import RestrictedViewSetMixin, unit_in_scope
-from staff.api import ModelCleanMixin, StaffCodeField, UnitCodeField
+from staff.api import StaffCodeField, UnitCodeField
 
 CODE_REGEX = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
 

@@ -37,6 +37,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.validation import onto_form, to_drf
 from staff.models import Unit
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
@@ -502,7 +503,6 @@ class RestrictedViewSetMixin:
 
     def _check(self, action: str, serializer) -> None:
         from django.core.exceptions import ValidationError as DjangoValidationError
-        from rest_framework import serializers
 
         instance = serializer.instance
         model = serializer.Meta.model if instance is None else type(instance)
@@ -535,7 +535,7 @@ class RestrictedViewSetMixin:
                 field=first or None,
             )
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict) from exc
+            raise to_drf(exc) from exc
 
     def perform_create(self, serializer):
         self._check(ADD, serializer)
@@ -585,8 +585,7 @@ def _write_checked_form(form_class, user):
             except PermissionDenied:
                 self.add_error(None, _("You may not make this change."))
             except ValidationError as exc:
-                for field, messages in exc.message_dict.items():
-                    self.add_error(field if field in self.fields else None, messages)
+                onto_form(self, exc)
 
     WriteCheckedForm.__name__ = form_class.__name__
     return WriteCheckedForm

@@ -8,6 +8,7 @@ from rest_framework import serializers, viewsets
 from core.exports import ExportMixin
 from core.history import HistoryViewSetMixin
 from core.text import nfc
+from core.validation import ModelCleanMixin
 from staff.access import RestrictedViewSetMixin
 from staff.filtersets import StaffFilterSet, UnitFilterSet
 from staff.models import Staff, Unit
@@ -62,28 +63,6 @@ class StaffCodeField(serializers.SlugRelatedField):
         kwargs.setdefault("slug_field", "code")
         kwargs.setdefault("queryset", Staff.objects.all())
         super().__init__(**kwargs)
-
-
-class ModelCleanMixin:
-    """Run the model's ``clean()`` so API and admin enforce the same rules."""
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        from django.core.exceptions import ValidationError as DjangoValidationError
-
-        instance = self.instance or self.Meta.model()
-        for key, value in attrs.items():
-            if not isinstance(self.fields.get(key), serializers.ManyRelatedField):
-                setattr(instance, key, value)
-        try:
-            instance.clean()
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(
-                exc.message_dict
-                if hasattr(exc, "error_dict")
-                else {"non_field_errors": exc.messages}
-            ) from exc
-        return attrs
 
 
 class UnitSerializer(ModelCleanMixin, serializers.ModelSerializer):

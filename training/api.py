@@ -14,14 +14,16 @@ from decimal import Decimal
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import exceptions, permissions, serializers, status, viewsets
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api import has_perm
 from core.exports import ExportMixin
 from core.history import HistoryViewSetMixin
+from core.validation import ModelCleanMixin
 from staff.access import RestrictedViewSetMixin, scope_of, unit_in_scope
-from staff.api import ModelCleanMixin, StaffCodeField, UnitCodeField
+from staff.api import StaffCodeField, UnitCodeField
 from staff.choices import StaffCategory
 from staff.models import Staff, Unit
 from training import rules, services
@@ -31,16 +33,6 @@ from training.filtersets import ComplianceFilterSet, CourseFilterSet, EnrolmentF
 from training.models import Course, Enrolment, TrainingTopic
 
 CODE_REGEX = r"[A-Za-z0-9][A-Za-z0-9_.-]*"
-
-
-def _has_perm(codename: str) -> type[permissions.BasePermission]:
-    class HasPerm(permissions.BasePermission):
-        def has_permission(self, request, view):
-            user = request.user
-            return bool(user and user.is_authenticated and user.has_perm(codename))
-
-    HasPerm.__name__ = f"Has_{codename.replace('.', '_')}"
-    return HasPerm
 
 
 def _year_param(request) -> int:
@@ -233,7 +225,7 @@ class CourseViewSet(
             },
         ),
     )
-    @action(detail=True, methods=["post"], permission_classes=[_has_perm("training.add_enrolment")])
+    @action(detail=True, methods=["post"], permission_classes=[has_perm("training.add_enrolment")])
     def enrol(self, request, code=None):
         """Enrol the active staff of a unit (and sub-units), optionally of some categories only."""
         course = self.get_object()
@@ -258,7 +250,7 @@ class CourseViewSet(
         responses=inline_serializer("AttendanceResult", {"updated": serializers.IntegerField()}),
     )
     @action(
-        detail=True, methods=["post"], permission_classes=[_has_perm("training.change_enrolment")]
+        detail=True, methods=["post"], permission_classes=[has_perm("training.change_enrolment")]
     )
     def attendance(self, request, code=None):
         """Record attendance for many participants at once; `default_status` covers those still registered."""

@@ -13,16 +13,18 @@ from django.db.models import Count, Prefetch, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from core.api import has_perm
 from core.exports import ExportMixin
 from core.files import file_download
 from core.history import HistoryViewSetMixin
 from core.parsers import JSONParser
+from core.validation import ModelCleanMixin
 from inspections.casework import services
 from inspections.casework.choices import (
     CaseStatus,
@@ -50,18 +52,7 @@ from inspections.models import (
     Inspection,
 )
 from staff.access import RestrictedViewSetMixin, unit_in_scope
-from staff.api import ModelCleanMixin, StaffCodeField, UnitCodeField
-
-
-def has_perm(*codenames: str):
-    """A permission class: the user holds any of ``codenames`` (``app.codename``)."""
-
-    class HasAnyPerm(permissions.BasePermission):
-        def has_permission(self, request, view):
-            user = request.user
-            return bool(user and user.is_authenticated and any(user.has_perm(c) for c in codenames))
-
-    return HasAnyPerm
+from staff.api import StaffCodeField, UnitCodeField
 
 
 class ScopedUnitMixin:

@@ -27,6 +27,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import has_perm
 from core.audit import log_event
 from core.exports import ExportMixin
 from core.files import file_download
@@ -34,6 +35,7 @@ from core.history import HistoryViewSetMixin
 from core.models import SecurityEventKind
 from core.security import FeedbackThrottle
 from core.uploads import check_upload
+from core.validation import ModelCleanMixin
 from inspections.casework.choices import Severity
 from inspections.casework.models import FindingCategory
 from inspections.feedback import rules, services
@@ -47,7 +49,7 @@ from inspections.feedback.models import (
     FeedbackCategory,
 )
 from staff.access import RestrictedViewSetMixin, may_see_internal_note, may_see_reporter_identity
-from staff.api import ActiveUnitCodeField, ModelCleanMixin, StaffCodeField, UnitCodeField
+from staff.api import ActiveUnitCodeField, StaffCodeField, UnitCodeField
 
 IDENTITY_PERM = "inspections.view_reporter_identity"
 TRIAGE_PERM = "inspections.change_citizenfeedback"
@@ -260,11 +262,7 @@ class CitizenFeedbackSerializer(ModelCleanMixin, serializers.ModelSerializer):
         return data
 
 
-class CanTriage(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return bool(
-            request.user and request.user.is_authenticated and request.user.has_perm(TRIAGE_PERM)
-        )
+CanTriage = has_perm(TRIAGE_PERM)
 
 
 class FeedbackTransitionSerializer(serializers.Serializer):

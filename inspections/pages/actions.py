@@ -13,6 +13,7 @@ from django.views import View
 
 from core.history import history_lines
 from core.pages import PermissionPage
+from core.validation import onto_form
 from inspections.casework import services
 from inspections.casework.choices import ActionStatus
 from inspections.casework.filtersets import CorrectiveActionFilterSet
@@ -25,12 +26,6 @@ PROGRESS_PERMS = (
     "inspections.report_progress_correctiveaction",
     "inspections.change_correctiveaction",
 )
-
-
-def add_errors(form, exc: ValidationError) -> None:
-    """A service's ValidationError onto the form: known fields on the field, the rest on top."""
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 class ActionListPage(ScopedListPage):
@@ -132,7 +127,7 @@ class ActionDetailPage(PermissionPage, View):
                     for upload in form.uploads():
                         services.evidence_attach(parent=action, upload=upload, by=self.request.user)
             except ValidationError as exc:
-                add_errors(form, exc)
+                onto_form(form, exc)
             else:
                 messages.success(self.request, _("Progress recorded."))
                 return redirect("app:action-detail", pk=action.pk)
@@ -148,7 +143,7 @@ class ActionDetailPage(PermissionPage, View):
                     action=action, on=form.cleaned_data["verified_on"], by=self.request.user
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                onto_form(form, exc)
             else:
                 messages.success(self.request, _("The action is verified."))
                 if self.request.htmx:

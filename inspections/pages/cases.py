@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.pages import ListPage, PermissionPage
+from core.validation import onto_form
 from inspections.casework import services
 from inspections.casework.choices import CaseStatus, Severity
 from inspections.casework.filtersets import DisciplinaryCaseFilterSet
@@ -31,12 +32,6 @@ from staff.pages.pickers import use_unit_picker
 VIEW_PERMS = ("inspections.view_disciplinarycase",)
 # How close a deadline must be for the list and the case to warn about it.
 WARN_DAYS = 14
-
-
-def add_errors(form, exc: ValidationError) -> None:
-    """A service's ValidationError onto the form: known fields on the field, the rest on top."""
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 class CaseListPage(ListPage):
@@ -189,7 +184,7 @@ class CaseDetailPage(PermissionPage, View):
             try:
                 services.case_transition(case=case, by=request.user, **form.service_kwargs())
             except ValidationError as exc:
-                add_errors(form, exc)
+                onto_form(form, exc)
             else:
                 messages.success(
                     request,
@@ -271,7 +266,7 @@ class CaseOpenPage(PermissionPage, View):
                     summary=data["summary"],
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                onto_form(form, exc)
             else:
                 messages.success(request, _("Case #%(id)s opened.") % {"id": case.pk})
                 return redirect("app:case-detail", pk=case.pk)

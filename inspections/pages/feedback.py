@@ -17,11 +17,11 @@ from django.views import View
 from core.audit import log_event
 from core.models import SecurityEventKind
 from core.pages import PermissionPage
+from core.validation import onto_form
 from inspections.feedback import rules, services
 from inspections.feedback.choices import FeedbackStatus
 from inspections.feedback.filtersets import CitizenFeedbackFilterSet
 from inspections.models import CitizenFeedback
-from inspections.pages.actions import add_errors
 from inspections.pages.base import ScopedListPage, restrict
 from inspections.pages.forms import AssignForm, FeedbackMoveForm, FindingFromFeedbackForm
 from staff import access
@@ -222,7 +222,7 @@ class FeedbackDetailPage(PermissionPage, View):
         try:
             call()
         except ValidationError as exc:
-            add_errors(form, exc)
+            onto_form(form, exc)
             return self.render_page(
                 _feedback(self.request, feedback.pk), status=400, **{name: form}
             )

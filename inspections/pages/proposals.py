@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.pages import PermissionPage
+from core.validation import onto_form
 from inspections.casework import services
 from inspections.models import DisciplinaryCase, Finding
-from inspections.pages.actions import add_errors
 from staff import access
 
 
@@ -60,7 +60,7 @@ class ProposeCasePage(PermissionPage, View):
                     finding=finding, by=request.user, note=form.cleaned_data["note"]
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                onto_form(form, exc)
             else:
                 messages.success(
                     request, _("The case is proposed: HR sees it on their list of work.")

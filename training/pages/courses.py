@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from core.pages import ListPage, PermissionPage
+from core.validation import onto_form
 from staff import access
 from staff.models import Staff
 from staff.pages.pickers import unit_choices, use_unit_picker
@@ -144,8 +145,7 @@ class CourseDetailPage(PermissionPage, View):
                 override_reason=form.cleaned_data["override_reason"],
             )
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            onto_form(form, exc)
             return self.render_page(course, form=form, status=400)
         return self.render_page(_course(request, pk), form=form, result=bulk_result(result))
 

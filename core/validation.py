@@ -1,0 +1,54 @@
+"""A Django ``ValidationError`` turned into what each way in shows: one home for the conversion.
+
+Services and models raise ``django.core.exceptions.ValidationError`` (a dict
+of field -> messages, or a list of messages for the whole record). The API
+answers it as DRF's 400 body (``to_drf``: ``__all__`` and list errors become
+``non_field_errors``), the workspace and admin forms put it on the fields it
+names (``onto_form``: unknown names go on top of the form), and serializers
+run the model's ``clean()`` through ``ModelCleanMixin`` so the API and the
+admin enforce the same rules.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, serializers
+from rest_framework.settings import api_settings
+
+
+def messages_by_field(exc: DjangoValidationError) -> dict[str, list[str]]:
+    """``{field: [messages]}``; errors about the whole record under ``NON_FIELD_ERRORS`` (``__all__``)."""
+    if hasattr(exc, "error_dict"):
+        return {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
+    return {NON_FIELD_ERRORS: [str(m) for m in exc.messages]}
+
+
+def to_drf(exc: DjangoValidationError) -> exceptions.ValidationError:
+    """The API's 400: the same fields, record-level errors as ``non_field_errors``."""
+    key = api_settings.NON_FIELD_ERRORS_KEY
+    return exceptions.ValidationError(
+        {(key if k == NON_FIELD_ERRORS else k): v for k, v in messages_by_field(exc).items()}
+    )
+
+
+def onto_form(form, exc: DjangoValidationError) -> None:
+    """A service's errors onto ``form``: known fields on the field, the rest on top of the form."""
+    for name, errors in messages_by_field(exc).items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+class ModelCleanMixin:
+    """Serializer mixin: run the model's ``clean()`` on the validated values (errors as 400)."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        instance = self.instance or self.Meta.model()
+        for key, value in attrs.items():
+            if not isinstance(self.fields.get(key), serializers.ManyRelatedField):
+                setattr(instance, key, value)
+        try:
+            instance.clean()
+        except DjangoValidationError as exc:
+            raise to_drf(exc) from exc
+        return attrs
