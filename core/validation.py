@@ -24,6 +24,18 @@ def messages_by_field(exc: DjangoValidationError) -> dict[str, list[str]]:
     return {NON_FIELD_ERRORS: [str(m) for m in exc.messages]}
 
 
+def lazy_messages_by_field(exc: DjangoValidationError) -> dict[str, list]:
+    """As ``messages_by_field`` but messages without parameters stay lazy translations.
+
+    For reports read later in another language (an import's row errors).
+    """
+    errors = exc.error_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.error_list}
+    return {
+        field: [e.message % e.params if e.params else e.message for e in items]
+        for field, items in errors.items()
+    }
+
+
 def to_drf(exc: DjangoValidationError) -> exceptions.ValidationError:
     """The API's 400: the same fields, record-level errors as ``non_field_errors``."""
     key = api_settings.NON_FIELD_ERRORS_KEY

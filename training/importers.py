@@ -32,6 +32,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from core.imports import Column, Importer, ImportReport, Row, RowError, value_key
 from core.text import nfc, search_key
+from core.validation import lazy_messages_by_field
 from staff.importers import UnitLookup
 from staff.models import Staff, Unit
 from training import rules
@@ -373,7 +374,7 @@ class AttendanceImporter(Importer):
             try:
                 check()
             except ValidationError as exc:
-                for name, messages in exc.message_dict.items():
+                for name, messages in lazy_messages_by_field(exc).items():
                     errors.setdefault(name, []).extend(messages)
         for name, messages in errors.items():
             key = _FIELD_TO_COLUMN.get(name, "status")
