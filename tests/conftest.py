@@ -18,8 +18,15 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
+from rest_framework.test import APIClient
+
+from staff.choices import UnitLevel
+from staff.models import UnitHead
+from staff.roles import ensure_roles
+from tests.factories import UnitFactory, UserFactory
 
 # Property tests judge behaviour, not speed: on a loaded shared machine generating inputs can be
 # slow, which must not fail a run (timing is measured by make bench, never by a unit test).
@@ -27,13 +34,6 @@ hypothesis_settings.register_profile(
     "shared-machine", suppress_health_check=[HealthCheck.too_slow], deadline=None
 )
 hypothesis_settings.load_profile("shared-machine")
-from django.db import connections
-from rest_framework.test import APIClient
-
-from staff.choices import UnitLevel
-from staff.models import UnitHead
-from staff.roles import ensure_roles
-from tests.factories import UnitFactory, UserFactory
 
 PASSWORD = "pw-for-tests-123"
 
