@@ -254,3 +254,11 @@ def test_a_larger_row_waits_for_its_one_x_row(tmp_path, monkeypatch):
     run.write_outputs([_row("api_list", 1, 2.0, 130.0)], {"date": "b"}, 1.0, partial=True)
     (row,) = json.loads((tmp_path / "RESULTS").read_text())
     assert row["growth"]["seconds"] == [2.0, 4.0]
+
+
+def test_growth_marked_not_judged_is_shown_without_a_verdict():
+    rows = harness.attach_growth([_row("api_list", 1, 9.0, 100.0), _row("api_list", 2, 3.0, 100.0)])
+    rows[0]["growth"]["not_judged"] = "load average 20"
+    (check,) = harness.growth_checks(rows)
+    assert check.met is None
+    assert check.measured == "exponent -1.58 over 1x/2x; not judged: load average 20"
