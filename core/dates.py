@@ -24,6 +24,9 @@ from django.utils.translation import gettext_lazy as _
 
 MIN_DATE = dt.date(1900, 1, 1)
 MAX_DATE = dt.date(2100, 12, 31)
+# The one year bound: every year a user can type (filters, reports, compliance) lies in it.
+MIN_YEAR = MIN_DATE.year
+MAX_YEAR = MAX_DATE.year
 
 
 def _project_apps() -> set[str]:
@@ -59,7 +62,12 @@ def validate_date_in_range(value) -> None:
 
 
 def year_in_range(year: int) -> bool:
-    return MIN_DATE.year <= year <= MAX_DATE.year
+    return MIN_YEAR <= year <= MAX_YEAR
+
+
+def year_period(year: int) -> tuple[dt.date, dt.date]:
+    """First and last day of a calendar year: the one home of "the year 2019" as a date range."""
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
 def bound_date_fields(models_: list[type[models.Model]]) -> None:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import django_filters as filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-MIN_YEAR = 1900
-MAX_YEAR = 2100
+from core.dates import MAX_YEAR, MIN_YEAR, year_period
 
 
 class YearFilter(filters.NumberFilter):
@@ -31,10 +28,7 @@ class YearFilter(filters.NumberFilter):
     def filter(self, qs, value):
         if value in (None, ""):
             return qs
-        year = int(value)
-        return qs.filter(
-            **{f"{self.date_field}__range": (dt.date(year, 1, 1), dt.date(year, 12, 31))}
-        )
+        return qs.filter(**{f"{self.date_field}__range": year_period(int(value))})
 
 
 class MultipleChoiceFilter(filters.MultipleChoiceFilter):

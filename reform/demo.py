@@ -50,7 +50,7 @@ from reform.models import (
     ServiceReport,
 )
 from staff.choices import UnitLevel
-from staff.models import Unit
+from staff.models import Unit, in_subtree
 
 SOURCE = "Báo Lâm Đồng, 17/06/2020: Đạ Huoai: Nhiều nỗ lực trong cải cách hành chính"
 LATE_REASON = "Chỉ chậm trên hệ thống một cửa điện tử; thực tế giải quyết không bị chậm"
@@ -487,7 +487,7 @@ def _seed_province(
         by_level[level].append((pk, days))
     counters = list(
         Unit.objects.filter(
-            path__startswith=root.path, level__in=[UnitLevel.DISTRICT, UnitLevel.COMMUNE]
+            in_subtree(root), level__in=[UnitLevel.DISTRICT, UnitLevel.COMMUNE]
         ).values_list("pk", "level")
     )
     seed_vietnam_holidays(range(PROVINCE_YEARS[0], PROVINCE_YEARS[-1] + 2))

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.dates import year_period
 from reports.scoring import Methodology, score_units
 
 SEVERITIES = ("minor", "serious", "very_serious", "extremely_serious")
@@ -173,7 +174,7 @@ class Period:
 
     @classmethod
     def year(cls, year: int) -> Period:
-        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
+        return cls(*year_period(year))
 
     @property
     def is_whole_years(self) -> bool:

@@ -15,13 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.dates import MAX_YEAR, MIN_YEAR
 from reports.frames import Period
 from reports.report import top_unit
 from staff.access import scope_of, visible_units
 from staff.models import Unit
 
-MIN_YEAR = 1990
-MAX_YEAR = 2100
 MAX_SPAN_DAYS = 366 * 5
 
 

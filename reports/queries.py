@@ -81,7 +81,7 @@ from inspections.models import (
     Inspection,
 )
 from reports.frames import Period
-from staff.models import Staff, Unit
+from staff.models import Staff, Unit, in_subtree
 from training.models import TURN_Q, Enrolment, TrainingRequirement
 
 # units, staff, inspections, findings, corrective actions, discipline (cases
@@ -153,7 +153,7 @@ def _in_tree(queryset: QuerySet, root: Unit, field: str = "unit") -> QuerySet:
     # The whole tree needs no filter: the frames layer drops units outside it.
     if root.parent_id is None:
         return queryset
-    return queryset.filter(**{f"{field}__path__startswith": root.path})
+    return queryset.filter(in_subtree(root, field))
 
 
 def _grouped(queryset: QuerySet, field: str, measures: dict[str, Any]) -> list[dict[str, Any]]:
@@ -191,7 +191,7 @@ def as_of_day(period: Period, today: dt.date) -> dt.date:
 def units_rows(root: Unit) -> list[dict[str, Any]]:
     """Every unit of ``root``'s subtree, whatever its dates (the frames pick those in force)."""
     rows = (
-        Unit.objects.filter(path__startswith=root.path)
+        Unit.objects.filter(in_subtree(root))
         .order_by("path")
         .values(
             "id",

@@ -34,11 +34,11 @@ from functools import cache
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.validation import onto_form, to_drf
-from staff.models import Unit
+from staff.models import Unit, in_subtree
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 CRUD = (VIEW, ADD, CHANGE, DELETE)
@@ -285,10 +285,6 @@ def visible_units(user) -> QuerySet:
 # --- Which rows --------------------------------------------------------------------------
 
 
-def _unit_q(lookup: str, root: Unit) -> Q:
-    return Q(**{f"{lookup}__path__startswith" if lookup else "path__startswith": root.path})
-
-
 def rows_in_scope(queryset: QuerySet, user, lookup: str | None = None) -> QuerySet:
     """The rows of ``queryset`` whose unit the user may see, without asking about permissions.
 
@@ -311,7 +307,7 @@ def rows_in_scope(queryset: QuerySet, user, lookup: str | None = None) -> QueryS
         if callable(decl.view):
             return decl.view(queryset, scope.root)
         decl = decl.view
-    return queryset.filter(_unit_q(decl, scope.root))
+    return queryset.filter(in_subtree(scope.root, decl or ""))
 
 
 def has_permission(user, action: str, model: type[Model]) -> bool:

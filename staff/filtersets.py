@@ -6,7 +6,7 @@ import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
 from staff.choices import StaffCategory, StaffStatus, UnitLevel
-from staff.models import Staff, Unit
+from staff.models import Staff, Unit, in_subtree
 
 
 class UnitSubtreeFilter(filters.CharFilter):
@@ -23,8 +23,7 @@ class UnitSubtreeFilter(filters.CharFilter):
         unit = Unit.objects.filter(code=value.strip()).only("path").first()
         if unit is None:
             return qs.none()
-        lookup = f"{self.unit_field}__path__startswith" if self.unit_field else "path__startswith"
-        return qs.filter(**{lookup: unit.path})
+        return qs.filter(in_subtree(unit, self.unit_field))
 
 
 class UnitFilterSet(filters.FilterSet):

@@ -23,6 +23,18 @@ code_validator = RegexValidator(
 )
 
 
+def in_subtree(root: Unit | str, via: str = "") -> Q:
+    """Rows whose unit is ``root`` or lies below it: the one home of a subtree lookup.
+
+    ``via`` is the path from the filtered model to its unit (``"unit"``,
+    ``"organizer_unit"``, ``"finding__unit"``; empty for units themselves).
+    ``root`` is a unit or a materialised path (``"/1/4/"``). Units store their
+    path from the root, so a subtree is one indexed prefix match.
+    """
+    path = root if isinstance(root, str) else root.path
+    return Q(**{f"{via}__path__startswith" if via else "path__startswith": path})
+
+
 class UnitQuerySet(models.QuerySet):
     def active_on(self, day: dt.date) -> UnitQuerySet:
         """Units in force on ``day`` (valid_from <= day <= valid_until)."""
@@ -37,7 +49,7 @@ class UnitQuerySet(models.QuerySet):
         )
 
     def subtree_of(self, unit: Unit) -> UnitQuerySet:
-        return self.filter(path__startswith=unit.path)
+        return self.filter(in_subtree(unit))
 
 
 class Unit(models.Model):
@@ -113,7 +125,7 @@ class Unit(models.Model):
                 Unit.objects.filter(pk=self.pk).update(path=new_path, depth=new_path.count("/") - 2)
                 if old_path:
                     # Move the whole subtree with one UPDATE.
-                    Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    Unit.objects.filter(in_subtree(old_path)).exclude(pk=self.pk).update(
                         path=Concat(models.Value(new_path), Substr("path", len(old_path) + 1))
                     )
                     self._fix_depths(new_path)
@@ -132,7 +144,7 @@ class Unit(models.Model):
 
     @staticmethod
     def _fix_depths(prefix: str) -> None:
-        for unit in Unit.objects.filter(path__startswith=prefix).only("pk", "path"):
+        for unit in Unit.objects.filter(in_subtree(prefix)).only("pk", "path"):
             Unit.objects.filter(pk=unit.pk).update(depth=unit.path.count("/") - 2)
 
     def is_active_on(self, day: dt.date) -> bool:
@@ -145,12 +157,12 @@ class Unit(models.Model):
         return Unit.objects.filter(pk__in=ids).exclude(pk=self.pk).order_by("depth")
 
     def subtree(self) -> UnitQuerySet:
-        return Unit.objects.filter(path__startswith=self.path)
+        return Unit.objects.filter(in_subtree(self))
 
 
 class StaffQuerySet(models.QuerySet):
     def in_unit_subtree(self, unit: Unit) -> StaffQuerySet:
-        return self.filter(unit__path__startswith=unit.path)
+        return self.filter(in_subtree(unit, "unit"))
 
     def employed_during(self, start: dt.date, end: dt.date) -> StaffQuerySet:
         return self.filter(Q(joined_on__isnull=True) | Q(joined_on__lte=end)).filter(

@@ -17,12 +17,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import year_period
 from core.history import HistoryAdmin
 from core.import_admin import ImportAdminMixin
 from staff.access import rows_in_scope, scope_of, unit_in_scope, visible_units
 from staff.admin import ScopedAdminMixin
 from staff.choices import StaffCategory
-from staff.models import Unit
+from staff.models import Unit, in_subtree
 from training import rules, services
 from training.choices import EnrolmentStatus
 from training.compliance import staff_compliance, unit_compliance
@@ -281,7 +282,7 @@ class YearFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() and self.value().isdigit():
-            return queryset.filter(course__start_date__range=rules.year_bounds(int(self.value())))
+            return queryset.filter(course__start_date__range=year_period(int(self.value())))
         return queryset
 
 
@@ -415,7 +416,7 @@ class TrainingRequirementAdmin(HistoryAdmin):
             .order_by("unit__path", "name_key")
         )
         if root is not None:
-            below = below.filter(unit__path__startswith=root.path)
+            below = below.filter(in_subtree(root, "unit"))
         below_count = below.count()
         context = {
             **self.admin_site.each_context(request),

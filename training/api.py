@@ -19,6 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api import has_perm
+from core.dates import year_in_range
 from core.exports import ExportMixin
 from core.history import HistoryViewSetMixin
 from core.validation import ModelCleanMixin
@@ -43,7 +44,7 @@ def _year_param(request) -> int:
         raise exceptions.ValidationError(
             {"year": [_("Give the year as four digits, e.g. 2019.")]}
         ) from None
-    if not 1990 <= year <= 2100:
+    if not year_in_range(year):
         raise exceptions.ValidationError({"year": [_("Give the year as four digits, e.g. 2019.")]})
     return year
 

@@ -29,7 +29,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from staff.models import Staff, Unit
+from core.dates import year_period
+from staff.models import Staff, Unit, in_subtree
 from training import rules
 from training.models import TrainingRequirement
 
@@ -56,7 +57,7 @@ def staff_compliance(year: int, staff: QuerySet | None = None) -> QuerySet:
     enrolments (correlated subqueries were repeated for every reference and
     took 20 s for 50,000 people on PostgreSQL).
     """
-    start, end = rules.year_bounds(year)
+    start, end = year_period(year)
     qs = (Staff.objects.all() if staff is None else staff).employed_during(start, end)
     turn = Q(
         enrolments__status__in=sorted(rules.TURN_STATUSES),
@@ -93,12 +94,12 @@ def unit_compliance(
     point of the year; staff are grouped by their current unit. Two grouped
     queries: people with a requirement per unit, and those of them who met it.
     """
-    start, end = rules.year_bounds(year)
+    start, end = year_period(year)
     units = Unit.objects.active_during(start, end).select_related("parent").order_by("path")
     base = Staff.objects.all() if staff is None else staff
     if root is not None:
-        units = units.filter(path__startswith=root.path)
-        base = base.filter(unit__path__startswith=root.path)
+        units = units.filter(in_subtree(root))
+        base = base.filter(in_subtree(root, "unit"))
     counted_rows = (
         _with_requirement(base.employed_during(start, end), year)
         .filter(required_hours__isnull=False)

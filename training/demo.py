@@ -25,8 +25,9 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
+from core.dates import year_period
 from core.text import nfc, search_key
-from staff.models import Staff, Unit
+from staff.models import Staff, Unit, in_subtree
 from training import rules
 from training.choices import CourseKind, CourseMode, CoursePurpose, EnrolmentStatus, OrganizerLevel
 from training.models import Course, Enrolment, TrainingRequirement, TrainingTopic
@@ -326,7 +327,7 @@ class _Pool:
 
     def __init__(self, root: Unit):
         self.people = list(
-            Staff.objects.filter(unit__path__startswith=root.path)
+            Staff.objects.filter(in_subtree(root, "unit"))
             .order_by("code")
             .values(
                 "pk",
@@ -767,12 +768,12 @@ def _seed_province(
     topics = list(_topics().values())
     units = {
         u["pk"]: u
-        for u in Unit.objects.filter(path__startswith=root.path).values(
+        for u in Unit.objects.filter(in_subtree(root)).values(
             "pk", "code", "level", "parent_id", "path"
         )
     }
     staff = list(
-        Staff.objects.filter(unit__path__startswith=root.path)
+        Staff.objects.filter(in_subtree(root, "unit"))
         .order_by("code")
         .values_list("pk", "unit_id", "joined_on", "left_on")
     )
@@ -785,7 +786,7 @@ def _seed_province(
     # Per year, the staff employed all year, grouped by unit and by district.
     by_year: dict[int, dict] = {}
     for year in PROVINCE_YEARS:
-        start, end = rules.year_bounds(year)
+        start, end = year_period(year)
         groups: dict = {None: []}
         for pk, unit, joined, left in staff:
             if (joined is None or joined <= start) and (left is None or left >= end):

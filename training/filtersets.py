@@ -10,7 +10,7 @@ from core.filters import MultipleChoiceFilter
 from core.filters import YearFilter as CoreYearFilter
 from staff.choices import StaffCategory
 from staff.filtersets import UnitSubtreeFilter
-from staff.models import Staff, Unit
+from staff.models import Staff, Unit, in_subtree
 from training import rules
 from training.choices import CourseKind, CourseMode, EnrolmentStatus, OrganizerLevel
 from training.models import Course, Enrolment, TrainingRequirement
@@ -52,10 +52,8 @@ class CourseFilterSet(filters.FilterSet):
         unit = Unit.objects.filter(code=value.strip()).only("path").first()
         if unit is None:
             return qs.none()
-        participants = Enrolment.objects.filter(
-            course=OuterRef("pk"), unit__path__startswith=unit.path
-        )
-        return qs.filter(Q(organizer_unit__path__startswith=unit.path) | Exists(participants))
+        participants = Enrolment.objects.filter(in_subtree(unit, "unit"), course=OuterRef("pk"))
+        return qs.filter(in_subtree(unit, "organizer_unit") | Exists(participants))
 
     def filter_status(self, qs, name, value):
         if not value:

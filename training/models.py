@@ -11,17 +11,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.dates import MAX_YEAR, MIN_YEAR, year_period
 from core.models import NamedCatalogueEntry
 from core.text import nfc, search_key
 from staff.choices import StaffCategory
-from staff.models import Staff, Unit, code_validator
+from staff.models import Staff, Unit, code_validator, in_subtree
 from training import rules
 from training.choices import CourseKind, CourseMode, CoursePurpose, EnrolmentStatus, OrganizerLevel
 
@@ -54,7 +55,7 @@ class TrainingTopic(NamedCatalogueEntry):
 
 class CourseQuerySet(models.QuerySet):
     def in_year(self, year: int) -> CourseQuerySet:
-        start, end = rules.year_bounds(year)
+        start, end = year_period(year)
         return self.filter(start_date__range=(start, end))
 
     def visible_to(self, user) -> CourseQuerySet:
@@ -228,12 +229,12 @@ class EnrolmentQuerySet(models.QuerySet):
 
     def in_year(self, year: int) -> EnrolmentQuerySet:
         """Enrolments of courses starting in ``year`` (a turn's period is its course's start)."""
-        start, end = rules.year_bounds(year)
+        start, end = year_period(year)
         return self.filter(course__start_date__range=(start, end))
 
     def in_unit_subtree(self, unit: Unit) -> EnrolmentQuerySet:
         """By the unit at enrolment (historical), with the unit's whole subtree."""
-        return self.filter(unit__path__startswith=unit.path)
+        return self.filter(in_subtree(unit, "unit"))
 
     def holding_seats(self) -> EnrolmentQuerySet:
         return self.filter(SEAT_Q)
@@ -424,7 +425,9 @@ class TrainingRequirement(models.Model):
     row for a person's year and category -> the person is not counted.
     """
 
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1990)])
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
+    )
     category = models.CharField(_("staff category"), max_length=20, choices=StaffCategory.choices)
     position = models.CharField(
         _("position"),

@@ -1,8 +1,9 @@
 """What each role may write in the training app (see staff/roles.py), and how its rows are scoped."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from staff.access import GLOBAL, Rows
+from staff.models import in_subtree
 
 WRITE = {
     "hr": ["course", "enrolment", "trainingtopic", "trainingrequirement"],
@@ -13,8 +14,8 @@ def course_rows(queryset, root):
     """Courses organised by a unit of ``root``'s subtree or attended from it."""
     from training.models import Enrolment
 
-    attended = Enrolment.objects.filter(course=OuterRef("pk"), unit__path__startswith=root.path)
-    return queryset.filter(Q(organizer_unit__path__startswith=root.path) | Exists(attended))
+    attended = Enrolment.objects.filter(in_subtree(root, "unit"), course=OuterRef("pk"))
+    return queryset.filter(in_subtree(root, "organizer_unit") | Exists(attended))
 
 
 # Which unit each model's rows belong to (staff.access). An enrolment is read by

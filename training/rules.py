@@ -47,11 +47,6 @@ def holds_seat(status: str) -> bool:
     return status not in SEAT_FREE_STATUSES
 
 
-def year_bounds(year: int) -> tuple[dt.date, dt.date]:
-    """First and last day of a calendar year: the period a turn is counted in."""
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)
-
-
 def seats_left(capacity: int | None, taken: int) -> int | None:
     """Free places; ``None`` means the course has no capacity limit."""
     if capacity is None:

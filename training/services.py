@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from staff.models import Staff, Unit
+from staff.models import Staff, Unit, in_subtree
 from training import rules
 from training.choices import EnrolmentStatus
 from training.models import INELIGIBLE_MESSAGES, Course, Enrolment
@@ -148,7 +148,7 @@ def enrolment_bulk_create(
         )
     course = _locked_course(course)
     people = (
-        Staff.objects.filter(unit__path__startswith=unit.path)
+        Staff.objects.filter(in_subtree(unit, "unit"))
         if include_subtree
         else Staff.objects.filter(unit=unit)
     )

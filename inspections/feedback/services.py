@@ -27,6 +27,7 @@ from inspections.feedback.models import (
     FeedbackResponseTarget,
     FeedbackStep,
 )
+from staff.models import in_subtree
 
 logger = logging.getLogger(__name__)
 
@@ -242,7 +243,7 @@ def eligible_assignees(feedback: CitizenFeedback):
     )
     users = model.objects.filter(is_active=True).filter(Q(is_superuser=True) | Q(pk__in=holders))
     path = feedback.unit.path
-    accused = UnitHead.objects.filter(unit__path__startswith=path).values("user_id")
+    accused = UnitHead.objects.filter(in_subtree(path, "unit")).values("user_id")
     above = [int(part) for part in path.strip("/").split("/") if part]
     users = users.exclude(pk__in=accused).exclude(
         pk__in=UnitHead.objects.filter(unit_id__in=above).values("user_id")

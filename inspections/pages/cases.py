@@ -26,7 +26,7 @@ from inspections.pages.case_forms import (
     legal_steps,
 )
 from staff import access
-from staff.models import Staff
+from staff.models import Staff, in_subtree
 from staff.pages.pickers import use_unit_picker
 
 VIEW_PERMS = ("inspections.view_disciplinarycase",)
@@ -211,7 +211,7 @@ class CaseOpenPage(PermissionPage, View):
     def staff_choices(self, finding):
         rows = Staff.objects.filter(status="active").select_related("unit").order_by("name_key")
         if finding is not None:
-            rows = rows.filter(unit__path__startswith=finding.unit.path)
+            rows = rows.filter(in_subtree(finding.unit, "unit"))
         return access.restrict(rows, self.request.user, access.VIEW)
 
     def render_page(self, form, finding, status=200):

@@ -26,7 +26,7 @@ from inspections.pages.base import ScopedListPage, restrict
 from inspections.pages.forms import AssignForm, FeedbackMoveForm, FindingFromFeedbackForm
 from staff import access
 from staff.choices import StaffStatus
-from staff.models import Staff
+from staff.models import Staff, in_subtree
 
 
 class FeedbackPageFilterSet(CitizenFeedbackFilterSet):
@@ -85,9 +85,7 @@ class FeedbackDetailPage(PermissionPage, View):
     template_name = "inspections/pages/feedback_detail.html"
 
     def staff_of(self, feedback):
-        people = Staff.objects.filter(
-            unit__path__startswith=feedback.unit.path, status=StaffStatus.ACTIVE
-        )
+        people = Staff.objects.filter(in_subtree(feedback.unit, "unit"), status=StaffStatus.ACTIVE)
         return (
             access.restrict(people, self.request.user).select_related("unit").order_by("name_key")
         )

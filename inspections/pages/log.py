@@ -32,7 +32,7 @@ from inspections.pages.forms import (
 )
 from staff import access
 from staff.choices import StaffStatus
-from staff.models import Staff
+from staff.models import Staff, in_subtree
 from staff.pages.pickers import unit_choices
 
 DEFAULT_FINDINGS = 2
@@ -69,7 +69,7 @@ class InspectionLogPage(PermissionPage, View):
     def staff_of(self, unit):
         if unit is None:
             return Staff.objects.none()
-        people = Staff.objects.filter(unit__path__startswith=unit.path, status=StaffStatus.ACTIVE)
+        people = Staff.objects.filter(in_subtree(unit, "unit"), status=StaffStatus.ACTIVE)
         return (
             access.restrict(people, self.request.user)
             .select_related("unit")
@@ -99,7 +99,7 @@ class InspectionLogPage(PermissionPage, View):
             Staff.objects.filter(unit=body, status=StaffStatus.ACTIVE), self.request.user
         )
         if unit is not None:
-            people = people.exclude(unit__path__startswith=unit.path)
+            people = people.exclude(in_subtree(unit, "unit"))
         return people
 
     # --- building the page -------------------------------------------------------------------

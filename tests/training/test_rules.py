@@ -6,6 +6,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.dates import year_period
 from training import rules
 
 dates = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2040, 12, 31))
@@ -36,8 +37,8 @@ def test_a_turn_holds_a_seat(status):
 
 
 @given(st.integers(min_value=2000, max_value=2100), dates)
-def test_year_bounds_contain_exactly_that_years_days(year, day):
-    start, end = rules.year_bounds(year)
+def test_year_period_contains_exactly_that_years_days(year, day):
+    start, end = year_period(year)
     assert (start <= day <= end) == (day.year == year)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from core.dates import year_in_range
 from core.pages import ListPage
 from staff import access
 from staff.models import Staff
@@ -16,7 +17,7 @@ from training.models import TrainingRequirement
 
 def _year(request) -> int:
     raw = request.GET.get("year", "")
-    if raw.isdigit() and 1990 <= int(raw) <= 2100:
+    if raw.isdigit() and year_in_range(int(raw)):
         return int(raw)
     return timezone.localdate().year
 

@@ -13,10 +13,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from core.dates import MAX_YEAR, MIN_YEAR
 from reports import queries
 from reports.excel import WORKBOOK_STEPS, write_workbook
 from reports.frames import Period
-from reports.params import MAX_YEAR, MIN_YEAR
 from reports.report import build_report, top_unit
 from staff.models import Unit
 
