@@ -7,17 +7,16 @@ same course at once are serialised and the capacity holds.
 
 from __future__ import annotations
 
+from core.admin_filters import filterset_list_filter
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.dates import year_period
 from core.history import HistoryAdmin
 from core.import_admin import ImportAdminMixin
 from staff.access import rows_in_scope, scope_of, unit_in_scope, visible_units
@@ -27,6 +26,7 @@ from staff.models import Unit, in_subtree
 from training import rules, services
 from training.choices import EnrolmentStatus
 from training.compliance import staff_compliance, unit_compliance
+from training.filtersets import EnrolmentFilterSet
 from training.models import Course, Enrolment, TrainingRequirement, TrainingTopic
 
 
@@ -272,34 +272,21 @@ class CourseAdmin(ImportAdminMixin, HistoryAdmin):
         return AttendanceImporter(course=course, units=visible_units(request.user), courses=courses)
 
 
-class YearFilter(admin.SimpleListFilter):
-    title = _("year")
-    parameter_name = "year"
-
-    def lookups(self, request, model_admin):
-        years = Course.objects.dates("start_date", "year", order="DESC")
-        return [(d.year, d.year) for d in years]
-
-    def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(course__start_date__range=year_period(int(self.value())))
-        return queryset
-
-
-class TurnFilter(admin.SimpleListFilter):
-    title = _("training turn")
-    parameter_name = "turn"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        turn = Q(status__in=sorted(rules.TURN_STATUSES))
-        if self.value() == "yes":
-            return queryset.filter(turn)
-        if self.value() == "no":
-            return queryset.exclude(turn)
-        return queryset
+YearFilter = filterset_list_filter(
+    EnrolmentFilterSet,
+    "year",
+    title=_("year"),
+    lookups=lambda: [
+        (str(d.year), str(d.year)) for d in Course.objects.dates("start_date", "year", order="DESC")
+    ],
+)
+TurnFilter = filterset_list_filter(
+    EnrolmentFilterSet,
+    "turn",
+    title=_("training turn"),
+    lookups=[("yes", _("Yes")), ("no", _("No"))],
+    values={"yes": "true", "no": "false"},
+)
 
 
 class EnrolmentAdminForm(forms.ModelForm):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.admin_filters import filterset_list_filter
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -29,6 +30,7 @@ from inspections.casework.choices import (
     DisciplineFormCode,
     ExemptionReason,
 )
+from inspections.casework.filtersets import CorrectiveActionFilterSet, DisciplinaryCaseFilterSet
 from inspections.models import (
     CaseSuspension,
     CorrectiveAction,
@@ -43,48 +45,32 @@ from inspections.models import (
 )
 from staff.admin import ScopedAdminMixin
 
-
-class OverdueActionFilter(admin.SimpleListFilter):
-    title = _("overdue")
-    parameter_name = "overdue"
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Overdue today")), ("no", _("Not overdue"))]
-
-    def queryset(self, request, queryset):
-        overdue = CorrectiveAction.objects.overdue(timezone.localdate()).values("pk")
-        if self.value() == "yes":
-            return queryset.filter(pk__in=overdue)
-        if self.value() == "no":
-            return queryset.exclude(pk__in=overdue)
-        return queryset
-
-
-class OverdueCaseFilter(OverdueActionFilter):
-    def queryset(self, request, queryset):
-        overdue = DisciplinaryCase.objects.overdue(timezone.localdate()).values("pk")
-        if self.value() == "yes":
-            return queryset.filter(pk__in=overdue)
-        if self.value() == "no":
-            return queryset.exclude(pk__in=overdue)
-        return queryset
-
-
-class LimitationExpiringFilter(admin.SimpleListFilter):
-    title = _("statute of limitations")
-    parameter_name = "limitation_within"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("30", _("Ends within 30 days")),
-            ("90", _("Ends within 90 days")),
-            ("180", _("Ends within 180 days")),
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("30", "90", "180"):
-            return queryset.limitation_expiring(timezone.localdate(), int(self.value()))
-        return queryset
+YES_NO = {"yes": "true", "no": "false"}
+OverdueActionFilter = filterset_list_filter(
+    CorrectiveActionFilterSet,
+    "overdue",
+    title=_("overdue"),
+    lookups=[("yes", _("Overdue today")), ("no", _("Not overdue"))],
+    values=YES_NO,
+)
+OverdueCaseFilter = filterset_list_filter(
+    DisciplinaryCaseFilterSet,
+    "overdue",
+    title=_("overdue"),
+    lookups=[("yes", _("Overdue today")), ("no", _("Not overdue"))],
+    values=YES_NO,
+)
+LimitationExpiringFilter = filterset_list_filter(
+    DisciplinaryCaseFilterSet,
+    "limitation_expiring_within",
+    parameter_name="limitation_within",
+    title=_("statute of limitations"),
+    lookups=[
+        ("30", _("Ends within 30 days")),
+        ("90", _("Ends within 90 days")),
+        ("180", _("Ends within 180 days")),
+    ],
+)
 
 
 # --- Inlines ----------------------------------------------------------------------------
