@@ -59,6 +59,7 @@ test-multi: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	DJANGO_SECRET_KEY=lint $(PY) manage.py makemigrations --check --dry-run
 
 # Re-extract translatable strings (needs GNU gettext) and compile.

@@ -11,6 +11,8 @@ admin enforce the same rules.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, serializers
@@ -50,12 +52,19 @@ def onto_form(form, exc: DjangoValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
-class ModelCleanMixin:
+if TYPE_CHECKING:
+    _SerializerBase = serializers.ModelSerializer
+else:
+    _SerializerBase = object
+
+
+class ModelCleanMixin(_SerializerBase):
     """Serializer mixin: run the model's ``clean()`` on the validated values (errors as 400)."""
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
-        instance = self.instance or self.Meta.model()
+        model: Any = self.Meta.model
+        instance = self.instance or model()
         for key, value in attrs.items():
             if not isinstance(self.fields.get(key), serializers.ManyRelatedField):
                 setattr(instance, key, value)

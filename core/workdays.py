@@ -61,7 +61,8 @@ def load_calendar(start: dt.date | None = None, end: dt.date | None = None) -> C
         rows = rows.filter(date__gte=start)
     if end:
         rows = rows.filter(date__lte=end)
-    holidays, workdays = set(), set()
+    holidays: set[dt.date] = set()
+    workdays: set[dt.date] = set()
     for day, kind in rows.values_list("date", "kind"):
         (holidays if kind == CalendarDayKind.HOLIDAY else workdays).add(day)
     return Calendar(frozenset(holidays), frozenset(workdays))

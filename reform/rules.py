@@ -183,7 +183,7 @@ def dossier_problems(
         problems.append(("resolved_on", "resolved_future"))
     if returned_on and not resolved_on:
         problems.append(("returned_on", "returned_unresolved"))
-    elif returned_on and returned_on < resolved_on:
+    elif returned_on and resolved_on and returned_on < resolved_on:
         problems.append(("returned_on", "returned_before_resolved"))
     if result and not resolved_on:
         problems.append(("result", "result_unresolved"))

@@ -110,7 +110,7 @@ def _evaluate(node: ast.AST, column: Callable[[str], np.ndarray]) -> np.ndarray 
     if isinstance(node, ast.UnaryOp):
         value = _evaluate(node.operand, column)
         return np.negative(value) if isinstance(node.op, ast.USub) else value
-    if isinstance(node, ast.Constant):
+    if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
         return float(node.value)
     name = _dotted(node)
     if name is None:  # parse() lets only names through

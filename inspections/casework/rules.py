@@ -21,6 +21,7 @@ import calendar as pycalendar
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 from django.utils.translation import gettext as _
 
@@ -227,6 +228,14 @@ def next_working_day(day: dt.date, calendar: Calendar) -> dt.date:
     while not calendar.is_working_day(day):
         day += dt.timedelta(days=1)
     return day
+
+
+@overload
+def _shift(regime: RegimeRule, day: dt.date, calendar: Calendar | None) -> tuple[dt.date, str]: ...
+
+
+@overload
+def _shift(regime: RegimeRule, day: None, calendar: Calendar | None) -> tuple[None, str]: ...
 
 
 def _shift(
