@@ -48,7 +48,8 @@ def test_swagger_ui_renders_with_the_policy(live_server, page):
     assert "script-src 'self'" in response.headers["content-security-policy"]
     page.wait_for_selector(".swagger-ui .info .title", timeout=20000)
     assert "CongVu API" in page.inner_text(".swagger-ui .info .title")
-    page.wait_for_selector(".opblock", timeout=20000)
+    # Swagger UI draws the operations tag by tag: wait until more than ten are on the page.
+    page.wait_for_function("document.querySelectorAll('.opblock').length > 10", timeout=30000)
     assert page.locator(".opblock").count() > 10
     assert page.evaluate("window.__csp") == []
     assert page.errors == []
