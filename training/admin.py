@@ -7,7 +7,6 @@ same course at once are serialised and the capacity holds.
 
 from __future__ import annotations
 
-from core.admin_filters import filterset_list_filter
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_filters import filterset_list_filter
 from core.history import HistoryAdmin
 from core.import_admin import ImportAdminMixin
 from staff.access import rows_in_scope, scope_of, unit_in_scope, visible_units

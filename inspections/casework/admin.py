@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.admin_filters import filterset_list_filter
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -22,6 +21,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_filters import filterset_list_filter
 from core.history import HistoryAdmin
 from inspections.casework import services
 from inspections.casework.choices import (
