@@ -46,18 +46,19 @@ from inspections.models import (
 from staff.admin import ScopedAdminMixin
 
 YES_NO = {"yes": "true", "no": "false"}
+OVERDUE_LOOKUPS = [("yes", _("Overdue today")), ("no", _("Not overdue"))]
 OverdueActionFilter = filterset_list_filter(
     CorrectiveActionFilterSet,
     "overdue",
     title=_("overdue"),
-    lookups=[("yes", _("Overdue today")), ("no", _("Not overdue"))],
+    lookups=OVERDUE_LOOKUPS,
     values=YES_NO,
 )
 OverdueCaseFilter = filterset_list_filter(
     DisciplinaryCaseFilterSet,
     "overdue",
     title=_("overdue"),
-    lookups=[("yes", _("Overdue today")), ("no", _("Not overdue"))],
+    lookups=OVERDUE_LOOKUPS,
     values=YES_NO,
 )
 LimitationExpiringFilter = filterset_list_filter(
