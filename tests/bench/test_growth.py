@@ -262,3 +262,16 @@ def test_growth_marked_not_judged_is_shown_without_a_verdict():
     (check,) = harness.growth_checks(rows)
     assert check.met is None
     assert check.measured == "exponent -1.58 over 1x/2x; not judged: load average 20"
+
+
+def test_fingerprint_reads_code_not_layout(tmp_path):
+    """Re-wrapping a seeder's lines or editing its comments keeps the seeded data; a change of code does not."""
+    path = tmp_path / "demo.py"
+    path.write_text("def seed(n):\n    return [i for i in range(n)]\n")
+    before = databases._code_of(path)
+    path.write_text(
+        "# rows\ndef seed(n):\n    return [\n        i  # each\n        for i in range(n)\n    ]\n"
+    )
+    assert databases._code_of(path) == before
+    path.write_text("def seed(n):\n    return [i for i in range(n + 1)]\n")
+    assert databases._code_of(path) != before
