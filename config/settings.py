@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -134,6 +135,11 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     _db.setdefault("TEST", {})
+    # DRF imports django.contrib.postgres.fields whenever psycopg is installed
+    # (rest_framework.compat), and with it psycopg and libpq: about 20 MB of
+    # every process, for a database that is not there. Nothing of ours uses
+    # those fields; on SQLite that import fails as if psycopg were absent.
+    sys.modules.setdefault("django.contrib.postgres.fields", None)  # type: ignore[arg-type]
 elif _db["ENGINE"].startswith("django.db.backends.postgresql"):
     _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}

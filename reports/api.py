@@ -25,7 +25,6 @@ from core.audit import log_event
 from core.exports import XLSX_CONTENT_TYPE, CSVRenderer, XLSXRenderer, csv_response
 from core.models import SecurityEventKind
 from reports import params
-from reports.excel import write_workbook
 from reports.pdf import PDF_CONTENT_TYPE, write_pdf
 from reports.render import csv_headers, csv_rows, filename, to_json
 from reports.report import build_report
@@ -72,6 +71,8 @@ class CanReadReports(permissions.BasePermission):
 
 
 def xlsx_file_response(report, lang: str | None) -> FileResponse:
+    from reports.excel import write_workbook  # xlsxwriter: loaded by the first workbook
+
     # A temporary file, not memory: the workbook of a whole province is a few MB.
     tmp = tempfile.TemporaryFile()
     write_workbook(tmp, report, lang=lang)

@@ -223,7 +223,7 @@ class _Writer:
         levels = {level: str(label) for level, label in LEVEL_LABELS.items()}
         self.level_texts = [levels.get(level, level) for level in self.columns["level"]]
         self.yes_no = (_("Yes"), _("No"))
-        self.peer_groups = report.units["peer_group"].tolist() if self.row_count else []
+        self.peer_groups = list(report.units["peer_group"])
         self.book = xlsxwriter.Workbook(
             target,
             {

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import pandas as pd
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -30,7 +29,7 @@ def _is_vietnamese(language: str | None) -> bool:
 
 
 def _missing(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def number(

@@ -1,6 +1,6 @@
-"""Accountability report, layer 2: plain rows to pandas frames.
+"""Accountability report, layer 2: plain rows to the report's table.
 
-No ORM and no request here. The queries layer hands over, per period, a frame
+No ORM and no request here. The queries layer hands over, per period, rows
 of *own* counts per unit (what was recorded against that very unit) and the
 unit tree; this module rolls the counts up the tree (a parent's figures
 include its whole subtree), derives rates (null where the denominator is
@@ -9,9 +9,11 @@ against the others of the same level and compares with the previous period
 of the same length.
 
 The arithmetic runs on whole NumPy arrays (the roll-up is one matrix
-product, unit-ancestor matrix times counts) and the report frame is built
-once at the end: on a province's few hundred units, pandas' fixed cost per
-operation, paid dozens of times, was most of the report's Python time.
+product, unit-ancestor matrix times counts), imported when a report is
+computed, not when the URL map is loaded; the result is a ``Table`` of plain
+Python values (None where a figure is null), built once at the end, which
+every renderer reads column by column. No pandas: its import alone cost the
+web process about 40 MB (docs/reports.md).
 
 Column names are the flat metric names of the CSV (``findings_by_severity.minor``);
 the JSON renderer nests them on the dot.
@@ -20,15 +22,16 @@ the JSON renderer nests them on the dot.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from core.dates import year_period
 from reports.scoring import Methodology, score_units
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SEVERITIES = ("minor", "serious", "very_serious", "extremely_serious")
 DECISION_FORMS = (
@@ -202,45 +205,104 @@ class Period:
         return Period(end - length, end)
 
 
-def units_frame(rows: list[dict]) -> pd.DataFrame:
-    """The unit tree as a frame indexed by unit id (``parent`` is the parent's code)."""
-    frame = pd.DataFrame(rows, columns=["id", *UNIT_COLUMNS])
-    frame = frame.set_index("id")
-    frame["depth"] = frame["depth"].astype("int64")
-    level_of = dict(zip(frame["code"].tolist(), frame["level"].tolist(), strict=True))
+class Table:
+    """Rows keyed by unit id, held as columns of plain Python values (None where null).
+
+    What the report hands its renderers: ``table[column]`` is a list (one
+    value per row, in row order), ``table.loc[unit_id, column]`` (or
+    ``.at``) one value, ``table.row(unit_id)`` one row as a dict.
+    """
+
+    def __init__(self, index: Sequence[int], columns: dict[str, list[Any]]) -> None:
+        self.index = list(index)
+        self._columns = columns
+        self._position = {unit_id: i for i, unit_id in enumerate(self.index)}
+        self.loc = self.at = _Cells(self)
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self._columns)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def __contains__(self, column: object) -> bool:
+        return column in self._columns
+
+    def __getitem__(self, column: str) -> list[Any]:
+        return self._columns[column]
+
+    def __setitem__(self, column: str, values: Iterable[Any]) -> None:
+        self._columns[column] = list(values)
+
+    def has_row(self, unit_id: int) -> bool:
+        return unit_id in self._position
+
+    def row(self, unit_id: int, columns: Iterable[str] | None = None) -> dict[str, Any]:
+        at = self._position[unit_id]
+        names = self._columns if columns is None else columns
+        return {column: self._columns[column][at] for column in names}
+
+    def take(self, positions: Sequence[int]) -> Table:
+        """The rows at ``positions`` (0-based, in that order)."""
+        return Table(
+            [self.index[i] for i in positions],
+            {name: [values[i] for i in positions] for name, values in self._columns.items()},
+        )
+
+
+class _Cells:
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def __getitem__(self, key: tuple[int, str]) -> Any:
+        unit_id, column = key
+        return self.table._columns[column][self.table._position[unit_id]]
+
+
+def _floats(values: np.ndarray) -> list[float | None]:
+    """A float array as Python floats, NaN as None."""
+    return [None if v != v else v for v in values.tolist()]
+
+
+def _ints(values: np.ndarray) -> list[int | None]:
+    """A float array of whole numbers as Python ints, NaN as None."""
+    return [None if v != v else int(v) for v in values.tolist()]
+
+
+def units_frame(rows: list[dict]) -> Table:
+    """The unit tree as a table indexed by unit id (``parent`` is the parent's code)."""
+    level_of = {row["code"]: row["level"] for row in rows}
+    columns: dict[str, list[Any]] = {name: [row[name] for row in rows] for name in UNIT_COLUMNS}
+    columns["depth"] = [int(depth) for depth in columns["depth"]]
     # Peers are the units of the same level whose parents are of the same
     # level: communes of districts with communes of districts, departments
     # of the province with departments of the province.
-    frame["peer_group"] = [
+    columns["peer_group"] = [
         f"{level}/{level_of.get(parent, '') if parent else ''}"
-        for level, parent in zip(frame["level"].tolist(), frame["parent"].tolist(), strict=True)
+        for level, parent in zip(columns["level"], columns["parent"], strict=True)
     ]
-    return frame
+    return Table([row["id"] for row in rows], columns)
 
 
-COUNT_DTYPES = {
-    column: ("float64" if column in FLOAT_COUNTS else "int64") for column in COUNT_COLUMNS
-}
 _COUNT_INDEX = {column: i for i, column in enumerate(COUNT_COLUMNS)}
 
 
-def _counts_from_matrix(matrix: np.ndarray, index: pd.Index) -> pd.DataFrame:
-    """A float matrix (one column per ``COUNT_COLUMNS``) as the counts frame, in one construction."""
+def _counts_table(index: Sequence[int], rows: Sequence[Sequence[float]]) -> Table:
+    """Rows of floats (one per ``COUNT_COLUMNS``) as a counts table: whole counts as ints."""
     columns = {
-        column: (matrix[:, i] if column in FLOAT_COUNTS else matrix[:, i].astype("int64"))
+        column: [row[i] if column in FLOAT_COUNTS else int(row[i]) for row in rows]
         for i, column in enumerate(COUNT_COLUMNS)
     }
-    return pd.DataFrame(columns, index=index, copy=False)
+    return Table(index, columns)
 
 
-def counts_frame(rows: list[dict]) -> pd.DataFrame:
+def counts_frame(rows: list[dict]) -> Table:
     """Own counts per unit id: every column of ``COUNT_COLUMNS``, missing ones zero.
 
     ``rows`` are dicts with ``unit_id`` and any subset of the count columns;
     several rows for the same unit (one per query section) are summed, other
-    keys are ignored. Summed in plain Python into one row per unit, then
-    turned into a frame once: a few thousand dicts through
-    ``pd.DataFrame(rows).groupby(...)`` cost more than the whole roll-up.
+    keys are ignored.
     """
     width = len(COUNT_COLUMNS)
     position = _COUNT_INDEX
@@ -255,39 +317,34 @@ def counts_frame(rows: list[dict]) -> pd.DataFrame:
             if i is not None and value:
                 target[i] += value
     ids = sorted(sums)
-    matrix = np.array([sums[i] for i in ids], dtype="float64").reshape(len(ids), width)
-    return _counts_from_matrix(matrix, pd.Index(ids, name="unit_id", dtype="int64"))
+    return _counts_table(ids, [sums[i] for i in ids])
 
 
-def _active_mask(units: pd.DataFrame, period: Period) -> np.ndarray:
+def _active_mask(units: Table, period: Period) -> np.ndarray:
+    import numpy as np
+
     return np.fromiter(
         (
-            (start is None or pd.isna(start) or start <= period.end)
-            and (end is None or pd.isna(end) or end >= period.start)
-            for start, end in zip(
-                units["valid_from"].tolist(), units["valid_until"].tolist(), strict=True
-            )
+            (start is None or start <= period.end) and (end is None or end >= period.start)
+            for start, end in zip(units["valid_from"], units["valid_until"], strict=True)
         ),
         dtype=bool,
         count=len(units),
     )
 
 
-def active_units(units: pd.DataFrame, period: Period) -> pd.DataFrame:
-    """Units in force at some point of ``period`` (the units of that period)."""
-    return units[_active_mask(units, period)]
-
-
-def ancestor_matrix(units: pd.DataFrame) -> np.ndarray:
+def ancestor_matrix(units: Table) -> np.ndarray:
     """``A[i, j] = 1`` when unit ``i`` is unit ``j`` or one of its ancestors (positions in ``units``).
 
     Read from the materialised path; ids on a path that are not in ``units``
-    (ancestors above the frame's roots) are skipped. ``A @ own`` is then every
+    (ancestors above the table's roots) are skipped. ``A @ own`` is then every
     unit's subtree total.
     """
-    position = {unit_id: i for i, unit_id in enumerate(units.index.tolist())}
+    import numpy as np
+
+    position = {unit_id: i for i, unit_id in enumerate(units.index)}
     matrix = np.zeros((len(position), len(position)), dtype="float64")
-    for j, path in enumerate(units["path"].tolist()):
+    for j, path in enumerate(units["path"]):
         for part in path.strip("/").split("/"):
             i = position.get(int(part)) if part else None
             if i is not None:
@@ -295,31 +352,38 @@ def ancestor_matrix(units: pd.DataFrame) -> np.ndarray:
     return matrix
 
 
-def _own_matrix(units: pd.DataFrame, own: pd.DataFrame) -> np.ndarray:
+def _own_matrix(units: Table, own: Table) -> np.ndarray:
     """Own counts aligned on ``units`` (zero for units without records), as floats."""
-    if list(own.columns) != list(COUNT_COLUMNS):
-        own = own.reindex(columns=list(COUNT_COLUMNS), fill_value=0)
-    values = np.nan_to_num(own.to_numpy("float64"))
-    positions = own.index.get_indexer(units.index)
+    import numpy as np
+
     matrix = np.zeros((len(units), len(COUNT_COLUMNS)), dtype="float64")
+    if not len(own):
+        return matrix
+    values = np.nan_to_num(
+        np.array([own[c] if c in own else [0] * len(own) for c in COUNT_COLUMNS], dtype="float64").T
+    )
+    where = own._position
+    positions = np.array([where.get(unit_id, -1) for unit_id in units.index], dtype="int64")
     found = positions >= 0
     matrix[found] = values[positions[found]]
     return matrix
 
 
-def rollup(units: pd.DataFrame, own: pd.DataFrame) -> pd.DataFrame:
+def rollup(units: Table, own: Table) -> Table:
     """Subtree totals: every unit's counts plus those of all its descendants.
 
     One matrix product, the unit-ancestor matrix (``ancestor_matrix``) times
     the own counts. Counts of units missing from ``units`` are ignored, and so
-    are ancestors above the frame's roots.
+    are ancestors above the table's roots.
     """
     rolled = ancestor_matrix(units) @ _own_matrix(units, own)
-    return _counts_from_matrix(rolled, units.index)
+    return _counts_table(units.index, rolled.tolist())
 
 
 def _rate_arrays(column: Callable[[str], np.ndarray]) -> dict[str, np.ndarray]:
     """Every rate of ``RATES`` from whole columns; NaN where the denominator is zero."""
+    import numpy as np
+
     rates = {}
     with np.errstate(divide="ignore", invalid="ignore"):
         for rate, (numerator, denominator) in RATES.items():
@@ -330,58 +394,82 @@ def _rate_arrays(column: Callable[[str], np.ndarray]) -> dict[str, np.ndarray]:
     return rates
 
 
-def add_rates(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add the rate columns; a rate is null (NaN) where its denominator is zero."""
-    frame = frame.copy()
-    for rate, values in _rate_arrays(lambda c: frame[c].to_numpy()).items():
-        frame[rate] = values
-    for flag, values in _flag_arrays(lambda c: frame[c].to_numpy()).items():
-        frame[flag] = values
-    for column, unknown in UNKNOWN_WHEN.items():
-        frame[column] = _unknown_where(frame[column].to_numpy(), frame[unknown].to_numpy())
-    return frame
+def _column_array(table: Table) -> Callable[[str], np.ndarray]:
+    import numpy as np
+
+    return lambda column: np.array(table[column], dtype="float64")
 
 
-def _unknown_where(values: np.ndarray, unknown: np.ndarray) -> pd.arrays.IntegerArray:
-    """A count column as nullable integers, null where ``unknown`` counts a report that left it out."""
+def add_rates(frame: Table) -> Table:
+    """A copy with the rate and flag columns; a rate is null (None) where its denominator is zero.
+
+    Counts left out by a filed report (``UNKNOWN_WHEN``) become null too.
+    """
+    column = _column_array(frame)
+    columns = {name: list(values) for name, values in frame._columns.items()}
+    for rate, values in _rate_arrays(column).items():
+        columns[rate] = _floats(values)
+    for flag, values in _flag_arrays(column).items():
+        columns[flag] = values.tolist()
+    for name, unknown in UNKNOWN_WHEN.items():
+        columns[name] = _ints(_unknown_where(column(name), column(unknown)))
+    return Table(frame.index, columns)
+
+
+def _unknown_where(values: np.ndarray, unknown: np.ndarray) -> np.ndarray:
+    """A count column as floats, NaN where ``unknown`` counts a report that left it out."""
+    import numpy as np
+
     values = np.asarray(values, dtype="float64")
-    return _nullable_int(np.where(np.asarray(unknown, dtype="float64") > 0, np.nan, values))
+    return np.where(np.asarray(unknown, dtype="float64") > 0, np.nan, values)
 
 
-def score(frame: pd.DataFrame, methodology: Methodology) -> pd.Series:
-    """Score 0..100 of each row (``reports.scoring``): the sum of its components' points."""
-    metrics = {
-        c: frame[c].to_numpy("float64") for c in frame.columns if c in METRIC_COLUMNS or "." in c
-    }
-    return pd.Series(score_units(metrics, methodology, len(frame)).score, index=frame.index)
+def score(frame: Table, methodology: Methodology) -> dict[int, float | None]:
+    """Score 0..100 of each row (``reports.scoring``) by unit id: the sum of its components' points."""
+    column = _column_array(frame)
+    metrics = {c: column(c) for c in frame.columns if c in METRIC_COLUMNS or "." in c}
+    scores = score_units(metrics, methodology, len(frame)).score
+    return dict(zip(frame.index, _floats(scores), strict=True))
 
 
 def _flag_arrays(column: Callable[[str], np.ndarray]) -> dict[str, np.ndarray]:
     """Every flag of ``FLAGS``: true where its count is zero."""
+    import numpy as np
+
     return {flag: np.asarray(column(count), dtype="float64") == 0 for flag, count in FLAGS.items()}
 
 
-def values_frame(rows: list[dict]) -> pd.DataFrame:
-    """Own values per unit id (``VALUE_COLUMNS``; missing ones null, procedure counts zero)."""
-    frame = pd.DataFrame(rows, columns=["unit_id", *VALUE_COLUMNS])
-    if len(frame):
-        frame = frame.groupby("unit_id").first()
-    else:
-        frame = frame.set_index("unit_id")
-    return frame
+def values_frame(rows: list[dict]) -> Table:
+    """Own values per unit id (``VALUE_COLUMNS``), the first non-null one of each unit's rows.
+
+    Several rows for the same unit (one per query section) each carry some of
+    the columns; a column no row gives is None.
+    """
+    found: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        values = found.setdefault(row["unit_id"], {})
+        for column in VALUE_COLUMNS:
+            value = row.get(column)
+            if column not in values and not _missing(value):
+                values[column] = value
+    ids = sorted(found)
+    return Table(ids, {c: [found[i].get(c) for i in ids] for c in VALUE_COLUMNS})
 
 
-def _value_arrays(units_index: pd.Index, values: pd.DataFrame | None) -> dict[str, Any]:
-    """``VALUE_COLUMNS`` aligned on ``units_index``: integers as nullable arrays, the score as floats."""
-    if values is None:
-        values = values_frame([])
-    aligned = values.reindex(units_index)
-    arrays: dict[str, Any] = {}
+def _value_arrays(units_index: Sequence[int], values: Table | None) -> dict[str, np.ndarray]:
+    """``VALUE_COLUMNS`` aligned on ``units_index`` as floats (NaN where null; procedure counts zero)."""
+    import numpy as np
+
+    where = values._position if values is not None else {}
+    positions = [where.get(unit_id) for unit_id in units_index]
+    arrays: dict[str, np.ndarray] = {}
     for column in VALUE_COLUMNS:
-        data = aligned[column].to_numpy("float64", na_value=np.nan)
-        if column in VALUE_DEFAULTS:
-            data = np.where(np.isnan(data), VALUE_DEFAULTS[column], data)
-        arrays[column] = data
+        given = values[column] if values is not None else []
+        default = VALUE_DEFAULTS.get(column, math.nan)
+        arrays[column] = np.array(
+            [default if at is None or given[at] is None else float(given[at]) for at in positions],
+            dtype="float64",
+        )
     return arrays
 
 
@@ -394,6 +482,8 @@ def _rank_array(
     share the lower rank; NaN for a row not eligible. ``peers`` and
     ``peer_average`` are given to every row of a group that has ranked rows.
     """
+    import numpy as np
+
     ranks = np.full(len(scores), np.nan)
     peers = np.full(len(scores), np.nan)
     average = np.full(len(scores), np.nan)
@@ -409,25 +499,9 @@ def _rank_array(
     return ranks, peers, average
 
 
-def _nullable_int(values: np.ndarray) -> pd.arrays.IntegerArray:
-    missing = np.isnan(values)
-    return pd.arrays.IntegerArray(np.where(missing, 0, values).astype("int64"), missing)
-
-
-def rank(frame: pd.DataFrame) -> pd.Series:
-    """Rank 1 = best score among rankable units of the same peer group; ties share a rank."""
-    groups = frame["peer_group"] if "peer_group" in frame else frame["level"]
-    ranks, _peers, _average = _rank_array(
-        groups.to_numpy(dtype=object),
-        frame["score"].to_numpy("float64"),
-        frame["rankable"].to_numpy(bool),
-    )
-    return pd.Series(_nullable_int(ranks), index=frame.index)
-
-
 @dataclass
 class _PeriodResult:
-    """One period over every unit of the tree (positions of the units frame)."""
+    """One period over every unit of the tree (positions of the units table)."""
 
     metrics: dict[str, np.ndarray]
     active: np.ndarray
@@ -441,20 +515,20 @@ class _PeriodResult:
 
 
 def _period_result(
-    units: pd.DataFrame,
+    units: Table,
     rolled: np.ndarray,
     period: Period,
     methodology: Methodology,
-    extra: dict[str, np.ndarray] | None = None,
 ) -> _PeriodResult:
+    import numpy as np
+
     metrics = {column: rolled[:, i] for i, column in enumerate(COUNT_COLUMNS)}
     metrics.update(_rate_arrays(metrics.__getitem__))
     metrics.update(_flag_arrays(metrics.__getitem__))
-    metrics.update(extra or {})
     active = _active_mask(units, period)
     scores = score_units(metrics, methodology, len(units))
     rankable = metrics["staff_count"] >= methodology.min_staff
-    groups = units["peer_group"].to_numpy(dtype=object)
+    groups = np.array(units["peer_group"], dtype=object)
     ranks, peers, average = _rank_array(groups, scores.score, rankable & active)
     return _PeriodResult(
         metrics=metrics,
@@ -469,48 +543,52 @@ def _period_result(
 
 
 def _frame(
-    units: pd.DataFrame, result: _PeriodResult, extra: dict[str, Any] | None = None
-) -> pd.DataFrame:
-    """The rows of the units in force, sorted by path, built in one construction."""
-    paths = units["path"].tolist()
-    order = np.array(
-        sorted(np.flatnonzero(result.active).tolist(), key=paths.__getitem__), dtype="int64"
-    )
-    columns: dict[str, Any] = {
-        column: units[column].to_numpy()[order]
-        for column in ("code", "name", "level", "parent", "path")
+    units: Table, result: _PeriodResult, extra: dict[str, Callable[[Any], list]] | None = None
+) -> Table:
+    """The rows of the units in force, sorted by path, as plain values."""
+    import numpy as np
+
+    paths = units["path"]
+    positions = sorted(np.flatnonzero(result.active).tolist(), key=paths.__getitem__)
+    order = np.array(positions, dtype="int64")
+    columns: dict[str, list[Any]] = {
+        column: [units[column][i] for i in positions]
+        for column in ("code", "name", "level", "parent", "path", "depth")
     }
-    columns["depth"] = units["depth"].to_numpy("int64")[order]
     for column in COUNT_COLUMNS:
         values = result.metrics[column][order]
-        columns[column] = values if column in FLOAT_COUNTS else values.astype("int64")
+        columns[column] = values.tolist() if column in FLOAT_COUNTS else _ints(values)
     for column, unknown in UNKNOWN_WHEN.items():
-        columns[column] = _unknown_where(columns[column], columns[unknown])
-    for column in RATE_COLUMNS + FLAG_COLUMNS:
-        columns[column] = result.metrics[column][order]
+        columns[column] = _ints(
+            _unknown_where(result.metrics[column][order], result.metrics[unknown][order])
+        )
+    for column in RATE_COLUMNS:
+        columns[column] = _floats(result.metrics[column][order])
+    for column in FLAG_COLUMNS:
+        columns[column] = result.metrics[column][order].tolist()
     for column in VALUE_COLUMNS:
         values = result.values[column][order] if result.values else np.full(len(order), np.nan)
-        columns[column] = _nullable_int(values) if column in INT_VALUE_COLUMNS else values
-    columns["score"] = result.score[order]
-    columns["rankable"] = result.rankable[order]
-    columns["rank"] = _nullable_int(result.rank[order])
-    columns["peers"] = _nullable_int(result.peers[order])
-    columns["peer_average"] = result.peer_average[order]
+        columns[column] = _ints(values) if column in INT_VALUE_COLUMNS else _floats(values)
+    columns["score"] = _floats(result.score[order])
+    columns["rankable"] = result.rankable[order].tolist()
+    columns["rank"] = _ints(result.rank[order])
+    columns["peers"] = _ints(result.peers[order])
+    columns["peer_average"] = _floats(result.peer_average[order])
     for name, values in (extra or {}).items():
         columns[name] = values(order)
     for key, values in result.points.items():
-        columns[f"points.{key}"] = values[order]
-    columns["peer_group"] = units["peer_group"].to_numpy()[order]
-    return pd.DataFrame(columns, index=units.index[order], copy=False)
+        columns[f"points.{key}"] = _floats(values[order])
+    columns["peer_group"] = [units["peer_group"][i] for i in positions]
+    return Table([units.index[i] for i in positions], columns)
 
 
 def period_frame(
-    units: pd.DataFrame,
-    own: pd.DataFrame,
+    units: Table,
+    own: Table,
     period: Period,
     methodology: Methodology,
-    values: pd.DataFrame | None = None,
-) -> pd.DataFrame:
+    values: Table | None = None,
+) -> Table:
     """One row per unit in force during ``period``: rolled-up metrics, rates, score, points, rank."""
     # Roll up over every unit of the tree (a record may sit on a unit that
     # has since been dissolved), then keep the units of the period.
@@ -521,14 +599,14 @@ def period_frame(
 
 
 def build_report(
-    units: pd.DataFrame,
-    current: pd.DataFrame,
-    previous: pd.DataFrame,
+    units: Table,
+    current: Table,
+    previous: Table,
     period: Period,
     methodology: Methodology,
-    values: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """The report frame: the current period's rows with the change against the previous period.
+    values: Table | None = None,
+) -> Table:
+    """The report table: the current period's rows with the change against the previous period.
 
     Both periods are scored with ``methodology`` (the one of the current
     period), so a change in score is a change in the unit, not in the method.
@@ -540,11 +618,11 @@ def build_report(
     viewer sees the same ranks.
 
     Whole arrays throughout: both periods are rolled up in one matrix
-    product, rates, scores and ranks are computed on columns, and the frame
-    is built once at the end (pandas' fixed cost per operation, paid dozens
-    of times on a frame of a few hundred rows, was most of the report's
-    Python time).
+    product, rates, scores and ranks are computed on columns, and the table
+    is built once at the end.
     """
+    import numpy as np
+
     width = len(COUNT_COLUMNS)
     own = np.hstack([_own_matrix(units, current), _own_matrix(units, previous)])
     rolled = ancestor_matrix(units) @ own
@@ -557,38 +635,38 @@ def build_report(
         units,
         now,
         {
-            "previous_score": lambda order: previous_score[order],
-            "previous_rank": lambda order: _nullable_int(previous_rank[order]),
-            "score_change": lambda order: np.round(now.score[order] - previous_score[order], 2),
-            "rank_change": lambda order: _nullable_int(previous_rank[order] - now.rank[order]),
+            "previous_score": lambda order: _floats(previous_score[order]),
+            "previous_rank": lambda order: _ints(previous_rank[order]),
+            "score_change": lambda order: _floats(
+                np.round(now.score[order] - previous_score[order], 2)
+            ),
+            "rank_change": lambda order: _ints(previous_rank[order] - now.rank[order]),
         },
     )
 
 
 def subtree_total(
-    units: pd.DataFrame, own: pd.DataFrame, root_id: int, values: pd.DataFrame | None = None
-) -> pd.Series:
-    """The metrics of the whole subtree under ``root_id`` (rates included).
+    units: Table, own: Table, root_id: int, values: Table | None = None
+) -> dict[str, Any]:
+    """The metrics of the whole subtree under ``root_id`` (rates included), by column.
 
     Computed from every unit of the tree, so the total holds even when the
     root itself was not in force for the whole period.
     """
     rolled = add_rates(rollup(units, own))
     for column, data in _value_arrays(units.index, values).items():
-        rolled[column] = data
-    return rolled.loc[root_id, list(METRIC_COLUMNS)]
+        rolled[column] = _floats(data)
+    return rolled.row(root_id, METRIC_COLUMNS)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def clean_value(value):
-    """A frame cell as a plain Python value: NaN and NA to None, numpy scalars unwrapped."""
-    if value is None or value is pd.NA or value is pd.NaT:
+    """A cell as a plain Python value: NaN and pandas' NA to None, NumPy scalars unwrapped."""
+    if type(value).__module__ == "numpy":
+        value = value.item()
+    if _missing(value) or type(value).__name__ in ("NAType", "NaTType"):
         return None
-    if isinstance(value, float | np.floating) and np.isnan(value):
-        return None
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
     return value

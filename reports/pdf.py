@@ -24,7 +24,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from reports import formats
-from reports.excel import number_line, official_date
 from reports.render import LABELS, LEVEL_LABELS, Report, method_in_words, total_metrics
 
 PDF_CONTENT_TYPE = "application/pdf"
@@ -49,12 +48,12 @@ def signature(report: Report) -> tuple[str, str]:
 
 
 def context(report: Report) -> dict[str, Any]:
+    from reports.excel import number_line, official_date  # the workbook's, with xlsxwriter
+
     language = translation.get_language()
     components = [c for c in report.methodology.components if c not in report.missing_components]
     levels = {level: str(label) for level, label in LEVEL_LABELS.items()}
-    groups = dict(
-        zip(report.units["code"].tolist(), report.units["peer_group"].tolist(), strict=True)
-    )
+    groups = dict(zip(report.units["code"], report.units["peer_group"], strict=True))
     rows = []
     for row in report.unit_rows():
         rows.append(

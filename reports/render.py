@@ -1,7 +1,7 @@
-"""Accountability report, layer 3: the report frame to JSON and CSV (the workbook is in ``excel.py``).
+"""Accountability report, layer 3: the report table to JSON and CSV (the workbook is in ``excel.py``).
 
 ``Report`` is what every renderer receives: the period, the requested root,
-the report frame of ``reports.frames`` and the subtree total. Metric labels
+the report table of ``reports.frames`` and the subtree total. Metric labels
 live here, translatable, so the workbook, the HTML page and the CSV share
 one vocabulary.
 """
@@ -13,8 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-import pandas as pd
 from django.utils import translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, pgettext_lazy
@@ -32,6 +30,7 @@ from reports.frames import (
     SERVICE_SCOPES,
     SEVERITIES,
     Period,
+    Table,
     clean_value,
 )
 from reports.scoring import Methodology
@@ -298,8 +297,8 @@ class Report:
 
     period: Period
     root: dict[str, Any]
-    units: pd.DataFrame
-    total: pd.Series
+    units: Table
+    total: dict[str, Any]
     methodology: Methodology
     generated_on: dt.date
     issuing_body: str = ""
@@ -320,7 +319,7 @@ class Report:
     def unit_columns(self) -> dict[str, list[Any]]:
         """Each column of ``unit_rows`` (unit fields, metrics, results, points) as a list of plain values."""
         names = (*UNIT_FIELDS, *METRIC_COLUMNS, *RESULT_FIELDS, *self.point_columns)
-        return {column: _plain_column(self.units[column]) for column in names}
+        return {column: list(self.units[column]) for column in names}
 
     def unit_rows(self) -> Iterator[dict[str, Any]]:
         """Each unit as a flat dict of plain values (unit fields, metrics, results)."""
@@ -328,21 +327,6 @@ class Report:
         names = list(columns)
         for row in zip(*columns.values(), strict=True):
             yield dict(zip(names, row, strict=True))
-
-
-def _plain_column(series: pd.Series) -> list[Any]:
-    """A column as Python values, NaN and NA as None.
-
-    Column by column with ``tolist()`` (numpy converts to Python scalars in
-    C): converting cell by cell would cost more than the rest of the
-    report's Python work.
-    """
-    values = series.tolist()
-    if isinstance(series.dtype, np.dtype) and series.dtype.kind in "iub":
-        return values
-    return [
-        None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v for v in values
-    ]
 
 
 def nest(flat: dict[str, Any]) -> dict[str, Any]:
@@ -401,7 +385,7 @@ def _par_object(par: dict[str, Any]) -> dict[str, Any] | None:
     return None if par.get("score") is None else par
 
 
-def total_metrics(total: pd.Series) -> dict[str, Any]:
+def total_metrics(total: dict[str, Any]) -> dict[str, Any]:
     flat = {}
     for column in METRIC_COLUMNS:
         value = clean_value(total[column])

@@ -99,11 +99,11 @@ def build_report(
     values = frames.values_frame(rows.values)
     report_frame = frames.build_report(units, current, previous, period, methodology, values)
     if top.pk != root.pk:
-        report_frame = report_frame[
-            [path.startswith(root.path) for path in report_frame["path"].tolist()]
-        ]
-    if root.pk in report_frame.index:
-        total = report_frame.loc[root.pk, list(frames.METRIC_COLUMNS)]
+        report_frame = report_frame.take(
+            [i for i, path in enumerate(report_frame["path"]) if path.startswith(root.path)]
+        )
+    if report_frame.has_row(root.pk):
+        total = report_frame.row(root.pk, frames.METRIC_COLUMNS)
     else:  # the root was not in force during the period: sum its former subtree
         total = frames.subtree_total(units, current, root.pk, values)
     if on_step is not None:

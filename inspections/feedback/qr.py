@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-import qrcode
-import qrcode.image.svg
 from django.urls import reverse
 
 
@@ -18,6 +16,9 @@ def unit_form_url(request, unit) -> str:
 
 def qr_svg(data: str) -> bytes:
     """An SVG QR code (vector: sharp at any print size), error correction M."""
+    import qrcode  # with Pillow: loaded by the first QR code, not with the admin
+    import qrcode.image.svg
+
     code = qrcode.QRCode(
         error_correction=qrcode.constants.ERROR_CORRECT_M,
         border=2,
