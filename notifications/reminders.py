@@ -61,7 +61,9 @@ def _actions(day: dt.date, directory: Directory, since: dt.date):
     from inspections.models import CorrectiveAction
 
     fields = ("pk", "due_date", "description", "unit_id", "unit__path", "unit__name")
-    for row in CorrectiveAction.objects.due_within(day, 7).values(*fields).order_by("pk"):
+    # Still open now: a run for a past day does not remind of an action done since.
+    still_due = CorrectiveAction.objects.still_open()
+    for row in still_due.due_within(day, 7).values(*fields).order_by("pk"):
         unit = UnitRef(row["unit_id"], row["unit__path"])
         context = {
             "id": row["pk"],
@@ -79,7 +81,7 @@ def _actions(day: dt.date, directory: Directory, since: dt.date):
             context,
             directory.heads_of(unit),
         )
-    overdue = list(CorrectiveAction.objects.overdue(day).values(*fields).order_by("pk"))
+    overdue = list(still_due.overdue(day).values(*fields).order_by("pk"))
     loggers = _action_loggers([row["pk"] for row in overdue])
     for row in overdue:
         unit = UnitRef(row["unit_id"], row["unit__path"])
@@ -138,7 +140,7 @@ def _cases(day: dt.date, directory: Directory, since: dt.date):
         ),
         (
             K.CASE_DEADLINE_PASSED,
-            DisciplinaryCase.objects.still_open().overdue(day),
+            DisciplinaryCase.objects.open_past_deadline(day),
             "handling_deadline",
         ),
         (
@@ -175,8 +177,9 @@ def _petitions(day: dt.date, directory: Directory, since: dt.date):
         "unit__name",
     )
     rules = [
-        (K.PETITION_DUE, CitizenFeedback.objects.due_between(day, last)),
-        (K.PETITION_OVERDUE, CitizenFeedback.objects.overdue(day)),
+        # Unanswered now: a run for a past day does not remind of a petition answered since.
+        (K.PETITION_DUE, CitizenFeedback.objects.open().due_between(day, last)),
+        (K.PETITION_OVERDUE, CitizenFeedback.objects.open().overdue(day)),
     ]
     for kind, queryset in rules:
         for row in queryset.values(*fields).order_by("pk"):
@@ -302,7 +305,8 @@ def _became_overdue(day: dt.date, since: dt.date):
 
     first = since  # deadline ``since`` became overdue on since + 1
     for row in (
-        CorrectiveAction.objects.overdue(day)
+        CorrectiveAction.objects.still_open()
+        .overdue(day)
         .filter(due_date__gte=first)
         .values("pk", "due_date", "unit_id", "unit__path", "unit__name")
         .order_by("due_date", "pk")
@@ -316,8 +320,7 @@ def _became_overdue(day: dt.date, since: dt.date):
             row["due_date"],
         )
     for row in (
-        DisciplinaryCase.objects.still_open()
-        .overdue(day)
+        DisciplinaryCase.objects.open_past_deadline(day)
         .filter(handling_deadline__gte=first)
         .values("pk", "handling_deadline", "unit_id", "unit__path", "unit__name")
         .order_by("handling_deadline", "pk")
@@ -331,7 +334,8 @@ def _became_overdue(day: dt.date, since: dt.date):
             row["handling_deadline"],
         )
     for row in (
-        CitizenFeedback.objects.overdue(day)
+        CitizenFeedback.objects.open()
+        .overdue(day)
         .filter(response_due__gte=first)
         .values("pk", "tracking_code", "response_due", "unit_id", "unit__path", "unit__name")
         .order_by("response_due", "pk")

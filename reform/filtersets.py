@@ -15,6 +15,7 @@ from reform.models import (
     ParResult,
     Procedure,
     ServiceReport,
+    item_overdue,
 )
 from staff.filtersets import UnitSubtreeFilter
 
@@ -113,8 +114,4 @@ class ImprovementItemFilterSet(filters.FilterSet):
     def filter_overdue(self, qs, name, value):
         if value is None:
             return qs
-        late = {
-            "status__in": [PlanItemStatus.OPEN, PlanItemStatus.IN_PROGRESS],
-            "due_date__lt": timezone.localdate(),
-        }
-        return qs.filter(**late) if value else qs.exclude(**late)
+        return qs.filter(item_overdue()) if value else qs.exclude(item_overdue())

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.conditions import day_or_today, is_now, matches
 from core.text import nfc, search_key
 from reform import rules
 from reform.choices import (
@@ -118,16 +119,38 @@ DOSSIER_MESSAGES = {
 }
 
 
+# --- Conditions on dossiers, written once (core/conditions.py, docs/reform.md) ---
+# The SQL of ``rules.dossier_state``; ``as_of`` is a date or a date expression.
+
+
+def dossier_resolved_by(as_of) -> Q:
+    """Resolved on or before ``as_of``."""
+    return Q(resolved_on__isnull=False, resolved_on__lte=as_of)
+
+
+def dossier_pending(as_of) -> Q:
+    """Received by ``as_of`` and not resolved by then (resolved after it, it was still pending)."""
+    return Q(received_on__lte=as_of) & (Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of))
+
+
+def dossier_pending_in_time(as_of) -> Q:
+    """Pending on ``as_of`` with the due date not passed."""
+    return dossier_pending(as_of) & Q(due_on__gte=as_of)
+
+
+def dossier_pending_overdue(as_of) -> Q:
+    """Pending on ``as_of`` after the due date."""
+    return dossier_pending(as_of) & Q(due_on__lt=as_of)
+
+
 class DossierQuerySet(models.QuerySet):
     def in_state(self, state: str, as_of) -> DossierQuerySet:
         """Dossiers in ``state`` on ``as_of`` (the SQL of ``rules.dossier_state``)."""
-        resolved = Q(resolved_on__isnull=False, resolved_on__lte=as_of)
         if state in rules.RESOLVED_STATES:
-            return self.filter(resolved, outcome=state)
-        pending = Q(received_on__lte=as_of) & ~resolved
+            return self.filter(dossier_resolved_by(as_of), outcome=state)
         if state == rules.PENDING_IN_TIME:
-            return self.filter(pending, due_on__gte=as_of)
-        return self.filter(pending, due_on__lt=as_of)
+            return self.filter(dossier_pending_in_time(as_of))
+        return self.filter(dossier_pending_overdue(as_of))
 
 
 class Dossier(models.Model):
@@ -517,26 +540,47 @@ class ImprovementPlan(models.Model):
         return self.title
 
 
+# --- Conditions on improvement plan items, written once (core/conditions.py, docs/reform.md) ---
+# The same readings as corrective actions; ``as_of`` is a date, ``None`` today.
+ITEM_OPEN_STATUSES = (PlanItemStatus.OPEN, PlanItemStatus.IN_PROGRESS)
+
+
+def item_open(as_of=None) -> Q:
+    """Still to do on ``as_of``: open or in progress, or done only after that day.
+
+    From today on nothing is done "after the day" (``clean`` refuses a done
+    date in the future), so the condition is the status alone.
+    """
+    to_do = Q(status__in=ITEM_OPEN_STATUSES)
+    if is_now(as_of):
+        return to_do
+    return to_do | Q(status=PlanItemStatus.DONE, done_on__gt=as_of)
+
+
+def item_overdue(as_of=None) -> Q:
+    """Still to do on ``as_of`` with the due date before that day."""
+    day = day_or_today(as_of)
+    return item_open(day) & Q(due_date__lt=day)
+
+
 class ImprovementItemQuerySet(models.QuerySet):
     """The same conditions as corrective actions, for reminders and lists."""
 
     def open(self) -> ImprovementItemQuerySet:
-        return self.filter(status__in=[PlanItemStatus.OPEN, PlanItemStatus.IN_PROGRESS])
+        """``item_open``: to do now."""
+        return self.filter(item_open())
 
     def open_on(self, day) -> ImprovementItemQuerySet:
-        """Items still to do on ``day``: open or in progress, or done only after that day.
+        """``item_open``: items still to do on ``day``.
 
         A reminder run for a past date (``send_reminders --date``) then sees
         the items as they stood that day, not as they stand now.
         """
-        return self.filter(
-            Q(status__in=[PlanItemStatus.OPEN, PlanItemStatus.IN_PROGRESS])
-            | Q(status=PlanItemStatus.DONE, done_on__gt=day)
-        )
+        return self.filter(item_open(day))
 
     def overdue(self, day) -> ImprovementItemQuerySet:
-        """Items still to do on ``day`` whose due date is before it."""
-        return self.open_on(day).filter(due_date__lt=day)
+        """``item_overdue``: items still to do on ``day`` whose due date is before it."""
+        return self.filter(item_overdue(day))
 
     def due_within(self, day, days: int) -> ImprovementItemQuerySet:
         """Items still to do on ``day`` due from ``day`` to ``days`` days later (both included)."""
@@ -601,10 +645,8 @@ class ImprovementItem(models.Model):
 
     @property
     def overdue(self) -> bool:
-        return (
-            self.status in (PlanItemStatus.OPEN, PlanItemStatus.IN_PROGRESS)
-            and self.due_date < timezone.localdate()
-        )
+        """``item_overdue`` today."""
+        return matches(self, item_overdue())
 
     def clean(self) -> None:
         self.action = nfc(self.action)

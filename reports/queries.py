@@ -72,7 +72,21 @@ from django.db.models import (
 )
 from django.db.models.expressions import CombinedExpression, Value
 
-from inspections.casework.choices import ActionStatus, CaseStatus, InspectionStatus
+from inspections.casework.choices import CaseStatus, InspectionStatus
+from inspections.casework.models import (
+    action_done_on_time,
+    action_open,
+    action_overdue,
+    case_closed,
+    case_handled_in_time,
+    case_open_past_deadline,
+    case_overdue,
+)
+from inspections.feedback.models import (
+    feedback_answered,
+    feedback_answered_on_time,
+    feedback_past_due,
+)
 from inspections.models import (
     CitizenFeedback,
     CorrectiveAction,
@@ -90,13 +104,6 @@ from training.models import TURN_Q, Enrolment, TrainingRequirement
 # delivery (dossiers, filed reports, procedures posted, PAR index).
 QUERY_COUNT = 17
 
-OPEN_CASE_STATUSES = (
-    CaseStatus.OPENED,
-    CaseStatus.SELF_REVIEW,
-    CaseStatus.COUNCIL,
-    CaseStatus.POSTPONED,
-)
-CLOSED_CASE_STATUSES = (CaseStatus.DECIDED, CaseStatus.CLOSED_NO_ACTION, CaseStatus.EXEMPT)
 UNIT_KEY = "unit_key"
 
 
@@ -320,16 +327,12 @@ def corrective_action_rows(
     window = _between("due_date", periods[-1].start, periods[0].end)
     as_of = _as_of("due_date", periods, today)
     due = Q(due_date__lte=as_of)
-    done_by_due = ~Q(status=ActionStatus.OPEN) & Q(
-        done_on__isnull=False, done_on__lte=F("due_date")
-    )
-    open_on_day = Q(status=ActionStatus.OPEN) | Q(done_on__gt=as_of)
     measures = {
         "corrective_actions": CountRows("pk"),
         "corrective_actions_due": _flag(due),
-        "corrective_actions_on_time": _flag(due & done_by_due),
-        "corrective_actions_open": _flag(open_on_day),
-        "corrective_actions_overdue": _flag(open_on_day & Q(due_date__lt=as_of)),
+        "corrective_actions_on_time": _flag(due & action_done_on_time()),
+        "corrective_actions_open": _flag(action_open(as_of)),
+        "corrective_actions_overdue": _flag(action_overdue(as_of)),
     }
     qs = _in_tree(CorrectiveAction.objects.filter(window), root)
     return _keyed(qs, "unit", "due_date", periods, measures)
@@ -346,18 +349,11 @@ def discipline_rows(
     """
     first, last = periods[-1].start, periods[0].end
     as_of = _as_of("opened_on", periods, today)
-    open_past_deadline = Q(status__in=OPEN_CASE_STATUSES, handling_deadline__lt=as_of)
-    late = (
-        Q(status=CaseStatus.DECIDED, decision_date__gt=F("handling_deadline")) | open_past_deadline
-    )
-    in_time = Q(status=CaseStatus.DECIDED) & (
-        Q(handling_deadline__isnull=True) | Q(decision_date__lte=F("handling_deadline"))
-    ) | Q(status__in=(CaseStatus.CLOSED_NO_ACTION, CaseStatus.EXEMPT))
     measures = {
         "discipline_cases": CountRows("pk"),
-        "discipline_overdue": _flag(late),
-        "discipline_due": _flag(Q(status__in=CLOSED_CASE_STATUSES) | open_past_deadline),
-        "discipline_handled_on_time": _flag(in_time),
+        "discipline_overdue": _flag(case_overdue(as_of)),
+        "discipline_due": _flag(case_closed() | case_open_past_deadline(as_of)),
+        "discipline_handled_on_time": _flag(case_handled_in_time()),
     }
     cases = DisciplinaryCase.objects.all()
     opened = _keyed(
@@ -382,20 +378,14 @@ def discipline_rows(
 
 def feedback_rows(root: Unit, periods: list[Period], today: dt.date) -> list[list[dict[str, Any]]]:
     window = _between("received_on", periods[-1].start, periods[0].end)
-    answered_or_late = Q(resolved_on__isnull=False) | Q(
-        response_due__lt=_as_of("received_on", periods, today)
+    answered_or_late = feedback_answered() | feedback_past_due(
+        _as_of("received_on", periods, today)
     )
     measures = {
         "feedback_received": CountRows("pk"),
         "feedback_substantiated": _flag(Q(substantiated=True)),
         "feedback_due": _flag(Q(response_due__isnull=False) & answered_or_late),
-        "feedback_resolved_on_time": _flag(
-            Q(
-                response_due__isnull=False,
-                resolved_on__isnull=False,
-                resolved_on__lte=F("response_due"),
-            )
-        ),
+        "feedback_resolved_on_time": _flag(feedback_answered_on_time()),
     }
     qs = _in_tree(CitizenFeedback.objects.filter(window), root)
     return _keyed(qs, "unit", "received_on", periods, measures)
@@ -560,7 +550,7 @@ def _dossier_scope_q(scope: str) -> Q:
 
 def dossier_rows(root: Unit, periods: list[Period], today: dt.date) -> list[dict[str, Any]]:
     """Dossier counts per unit, scope and period (one grouped query)."""
-    from reform.models import Dossier
+    from reform.models import Dossier, dossier_pending_in_time, dossier_pending_overdue
 
     first, last = periods[-1].start, periods[0].end
     window = Q(received_on__lte=last) & (Q(resolved_on__isnull=True) | Q(resolved_on__gte=first))
@@ -569,19 +559,16 @@ def dossier_rows(root: Unit, periods: list[Period], today: dt.date) -> list[dict
         as_of = as_of_day(p, today)
         received = _between("received_on", p.start, p.end)
         resolved = _between("resolved_on", p.start, p.end)
-        pending = Q(received_on__lte=as_of) & (
-            Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of)
-        )
         for scope in SERVICE_SCOPES:
             s = _dossier_scope_q(scope)
             measures[f"{scope}.received__p{i}"] = count_rows(s & received)
             measures[f"{scope}.resolved__p{i}"] = count_rows(s & resolved)
             measures[f"{scope}.resolved_late__p{i}"] = count_rows(s & resolved & Q(outcome="late"))
             measures[f"{scope}.pending_in_time__p{i}"] = count_rows(
-                s & pending & Q(due_on__gte=as_of)
+                s & dossier_pending_in_time(as_of)
             )
             measures[f"{scope}.pending_overdue__p{i}"] = count_rows(
-                s & pending & Q(due_on__lt=as_of)
+                s & dossier_pending_overdue(as_of)
             )
         for scope in CHANNEL_SCOPES:
             measures[f"{scope}.received__p{i}"] = count_rows(_dossier_scope_q(scope) & received)

@@ -66,8 +66,8 @@ def _days_text(due: dt.date, today: dt.date) -> tuple[str, bool]:
 
 def actions_due(user, today: dt.date) -> Section:
     """Open corrective actions due within a week or overdue (2 queries)."""
-    qs = restrict(CorrectiveAction.objects.all(), user).filter(
-        status=ActionStatus.OPEN, due_date__lte=today + dt.timedelta(days=ACTION_HORIZON)
+    qs = restrict(CorrectiveAction.objects.still_open(), user).filter(
+        due_date__lte=today + dt.timedelta(days=ACTION_HORIZON)
     )
     section = Section(
         "actions_due",
@@ -96,7 +96,7 @@ def _add_urgent_actions(section: Section, qs, today: dt.date) -> None:
 
 def actions_open(user, today: dt.date) -> Section:
     """A unit head's open corrective actions, the most urgent first (2 queries)."""
-    qs = restrict(CorrectiveAction.objects.all(), user).filter(status=ActionStatus.OPEN)
+    qs = restrict(CorrectiveAction.objects.still_open(), user)
     section = Section(
         "actions_open",
         _("Corrective actions your unit must carry out"),
@@ -136,7 +136,7 @@ def actions_to_verify(user, today: dt.date) -> Section:
 
 def feedback_waiting(user, today: dt.date) -> Section:
     """Feedback not answered yet; overdue formal petitions first (2 queries)."""
-    qs = restrict(CitizenFeedback.objects.all(), user).filter(resolved_on__isnull=True)
+    qs = restrict(CitizenFeedback.objects.open(), user)
     section = Section(
         "feedback_waiting",
         _("Citizen feedback awaiting an answer"),
@@ -369,17 +369,15 @@ def counts_per_unit(user, today: dt.date) -> list[dict]:
     if not shown:
         return []
 
-    def grouped(qs, **filters) -> dict[str, int]:
-        return dict(
-            qs.filter(**filters).order_by().values_list("unit__path").annotate(n=Count("pk"))
-        )
+    def grouped(qs) -> dict[str, int]:
+        return dict(qs.order_by().values_list("unit__path").annotate(n=Count("pk")))
 
     actions = restrict(CorrectiveAction.objects.all(), user)
     feedback = restrict(CitizenFeedback.objects.all(), user)
     metrics = {
-        "actions_open": grouped(actions, status=ActionStatus.OPEN),
-        "actions_overdue": grouped(actions, status=ActionStatus.OPEN, due_date__lt=today),
-        "feedback_open": grouped(feedback, resolved_on__isnull=True),
+        "actions_open": grouped(actions.still_open()),
+        "actions_overdue": grouped(actions.overdue(today)),
+        "feedback_open": grouped(feedback.open()),
         "cases_open": grouped(restrict(DisciplinaryCase.objects.still_open(), user)),
     }
     rows = []

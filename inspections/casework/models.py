@@ -15,9 +15,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.conditions import day_or_today, is_now, matches
 from core.files import extension_for
 from core.models import NamedCatalogueEntry
 from inspections.casework.choices import (
@@ -230,15 +232,49 @@ class Finding(models.Model):
             raise ValidationError(errors)
 
 
+# --- Conditions on corrective actions, written once (core/conditions.py, docs/casework.md) ---
+# ``as_of`` is a date or a date expression; ``None`` is today.
+
+
+def action_open(as_of=None) -> Q:
+    """Still to do on ``as_of``: open, or done only after that day.
+
+    From today on nothing is done "after the day" (a done date is never in
+    the future), so the condition is the status alone, as lists have always
+    read it (and the (status, due date) index serves it).
+    """
+    still_open = Q(status=ActionStatus.OPEN)
+    if is_now(as_of):
+        return still_open
+    return still_open | Q(done_on__gt=as_of)
+
+
+def action_overdue(as_of=None) -> Q:
+    """Still to do on ``as_of`` with the due date before that day (docs/INTERFACES.md)."""
+    day = day_or_today(as_of)
+    return action_open(day) & Q(due_date__lt=day)
+
+
+def action_done_on_time() -> Q:
+    """Done (or verified) by the due date."""
+    return ~Q(status=ActionStatus.OPEN) & Q(
+        done_on__isnull=False, done_on__lte=models.F("due_date")
+    )
+
+
 class CorrectiveActionQuerySet(models.QuerySet):
+    def still_open(self, as_of=None) -> CorrectiveActionQuerySet:
+        """``action_open``: open now, or (for a past ``as_of``) still to do on that day."""
+        return self.filter(action_open(as_of))
+
     def overdue(self, day: dt.date) -> CorrectiveActionQuerySet:
-        """Still open on ``day`` with the due date passed (docs/INTERFACES.md)."""
-        return self.filter(status=ActionStatus.OPEN, due_date__lt=day)
+        """Still to do on ``day`` with the due date passed (``action_overdue``, docs/INTERFACES.md)."""
+        return self.filter(action_overdue(day))
 
     def due_within(self, day: dt.date, days: int) -> CorrectiveActionQuerySet:
-        """Still open and due between ``day`` and ``days`` days later (both included)."""
+        """Still to do on ``day`` and due between ``day`` and ``days`` days later (both included)."""
         return self.filter(
-            status=ActionStatus.OPEN, due_date__gte=day, due_date__lte=day + dt.timedelta(days=days)
+            action_open(day), due_date__gte=day, due_date__lte=day + dt.timedelta(days=days)
         )
 
 
@@ -309,6 +345,9 @@ class CorrectiveAction(models.Model):
             errors["done_on"] = _("Give the date the action was done.")
         if self.done_on and self.finding_id and self.done_on < self.finding.found_on:
             errors["done_on"] = _("The action is dated before the finding.")
+        if self.done_on and self.done_on > timezone.localdate():
+            # ``action_open`` reads "done after today" as impossible.
+            errors["done_on"] = _("The date is in the future.")
         if self.status == ActionStatus.VERIFIED and not self.verified_on:
             errors["verified_on"] = _("Give the date the action was verified.")
         if self.verified_on and self.done_on and self.verified_on < self.done_on:
@@ -317,7 +356,11 @@ class CorrectiveAction(models.Model):
             raise ValidationError(errors)
 
     def is_overdue(self, day: dt.date) -> bool:
-        return self.status == ActionStatus.OPEN and self.due_date < day
+        return matches(self, action_overdue(day))
+
+    @property
+    def is_overdue_today(self) -> bool:
+        return self.is_overdue(timezone.localdate())
 
 
 class DisciplineRegime(models.Model):
@@ -523,24 +566,55 @@ class DisciplineForm(models.Model):
         return f"{self.regime.code} {self.get_category_display()}: {self.get_form_display()}"
 
 
-class DisciplinaryCaseQuerySet(models.QuerySet):
-    OPEN_STATUSES = (
-        CaseStatus.OPENED,
-        CaseStatus.SELF_REVIEW,
-        CaseStatus.COUNCIL,
-        CaseStatus.POSTPONED,
-    )
+# --- Conditions on disciplinary cases, written once (core/conditions.py, docs/casework.md) ---
+CASE_OPEN_STATUSES = (
+    CaseStatus.OPENED,
+    CaseStatus.SELF_REVIEW,
+    CaseStatus.COUNCIL,
+    CaseStatus.POSTPONED,
+)
+CASE_CLOSED_STATUSES = (CaseStatus.DECIDED, CaseStatus.CLOSED_NO_ACTION, CaseStatus.EXEMPT)
 
+
+def case_open() -> Q:
+    """Not decided, closed or exempt (the statuses are the case's state now)."""
+    return Q(status__in=CASE_OPEN_STATUSES)
+
+
+def case_closed() -> Q:
+    """Decided, closed without discipline, or exempt."""
+    return Q(status__in=CASE_CLOSED_STATUSES)
+
+
+def case_open_past_deadline(as_of=None) -> Q:
+    """Open with the handling deadline before ``as_of``."""
+    return Q(handling_deadline__lt=day_or_today(as_of)) & case_open()
+
+
+def case_overdue(as_of=None) -> Q:
+    """Decided after the handling deadline, or open past it on ``as_of`` (docs/INTERFACES.md)."""
+    late_decision = Q(status=CaseStatus.DECIDED, decision_date__gt=models.F("handling_deadline"))
+    return late_decision | case_open_past_deadline(as_of)
+
+
+def case_handled_in_time() -> Q:
+    """Decided by the handling deadline (or with none), or closed without a decision."""
+    return Q(status=CaseStatus.DECIDED) & (
+        Q(handling_deadline__isnull=True) | Q(decision_date__lte=models.F("handling_deadline"))
+    ) | Q(status__in=(CaseStatus.CLOSED_NO_ACTION, CaseStatus.EXEMPT))
+
+
+class DisciplinaryCaseQuerySet(models.QuerySet):
     def still_open(self) -> DisciplinaryCaseQuerySet:
-        return self.filter(status__in=self.OPEN_STATUSES)
+        return self.filter(case_open())
 
     def overdue(self, day: dt.date) -> DisciplinaryCaseQuerySet:
-        """Decided after the handling deadline, or still open with it passed (docs/INTERFACES.md)."""
-        late_decision = Q(
-            status=CaseStatus.DECIDED, decision_date__gt=models.F("handling_deadline")
-        )
-        open_late = Q(status__in=self.OPEN_STATUSES, handling_deadline__lt=day)
-        return self.filter(late_decision | open_late)
+        """``case_overdue``: decided after the handling deadline, or open past it (docs/INTERFACES.md)."""
+        return self.filter(case_overdue(day))
+
+    def open_past_deadline(self, day: dt.date) -> DisciplinaryCaseQuerySet:
+        """``case_open_past_deadline``: open with the handling deadline before ``day``."""
+        return self.filter(case_open_past_deadline(day))
 
     def handling_due_between(self, first: dt.date, last: dt.date) -> DisciplinaryCaseQuerySet:
         """Open cases whose handling deadline falls between ``first`` and ``last`` (both included)."""
@@ -787,16 +861,10 @@ class DisciplinaryCase(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in DisciplinaryCaseQuerySet.OPEN_STATUSES
+        return matches(self, case_open())
 
     def is_overdue(self, day: dt.date) -> bool:
-        if self.status == CaseStatus.DECIDED:
-            return bool(
-                self.handling_deadline
-                and self.decision_date
-                and self.decision_date > self.handling_deadline
-            )
-        return self.is_open and self.handling_deadline is not None and self.handling_deadline < day
+        return matches(self, case_overdue(day))
 
 
 class DisciplineStep(models.Model):

@@ -243,9 +243,7 @@ class CitizenFeedbackSerializer(ModelCleanMixin, serializers.ModelSerializer):
         ]
 
     def get_is_overdue(self, obj) -> bool:
-        return rules.is_overdue(
-            response_due=obj.response_due, resolved_on=obj.resolved_on, today=timezone.localdate()
-        )
+        return obj.is_overdue(timezone.localdate())
 
     def get_identity_visible(self, obj) -> bool:
         return bool(self.context.get("show_identity"))

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.conditions import day_or_today, is_now, matches
 from core.text import nfc
 from inspections.feedback.choices import FeedbackChannel, FeedbackKind, FeedbackStatus
 
@@ -184,26 +185,63 @@ IDENTITY_FIELDS = (
 )
 
 
+# --- Conditions on citizen feedback, written once (core/conditions.py, docs/feedback.md) ---
+# ``as_of`` is a date or a date expression; ``None`` is today.
+
+
+def feedback_answered() -> Q:
+    """Given its first answer (``resolved_on`` is set), whenever that was."""
+    return Q(resolved_on__isnull=False)
+
+
+def feedback_open(as_of=None) -> Q:
+    """Not answered on ``as_of``: no answer yet, or answered only after that day.
+
+    From today on nothing is answered "after the day" (an answer is dated
+    the day it is given), so the condition is ``resolved_on`` unset alone.
+    """
+    unanswered = Q(resolved_on__isnull=True)
+    if is_now(as_of):
+        return unanswered
+    return unanswered | Q(resolved_on__gt=as_of)
+
+
+def feedback_past_due(as_of=None) -> Q:
+    """A formal petition whose response date is before ``as_of`` (answered or not)."""
+    return Q(response_due__lt=day_or_today(as_of))
+
+
+def feedback_overdue(as_of=None) -> Q:
+    """A formal petition not answered on ``as_of`` with its response date before that day."""
+    day = day_or_today(as_of)
+    return feedback_open(day) & feedback_past_due(day)
+
+
+def feedback_answered_on_time() -> Q:
+    """A formal petition answered by its response date (reference information has none)."""
+    return Q(
+        response_due__isnull=False,
+        resolved_on__isnull=False,
+        resolved_on__lte=models.F("response_due"),
+    )
+
+
 class CitizenFeedbackQuerySet(models.QuerySet):
-    def open(self) -> CitizenFeedbackQuerySet:
-        return self.filter(resolved_on__isnull=True)
+    def open(self, as_of=None) -> CitizenFeedbackQuerySet:
+        """``feedback_open``: not answered now, or (for a past ``as_of``) not yet on that day."""
+        return self.filter(feedback_open(as_of))
 
     def overdue(self, day: dt.date) -> CitizenFeedbackQuerySet:
-        """Formal petitions still unanswered after their due date."""
-        return self.filter(resolved_on__isnull=True, response_due__lt=day)
+        """``feedback_overdue``: formal petitions unanswered on ``day`` after their due date."""
+        return self.filter(feedback_overdue(day))
 
     def due_between(self, first: dt.date, last: dt.date) -> CitizenFeedbackQuerySet:
-        """Formal petitions still unanswered whose due date falls between ``first`` and ``last``."""
-        return self.filter(
-            resolved_on__isnull=True, response_due__gte=first, response_due__lte=last
-        )
+        """Formal petitions unanswered on ``first`` whose due date falls between ``first`` and ``last``."""
+        return self.filter(feedback_open(first), response_due__gte=first, response_due__lte=last)
 
     def resolved_on_time(self) -> CitizenFeedbackQuerySet:
-        return self.filter(
-            resolved_on__isnull=False,
-            response_due__isnull=False,
-            resolved_on__lte=models.F("response_due"),
-        )
+        """``feedback_answered_on_time``."""
+        return self.filter(feedback_answered_on_time())
 
 
 class CitizenFeedback(models.Model):
@@ -402,10 +440,17 @@ class CitizenFeedback(models.Model):
             or self.reporter_postal_address
         )
 
+    @property
+    def is_open(self) -> bool:
+        """``feedback_open``: not answered yet."""
+        return matches(self, feedback_open())
+
     def is_overdue(self, day: dt.date) -> bool:
-        return (
-            self.resolved_on is None and self.response_due is not None and self.response_due < day
-        )
+        return matches(self, feedback_overdue(day))
+
+    @property
+    def is_overdue_today(self) -> bool:
+        return self.is_overdue(timezone.localdate())
 
 
 def _attachment_path(instance: FeedbackAttachment, filename: str) -> str:

@@ -164,9 +164,3 @@ def resolved_on_after(current: dt.date | None, target: str, today: dt.date) -> d
     if target in ANSWERING and current is None:
         return today
     return current
-
-
-def is_overdue(
-    *, response_due: dt.date | None, resolved_on: dt.date | None, today: dt.date
-) -> bool:
-    return response_due is not None and resolved_on is None and response_due < today

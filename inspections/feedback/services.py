@@ -399,7 +399,7 @@ def feedback_classify(
     feedback = _locked(feedback)
     if kind not in FeedbackKind.values:
         raise ValidationError({"kind": _("Unknown kind.")})
-    if feedback.resolved_on is not None:
+    if not feedback.is_open:
         raise ValidationError({"kind": _("Answered feedback cannot be classified again.")})
     if kind == FeedbackKind.REFLECTION:
         feedback.accepted_on, feedback.extensions = None, 0

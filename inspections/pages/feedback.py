@@ -21,6 +21,7 @@ from core.validation import onto_form
 from inspections.feedback import rules, services
 from inspections.feedback.choices import FeedbackStatus
 from inspections.feedback.filtersets import CitizenFeedbackFilterSet
+from inspections.feedback.models import feedback_open
 from inspections.models import CitizenFeedback
 from inspections.pages.base import ScopedListPage, restrict
 from inspections.pages.forms import AssignForm, FeedbackMoveForm, FindingFromFeedbackForm
@@ -30,12 +31,15 @@ from staff.models import Staff, in_subtree
 
 
 class FeedbackPageFilterSet(CitizenFeedbackFilterSet):
-    open = filters.BooleanFilter(
-        field_name="resolved_on", lookup_expr="isnull", label=gettext_lazy("Not answered yet")
-    )
+    open = filters.BooleanFilter(method="filter_open", label=gettext_lazy("Not answered yet"))
 
     class Meta(CitizenFeedbackFilterSet.Meta):
         fields = ["unit", "status", "is_formal", "substantiated"]
+
+    def filter_open(self, qs, name, value):
+        if value is None:
+            return qs
+        return qs.filter(feedback_open()) if value else qs.exclude(feedback_open())
 
 
 class FeedbackListPage(ScopedListPage):
@@ -92,7 +96,7 @@ class FeedbackDetailPage(PermissionPage, View):
 
     def forms(self, feedback, **bound):
         user = self.request.user
-        open_ = feedback.resolved_on is None
+        open_ = feedback.is_open
         may_triage = open_ and access.can(user, "transition", feedback)
         moves = sorted(rules.TRANSITIONS.get(feedback.status, ()))
         forms = {"assign": None, "move": None, "finding": None}
@@ -153,7 +157,7 @@ class FeedbackDetailPage(PermissionPage, View):
 
     def post(self, request, pk: int):
         feedback = _feedback(request, pk)
-        if feedback.resolved_on is not None or not access.can(request.user, "transition", feedback):
+        if not feedback.is_open or not access.can(request.user, "transition", feedback):
             raise PermissionDenied
         op = request.POST.get("op")
         if op == "assign":

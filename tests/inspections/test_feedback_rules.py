@@ -126,11 +126,5 @@ def test_flags_follow_any_legal_path(path):
             assert resolved is not None
 
 
-@given(st.one_of(st.none(), days), st.one_of(st.none(), days), days)
-def test_overdue_only_when_due_passed_and_unanswered(due, resolved, today):
-    expected = due is not None and resolved is None and due < today
-    assert rules.is_overdue(response_due=due, resolved_on=resolved, today=today) is expected
-
-
 def test_entropy_constant_matches_alphabet():
     assert math.isclose(rules.ENTROPY_BITS, 16 * math.log2(30))
