@@ -70,7 +70,8 @@ INSTALLED_APPS = [
 
 # Given to every ModelAdmin by the admin site (core.admin_site): rows through the access layer.
 ADMIN_MODEL_MIXINS = ["staff.access.RestrictedAdminMixin"]
-# History pages are read-only: a change goes through the change form and its services (docs/access.md).
+# History pages are read-only: a change goes through the change form and its services
+# (docs/access.md).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
 MIDDLEWARE = [
