@@ -1,4 +1,5 @@
-"""What every ModelAdmin of the site does, whoever wrote it (applied by ``CongVuAdminSite.register``).
+"""What every ModelAdmin of the site does, whoever wrote it (applied by
+``CongVuAdminSite.register``).
 
 * A changelist accepts only the query parameters its admin class declares:
   the parameters of its ``list_filter`` entries, its ``date_hierarchy``,

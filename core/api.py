@@ -103,7 +103,8 @@ def has_perm(*codenames: str) -> type[permissions.BasePermission]:
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus model validation and data errors as 400 and integrity errors as 409, never 500."""
+    """DRF's handler, plus model validation and data errors as 400 and integrity errors as 409,
+    never 500."""
     # Imported here: rest_framework.views reads the settings that name this module.
     from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -134,7 +135,8 @@ def exception_handler(exc, context):
                 "non_field_errors": [
                     str(
                         _(
-                            "A value is not acceptable (out of range or containing forbidden characters)."
+                            "A value is not acceptable (out of range or containing "
+                            "forbidden characters)."
                         )
                     )
                 ]

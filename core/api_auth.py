@@ -35,13 +35,14 @@ from core.security import AuthThrottle, token_has_second_factor, two_factor_requ
 
 
 def _sign_in_failed() -> ValidationError:
-    """One answer for every failed sign-in: wrong password, missing or wrong code, no authenticator."""
+    """One answer for every failed sign-in: wrong password, missing or wrong code, no
+    authenticator."""
     return ValidationError(
         {
             "non_field_errors": [
                 _(
-                    "Unable to sign in with the given user name and password (and authenticator code, "
-                    "for accounts that need one)."
+                    "Unable to sign in with the given user name and password (and "
+                    "authenticator code, for accounts that need one)."
                 )
             ]
         }
@@ -162,7 +163,8 @@ class TokenView(APIView):
     @staticmethod
     @transaction.atomic
     def _token_for(user, *, second_factor: bool) -> tuple[Token, bool]:
-        """The user's token, recorded with how it was issued; a token lacking a factor now given is replaced.
+        """The user's token, recorded with how it was issued; a token lacking a factor now given is
+        replaced.
 
         A token issued on the password alone is never upgraded by a later
         sign-in with the code (it may have leaked meanwhile): it is deleted

@@ -16,7 +16,8 @@ from django.db import connections, models, router
 
 
 def insert_many(model: type[models.Model], objs: Sequence[models.Model]) -> int:
-    """Insert ``objs`` (new, without primary keys); returns how many. Primary keys are not set on them."""
+    """Insert ``objs`` (new, without primary keys); returns how many. Primary keys are not set on
+    them."""
     if not objs:
         return 0
     connection = connections[router.db_for_write(model)]

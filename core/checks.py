@@ -21,7 +21,8 @@ def check_configuration(app_configs=None, **kwargs):
     if media == static or static in media.parents or media in static.parents:
         problems.append(
             Error(
-                "DJANGO_MEDIA_ROOT overlaps STATIC_ROOT: uploaded evidence would be served to anyone.",
+                "DJANGO_MEDIA_ROOT overlaps STATIC_ROOT: uploaded evidence would be served "
+                "to anyone.",
                 hint="Keep uploaded files in a folder of their own, outside the static files.",
                 id="congvu.E001",
             )
@@ -47,9 +48,12 @@ def check_configuration(app_configs=None, **kwargs):
     if settings.IMPORT_ASYNC_BYTES >= MAX_UPLOAD_BYTES or settings.IMPORT_ASYNC_ROWS >= MAX_ROWS:
         problems.append(
             Warning(
-                "IMPORT_ASYNC_BYTES or IMPORT_ASYNC_ROWS is at or above what an import accepts "
-                f"({MAX_UPLOAD_BYTES} bytes, {MAX_ROWS} rows): every import runs inside the web request.",
-                hint="Lower it so that large imports run as background jobs (docs/notifications.md).",
+                "IMPORT_ASYNC_BYTES or IMPORT_ASYNC_ROWS is at or above what an import "
+                f"accepts ({MAX_UPLOAD_BYTES} bytes, {MAX_ROWS} rows): every import runs "
+                "inside the web request.",
+                hint=(
+                    "Lower it so that large imports run as background jobs (docs/notifications.md)."
+                ),
                 id="congvu.W003",
             )
         )
@@ -63,17 +67,25 @@ def check_deployment(app_configs=None, **kwargs):
     if not settings.DEBUG and settings.TASKS_BACKEND == "immediate":
         problems.append(
             Warning(
-                "TASKS_BACKEND=immediate in production: mail and long exports run inside web requests.",
-                hint="Use the database queue (the default) or REDIS_URL, with `manage.py run_worker` running.",
+                "TASKS_BACKEND=immediate in production: mail and long exports run inside "
+                "web requests.",
+                hint=(
+                    "Use the database queue (the default) or REDIS_URL, with `manage.py "
+                    "run_worker` running."
+                ),
                 id="congvu.W001",
             )
         )
     if settings.STORAGE_KIND == "filesystem" and settings.REDIS_CONFIGURED and not settings.DEBUG:
         problems.append(
             Warning(
-                "Several instances (REDIS_URL is set) with files on the local disk: "
-                "an upload on one host is missing on the others unless DJANGO_MEDIA_ROOT is a shared folder.",
-                hint="Mount one shared folder as DJANGO_MEDIA_ROOT on every host, or set DJANGO_STORAGE=s3.",
+                "Several instances (REDIS_URL is set) with files on the local disk: an "
+                "upload on one host is missing on the others unless DJANGO_MEDIA_ROOT is a "
+                "shared folder.",
+                hint=(
+                    "Mount one shared folder as DJANGO_MEDIA_ROOT on every host, or set "
+                    "DJANGO_STORAGE=s3."
+                ),
                 id="congvu.W002",
             )
         )

@@ -30,7 +30,8 @@ MAX_YEAR = MAX_DATE.year
 
 
 def _project_apps() -> set[str]:
-    """Labels of this project's own apps (their code lives under ``BASE_DIR``); third-party ones keep their rules."""
+    """Labels of this project's own apps (their code lives under ``BASE_DIR``); third-party ones
+    keep their rules."""
     from django.apps import apps
     from django.conf import settings
 
@@ -71,7 +72,8 @@ def year_period(year: int) -> tuple[dt.date, dt.date]:
 
 
 def bound_date_fields(models_: list[type[models.Model]]) -> None:
-    """Give every ``DateField`` (not ``DateTimeField``) of ``models_`` from our own apps the range validator.
+    """Give every ``DateField`` (not ``DateTimeField``) of ``models_`` from our own apps the range
+    validator.
 
     Done on the field's ``default_validators`` (not its ``validators``
     argument), so migrations do not see a change.

@@ -134,22 +134,29 @@ _XLSX_STYLES = (
     '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
     '<fills count="3"><fill><patternFill patternType="none"/></fill>'
     '<fill><patternFill patternType="gray125"/></fill>'
-    '<fill><patternFill patternType="solid"><fgColor rgb="FFDDE7F3"/><bgColor indexed="64"/></patternFill></fill></fills>'
+    '<fill><patternFill patternType="solid"><fgColor rgb="FFDDE7F3"/><bgColor indexed="64"/>'
+    "</patternFill></fill></fills>"
     '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
-    '<border><left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/></right>'
-    '<top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom><diagonal/></border></borders>'
+    '<border><left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/>'
+    "</right>"
+    '<top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom>'
+    "<diagonal/></border></borders>"
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
     '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-    '<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" applyBorder="1"/></cellXfs>'
+    '<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" '
+    'applyBorder="1"/>'
+    "</cellXfs>"
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     "</styleSheet>"
 )
 _XLSX_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+    '<Relationship Id="rId1" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    'Target="xl/workbook.xml"/>'
     "</Relationships>"
 )
 
@@ -198,7 +205,8 @@ class _XlsxSheetWriter:
         self.width = max(len(headers), 1)
         self.letters = _column_letters(self.width)
         self.header_xml = "".join(
-            f'<c r="{letter}1" s="{_STYLE_HEADER}" t="inlineStr"><is><t xml:space="preserve">{xlsx_text(str(h))}</t></is></c>'
+            f'<c r="{letter}1" s="{_STYLE_HEADER}" t="inlineStr"><is><t '
+            f'xml:space="preserve">{xlsx_text(str(h))}</t></is></c>'
             for letter, h in zip(self.letters, headers, strict=False)
         )
 
@@ -266,7 +274,8 @@ class _XlsxSheetWriter:
                     else ""
                 )
                 append(
-                    f'<c r="{letters[index]}{number}" t="inlineStr"><is><t{space}>{xlsx_text(text)}</t></is></c>'
+                    f'<c r="{letters[index]}{number}" '
+                    f't="inlineStr"><is><t{space}>{xlsx_text(text)}</t></is></c>'
                 )
         return f'<row r="{number}">{"".join(cells)}</row>'
 
@@ -369,7 +378,8 @@ def _xlsx_steps(
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+        '<sheetViews><sheetView workbookViewId="0">'
+        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
         '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
         '<sheetFormatPr defaultRowHeight="15"/>'
         + (f"<cols>{cols}</cols>" if cols else "")
@@ -413,7 +423,10 @@ def _xlsx_steps(
                 tail = "</sheetData>"
                 if number > 1:
                     tail += f'<autoFilter ref="A1:{writer.letters[-1]}{number}"/>'
-                tail += '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
+                tail += (
+                    '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
+                    'footer="0.3"/></worksheet>'
+                )
                 member.write(tail.encode())
             last_rows.append(number)
             if pending is None:
@@ -435,10 +448,13 @@ def _write_xlsx_package(
         "[Content_Types].xml",
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
         '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
         f"{sheets_ct}</Types>",
     )
     archive.writestr("_rels/.rels", _XLSX_RELS)
@@ -448,7 +464,8 @@ def _write_xlsx_package(
     )
     defined = "".join(
         f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
-        f"'{xlsx_text(name).replace(chr(39), chr(39) * 2)}'!$A$1:${last_column}${rows}</definedName>"
+        f"'{xlsx_text(name).replace(chr(39), chr(39) * 2)}'!$A$1:${last_column}${rows}"
+        "</definedName>"
         for i, (name, rows) in enumerate(zip(names, filter_rows, strict=True))
         if rows > 1
     )
@@ -462,12 +479,14 @@ def _write_xlsx_package(
         + "</workbook>",
     )
     rels = "".join(
-        f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+        f'<Relationship Id="rId{i}" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
         f'Target="worksheets/sheet{i}.xml"/>'
         for i in range(1, len(names) + 1)
     )
     rels += (
-        f'<Relationship Id="rId{len(names) + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+        f'<Relationship Id="rId{len(names) + 1}" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
         'Target="styles.xml"/>'
     )
     archive.writestr(

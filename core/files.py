@@ -25,7 +25,8 @@ _MAX_NAME = 200
 
 
 def extension_for(content_type: str) -> str:
-    """The canonical extension (no dot) of a MIME type: ``image/png`` -> ``png``; ``bin`` if unknown."""
+    """The canonical extension (no dot) of a MIME type: ``image/png`` -> ``png``; ``bin`` if
+    unknown."""
     kind = filetype.get_type(mime=content_type)
     if kind is not None:
         return kind.extension

@@ -209,7 +209,8 @@ def _entry(model, record, previous, hidden) -> dict:
 
 
 def history_entries(obj, *, hidden: frozenset[str] | set[str] = frozenset()) -> list[dict]:
-    """The record's history, newest first, with the fields each change touched (``hidden`` left out)."""
+    """The record's history, newest first, with the fields each change touched (``hidden`` left
+    out)."""
     model = type(obj)
     entries = []
     previous = None
@@ -220,7 +221,8 @@ def history_entries(obj, *, hidden: frozenset[str] | set[str] = frozenset()) -> 
 
 
 def history_record(obj, history_id: int, *, hidden=frozenset()) -> dict | None:
-    """One version of the record: what it changed and every recorded value then (``hidden`` left out)."""
+    """One version of the record: what it changed and every recorded value then (``hidden`` left
+    out)."""
     model = type(obj)
     records = _ordered_records(obj)
     for index, record in enumerate(records):

@@ -37,7 +37,8 @@ _SESSION_KEY = "congvu_imports"
 
 
 def upload_dir() -> Path:
-    """Where uploads wait between preview and confirmation (``IMPORT_UPLOAD_DIR`` or the temp dir)."""
+    """Where uploads wait between preview and confirmation (``IMPORT_UPLOAD_DIR`` or the temp
+    dir)."""
     folder = Path(settings.IMPORT_UPLOAD_DIR or Path(tempfile.gettempdir()) / "congvu-imports")
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
@@ -62,7 +63,8 @@ class ImportUploadForm(forms.Form):
 
 
 class ImportAdminMixin:
-    """Mix into a ModelAdmin; define ``get_importer(request)`` and ``has_import_permission(request)``."""
+    """Mix into a ModelAdmin; define ``get_importer(request)`` and
+    ``has_import_permission(request)``."""
 
     import_template = ""
     import_title = None  # default: "Import <verbose name plural> from a spreadsheet"

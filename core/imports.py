@@ -94,7 +94,8 @@ def header_key(value: Any) -> str:
 
 
 def value_key(value: Any) -> str:
-    """The key a coded value is matched by (``"Hợp đồng (lao động)"`` -> ``"hop dong lao dong"``)."""
+    """The key a coded value is matched by (``"Hợp đồng (lao động)"`` -> ``"hop dong lao
+    dong"``)."""
     return " ".join(_WORDS.findall(search_key(str(value or ""))))
 
 
@@ -462,7 +463,8 @@ def check_xlsx_archive(handle: IO[bytes]) -> None:
                 raise ImportFileError(
                     format_lazy(
                         _(
-                            "The workbook is too large once unpacked (limit {limit} per part, {total} in all)."
+                            "The workbook is too large once unpacked (limit {limit} per "
+                            "part, {total} in all)."
                         ),
                         limit=_mib(XLSX_MAX_MEMBER_BYTES),
                         total=_mib(XLSX_MAX_TOTAL_BYTES),
@@ -484,8 +486,9 @@ def check_xlsx_archive(handle: IO[bytes]) -> None:
                             raise ImportFileError(
                                 format_lazy(
                                     _(
-                                        "A cell of the workbook is longer than {limit} characters, "
-                                        "the most a spreadsheet cell can hold; the file is not imported."
+                                        "A cell of the workbook is longer than {limit} "
+                                        "characters, the most a spreadsheet cell can hold; "
+                                        "the file is not imported."
                                     ),
                                     limit=f"{MAX_CELL_CHARS:,}",
                                 )
@@ -610,14 +613,15 @@ class ImportReport:
         if self.dry_run:
             return (
                 gettext(
-                    "Dry run: %(rows)s row(s) would be imported: %(created)s new, %(updated)s changed, "
-                    "%(unchanged)s unchanged. Nothing was written."
+                    "Dry run: %(rows)s row(s) would be imported: %(created)s new, "
+                    "%(updated)s changed, %(unchanged)s unchanged. Nothing was written."
                 )
                 % counts
             )
         return (
             gettext(
-                "Imported %(rows)s row(s): %(created)s new, %(updated)s changed, %(unchanged)s unchanged."
+                "Imported %(rows)s row(s): %(created)s new, %(updated)s changed, "
+                "%(unchanged)s unchanged."
             )
             % counts
         )
@@ -656,7 +660,8 @@ class Importer:
     kind = ""
     columns: tuple[Column, ...] = ()
     batch_size = 1000
-    # Rows per sheet this kind of file may have; None: ``MAX_ROWS`` (a year of one-stop dossiers is larger than a roster).
+    # Rows per sheet this kind of file may have; None: ``MAX_ROWS`` (a year of one-stop dossiers is
+    # larger than a roster).
     max_rows: int | None = None
 
     def begin(self, headers: dict[str, str]) -> None:
@@ -783,7 +788,8 @@ def run_import(
         report.add_error(
             RowError(
                 _(
-                    "Another change to the same records happened meanwhile; nothing was imported. Try again."
+                    "Another change to the same records happened meanwhile; nothing was "
+                    "imported. Try again."
                 )
             )
         )
@@ -807,7 +813,8 @@ def _run(
         raise ImportFileError(
             format_lazy(
                 _(
-                    "No header row found in the first {count} rows. Expected columns such as: {columns}."
+                    "No header row found in the first {count} rows. Expected columns such "
+                    "as: {columns}."
                 ),
                 count=HEADER_SCAN_ROWS,
                 columns=expected,

@@ -1,4 +1,5 @@
-"""A job's page (``/app/jobs/<id>/``), its status for API clients, and its file: for the user who asked only."""
+"""A job's page (``/app/jobs/<id>/``), its status for API clients, and its file: for the user who
+asked only."""
 
 from __future__ import annotations
 

@@ -44,7 +44,8 @@ def replaying() -> bool:
 
 
 def wants_async(request) -> bool:
-    """The client asked for background work (RFC 7240 ``Prefer: respond-async``, or ``?async=1``)."""
+    """The client asked for background work (RFC 7240 ``Prefer: respond-async``, or
+    ``?async=1``)."""
     if replaying():
         return False
     prefer = request.headers.get("Prefer", "")
@@ -250,7 +251,8 @@ def defer_import(request, *, label: str, stored, filename: str, token: str, chec
 
 
 def _import_view(job, request):
-    """(allowed, importer) of the import page or admin import view at the job's path, for its user."""
+    """(allowed, importer) of the import page or admin import view at the job's path, for its
+    user."""
     from django.urls import resolve
 
     from core.import_admin import ImportAdminMixin

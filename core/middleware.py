@@ -28,7 +28,8 @@ _REGEX_GROUP = re.compile(r"\(\?P<(\w+)>[^()]*\)")
 
 
 def _route(match) -> str:
-    """The URL pattern that matched, with regex groups shown as ``<name>`` (router URLs are regexes)."""
+    """The URL pattern that matched, with regex groups shown as ``<name>`` (router URLs are
+    regexes)."""
     if match is None or not match.route:
         return "(unmatched)"
     return "/" + _REGEX_GROUP.sub(r"<\1>", match.route).replace("^", "").replace("$", "")

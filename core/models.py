@@ -200,7 +200,8 @@ class JobKind(models.TextChoices):
 
 
 class Job(models.Model):
-    """Long work asked for on a page or the API (a big export, a province workbook, a big import), done by a task.
+    """Long work asked for on a page or the API (a big export, a province workbook, a big import),
+    done by a task.
 
     An export's task replays the same GET as the user who asked, so filters,
     scope and masking are exactly those of the request; the file is kept for

@@ -161,7 +161,8 @@ class ListPage(PermissionPage, TemplateView):
                 self.request.GET or None, queryset=queryset, request=self.request
             )
             use_date_pickers(filterset.form)
-            # An invalid filter shows its error on the page and lists nothing rather than everything.
+            # An invalid filter shows its error on the page and lists nothing rather than
+            # everything.
             queryset = (
                 filterset.qs
                 if filterset.is_bound and filterset.is_valid()
@@ -188,7 +189,8 @@ class ListPage(PermissionPage, TemplateView):
         if not jobs.replaying():
             count = queryset.count()
             if jobs.wants_async(self.request) or jobs.too_big(count):
-                # A big export is written by a background job; the user waits on its page (core/jobs.py).
+                # A big export is written by a background job; the user waits on its page
+                # (core/jobs.py).
                 return jobs.deferred(self.request, label=f"{name}.{fmt}", rows=count, browser=True)
         headers = [str(header) for _lookup, header in self.export_columns]
         rows = jobs.track(self.export_rows(queryset, lookups))

@@ -18,7 +18,8 @@ MAX_JSON_DEPTH = 32
 
 
 def json_depth(value, *, limit: int) -> int:
-    """The nesting depth of a decoded JSON value (a scalar is 0), counted without recursion; stops past ``limit``."""
+    """The nesting depth of a decoded JSON value (a scalar is 0), counted without recursion; stops
+    past ``limit``."""
     deepest = 0
     stack = [(value, 0)]
     while stack:
@@ -46,7 +47,8 @@ def _too_deep() -> ParseError:
 
 
 class JSONParser(parsers.JSONParser):
-    """``rest_framework.parsers.JSONParser`` refusing bodies nested deeper than ``MAX_JSON_DEPTH``."""
+    """``rest_framework.parsers.JSONParser`` refusing bodies nested deeper than
+    ``MAX_JSON_DEPTH``."""
 
     def parse(self, stream, media_type=None, parser_context=None):
         try:

@@ -30,7 +30,8 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class ValidationErrorSerializer(serializers.Serializer):
-    """Bad input: each field name maps to its messages; ``non_field_errors`` for the whole record."""
+    """Bad input: each field name maps to its messages; ``non_field_errors`` for the whole
+    record."""
 
     non_field_errors = serializers.ListField(
         child=serializers.CharField(), required=False, help_text=_("Errors not tied to one field.")

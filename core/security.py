@@ -50,7 +50,8 @@ TWO_FACTOR_ROLES = ("admin", "inspector")
 
 
 def two_factor_required(user) -> bool:
-    """Whether ``user`` must prove a TOTP code to sign in (``REQUIRE_2FA`` on, admin or inspector)."""
+    """Whether ``user`` must prove a TOTP code to sign in (``REQUIRE_2FA`` on, admin or
+    inspector)."""
     if not settings.REQUIRE_2FA or not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:
@@ -95,7 +96,8 @@ def token_has_second_factor(token) -> bool:
 
 
 class VerifiedTokenAuthentication(TokenAuthentication):
-    """Token authentication that refuses, for users who need a second factor, a token issued without one.
+    """Token authentication that refuses, for users who need a second factor, a token issued without
+    one.
 
     A token issued before ``REQUIRE_2FA`` was turned on (or before the user's
     role needed it) stops working: the client gets 401 and signs in again at
@@ -113,7 +115,8 @@ class VerifiedTokenAuthentication(TokenAuthentication):
         if two_factor_required(token.user) and not token_has_second_factor(token):
             raise exceptions.AuthenticationFailed(
                 _(
-                    "This token was issued without two-factor authentication; request a new one with your authenticator code."
+                    "This token was issued without two-factor authentication; request a new "
+                    "one with your authenticator code."
                 )
             )
         return (token.user, token)
@@ -126,7 +129,8 @@ class VerifiedSessionScheme(SessionScheme):
 
 
 class _SettingsRateMixin:
-    """Read the rate on every request (so settings overrides apply) and key by the real client address."""
+    """Read the rate on every request (so settings overrides apply) and key by the real client
+    address."""
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
@@ -210,7 +214,8 @@ THROTTLES = {
 
 
 class _SeenAsAnonymous:
-    """What a throttle sees of a page request: its address and no user (as the public API twins see it)."""
+    """What a throttle sees of a page request: its address and no user (as the public API twins see
+    it)."""
 
     def __init__(self, request):
         self.META = request.META
@@ -244,7 +249,8 @@ def throttle_page(
     methods: tuple[str, ...] | None = None,
     template: str = "security/throttled.html",
 ):
-    """Decorate an HTML view with the API's throttles for ``scopes`` (all methods, or only ``methods``).
+    """Decorate an HTML view with the API's throttles for ``scopes`` (all methods, or only
+    ``methods``).
 
     ``template`` is the 429 page shown (the public form has its own, with a way back).
     """

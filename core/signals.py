@@ -52,7 +52,8 @@ def _on_lockout(sender, request, username, ip_address, **kwargs):
 
 @receiver(post_save, sender=get_user_model(), dispatch_uid="congvu_revoke_tokens_of_inactive")
 def _revoke_tokens_of_inactive_user(sender, instance, raw=False, **kwargs):
-    """A deactivated user's API token is deleted (their sessions already stop: Django refuses inactive users)."""
+    """A deactivated user's API token is deleted (their sessions already stop: Django refuses
+    inactive users)."""
     if raw or instance.is_active:
         return
     from rest_framework.authtoken.models import Token

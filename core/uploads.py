@@ -1,4 +1,5 @@
-"""Checks of uploaded files, one home for every way a file comes in (evidence, citizens' attachments).
+"""Checks of uploaded files, one home for every way a file comes in (evidence, citizens'
+attachments).
 
 The type is sniffed from the bytes (``filetype``), never trusted from the name
 or the declared content type; the size is checked against the setting named

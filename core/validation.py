@@ -20,7 +20,8 @@ from rest_framework.settings import api_settings
 
 
 def messages_by_field(exc: DjangoValidationError) -> dict[str, list[str]]:
-    """``{field: [messages]}``; errors about the whole record under ``NON_FIELD_ERRORS`` (``__all__``)."""
+    """``{field: [messages]}``; errors about the whole record under ``NON_FIELD_ERRORS``
+    (``__all__``)."""
     if hasattr(exc, "error_dict"):
         return {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
     return {NON_FIELD_ERRORS: [str(m) for m in exc.messages]}

@@ -28,7 +28,8 @@ from core.management.commands.backup_data import DATA_MEMBER, MEDIA_PREFIX
 
 
 def _media_name(member: tarfile.TarInfo) -> str | None:
-    """The storage name of an archive member under ``media/``, or None if it is not a plain, safe file."""
+    """The storage name of an archive member under ``media/``, or None if it is not a plain, safe
+    file."""
     if not member.isfile() or not member.name.startswith(MEDIA_PREFIX):
         return None
     name = PurePosixPath(member.name[len(MEDIA_PREFIX) :])

@@ -113,7 +113,8 @@ class Command(BaseCommand):
                     daemon=True,
                     name="rq-sweep",
                 ).start()
-                # django-tasks-rq's own Job class runs the Task objects it enqueued (plain RQ jobs cannot).
+                # django-tasks-rq's own Job class runs the Task objects it enqueued (plain RQ jobs
+                # cannot).
                 call_command(
                     "rqworker",
                     *settings.TASK_QUEUES,

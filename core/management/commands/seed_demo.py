@@ -48,6 +48,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {dotted}: {time.monotonic() - step:.1f}s")
         self.stdout.write(
             self.style.SUCCESS(
-                f"seed_demo --scale {scale}{f' --size {size}' if size != 1 else ''} done in {time.monotonic() - started:.1f}s"
+                f"seed_demo --scale {scale}{f' --size {size}' if size != 1 else ''} done in "
+                f"{time.monotonic() - started:.1f}s"
             )
         )
