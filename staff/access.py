@@ -56,7 +56,8 @@ OUTSIDE_SCOPE = _("This unit is outside your scope.")
 
 @dataclass(frozen=True)
 class Rows:
-    """A SCOPE declaration for a model whose rows are read through another path than they are written.
+    """A SCOPE declaration for a model whose rows are read through another path than they are
+    written.
 
     ``unit`` is the lookup to the unit that writes are checked against;
     ``view`` is the lookup to the unit that reads are filtered on, or a
@@ -110,12 +111,14 @@ def _concrete(model: type[Model]) -> type[Model]:
 
 
 def declaration(model: type[Model]) -> object | None:
-    """The SCOPE declaration of ``model``: a unit lookup, ``GLOBAL``, a ``Rows``, or None (undeclared)."""
+    """The SCOPE declaration of ``model``: a unit lookup, ``GLOBAL``, a ``Rows``, or None
+    (undeclared)."""
     return _declarations()[0].get(_concrete(model)._meta.label_lower)
 
 
 def unit_lookup(model: type[Model]) -> str | None:
-    """The lookup from ``model`` to the unit its writes are checked against (None: not unit-bound)."""
+    """The lookup from ``model`` to the unit its writes are checked against (None: not
+    unit-bound)."""
     decl = declaration(model)
     if isinstance(decl, Rows):
         return decl.unit
@@ -133,7 +136,8 @@ def permissions_for(model: type[Model], action: str) -> tuple[str, ...]:
     named = _declarations()[1].get(opts.label_lower, {})
     if action not in named:
         raise ValueError(
-            f"Unknown action {action!r} for {opts.label}; declare it in {opts.app_label}/roles.py ACTIONS."
+            f"Unknown action {action!r} for {opts.label}; declare it in "
+            f"{opts.app_label}/roles.py ACTIONS."
         )
     return named[action]
 
@@ -263,7 +267,8 @@ NO_UNIT = Unit(pk=0, code="", name="", path="/0/", depth=0)
 
 
 def scope_unit(user) -> Unit | None:
-    """The root of the user's subtree; None for whole-tree users; ``NO_UNIT`` for users who see nothing.
+    """The root of the user's subtree; None for whole-tree users; ``NO_UNIT`` for users who see
+    nothing.
 
     For code that filters on ``root.path`` itself: the nothing case can never
     read as "no restriction". New code prefers ``restrict`` or ``visible_units``.
@@ -321,7 +326,8 @@ def has_permission(user, action: str, model: type[Model]) -> bool:
 
 
 def restrict(queryset: QuerySet, user, action: str = VIEW) -> QuerySet:
-    """The rows of ``queryset`` that ``user`` may touch for ``action``: none without the permission."""
+    """The rows of ``queryset`` that ``user`` may touch for ``action``: none without the
+    permission."""
     if not has_permission(user, action, queryset.model):
         return queryset.none()
     return rows_in_scope(queryset, user)
@@ -435,7 +441,8 @@ def may_see_reporter_identity(user) -> bool:
 
 
 def may_see_internal_note(user) -> bool:
-    """The inspectors' internal notes on feedback: whole-tree readers only (never the unit complained about)."""
+    """The inspectors' internal notes on feedback: whole-tree readers only (never the unit
+    complained about)."""
     return scope_of(user).everything
 
 
@@ -453,7 +460,8 @@ def has_permission_code(user, codename: str) -> bool:
 
 
 class RestrictedViewSetMixin:
-    """For viewsets: rows restricted for the request's action; writes checked against the target unit.
+    """For viewsets: rows restricted for the request's action; writes checked against the target
+    unit.
 
     ``access_action`` maps a viewset action (``verify``) to an access action;
     by default reads are ``view``, ``update``/``partial_update`` ``change``,
@@ -482,7 +490,8 @@ class RestrictedViewSetMixin:
 
     def check_permissions(self, request):
         super().check_permissions(request)
-        # A declared workflow step needs its own permission, whatever the action's permission classes say.
+        # A declared workflow step needs its own permission, whatever the action's permission
+        # classes say.
         action = self.access_action()
         if action not in CRUD and not has_permission(
             request.user, action, self.get_queryset_model()
@@ -552,7 +561,8 @@ def require(user, action: str, obj: Model) -> None:
 
 
 def _write_checked_form(form_class, user):
-    """``form_class`` whose validation also asks ``check_write`` (target unit, and old unit on a move)."""
+    """``form_class`` whose validation also asks ``check_write`` (target unit, and old unit on a
+    move)."""
     from django.core.exceptions import ValidationError
 
     class WriteCheckedForm(form_class):
@@ -588,7 +598,8 @@ def _write_checked_form(form_class, user):
 
 
 class RestrictedInlineMixin:
-    """For admin inlines: the rows shown are those the user may see; new rows are checked like any write."""
+    """For admin inlines: the rows shown are those the user may see; new rows are checked like any
+    write."""
 
     def get_queryset(self, request):
         return rows_in_scope(super().get_queryset(request), request.user)

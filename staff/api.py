@@ -29,7 +29,8 @@ class ActiveUnitCodeField(UnitCodeField):
 
     default_error_messages = {
         "dissolved": _(
-            "Unit {code} is no longer in force since {date}; it was succeeded by {successor} ({name})."
+            "Unit {code} is no longer in force since {date}; it was succeeded by "
+            "{successor} ({name})."
         ),
         "dissolved_no_successor": _("Unit {code} is no longer in force since {date}."),
     }
@@ -154,7 +155,8 @@ class StaffSerializer(ModelCleanMixin, serializers.ModelSerializer):
 
 
 class StaffViewSet(RestrictedViewSetMixin, ExportMixin, HistoryViewSetMixin, viewsets.ModelViewSet):
-    """The roster. `?search=` ignores case and diacritics ("nguyen thi anh" finds "Nguyễn Thị Ánh")."""
+    """The roster. `?search=` ignores case and diacritics ("nguyen thi anh" finds "Nguyễn Thị
+    Ánh")."""
 
     queryset = Staff.objects.select_related("unit")
     serializer_class = StaffSerializer

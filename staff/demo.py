@@ -273,7 +273,8 @@ def _users(units: list[Unit], stdout) -> None:
     group = Group.objects.get(name="unit_head")
     group.user_set.add(*created.values())
     stdout.write(
-        f"  users: admin, inspector, hr, auditor, {len(units)} unit heads (password from DEMO_PASSWORD)"
+        f"  users: admin, inspector, hr, auditor, {len(units)} unit heads (password from "
+        "DEMO_PASSWORD)"
     )
 
 
@@ -420,7 +421,8 @@ def _seed_present(province: Unit, successors: list[Unit], stdout) -> None:
         )
     created = _bulk_missing(rows)
     stdout.write(
-        f"  present day: staff of {len(successors)} successor communes and the provincial inspectorate, created {created}"
+        f"  present day: staff of {len(successors)} successor communes and the provincial "
+        f"inspectorate, created {created}"
     )
 
 

@@ -210,7 +210,8 @@ class Staff(models.Model):
         blank=True,
         editable=False,
         help_text=_(
-            "While this date is not passed the person is not eligible for promotion, appointment or training nomination."
+            "While this date is not passed the person is not eligible for promotion, "
+            "appointment or training nomination."
         ),
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -33,7 +33,8 @@ ADMIN_ONLY_APPS = {
     "axes",
     "otp_totp",
     "otp_static",
-    # The task queue's results hold task arguments (docs/access.md: libraries' models are for admins).
+    # The task queue's results hold task arguments (docs/access.md: libraries' models are for
+    # admins).
     "django_tasks_database",
     "django_rq",
 }

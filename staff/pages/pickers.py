@@ -16,7 +16,8 @@ from staff import access
 
 
 def unit_choices(user, *, active_only_on=None) -> list[tuple[str, str]]:
-    """The units ``user`` may see, in tree order (``active_only_on``: only those in force that day)."""
+    """The units ``user`` may see, in tree order (``active_only_on``: only those in force that
+    day)."""
     units = access.visible_units(user).order_by("path").only("code", "name", "depth")
     if active_only_on is not None:
         units = units.active_on(active_only_on)
