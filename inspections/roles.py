@@ -1,4 +1,5 @@
-"""What each role may write in the inspections app (see staff/roles.py), and how its rows are scoped."""
+"""What each role may write in the inspections app (see staff/roles.py), and how its rows are
+scoped."""
 
 from staff.access import GLOBAL, Rows
 

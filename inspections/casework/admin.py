@@ -407,7 +407,8 @@ class DisciplinaryCaseAdmin(ScopedAdminMixin, HistoryAdmin):
                 created = services.case_open(staff=staff, by=request.user, **facts)
                 obj.pk = created.pk
         except ValidationError as exc:
-            # The form validated the fields; a rule violation (no regime, closed case) is shown here.
+            # The form validated the fields; a rule violation (no regime, closed case) is shown
+            # here.
             messages.error(request, "; ".join(exc.messages))
             if not change:
                 raise

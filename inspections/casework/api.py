@@ -102,7 +102,8 @@ class InspectionSerializer(ScopedUnitMixin, ModelCleanMixin, serializers.ModelSe
 class InspectionViewSet(
     RestrictedViewSetMixin, ExportMixin, HistoryViewSetMixin, viewsets.ModelViewSet
 ):
-    """Public-service inspections. Filters: `unit` (with sub-units), `kind`, `status`, `date_from`, `date_to`, `year`."""
+    """Public-service inspections. Filters: `unit` (with sub-units), `kind`, `status`, `date_from`,
+    `date_to`, `year`."""
 
     queryset = (
         Inspection.objects.select_related("unit", "lead_inspector")
@@ -181,7 +182,8 @@ class FindingSerializer(ScopedUnitMixin, ModelCleanMixin, serializers.ModelSeria
 class FindingViewSet(
     RestrictedViewSetMixin, ExportMixin, HistoryViewSetMixin, viewsets.ModelViewSet
 ):
-    """Findings. Filters: `unit`, `inspection`, `kind`, `category`, `severity`, `staff`, `substantiated`, `date_from`, `date_to`."""
+    """Findings. Filters: `unit`, `inspection`, `kind`, `category`, `severity`, `staff`,
+    `substantiated`, `date_from`, `date_to`."""
 
     queryset = Finding.objects.select_related("inspection", "unit", "staff", "category").annotate(
         actions_count=Count("actions")
@@ -676,7 +678,8 @@ class EvidenceSerializer(serializers.ModelSerializer):
                 {
                     "non_field_errors": [
                         _(
-                            "Attach the file to exactly one of: inspection, finding, corrective action, case."
+                            "Attach the file to exactly one of: inspection, finding, "
+                            "corrective action, case."
                         )
                     ]
                 }
@@ -708,7 +711,8 @@ class EvidenceViewSet(
     mixins.ListModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Evidence files: upload (multipart), list, and `download/` (scope-checked; never a public URL)."""
+    """Evidence files: upload (multipart), list, and `download/` (scope-checked; never a public
+    URL)."""
 
     queryset = Evidence.objects.select_related("unit", "inspection", "uploaded_by")
     serializer_class = EvidenceSerializer

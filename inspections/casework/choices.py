@@ -81,7 +81,8 @@ class NoLimitationReason(models.TextChoices):
     FAKE_DIPLOMA = (
         "fake_diploma",
         _(
-            "Use of a fake or unlawful diploma, certificate, attestation or confirmation (to be recruited, promoted or appointed)"
+            "Use of a fake or unlawful diploma, certificate, attestation or confirmation "
+            "(to be recruited, promoted or appointed)"
         ),
     )
 
@@ -93,7 +94,8 @@ class PriorViolationRule(models.TextChoices):
     UNLESS_BARRED = (
         "unless_barred",
         _(
-            "This regime's statute applies unless they were already time-barred under the previous regime"
+            "This regime's statute applies unless they were already time-barred under the "
+            "previous regime"
         ),
     )
     FAVOURABLE = (
@@ -119,7 +121,8 @@ class ExemptionReason(models.TextChoices):
     INNOVATION = (
         "innovation",
         _(
-            "An authorised research, technology or innovation proposal carried out properly, with damage"
+            "An authorised research, technology or innovation proposal carried out "
+            "properly, with damage"
         ),
     )
     OBJECTIVE_CAUSES = (
@@ -130,7 +133,8 @@ class ExemptionReason(models.TextChoices):
 
 
 class ProcedureShortcut(models.TextChoices):
-    """Why a step of the usual path (self-review, council, decision) is left out, as the texts allow."""
+    """Why a step of the usual path (self-review, council, decision) is left out, as the texts
+    allow."""
 
     MOVED_UNIT = (
         "moved_unit",
@@ -147,7 +151,8 @@ class ProcedureShortcut(models.TextChoices):
     CRIMINAL_SENTENCE = (
         "criminal_sentence",
         _(
-            "Sentenced to prison without suspension, or convicted of corruption (no self-review, no council)"
+            "Sentenced to prison without suspension, or convicted of corruption (no "
+            "self-review, no council)"
         ),
     )
     PARTY_DISCIPLINE = (

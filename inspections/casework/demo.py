@@ -63,7 +63,9 @@ DESCRIPTIONS = {
     "attitude": "Có thái độ thiếu tôn trọng, gây phiền hà cho công dân khi hướng dẫn hồ sơ.",
     "late-dossier": "Hồ sơ giải quyết quá hạn so với giấy hẹn, không có văn bản xin lỗi.",
     "extra-documents": "Yêu cầu công dân bổ sung giấy tờ ngoài thành phần hồ sơ đã công bố.",
-    "procedures-not-posted": "Bộ thủ tục hành chính niêm yết tại bộ phận một cửa chưa được cập nhật.",
+    "procedures-not-posted": (
+        "Bộ thủ tục hành chính niêm yết tại bộ phận một cửa chưa được cập nhật."
+    ),
     "schedule-not-kept": "Không thực hiện đúng lịch tiếp công dân đã thông báo.",
     "misuse-property": "Sử dụng xe công vào việc riêng.",
     "false-certification": "Xác nhận hồ sơ cho trường hợp không đủ điều kiện.",
@@ -188,7 +190,8 @@ def _seed_demo(rng: random.Random, stdout) -> None:
         _demo_case(stage, person, finding, day, severity, form, hr)
         cases += 1
     stdout.write(
-        f"  inspections: {len(inspections)}, findings: {findings}, corrective actions: {actions}, discipline cases: {cases}"
+        f"  inspections: {len(inspections)}, findings: {findings}, corrective actions: "
+        f"{actions}, discipline cases: {cases}"
     )
 
 
@@ -333,7 +336,8 @@ def _seed_present(stdout) -> None:
 
 
 def _search_day(low: dt.date, high: dt.date, good) -> dt.date:
-    """The first day in [low, high] for which ``good(day)`` holds (it flips once); ``high`` if none."""
+    """The first day in [low, high] for which ``good(day)`` holds (it flips once); ``high`` if
+    none."""
     day = low
     while day < high and not good(day):
         day += dt.timedelta(days=1)
@@ -508,7 +512,9 @@ def _demo_inspection(rng, year, number, unit, start, inspectors) -> Inspection:
         start_date=start,
         end_date=end,
         lead_inspector=inspectors[0] if inspectors else None,
-        scope="Kiểm tra việc chấp hành kỷ luật, kỷ cương hành chính và thực hiện thủ tục hành chính",
+        scope=(
+            "Kiểm tra việc chấp hành kỷ luật, kỷ cương hành chính và thực hiện thủ tục hành chính"
+        ),
         status=InspectionStatus.CONCLUDED if concluded else InspectionStatus.IN_PROGRESS,
         conclusion="Đơn vị cơ bản chấp hành tốt; còn một số tồn tại cần khắc phục."
         if concluded
@@ -634,7 +640,7 @@ def _demo_case(stage, person, finding, day, severity, form, hr) -> DisciplinaryC
     )
 
 
-# --- Province benchmark ----------------------------------------------------------------------------
+# --- Province benchmark ---------------------------------------------------------------------------
 
 PROVINCE_FINDINGS = 100_000
 PROVINCE_YEARS = range(2019, 2025)

@@ -268,11 +268,13 @@ class CorrectiveActionQuerySet(models.QuerySet):
         return self.filter(action_open(as_of))
 
     def overdue(self, day: dt.date) -> CorrectiveActionQuerySet:
-        """Still to do on ``day`` with the due date passed (``action_overdue``, docs/INTERFACES.md)."""
+        """Still to do on ``day`` with the due date passed (``action_overdue``,
+        docs/INTERFACES.md)."""
         return self.filter(action_overdue(day))
 
     def due_within(self, day: dt.date, days: int) -> CorrectiveActionQuerySet:
-        """Still to do on ``day`` and due between ``day`` and ``days`` days later (both included)."""
+        """Still to do on ``day`` and due between ``day`` and ``days`` days later (both
+        included)."""
         return self.filter(
             action_open(day), due_date__gte=day, due_date__lte=day + dt.timedelta(days=days)
         )
@@ -380,7 +382,8 @@ class DisciplineRegime(models.Model):
         _("staff categories"),
         default=list,
         help_text=_(
-            "Staff category codes this row applies to: cadre, civil_servant, public_employee, contract."
+            "Staff category codes this row applies to: cadre, civil_servant, "
+            "public_employee, contract."
         ),
     )
     valid_from = models.DateField(_("applies to violations discovered from"), null=True, blank=True)
@@ -406,7 +409,8 @@ class DisciplineRegime(models.Model):
         _("handling limit counts working days"),
         default=False,
         help_text=_(
-            "Off: calendar days. On: weekends and the holidays of the working-day calendar are skipped."
+            "Off: calendar days. On: weekends and the holidays of the working-day calendar "
+            "are skipped."
         ),
     )
     deferral_reasons = models.JSONField(
@@ -419,7 +423,8 @@ class DisciplineRegime(models.Model):
         default=list,
         blank=True,
         help_text=_(
-            "Codes: lost_capacity, superior_order, force_majeure, innovation, objective_causes, deceased."
+            "Codes: lost_capacity, superior_order, force_majeure, innovation, "
+            "objective_causes, deceased."
         ),
     )
     council_categories = models.JSONField(
@@ -433,7 +438,8 @@ class DisciplineRegime(models.Model):
         default=dict,
         blank=True,
         help_text=_(
-            'Reason code -> skip_self_review or skip_both, e.g. {"party_discipline": "skip_both"}. Empty: none.'
+            'Reason code -> skip_self_review or skip_both, e.g. {"party_discipline": '
+            '"skip_both"}. Empty: none.'
         ),
     )
     effect_from_party_decision = models.BooleanField(
@@ -535,7 +541,8 @@ class DisciplineForm(models.Model):
     effect_months = models.PositiveSmallIntegerField(
         _("effect period (months)"),
         help_text=_(
-            "No promotion, succession planning, training nomination or appointment during this period; 0 for none."
+            "No promotion, succession planning, training nomination or appointment during "
+            "this period; 0 for none."
         ),
     )
     salary_delay_months = models.PositiveSmallIntegerField(
@@ -609,7 +616,8 @@ class DisciplinaryCaseQuerySet(models.QuerySet):
         return self.filter(case_open())
 
     def overdue(self, day: dt.date) -> DisciplinaryCaseQuerySet:
-        """``case_overdue``: decided after the handling deadline, or open past it (docs/INTERFACES.md)."""
+        """``case_overdue``: decided after the handling deadline, or open past it
+        (docs/INTERFACES.md)."""
         return self.filter(case_overdue(day))
 
     def open_past_deadline(self, day: dt.date) -> DisciplinaryCaseQuerySet:
@@ -617,7 +625,8 @@ class DisciplinaryCaseQuerySet(models.QuerySet):
         return self.filter(case_open_past_deadline(day))
 
     def handling_due_between(self, first: dt.date, last: dt.date) -> DisciplinaryCaseQuerySet:
-        """Open cases whose handling deadline falls between ``first`` and ``last`` (both included)."""
+        """Open cases whose handling deadline falls between ``first`` and ``last`` (both
+        included)."""
         return self.still_open().filter(handling_deadline__gte=first, handling_deadline__lte=last)
 
     def limitation_expiring(self, day: dt.date, within_days: int) -> DisciplinaryCaseQuerySet:
@@ -668,8 +677,9 @@ class DisciplinaryCase(models.Model):
         _("end of the violation not known"),
         default=False,
         help_text=_(
-            "The violation was still going on when discovered, or its end cannot be established: the statute "
-            "then runs from the competent body's conclusion that there was a violation."
+            "The violation was still going on when discovered, or its end cannot be "
+            "established: the statute then runs from the competent body's conclusion that "
+            "there was a violation."
         ),
     )
     violation_concluded_on = models.DateField(
@@ -677,14 +687,16 @@ class DisciplinaryCase(models.Model):
         null=True,
         blank=True,
         help_text=_(
-            "For a violation whose end is not known, the statute of limitations runs from this date."
+            "For a violation whose end is not known, the statute of limitations runs from "
+            "this date."
         ),
     )
     repeat_violation = models.BooleanField(
         _("repeat of a violation already disciplined (tái phạm)"),
         default=False,
         help_text=_(
-            "A repeated minor violation warrants a warning, not a reprimand: the longer statute applies."
+            "A repeated minor violation warrants a warning, not a reprimand: the longer "
+            "statute applies."
         ),
     )
     discovered_on = models.DateField(_("discovered on"))
@@ -718,7 +730,8 @@ class DisciplinaryCase(models.Model):
         choices=ProcedureShortcut.choices,
         blank=True,
         help_text=_(
-            "Set when the texts allow leaving out the self-review meeting or the council for this case."
+            "Set when the texts allow leaving out the self-review meeting or the council "
+            "for this case."
         ),
     )
     regime = models.CharField(_("regime"), max_length=3, choices=RegimeCode.choices, editable=False)
@@ -854,7 +867,8 @@ class DisciplinaryCase(models.Model):
             errors["violation_concluded_on"] = _("The conclusion cannot come before the violation.")
         if self.violation_concluded_on and not self.violation_ongoing:
             errors["violation_concluded_on"] = _(
-                "The conclusion date starts the statute only when the end of the violation is not known."
+                "The conclusion date starts the statute only when the end of the violation "
+                "is not known."
             )
         if errors:
             raise ValidationError(errors)
@@ -893,11 +907,15 @@ class DisciplineStep(models.Model):
         ordering = ["case", "on", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_from_status_display() or '-'} → {self.get_to_status_display()} ({self.on:%d/%m/%Y})"
+        return (
+            f"{self.get_from_status_display() or '-'} → {self.get_to_status_display()} "
+            f"({self.on:%d/%m/%Y})"
+        )
 
 
 class CaseSuspension(models.Model):
-    """A period that does not count towards the handling limit (criminal proceedings, deferral...)."""
+    """A period that does not count towards the handling limit (criminal proceedings,
+    deferral...)."""
 
     case = models.ForeignKey(
         DisciplinaryCase,

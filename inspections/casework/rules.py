@@ -213,11 +213,12 @@ def statute_start(
     if ongoing:
         if concluded_on:
             return concluded_on, _(
-                "the end of the violation is not known, so from the competent body's conclusion on %(d)s"
+                "the end of the violation is not known, so from the competent body's "
+                "conclusion on %(d)s"
             ) % {"d": fmt(concluded_on)}
         return discovered_on, _(
-            "the end of the violation is not known and no conclusion of the competent body is recorded yet, "
-            "so provisionally from its discovery on %(d)s"
+            "the end of the violation is not known and no conclusion of the competent body "
+            "is recorded yet, so provisionally from its discovery on %(d)s"
         ) % {"d": fmt(discovered_on)}
     if ended_on:
         return ended_on, _("from the end of the violation on %(d)s") % {"d": fmt(ended_on)}
@@ -241,22 +242,24 @@ def _shift(regime: RegimeRule, day: None, calendar: Calendar | None) -> tuple[No
 def _shift(
     regime: RegimeRule, day: dt.date | None, calendar: Calendar | None
 ) -> tuple[dt.date | None, str]:
-    """Move a deadline off a weekend or holiday when the regime says so (Civil Code art. 148 cl. 5)."""
+    """Move a deadline off a weekend or holiday when the regime says so (Civil Code art. 148 cl.
+    5)."""
     if day is None or not regime.shift_to_working_day:
         return day, ""
     moved = next_working_day(day, calendar or Calendar())
     if moved == day:
         return day, ""
     return moved, _(
-        "%(d)s is a weekend day or public holiday: the deadline moves to the next working day, %(m)s "
-        "(Civil Code 2015 art. 148 cl. 5)."
+        "%(d)s is a weekend day or public holiday: the deadline moves to the next working "
+        "day, %(m)s (Civil Code 2015 art. 148 cl. 5)."
     ) % {"d": fmt(day), "m": fmt(moved)}
 
 
 def _run_statute(
     start: dt.date, months: int, later_violations: Iterable[dt.date]
 ) -> tuple[dt.date, list[dt.date]]:
-    """The deadline from ``start``, restarted by each new violation committed within the running period."""
+    """The deadline from ``start``, restarted by each new violation committed within the running
+    period."""
     deadline = add_months(start, months)
     restarts = []
     for day in sorted(set(later_violations)):
@@ -330,7 +333,8 @@ def statute_deadline(
     for day in restarts:
         parts.append(
             _(
-                "A new violation on %(d)s, within the period, restarts it: %(d)s + %(months)s months = %(end)s."
+                "A new violation on %(d)s, within the period, restarts it: %(d)s + "
+                "%(months)s months = %(end)s."
             )
             % {"d": fmt(day), "months": months, "end": fmt(add_months(day, months))}
         )
@@ -349,8 +353,9 @@ def statute_deadline(
             if old_shifted < regime.valid_from:
                 parts.append(
                     _(
-                        "The violation was already time-barred on %(old)s under regime %(prev)s (%(om)s months), "
-                        "before regime %(regime)s took effect on %(from)s: the new statute does not revive it."
+                        "The violation was already time-barred on %(old)s under regime "
+                        "%(prev)s (%(om)s months), before regime %(regime)s took effect on "
+                        "%(from)s: the new statute does not revive it."
                     )
                     % {
                         "old": fmt(old_shifted),
@@ -363,8 +368,9 @@ def statute_deadline(
                 return Computed(old_shifted, " ".join(parts))
             parts.append(
                 _(
-                    "Committed before regime %(regime)s took effect on %(from)s and not time-barred on that day "
-                    "(under regime %(prev)s it would have ended on %(old)s): the new statute applies."
+                    "Committed before regime %(regime)s took effect on %(from)s and not "
+                    "time-barred on that day (under regime %(prev)s it would have ended on "
+                    "%(old)s): the new statute applies."
                 )
                 % {
                     "regime": regime.code,
@@ -376,8 +382,9 @@ def statute_deadline(
         elif regime.prior_violations == "favourable" and old < deadline:
             parts.append(
                 _(
-                    "Committed before regime %(regime)s took effect on %(from)s: the earlier rule of regime %(prev)s "
-                    "(%(om)s months, ending on %(old)s) is more favourable and applies."
+                    "Committed before regime %(regime)s took effect on %(from)s: the "
+                    "earlier rule of regime %(prev)s (%(om)s months, ending on %(old)s) is "
+                    "more favourable and applies."
                 )
                 % {
                     "regime": regime.code,
@@ -464,7 +471,8 @@ def handling_deadline(
     if open_ones:
         parts.append(
             _(
-                "Clock stopped since %(start)s (a period that does not count is still running): no deadline until it ends."
+                "Clock stopped since %(start)s (a period that does not count is still "
+                "running): no deadline until it ends."
             )
             % {"start": fmt(open_ones[0].start)}
         )
@@ -572,9 +580,10 @@ def check_form(
                 raise RuleError(
                     "decision_form",
                     _(
-                        "The violation was committed while an earlier sanction was in effect: the form must be "
-                        "exactly one level above the running one (or above the form the new violation warrants "
-                        "on its own, if heavier): %(forms)s."
+                        "The violation was committed while an earlier sanction was in "
+                        "effect: the form must be exactly one level above the running one "
+                        "(or above the form the new violation warrants on its own, if "
+                        "heavier): %(forms)s."
                     )
                     % {"forms": ", ".join(names) or str(needed)},
                 )
@@ -582,7 +591,8 @@ def check_form(
     raise RuleError(
         "decision_form",
         _(
-            "This form does not exist for this staff category under regime %(regime)s, in force on the decision date."
+            "This form does not exist for this staff category under regime %(regime)s, in "
+            "force on the decision date."
         )
         % {"regime": regime_code},
     )

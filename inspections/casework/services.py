@@ -60,7 +60,9 @@ _EVIDENCE_TYPES = {
     "application/vnd.ms-excel": EvidenceKind.OFFICE,
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": EvidenceKind.OFFICE,
     "application/vnd.ms-powerpoint": EvidenceKind.OFFICE,
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": EvidenceKind.OFFICE,
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": (
+        EvidenceKind.OFFICE
+    ),
     "application/vnd.oasis.opendocument.text": EvidenceKind.OFFICE,
     "application/vnd.oasis.opendocument.spreadsheet": EvidenceKind.OFFICE,
     "application/vnd.oasis.opendocument.presentation": EvidenceKind.OFFICE,
@@ -304,7 +306,8 @@ def _check_step_date(case: DisciplinaryCase, on: dt.date, field: str = "on") -> 
 
 @transaction.atomic
 def case_open(*, staff, findings=(), by=None, note: str = "", **facts: Any) -> DisciplinaryCase:
-    """Open a case: the staff member's current unit is kept, deadlines computed, first step stored."""
+    """Open a case: the staff member's current unit is kept, deadlines computed, first step
+    stored."""
     facts.setdefault("opened_on", facts.get("discovered_on"))
     case = DisciplinaryCase(staff=staff, unit_id=staff.unit_id, status=CaseStatus.OPENED, **facts)
     if case.discovered_on and case.discovered_on > _today():
@@ -423,7 +426,8 @@ def case_transition(
                 {
                     "shortcut_reason": [
                         _(
-                            "The texts of the case's regime do not allow leaving out a step for this reason."
+                            "The texts of the case's regime do not allow leaving out a step "
+                            "for this reason."
                         )
                     ]
                 }
@@ -479,7 +483,8 @@ def case_transition(
 
 
 def _path(case: DisciplinaryCase, regime: DisciplineRegime) -> dict[str, Any]:
-    """Whether the person's category goes through a council, and what the case's shortcut reason allows."""
+    """Whether the person's category goes through a council, and what the case's shortcut reason
+    allows."""
     return {
         "needs_council": case.staff.category in (regime.council_categories or []),
         "shortcut": (regime.procedure_shortcuts or {}).get(case.shortcut_reason, "")
@@ -534,7 +539,8 @@ def case_decide(
             {
                 "decision_date": [
                     _(
-                        "The statute of limitations ended on %(d)s: no discipline can be imposed; close the case instead."
+                        "The statute of limitations ended on %(d)s: no discipline can be "
+                        "imposed; close the case instead."
                     )
                     % {"d": rules.fmt(case.statute_deadline)}
                 ]
@@ -765,7 +771,8 @@ def inspection_log(
     findings: list[dict] = (),
     uploads=(),
 ):
-    """Create an inspection with its findings, their corrective actions and evidence, all or nothing.
+    """Create an inspection with its findings, their corrective actions and evidence, all or
+    nothing.
 
     ``findings`` holds dicts of ``category``, ``severity``, ``description``,
     ``found_on`` (default: the start date), ``staff`` (optional), ``actions``
@@ -843,13 +850,15 @@ def inspection_log(
 
 @transaction.atomic
 def finding_propose_case(*, finding, by, note: str = ""):
-    """An inspector proposes a disciplinary case on a finding; HR sees it and decides whether to open one."""
+    """An inspector proposes a disciplinary case on a finding; HR sees it and decides whether to
+    open one."""
     if finding.staff_id is None:
         raise ValidationError(
             {
                 "note": [
                     _(
-                        "A case needs the staff member involved: name the person on the finding first."
+                        "A case needs the staff member involved: name the person on the "
+                        "finding first."
                     )
                 ]
             }

@@ -1,4 +1,5 @@
-"""Feedback admin: triage with masked identity, the category catalogue, the response target, unit QR codes.
+"""Feedback admin: triage with masked identity, the category catalogue, the response target, unit QR
+codes.
 
 The reporter's name, contact and attachments appear only to holders of
 ``inspections.view_reporter_identity`` who are not restricted to a unit, and
@@ -266,7 +267,8 @@ class CitizenFeedbackAdmin(ScopedAdminMixin, HistoryAdmin):
         return hidden_in_history(request.user)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # The record's form shows the reporter (as the record has it now) to identity holders: logged.
+        # The record's form shows the reporter (as the record has it now) to identity holders:
+        # logged.
         response = super().history_form_view(request, object_id, version_id, extra_context)
         if request.method == "GET" and self._identity(request):
             obj = self.get_object(request, object_id)

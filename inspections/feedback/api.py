@@ -306,7 +306,8 @@ class FeedbackCreateFindingSerializer(serializers.Serializer):
 
 
 def hidden_in_history(user) -> set[str]:
-    """What ``user`` may not read in a feedback's history: the identity (never recorded), the internal note."""
+    """What ``user`` may not read in a feedback's history: the identity (never recorded), the
+    internal note."""
     hidden = set(IDENTITY_FIELDS)
     if not may_see_internal_note(user):
         hidden.add("internal_note")
@@ -451,7 +452,8 @@ class CitizenFeedbackViewSet(
     @extend_schema(request=FeedbackClassifySerializer, responses={200: CitizenFeedbackSerializer})
     @action(detail=True, methods=["post"])
     def classify(self, request, pk=None):
-        """Say whether it is feedback or a petition, a complaint or a denunciation; each has its own deadline."""
+        """Say whether it is feedback or a petition, a complaint or a denunciation; each has its own
+        deadline."""
         feedback = self.get_object()
         serializer = FeedbackClassifySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -463,7 +465,8 @@ class CitizenFeedbackViewSet(
     @extend_schema(request=FeedbackExtendSerializer, responses={200: CitizenFeedbackSerializer})
     @action(detail=True, methods=["post"])
     def extend(self, request, pk=None):
-        """Extend the time limit of a complex complaint or denunciation (within the legal number of extensions)."""
+        """Extend the time limit of a complex complaint or denunciation (within the legal number of
+        extensions)."""
         feedback = self.get_object()
         serializer = FeedbackExtendSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -483,7 +486,8 @@ class CitizenFeedbackViewSet(
     )
     @action(detail=True, methods=["post"], url_path="create-finding")
     def create_finding(self, request, pk=None):
-        """Substantiate the feedback and create its finding in one step (category defaults from the feedback's)."""
+        """Substantiate the feedback and create its finding in one step (category defaults from the
+        feedback's)."""
         feedback = self.get_object()
         serializer = FeedbackCreateFindingSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -507,7 +511,8 @@ class CitizenFeedbackViewSet(
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>[0-9]+)")
     def attachment(self, request, pk=None, attachment_id=None):
-        """The attached file, for holders of the identity permission only (it may show the reporter)."""
+        """The attached file, for holders of the identity permission only (it may show the
+        reporter)."""
         feedback = self.get_object()
         if not can_see_identity(request.user):
             raise Http404

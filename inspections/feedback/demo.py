@@ -35,20 +35,35 @@ PROVINCE_COUNT = 50_000
 
 STORIES = {
     "attitude": [
-        "Cán bộ tiếp nhận hồ sơ tại bộ phận một cửa nói năng cộc cằn, không hướng dẫn mà bảo tôi tự tìm hiểu.",
+        (
+            "Cán bộ tiếp nhận hồ sơ tại bộ phận một cửa nói năng cộc cằn, không hướng dẫn mà "
+            "bảo tôi tự tìm hiểu."
+        ),
         "Khi tôi hỏi lại thủ tục, công chức quát và yêu cầu ra ngoài chờ, thái độ hách dịch.",
         "Cán bộ vừa làm việc vừa dùng điện thoại, để người dân chờ lâu mà không giải thích.",
     ],
     "late_dossier": [
-        "Hồ sơ cấp giấy chứng nhận quyền sử dụng đất đã quá hẹn hai tuần nhưng chưa có kết quả, không có thư xin lỗi.",
+        (
+            "Hồ sơ cấp giấy chứng nhận quyền sử dụng đất đã quá hẹn hai tuần nhưng chưa có kết "
+            "quả, không có thư xin lỗi."
+        ),
         "Hồ sơ đăng ký hộ kinh doanh trễ hẹn, gọi điện hỏi thì được trả lời là chưa ký.",
     ],
     "extra_documents": [
-        "Bộ phận một cửa yêu cầu nộp thêm giấy xác nhận của thôn, không có trong danh mục thủ tục niêm yết.",
-        "Khi làm thủ tục khai sinh, cán bộ yêu cầu bản sao có chứng thực sổ hộ khẩu dù quy định không cần.",
+        (
+            "Bộ phận một cửa yêu cầu nộp thêm giấy xác nhận của thôn, không có trong danh mục "
+            "thủ tục niêm yết."
+        ),
+        (
+            "Khi làm thủ tục khai sinh, cán bộ yêu cầu bản sao có chứng thực sổ hộ khẩu dù quy "
+            "định không cần."
+        ),
     ],
     "absent": [
-        "Đến làm việc lúc 9 giờ sáng thứ Ba nhưng không có cán bộ địa chính tại phòng làm việc, không có ai thay.",
+        (
+            "Đến làm việc lúc 9 giờ sáng thứ Ba nhưng không có cán bộ địa chính tại phòng làm "
+            "việc, không có ai thay."
+        ),
     ],
     "hours": [
         "Mới 16 giờ 15 phút bộ phận một cửa đã đóng cửa, không nhận hồ sơ.",
@@ -56,15 +71,27 @@ STORIES = {
     ],
     "badge": ["Cán bộ tại quầy số 2 không đeo thẻ công chức nên tôi không biết tên để phản ánh."],
     "procedures": [
-        "Bảng niêm yết thủ tục hành chính ở trụ sở đã cũ, phí và lệ phí ghi không đúng với thực tế thu."
+        (
+            "Bảng niêm yết thủ tục hành chính ở trụ sở đã cũ, phí và lệ phí ghi không đúng với "
+            "thực tế thu."
+        )
     ],
     "money": ['Cán bộ gợi ý nộp thêm tiền "bồi dưỡng" để hồ sơ được giải quyết nhanh hơn.'],
     "other": ["Nhà vệ sinh khu tiếp dân hỏng lâu ngày, không có ghế cho người chờ."],
 }
 ANSWERS = {
-    FeedbackStatus.SUBSTANTIATED: "Qua xác minh, nội dung phản ánh là đúng. UBND đã chấn chỉnh, yêu cầu cán bộ kiểm điểm và xin lỗi người dân.",
-    FeedbackStatus.UNSUBSTANTIATED: "Qua xác minh camera và sổ theo dõi, nội dung phản ánh không có cơ sở. Cảm ơn ông/bà đã quan tâm giám sát.",
-    FeedbackStatus.REFERRED: "Nội dung thuộc thẩm quyền của cơ quan khác; đã chuyển đến cơ quan có thẩm quyền giải quyết.",
+    FeedbackStatus.SUBSTANTIATED: (
+        "Qua xác minh, nội dung phản ánh là đúng. UBND đã chấn chỉnh, yêu cầu cán bộ kiểm điểm "
+        "và xin lỗi người dân."
+    ),
+    FeedbackStatus.UNSUBSTANTIATED: (
+        "Qua xác minh camera và sổ theo dõi, nội dung phản ánh không có cơ sở. Cảm ơn ông/bà đã "
+        "quan tâm giám sát."
+    ),
+    FeedbackStatus.REFERRED: (
+        "Nội dung thuộc thẩm quyền của cơ quan khác; đã chuyển đến cơ quan có thẩm quyền giải "
+        "quyết."
+    ),
 }
 # Share of each outcome among the 2019 demo items (the rest stay open late in the year).
 OUTCOMES = [
@@ -174,7 +201,8 @@ def _seed_demo(rng: random.Random, stdout) -> None:
 def _triage(
     feedback: CitizenFeedback, status: str, inspector, rng: random.Random, categories
 ) -> int:
-    """Walk one feedback to ``status`` through the services, on realistic dates; returns findings made."""
+    """Walk one feedback to ``status`` through the services, on realistic dates; returns findings
+    made."""
     if status == FeedbackStatus.RECEIVED:
         return 0
     day = feedback.received_on + dt.timedelta(days=rng.randint(0, 3))

@@ -1,4 +1,5 @@
-"""The public feedback form: the API's fields and limits, plus a honeypot and a minimum fill time."""
+"""The public feedback form: the API's fields and limits, plus a honeypot and a minimum fill
+time."""
 
 from __future__ import annotations
 

@@ -87,7 +87,8 @@ class FeedbackResponseTarget(models.Model):
         _("working days to answer"),
         validators=[MinValueValidator(1)],
         help_text=_(
-            "Local target for formal petitions about conduct (default 15 working days; editable, not a statute)."
+            "Local target for formal petitions about conduct (default 15 working days; "
+            "editable, not a statute)."
         ),
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
@@ -162,7 +163,10 @@ class FeedbackDeadlineRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.days} + {self.max_extensions} x {self.extension_days}"
+        return (
+            f"{self.get_kind_display()}: {self.days} + {self.max_extensions} x "
+            f"{self.extension_days}"
+        )
 
     @classmethod
     def in_force(cls, kind: str, day: dt.date) -> FeedbackDeadlineRule | None:
@@ -305,8 +309,8 @@ class CitizenFeedback(models.Model):
         default=False,
         editable=False,
         help_text=_(
-            "Name, address and a phone number, e-mail or postal address were given. Otherwise the feedback is "
-            "reference information without a legal deadline."
+            "Name, address and a phone number, e-mail or postal address were given. "
+            "Otherwise the feedback is reference information without a legal deadline."
         ),
     )
     kind = models.CharField(
@@ -316,7 +320,8 @@ class CitizenFeedback(models.Model):
         default=FeedbackKind.REFLECTION,
         editable=False,
         help_text=_(
-            "Decided at triage: feedback or petition, complaint, or denunciation; each has its own deadline."
+            "Decided at triage: feedback or petition, complaint, or denunciation; each has "
+            "its own deadline."
         ),
     )
     accepted_on = models.DateField(
@@ -455,7 +460,10 @@ class CitizenFeedback(models.Model):
 
 def _attachment_path(instance: FeedbackAttachment, filename: str) -> str:
     # The stored name never reuses the citizen's file name (it may carry a name).
-    return f"feedback/{timezone.now():%Y/%m}/{instance.feedback.tracking_code}-{instance.checksum[:12]}.{instance.extension}"
+    return (
+        f"feedback/{timezone.now():%Y/%m}/"
+        f"{instance.feedback.tracking_code}-{instance.checksum[:12]}.{instance.extension}"
+    )
 
 
 class FeedbackAttachment(models.Model):

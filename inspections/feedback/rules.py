@@ -107,7 +107,8 @@ def procedure_deadline(
 def response_due(
     received_on: dt.date, *, is_formal: bool, working_days: int, calendar: Calendar
 ) -> dt.date | None:
-    """The date the answer is due: ``working_days`` working days after receipt, for formal petitions.
+    """The date the answer is due: ``working_days`` working days after receipt, for formal
+    petitions.
 
     Reference information (anonymous or incomplete identity) has no due date.
     """

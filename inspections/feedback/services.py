@@ -31,7 +31,8 @@ from staff.models import in_subtree
 
 logger = logging.getLogger(__name__)
 
-# What citizens may attach: photos and PDFs only, what a phone produces and what a letter scan becomes.
+# What citizens may attach: photos and PDFs only, what a phone produces and what a letter scan
+# becomes.
 ATTACHMENT_RULE = UploadRule(
     types={
         "image/jpeg": "image",
@@ -78,8 +79,8 @@ def feedback_submit(
 ) -> CitizenFeedback:
     """Store a citizen's feedback with a fresh tracking code; returns it.
 
-    Formal petitions (name, address and a phone, e-mail or postal address) get a due date; the rest is
-    reference information. ``attachment`` has already been sniffed and sized.
+    Formal petitions (name, address and a phone, e-mail or postal address) get a due date; the rest
+    is reference information. ``attachment`` has already been sniffed and sized.
     """
     received_at = received_at or timezone.now()
     received_on = timezone.localdate(received_at)
@@ -219,7 +220,8 @@ def _in_accused_unit(user, unit) -> bool:
 
 
 def eligible_assignees(feedback: CitizenFeedback):
-    """Active users who may triage and see identities, none of them linked to the accused unit's branch."""
+    """Active users who may triage and see identities, none of them linked to the accused unit's
+    branch."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Permission
     from django.db.models import Q
@@ -267,7 +269,8 @@ def feedback_assign(
         raise ValidationError(
             {
                 "assigned_to": _(
-                    "This person belongs to the unit complained about and cannot handle the feedback."
+                    "This person belongs to the unit complained about and cannot handle the "
+                    "feedback."
                 )
             }
         )
@@ -440,7 +443,8 @@ def feedback_classify(
 def feedback_extend(
     *, feedback: CitizenFeedback, user, note: str, today: dt.date | None = None
 ) -> CitizenFeedback:
-    """Extend the time limit of a complex complaint or denunciation once more, within what the law allows."""
+    """Extend the time limit of a complex complaint or denunciation once more, within what the law
+    allows."""
     today = today or timezone.localdate()
     feedback = _locked(feedback)
     if feedback.kind == FeedbackKind.REFLECTION or feedback.accepted_on is None:
@@ -478,7 +482,8 @@ def feedback_extend(
 
 
 def deadline_rules_load(*, model=FeedbackDeadlineRule) -> int:
-    """Create the fixture's complaint and denunciation time limits that are missing (a migration passes its model)."""
+    """Create the fixture's complaint and denunciation time limits that are missing (a migration
+    passes its model)."""
     import json
     from pathlib import Path
 

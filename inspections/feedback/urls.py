@@ -1,4 +1,5 @@
-"""Public feedback pages under /feedback/ (URL names ``form`` and ``status`` are used by base.html)."""
+"""Public feedback pages under /feedback/ (URL names ``form`` and ``status`` are used by
+base.html)."""
 
 from django.urls import path
 

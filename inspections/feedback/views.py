@@ -1,4 +1,5 @@
-"""Public feedback pages: the form, the receipt, the status lookup. No sign-in, no JavaScript needed."""
+"""Public feedback pages: the form, the receipt, the status lookup. No sign-in, no JavaScript
+needed."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ RECEIPT_MAX_AGE = 3600
 @require_http_methods(["GET", "POST"])
 @throttle_page("feedback", methods=("POST",), template="429.html")
 def feedback_form(request):
-    """GET shows the form (``?unit=CODE`` preselects the unit, for the QR code on the counter's wall)."""
+    """GET shows the form (``?unit=CODE`` preselects the unit, for the QR code on the counter's
+    wall)."""
     if request.method == "POST":
         form = FeedbackForm(request.POST, request.FILES)
         if form.is_valid():

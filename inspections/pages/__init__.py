@@ -1,1 +1,2 @@
-"""The inspections app's workspace pages (/app/): inspector and unit-head work. See docs/workspace.md."""
+"""The inspections app's workspace pages (/app/): inspector and unit-head work. See
+docs/workspace.md."""

@@ -1,4 +1,5 @@
-"""Corrective actions: the list, one action, progress reported by the unit, verification by an inspector."""
+"""Corrective actions: the list, one action, progress reported by the unit, verification by an
+inspector."""
 
 from __future__ import annotations
 
@@ -75,7 +76,8 @@ def _action(request, pk: int) -> CorrectiveAction:
 
 
 class ActionDetailPage(PermissionPage, View):
-    """One action; the unit reports progress (POST ``progress``), an inspector verifies (POST ``verify``)."""
+    """One action; the unit reports progress (POST ``progress``), an inspector verifies (POST
+    ``verify``)."""
 
     permissions = ("inspections.view_correctiveaction",)
     template_name = "inspections/pages/action_detail.html"

@@ -108,7 +108,8 @@ def decision_form_choices(forms_in_force) -> list[tuple[str, str]]:
 
 
 class CaseOpenForm(forms.Form):
-    """Open a case about one person named by a finding (or chosen among the finding unit's staff)."""
+    """Open a case about one person named by a finding (or chosen among the finding unit's
+    staff)."""
 
     staff = forms.ModelChoiceField(label=_("Staff member"), queryset=None)
     violation_date = forms.DateField(label=_("Date of the violation"), widget=DateInput())

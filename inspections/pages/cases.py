@@ -1,6 +1,6 @@
 """Discipline cases in the workspace: the list, one case with its deadlines in words and the
-next legal steps, and opening a case from a finding. Writes go through ``inspections.casework.services``;
-every row and write is checked by ``staff.access``."""
+next legal steps, and opening a case from a finding. Writes go through
+``inspections.casework.services``; every row and write is checked by ``staff.access``."""
 
 from __future__ import annotations
 
@@ -112,7 +112,8 @@ def _case(request, pk: int) -> DisciplinaryCase:
 
 
 def _decision_forms(case: DisciplinaryCase):
-    """The disciplinary forms the staff member's category may receive under the regime in force today."""
+    """The disciplinary forms the staff member's category may receive under the regime in force
+    today."""
     try:
         regime = services.regime_for(case.staff.category, timezone.localdate())
     except ValidationError:
@@ -127,7 +128,8 @@ def _decision_forms(case: DisciplinaryCase):
 
 
 class CaseDetailPage(PermissionPage, View):
-    """One case: facts, deadlines explained, history in words; ``?step=<code>`` shows that step's form."""
+    """One case: facts, deadlines explained, history in words; ``?step=<code>`` shows that step's
+    form."""
 
     permissions = VIEW_PERMS
     template_name = "inspections/pages/case_detail.html"
@@ -196,7 +198,8 @@ class CaseDetailPage(PermissionPage, View):
 
 
 class CaseOpenPage(PermissionPage, View):
-    """Open a case from a finding (``?finding=<id>``): the person, dates, severity and text come from it."""
+    """Open a case from a finding (``?finding=<id>``): the person, dates, severity and text come
+    from it."""
 
     permissions = ("inspections.add_disciplinarycase",)
     template_name = "inspections/pages/case_open.html"

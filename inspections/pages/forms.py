@@ -1,5 +1,5 @@
-"""Forms of the inspections pages. They validate input; the writes go through ``inspections.casework.services``
-and the model's ``full_clean``, exactly as the API's do."""
+"""Forms of the inspections pages. They validate input; the writes go through
+``inspections.casework.services`` and the model's ``full_clean``, exactly as the API's do."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several files from one input (Django's documented pattern); each is checked by the service."""
+    """Several files from one input (Django's documented pattern); each is checked by the
+    service."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": EVIDENCE_ACCEPT}))
@@ -35,7 +36,8 @@ class MultipleFileField(forms.FileField):
 
 
 class EvidenceFields(forms.Form):
-    """Two ways to add evidence on a phone: take a photo now (``capture``), or pick photos and PDFs."""
+    """Two ways to add evidence on a phone: take a photo now (``capture``), or pick photos and
+    PDFs."""
 
     photos = MultipleFileField(
         label=_("Take a photo"),

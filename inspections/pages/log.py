@@ -77,7 +77,8 @@ class InspectionLogPage(PermissionPage, View):
         )
 
     def chosen_body(self, code: str | None):
-        """The inspecting body: the unit chosen, else (nothing sent) the unit of the last inspection's lead."""
+        """The inspecting body: the unit chosen, else (nothing sent) the unit of the last
+        inspection's lead."""
         units = access.visible_units(self.request.user)
         if code is not None:
             return units.filter(code=code).first() if code else None
@@ -92,7 +93,8 @@ class InspectionLogPage(PermissionPage, View):
         return units.filter(pk=last).first() if last else None
 
     def inspectors(self, unit, body):
-        """Who inspects: the active staff of the inspecting body, never anyone of the inspected unit."""
+        """Who inspects: the active staff of the inspecting body, never anyone of the inspected
+        unit."""
         if body is None:
             return Staff.objects.none()
         people = access.restrict(
@@ -105,7 +107,8 @@ class InspectionLogPage(PermissionPage, View):
     # --- building the page -------------------------------------------------------------------
 
     def forms(self, data=None, files=None, *, unit, body, grow: dict | None = None):
-        """The inspection form and the formsets; unbound (``grow``) keeps typed values as initial."""
+        """The inspection form and the formsets; unbound (``grow``) keeps typed values as
+        initial."""
         today = timezone.localdate()
         units = unit_choices(self.request.user, active_only_on=today)
         staff = self.staff_of(unit)
@@ -256,7 +259,8 @@ class InspectionLogPage(PermissionPage, View):
 
     @staticmethod
     def place_errors(exc: ValidationError, main, findings, actions) -> None:
-        """The service's errors onto the form they belong to (``findings-<i>-actions-<j>-<field>``)."""
+        """The service's errors onto the form they belong to
+        (``findings-<i>-actions-<j>-<field>``)."""
         changed = [i for i, f in enumerate(findings.forms) if f.has_changed()]
         for key, errors in exc.message_dict.items():
             parts = key.split("-")

@@ -1,4 +1,5 @@
-"""Propose a disciplinary case from a finding: the inspector's part. HR opens the case (cases.py)."""
+"""Propose a disciplinary case from a finding: the inspector's part. HR opens the case
+(cases.py)."""
 
 from __future__ import annotations
 

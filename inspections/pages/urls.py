@@ -1,4 +1,5 @@
-"""The inspections app's pages under /app/ (names in the ``app:`` namespace, see workspace/urls.py)."""
+"""The inspections app's pages under /app/ (names in the ``app:`` namespace, see
+workspace/urls.py)."""
 
 from django.urls import path
 

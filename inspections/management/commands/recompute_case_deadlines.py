@@ -31,7 +31,10 @@ FIELDS = [
 
 
 class Command(BaseCommand):
-    help = "Recompute stored deadlines of open disciplinary cases (or all with --all) from the current rules."
+    help = (
+        "Recompute stored deadlines of open disciplinary cases (or all with --all) from the "
+        "current rules."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
