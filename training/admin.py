@@ -206,7 +206,8 @@ class CourseAdmin(ImportAdminMixin, HistoryAdmin):
                     self.message_user(
                         request,
                         _(
-                            "%(course)s: %(created)d enrolled, %(already)d already enrolled, %(ineligible)d not eligible."
+                            "%(course)s: %(created)d enrolled, %(already)d already "
+                            "enrolled, %(ineligible)d not eligible."
                         )
                         % {
                             "course": course.code,

@@ -181,7 +181,8 @@ class AttendanceSerializer(serializers.Serializer):
 class CourseViewSet(
     RestrictedViewSetMixin, ExportMixin, HistoryViewSetMixin, viewsets.ModelViewSet
 ):
-    """Courses (classes). Filters: `year`, `unit` (organised by or attended from that subtree), `topic`, `kind`, `organizer_level`, `status`."""
+    """Courses (classes). Filters: `year`, `unit` (organised by or attended from that subtree),
+    `topic`, `kind`, `organizer_level`, `status`."""
 
     queryset = Course.objects.select_related("topic", "organizer_unit").with_counts()
     serializer_class = CourseSerializer
@@ -254,7 +255,8 @@ class CourseViewSet(
         detail=True, methods=["post"], permission_classes=[has_perm("training.change_enrolment")]
     )
     def attendance(self, request, code=None):
-        """Record attendance for many participants at once; `default_status` covers those still registered."""
+        """Record attendance for many participants at once; `default_status` covers those still
+        registered."""
         course = self.get_object()
         data = AttendanceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -391,7 +393,8 @@ class EnrolmentViewSet(
     )
     @action(detail=False, methods=["get"])
     def turns(self, request):
-        """Training turns of the filtered enrolments: total, hours, persons, by level, topic and kind."""
+        """Training turns of the filtered enrolments: total, hours, persons, by level, topic and
+        kind."""
         summary = self.filter_queryset(self.get_queryset()).order_by().summary()
         summary["hours"] = str(summary["hours"])
         return Response(summary)
@@ -424,7 +427,8 @@ class ComplianceSerializer(serializers.ModelSerializer):
 
 
 class TrainingComplianceViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
-    """Per-staff compliance with the annual requirement: `?year=` (required), `unit`, `category`, `meets`.
+    """Per-staff compliance with the annual requirement: `?year=` (required), `unit`, `category`,
+    `meets`.
 
     Only staff employed during the year are listed; `meets` is null where no
     requirement applies to the person's year and category.
@@ -481,7 +485,8 @@ class TrainingComplianceViewSet(RestrictedViewSetMixin, ExportMixin, viewsets.Re
     )
     @action(detail=False, methods=["get"])
     def units(self, request):
-        """Per unit of the subtree: staff counted, meeting the requirement, rate (null when none counted)."""
+        """Per unit of the subtree: staff counted, meeting the requirement, rate (null when none
+        counted)."""
         year = _year_param(request)
         code = request.query_params.get("unit")
         scope = scope_of(request.user)

@@ -10,7 +10,8 @@ class CourseKind(models.TextChoices):
 
 
 class CoursePurpose(models.TextChoices):
-    """Why people are sent: a sanction in effect bars only the first (Law on Cadres and Civil Servants art. 82)."""
+    """Why people are sent: a sanction in effect bars only the first (Law on Cadres and Civil
+    Servants art. 82)."""
 
     ADVANCEMENT = "advancement", _("Towards rank promotion, succession planning or appointment")
     GENERAL = "general", _("Refresher or job skills (not towards promotion or appointment)")

@@ -159,7 +159,8 @@ PROVINCE_2019 = [
     ),
 ]
 
-# (code, title, topic, level, organiser, organiser unit code, co-organiser, start, days, hours, certificate, categories, participants)
+# (code, title, topic, level, organiser, organiser unit code, co-organiser, start, days, hours,
+# certificate, categories, participants)
 OTHER_COURSES = [
     (
         "DH19-ISO-1",
@@ -407,7 +408,8 @@ def _course(
 
 
 def _enrolments(rng, course: Course, people: list[dict], turns: int, extra: int) -> list[Enrolment]:
-    """``turns`` attended/completed participants and ``extra`` who withdrew, failed or did not show up."""
+    """``turns`` attended/completed participants and ``extra`` who withdrew, failed or did not show
+    up."""
     chosen = rng.sample(people, min(len(people), turns + extra))
     rows = []
     for i, person in enumerate(chosen):
@@ -574,14 +576,18 @@ def _seed_present(topics, stdout) -> None:
             position="",
             defaults={
                 "hours": PRESENT_REQUIREMENT_HOURS,
-                "source": f"Kế hoạch bồi dưỡng cán bộ, công chức năm {year} của UBND tỉnh Lâm Đồng (minh họa)",
+                "source": (
+                    f"Kế hoạch bồi dưỡng cán bộ, công chức năm {year} của UBND tỉnh Lâm Đồng "
+                    "(minh họa)"
+                ),
             },
         )
     first = dt.date(year, 1, 6)
     xdh = Unit.objects.filter(code="LD-XDH").first()
     yy = f"{year % 100:02d}"
-    # (code, title, topic, level, organiser, organiser unit, start, days, hours, capacity, certificate, plan)
-    # plan: "done" = results recorded, "register" = registered only, "" = no one yet.
+    # (code, title, topic, level, organiser, organiser unit, start, days, hours, capacity,
+    # certificate, plan) plan: "done" = results recorded, "register" = registered only, "" = no one
+    # yet.
     plan = [
         (
             f"LD{yy}-CDS",
@@ -925,7 +931,10 @@ def _insert_enrolments(rows: list[tuple]) -> int:
         "updated_at",
     ]
     columns = ", ".join(connection.ops.quote_name(meta.get_field(n).column) for n in names)
-    sql = f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES "  # noqa: S608
+        f"({', '.join(['%s'] * len(names))})"
+    )
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     fixed = ("", None, "", None, False, "", "", now, now)
     with connection.cursor() as cursor:

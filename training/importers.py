@@ -132,7 +132,8 @@ class AttendanceImporter(Importer):
         if "staff" not in headers and not {"full_name", "unit"} <= set(headers):
             raise ImportFileError(
                 _(
-                    "The sheet needs a staff code column (Mã cán bộ / staff), or the full name and unit columns."
+                    "The sheet needs a staff code column (Mã cán bộ / staff), or the full "
+                    "name and unit columns."
                 )
             )
 

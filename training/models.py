@@ -33,9 +33,10 @@ INELIGIBLE_MESSAGES = {
     rules.Ineligibility.LEFT_BEFORE_START: _("This person had left before the course began."),
     rules.Ineligibility.JOINED_AFTER_END: _("This person joined after the course ended."),
     rules.Ineligibility.SANCTIONED: _(
-        "This person is under a disciplinary sanction on the first day of the course and may not be "
-        "sent for training towards promotion, planning or appointment (Law on Cadres and Civil Servants "
-        "art. 82); set the sanction override with a reason to enrol anyway."
+        "This person is under a disciplinary sanction on the first day of the course and "
+        "may not be sent for training towards promotion, planning or appointment (Law on "
+        "Cadres and Civil Servants art. 82); set the sanction override with a reason to "
+        "enrol anyway."
     ),
 }
 
@@ -59,7 +60,8 @@ class CourseQuerySet(models.QuerySet):
         return self.filter(start_date__range=(start, end))
 
     def visible_to(self, user) -> CourseQuerySet:
-        """Courses organised by a unit of the user's subtree or attended from it (``staff.access``)."""
+        """Courses organised by a unit of the user's subtree or attended from it
+        (``staff.access``)."""
         from staff.access import rows_in_scope
 
         return rows_in_scope(self, user)
@@ -94,8 +96,9 @@ class Course(models.Model):
         choices=CoursePurpose.choices,
         default=CoursePurpose.GENERAL,
         help_text=_(
-            "A person under a disciplinary sanction may not be sent on a course towards promotion, planning "
-            "or appointment (Law on Cadres and Civil Servants art. 82 as amended in 2019); other courses are open."
+            "A person under a disciplinary sanction may not be sent on a course towards "
+            "promotion, planning or appointment (Law on Cadres and Civil Servants art. 82 "
+            "as amended in 2019); other courses are open."
         ),
     )
     organizer_level = models.CharField(
@@ -317,7 +320,8 @@ class Enrolment(models.Model):
         _("enrolled despite a sanction"),
         default=False,
         help_text=_(
-            "Set only when a person under a disciplinary sanction must attend anyway; give the reason."
+            "Set only when a person under a disciplinary sanction must attend anyway; give "
+            "the reason."
         ),
     )
     override_reason = models.CharField(_("reason for the override"), max_length=255, blank=True)
@@ -456,7 +460,8 @@ class TrainingRequirement(models.Model):
         max_length=255,
         blank=True,
         help_text=_(
-            "Defaults follow Decree 101/2017 (40 periods a year, until 2021); later years are local targets. Check against the current rules."
+            "Defaults follow Decree 101/2017 (40 periods a year, until 2021); later years "
+            "are local targets. Check against the current rules."
         ),
     )
 

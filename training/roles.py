@@ -1,4 +1,5 @@
-"""What each role may write in the training app (see staff/roles.py), and how its rows are scoped."""
+"""What each role may write in the training app (see staff/roles.py), and how its rows are
+scoped."""
 
 from django.db.models import Exists, OuterRef
 

@@ -82,7 +82,8 @@ def enrolment_create(
 
 @transaction.atomic
 def enrolment_update(*, enrolment: Enrolment, data: Mapping) -> Enrolment:
-    """Change an enrolment's outcome fields; taking a seat again (after a withdrawal) checks capacity."""
+    """Change an enrolment's outcome fields; taking a seat again (after a withdrawal) checks
+    capacity."""
     course = _locked_course(enrolment.course)
     was_holding = rules.holds_seat(
         Enrolment.objects.filter(pk=enrolment.pk).values_list("status", flat=True).get()

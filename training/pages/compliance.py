@@ -23,7 +23,8 @@ def _year(request) -> int:
 
 
 class CompliancePage(ListPage):
-    """People below the year's requirement (filters: unit, category), with the per-unit table above."""
+    """People below the year's requirement (filters: unit, category), with the per-unit table
+    above."""
 
     template_name = "training/pages/compliance.html"
     permissions = ("staff.view_staff",)

@@ -66,7 +66,8 @@ class CourseListPage(ListPage):
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        # ``?date_from=&date_to=`` (ISO, the home's "courses this month" link): courses starting in that range.
+        # ``?date_from=&date_to=`` (ISO, the home's "courses this month" link): courses starting in
+        # that range.
         for param, lookup in (("date_from", "start_date__gte"), ("date_to", "start_date__lte")):
             try:
                 day = dt.date.fromisoformat(self.request.GET.get(param, ""))
@@ -96,7 +97,8 @@ def _enrolments(request, course: Course):
 
 
 class CourseDetailPage(PermissionPage, View):
-    """One course: its facts, who is enrolled, and (for HR) bulk enrolment naming who was enrolled or skipped."""
+    """One course: its facts, who is enrolled, and (for HR) bulk enrolment naming who was enrolled
+    or skipped."""
 
     permissions = VIEW_PERMS
     template_name = "training/pages/course_detail.html"
@@ -163,7 +165,8 @@ def bulk_result(result) -> dict:
 
 
 class AttendancePage(PermissionPage, View):
-    """The attendance sheet: tick who came, set results; one all-or-nothing write (``attendance_record``)."""
+    """The attendance sheet: tick who came, set results; one all-or-nothing write
+    (``attendance_record``)."""
 
     permissions = ("training.change_enrolment",)
     template_name = "training/pages/attendance.html"

@@ -10,7 +10,8 @@ from training.choices import EnrolmentStatus
 
 
 class BulkEnrolForm(forms.Form):
-    """Enrol a unit's people (with its sub-units) in the chosen categories, or a list of staff codes."""
+    """Enrol a unit's people (with its sub-units) in the chosen categories, or a list of staff
+    codes."""
 
     unit = forms.ChoiceField(label=_("Unit"))
     include_subtree = forms.BooleanField(

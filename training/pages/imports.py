@@ -1,4 +1,5 @@
-"""The attendance sheet import (a spreadsheet from the organiser), with its preview, for one course or many."""
+"""The attendance sheet import (a spreadsheet from the organiser), with its preview, for one course
+or many."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from training.models import Course, Enrolment
 class AttendanceImportPage(ImportPage):
     title = gettext_lazy("Import an attendance sheet")
     intro = gettext_lazy(
-        "One row per participant: the course code (unless a course is chosen), the staff code and the result."
+        "One row per participant: the course code (unless a course is chosen), the staff "
+        "code and the result."
     )
     kind = "attendance"
 

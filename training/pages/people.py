@@ -40,7 +40,8 @@ class PersonPage(PermissionPage, View):
             )
             .order_by("-year")
         )
-        # Sanctions travel from the discipline app as decided cases on the person (no import of that app).
+        # Sanctions travel from the discipline app as decided cases on the person (no import of that
+        # app).
         sanctions = []
         if request.user.has_perm("inspections.view_disciplinarycase"):
             sanctions = list(

@@ -1,4 +1,5 @@
-"""``import_attendance FILE [--course CODE] [--dry-run]``: a course's attendance sheet, all-or-nothing.
+"""``import_attendance FILE [--course CODE] [--dry-run]``: a course's attendance sheet,
+all-or-nothing.
 
 The same engine and report as ``import_staff``: non-zero exit when the sheet
 has any error (then nothing was written); progress on standard error.
