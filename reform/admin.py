@@ -1,4 +1,5 @@
-"""Admin for administrative reform: catalogue, dossiers, period reports (with the reconciliation flag), PAR results and plans."""
+"""Admin for administrative reform: catalogue, dossiers, period reports (with the reconciliation
+flag), PAR results and plans."""
 
 from __future__ import annotations
 

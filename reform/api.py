@@ -143,7 +143,8 @@ class DossierSerializer(ModelCleanMixin, serializers.ModelSerializer):
 class DossierViewSet(
     RestrictedViewSetMixin, ExportMixin, HistoryViewSetMixin, viewsets.ModelViewSet
 ):
-    """One-stop dossiers. Filters: `year`, `unit`, `procedure`, `level`, `channel`, `electronic`, `state`."""
+    """One-stop dossiers. Filters: `year`, `unit`, `procedure`, `level`, `channel`, `electronic`,
+    `state`."""
 
     queryset = Dossier.objects.select_related("procedure", "unit")
     serializer_class = DossierSerializer
@@ -213,7 +214,8 @@ class ServiceReportSerializer(ModelCleanMixin, serializers.ModelSerializer):
 class ServiceReportViewSet(
     RestrictedViewSetMixin, ExportMixin, HistoryViewSetMixin, viewsets.ModelViewSet
 ):
-    """Period reports as units file them; `reconciles=false` lists those whose figures do not add up."""
+    """Period reports as units file them; `reconciles=false` lists those whose figures do not add
+    up."""
 
     queryset = ServiceReport.objects.select_related("unit")
     serializer_class = ServiceReportSerializer

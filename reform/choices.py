@@ -18,7 +18,8 @@ class Channel(models.TextChoices):
 
 
 class DossierState(models.TextChoices):
-    """Where a dossier stands against its due date on a given day (derived, see ``rules.dossier_state``)."""
+    """Where a dossier stands against its due date on a given day (derived, see
+    ``rules.dossier_state``)."""
 
     EARLY = "early", _("Resolved early")
     ON_TIME = "on_time", _("Resolved on time")

@@ -1,4 +1,5 @@
-"""Demo administrative reform: Đạ Huoai's 2019 one-stop figures and PAR index, and the province benchmark.
+"""Demo administrative reform: Đạ Huoai's 2019 one-stop figures and PAR index, and the province
+benchmark.
 
 ``scale="demo"`` (idempotent, matched on codes and natural keys):
 
@@ -56,7 +57,8 @@ SOURCE = "Báo Lâm Đồng, 17/06/2020: Đạ Huoai: Nhiều nỗ lực trong c
 LATE_REASON = "Chỉ chậm trên hệ thống một cửa điện tử; thực tế giải quyết không bị chậm"
 YEAR = 2019
 ARTICLE_REPORTS = [
-    # scope, received, resolved, pending in time, pending overdue, resolved late, late only in the system
+    # scope, received, resolved, pending in time, pending overdue, resolved late, late only in the
+    # system
     (ReportScope.DISTRICT, 2061, 1731, 96, 0, 3, 3),
     (ReportScope.COMMUNE, 6698, 6684, 14, 0, 51, 51),
     (ReportScope.INTER_LEVEL, 546, 523, 23, 0, 0, 0),
@@ -112,7 +114,8 @@ PAR_SCORES = {
         "LD-DRG": "75.20",
     },
 }
-# Criteria of the district-level index (maximum scores and Đạ Huoai's scores invented; they sum to the total).
+# Criteria of the district-level index (maximum scores and Đạ Huoai's scores invented; they sum to
+# the total).
 CRITERIA = [
     ("1", "Công tác chỉ đạo, điều hành cải cách hành chính", "12", {2018: "11.00", 2019: "11.50"}),
     (
@@ -155,7 +158,8 @@ PLAN_2020 = [
     # criterion, action, responsible unit, due, status, done on
     (
         "7.1",
-        "Đưa dịch vụ công trực tuyến mức độ 3, 4 vào sử dụng; hướng dẫn người dân nộp hồ sơ trực tuyến",
+        "Đưa dịch vụ công trực tuyến mức độ 3, 4 vào sử dụng; hướng dẫn người dân nộp hồ sơ "
+        "trực tuyến",
         "DH-VP",
         dt.date(2020, 9, 30),
         PlanItemStatus.DONE,
@@ -163,7 +167,8 @@ PLAN_2020 = [
     ),
     (
         "3.3",
-        "Vận động người dân, doanh nghiệp sử dụng dịch vụ bưu chính công ích tại bộ phận một cửa và điểm bưu điện văn hóa xã",
+        "Vận động người dân, doanh nghiệp sử dụng dịch vụ bưu chính công ích tại bộ phận "
+        "một cửa và điểm bưu điện văn hóa xã",
         "DH-VP",
         dt.date(2020, 6, 30),
         PlanItemStatus.IN_PROGRESS,
@@ -171,7 +176,8 @@ PLAN_2020 = [
     ),
     (
         "3.2",
-        "Cập nhật kịp thời trạng thái xử lý trên hệ thống một cửa điện tử để giảm hồ sơ quá hạn trên hệ thống",
+        "Cập nhật kịp thời trạng thái xử lý trên hệ thống một cửa điện tử để giảm hồ sơ quá "
+        "hạn trên hệ thống",
         "DH-NV",
         dt.date(2020, 6, 30),
         PlanItemStatus.DONE,
@@ -179,7 +185,8 @@ PLAN_2020 = [
     ),
     (
         "7",
-        "Rà soát, đưa toàn bộ thủ tục cấp huyện và cấp xã vào quy trình ISO 9001:2015 và hệ thống một cửa điện tử",
+        "Rà soát, đưa toàn bộ thủ tục cấp huyện và cấp xã vào quy trình ISO 9001:2015 và hệ "
+        "thống một cửa điện tử",
         "DH-NV",
         dt.date(2020, 12, 31),
         PlanItemStatus.DONE,
@@ -187,7 +194,8 @@ PLAN_2020 = [
     ),
     (
         "1",
-        "Tăng cường kiểm tra công vụ, kỷ luật, kỷ cương hành chính của cán bộ, công chức cấp huyện và cấp xã",
+        "Tăng cường kiểm tra công vụ, kỷ luật, kỷ cương hành chính của cán bộ, công chức "
+        "cấp huyện và cấp xã",
         "DH-TT",
         dt.date(2020, 11, 30),
         PlanItemStatus.OPEN,
@@ -344,7 +352,10 @@ def _plan(district: Unit) -> int:
         defaults={
             "based_on": based_on,
             "adopted_on": dt.date(2020, 2, 14),
-            "title": "Kế hoạch khắc phục các tiêu chí, tiêu chí thành phần bị thấp điểm của Chỉ số CCHC năm 2019",
+            "title": (
+                "Kế hoạch khắc phục các tiêu chí, tiêu chí thành phần bị thấp điểm của Chỉ số "
+                "CCHC năm 2019"
+            ),
         },
     )
     if not new:
@@ -438,8 +449,9 @@ def seed(*, scale: str, rng: random.Random, stdout, size: int = 1) -> None:
     items = _plan(district)
     dossiers = _dossiers_2020(rng, district, district_procs, commune_procs)
     stdout.write(
-        f"  reform: procedures {len(district_procs)} + {len(commune_procs)}, postings created {postings}, "
-        f"period reports created {reports}, PAR results created {results}, plan items {items}, dossiers {dossiers}"
+        f"  reform: procedures {len(district_procs)} + {len(commune_procs)}, postings "
+        f"created {postings}, period reports created {reports}, PAR results created "
+        f"{results}, plan items {items}, dossiers {dossiers}"
     )
 
 

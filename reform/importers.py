@@ -1,4 +1,5 @@
-"""Imports of administrative reform on the shared engine (``core.imports``): all-or-nothing, row and column in every error.
+"""Imports of administrative reform on the shared engine (``core.imports``): all-or-nothing, row and
+column in every error.
 
 - ``DossierImporter``: the electronic one-stop system's export, one dossier per
   row, matched on the dossier code (a second import of the same file changes
@@ -199,7 +200,8 @@ class DossierImporter(Importer):
     kind = "dossiers"
     columns = DOSSIER_COLUMNS
     batch_size = 5000
-    # A province's year of one-stop dossiers runs to millions; rows are streamed and written in batches.
+    # A province's year of one-stop dossiers runs to millions; rows are streamed and written in
+    # batches.
     max_rows = 2_000_000
 
     def __init__(self, *, units=None):
@@ -268,7 +270,8 @@ class DossierImporter(Importer):
             tail = " ON COMMIT DROP" if connection.vendor == "postgresql" else ""
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"CREATE TEMPORARY TABLE {name} (code VARCHAR(60) PRIMARY KEY, row_number INTEGER NOT NULL){tail}"
+                    f"CREATE TEMPORARY TABLE {name} (code VARCHAR(60) PRIMARY KEY, "
+                    f"row_number INTEGER NOT NULL){tail}"
                 )
             self.codes_table = name
         return self.codes_table
@@ -294,7 +297,8 @@ class DossierImporter(Importer):
             for start in range(0, len(codes_left), 900):
                 part = [code for code, _row in codes_left[start : start + 900]]
                 cursor.execute(
-                    f"SELECT code, row_number FROM {table} WHERE code IN ({', '.join(['%s'] * len(part))})",  # noqa: S608
+                    f"SELECT code, row_number FROM {table} WHERE code IN "  # noqa: S608
+                    f"({', '.join(['%s'] * len(part))})",
                     part,
                 )
                 earlier.update(cursor.fetchall())
@@ -503,7 +507,8 @@ class StagedPar:
 
 
 class ParResultImporter(Importer):
-    """The PAR index table: a unit's total per row, or (with ``Mã tiêu chí``) one criterion's score."""
+    """The PAR index table: a unit's total per row, or (with ``Mã tiêu chí``) one criterion's
+    score."""
 
     kind = "par_results"
     columns = PAR_COLUMNS

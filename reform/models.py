@@ -1,4 +1,5 @@
-"""Administrative reform: procedures, one-stop dossiers, period reports, PAR index results and plans.
+"""Administrative reform: procedures, one-stop dossiers, period reports, PAR index results and
+plans.
 
 - ``Procedure``: the published catalogue (code, field, level, legal
   resolution time in working days, online availability, publishing decision);
@@ -177,7 +178,8 @@ class Dossier(models.Model):
         choices=ProcedureLevel.choices,
         editable=False,
         help_text=_(
-            "The level of the one-stop counter that received it (a district department counts as district)."
+            "The level of the one-stop counter that received it (a district department "
+            "counts as district)."
         ),
     )
     channel = models.CharField(
@@ -286,7 +288,8 @@ class Dossier(models.Model):
         )
 
     def fill_derived(self, calendar=None) -> None:
-        """Counter level from the unit, due date from the calendar when missing, outcome from the dates."""
+        """Counter level from the unit, due date from the calendar when missing, outcome from the
+        dates."""
         if self.unit_id and not self.level:
             self.level = rules.counter_level(self.unit.level)
         if self.procedure_id and self.due_on is None and self.received_on:
@@ -299,7 +302,8 @@ class Dossier(models.Model):
 
 
 class ServiceReport(models.Model):
-    """Period totals of dossiers as a unit files them (one scope: a level, a channel or the electronic system).
+    """Period totals of dossiers as a unit files them (one scope: a level, a channel or the
+    electronic system).
 
     Figures are stored as filed. ``reconciles`` is false when they do not
     add up (``rules.reconciliation_problems``); nothing is adjusted.
@@ -347,7 +351,8 @@ class ServiceReport(models.Model):
         verbose_name = _("service delivery report")
         verbose_name_plural = _("service delivery reports")
         ordering = ["-period_end", "unit__path", "scope"]
-        # A unit head files its own unit's figures in the workspace (reform/roles.py ACTIONS "file").
+        # A unit head files its own unit's figures in the workspace (reform/roles.py ACTIONS
+        # "file").
         permissions = [("file_servicereport", "Can file its own unit's service delivery reports")]
         constraints = [
             models.UniqueConstraint(
@@ -626,7 +631,8 @@ class ImprovementItem(models.Model):
         verbose_name = _("improvement plan item")
         verbose_name_plural = _("improvement plan items")
         ordering = ["due_date", "pk"]
-        # A unit head updates the status of its own unit's items (reform/roles.py ACTIONS "progress").
+        # A unit head updates the status of its own unit's items (reform/roles.py ACTIONS
+        # "progress").
         permissions = [
             (
                 "report_progress_improvementitem",

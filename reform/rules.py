@@ -27,7 +27,8 @@ def due_date(received_on: dt.date, resolution_days: int, calendar: Calendar) -> 
 
 
 class DueDates:
-    """``due_date`` memoised for one calendar (an import of 500,000 rows asks the same few thousand questions)."""
+    """``due_date`` memoised for one calendar (an import of 500,000 rows asks the same few thousand
+    questions)."""
 
     def __init__(self, calendar: Calendar):
         self.calendar = calendar
@@ -49,7 +50,8 @@ COUNTER_LEVELS = {
 
 
 def counter_level(unit_level: str) -> str:
-    """The level of a one-stop counter from its unit's level: a district's departments count as district level."""
+    """The level of a one-stop counter from its unit's level: a district's departments count as
+    district level."""
     return COUNTER_LEVELS.get(unit_level, "district")
 
 
@@ -95,7 +97,8 @@ class Figures:
 
     @property
     def overdue(self) -> int:
-        """Overdue dossiers: resolved late plus pending past the deadline (unreported counts as none)."""
+        """Overdue dossiers: resolved late plus pending past the deadline (unreported counts as
+        none)."""
         return (self.resolved_late or 0) + (self.pending_overdue or 0)
 
 

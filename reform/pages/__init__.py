@@ -1,1 +1,2 @@
-"""The administrative-reform pages of the workspace (/app/reform/...): dossiers, period reports, PAR index, plans, imports."""
+"""The administrative-reform pages of the workspace (/app/reform/...): dossiers, period reports, PAR
+index, plans, imports."""

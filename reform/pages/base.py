@@ -1,4 +1,5 @@
-"""What the reform pages share: rows through the access layer, filter labels in words, a unit picker."""
+"""What the reform pages share: rows through the access layer, filter labels in words, a unit
+picker."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from staff.pages.pickers import use_unit_picker
 
 
 class ReformListPage(ListPage):
-    """A list of rows bound to a unit (``reform/roles.py`` SCOPE); ``filter_labels`` name the filters."""
+    """A list of rows bound to a unit (``reform/roles.py`` SCOPE); ``filter_labels`` name the
+    filters."""
 
     filter_labels: dict = {}
 

@@ -1,5 +1,5 @@
-"""One-stop dossiers: the list (unit, procedure, channel, level, period, state today) and one dossier
-with its apology (phiếu xin lỗi và hẹn lại) status; the procedure catalogue."""
+"""One-stop dossiers: the list (unit, procedure, channel, level, period, state today) and one
+dossier with its apology (phiếu xin lỗi và hẹn lại) status; the procedure catalogue."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Forms of the reform pages. They validate input; the model's ``full_clean`` checks the rest, as the API's serializers do."""
+"""Forms of the reform pages. They validate input; the model's ``full_clean`` checks the rest, as
+the API's serializers do."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 
 class ServiceReportForm(forms.ModelForm):
-    """A unit's period totals, as filed: an empty figure stays empty (not reported), nothing is adjusted."""
+    """A unit's period totals, as filed: an empty figure stays empty (not reported), nothing is
+    adjusted."""
 
     unit = UnitChoiceField(
         label=_("Unit"),

@@ -1,5 +1,6 @@
-"""The reform imports as workspace pages (upload -> preview -> confirm, all or nothing; ``core/import_pages.py``):
-dossiers from the one-stop system's export, PAR index results, the procedure list."""
+"""The reform imports as workspace pages (upload -> preview -> confirm, all or nothing;
+``core/import_pages.py``): dossiers from the one-stop system's export, PAR index results, the
+procedure list."""
 
 from __future__ import annotations
 
@@ -55,7 +56,8 @@ class ParResultImportPage(ImportPage):
 class ProcedureImportPage(ImportPage):
     title = gettext_lazy("Import the procedure list")
     intro = gettext_lazy(
-        "The national or provincial list of administrative procedures, matched on the procedure code."
+        "The national or provincial list of administrative procedures, matched on the "
+        "procedure code."
     )
     kind = "procedures"
 

@@ -1,5 +1,6 @@
-"""The PAR index (Chỉ số CCHC): results per unit and year with the criterion scores, the unit's improvement
-plan, and the plan's items (owner, due date, status) whose status the unit's head updates."""
+"""The PAR index (Chỉ số CCHC): results per unit and year with the criterion scores, the unit's
+improvement plan, and the plan's items (owner, due date, status) whose status the unit's head
+updates."""
 
 from __future__ import annotations
 
@@ -68,7 +69,8 @@ class ParResultListPage(ReformListPage):
 
 
 class ParResultDetailPage(PermissionPage, View):
-    """One result: rank and the change from the year before, criterion scores, the plan that follows it."""
+    """One result: rank and the change from the year before, criterion scores, the plan that follows
+    it."""
 
     permissions = ("reform.view_parresult",)
     template_name = "reform/pages/par_detail.html"
@@ -118,7 +120,8 @@ def previous_text(previous: ParResult | None, result: ParResult) -> str:
 
 
 class ItemListPage(ReformListPage):
-    """Improvement plan items of every plan the user may see: open, overdue, by owner and due date."""
+    """Improvement plan items of every plan the user may see: open, overdue, by owner and due
+    date."""
 
     template_name = "reform/pages/item_list.html"
     permissions = ("reform.view_improvementitem",)
@@ -162,7 +165,8 @@ class ItemListPage(ReformListPage):
 
 
 class ItemPage(PermissionPage, View):
-    """One item; its unit's head (or HR) updates the status, the day it was done and what was done."""
+    """One item; its unit's head (or HR) updates the status, the day it was done and what was
+    done."""
 
     permissions = ("reform.view_improvementitem",)
     template_name = "reform/pages/item_detail.html"

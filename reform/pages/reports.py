@@ -1,5 +1,6 @@
-"""Period reports as the units file them: the list with the reconciliation flag, one report with what does not
-add up said in words, and the entry form for HR and for a unit head (its own units only)."""
+"""Period reports as the units file them: the list with the reconciliation flag, one report with
+what does not add up said in words, and the entry form for HR and for a unit head (its own units
+only)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ def n(value) -> str:
 
 
 def problem_sentences(report: ServiceReport) -> list[str]:
-    """What does not add up, with the figures as filed (``rules.reconciliation_problems`` in words)."""
+    """What does not add up, with the figures as filed (``rules.reconciliation_problems`` in
+    words)."""
     f = report.figures
     to_handle = f.received + f.carried_over
     accounted = f.resolved + (f.pending_in_time or 0) + (f.pending_overdue or 0)
@@ -37,9 +39,10 @@ def problem_sentences(report: ServiceReport) -> list[str]:
         if problem == rules.RECEIVED_MISMATCH:
             words.append(
                 _(
-                    "Received %(received)s + carried over %(carried)s = %(total)s dossiers to handle, "
-                    "but resolved %(resolved)s + pending within the deadline %(in_time)s + pending and "
-                    "overdue %(overdue)s = %(accounted)s: a difference of %(diff)s."
+                    "Received %(received)s + carried over %(carried)s = %(total)s dossiers "
+                    "to handle, but resolved %(resolved)s + pending within the deadline "
+                    "%(in_time)s + pending and overdue %(overdue)s = %(accounted)s: a "
+                    "difference of %(diff)s."
                 )
                 % {
                     "received": n(f.received),
@@ -55,8 +58,9 @@ def problem_sentences(report: ServiceReport) -> list[str]:
         elif problem == rules.RECEIVED_EXCEEDED:
             words.append(
                 _(
-                    "Resolved and pending dossiers (%(accounted)s) are more than the dossiers to handle "
-                    "(received %(received)s + carried over %(carried)s = %(total)s)."
+                    "Resolved and pending dossiers (%(accounted)s) are more than the "
+                    "dossiers to handle (received %(received)s + carried over %(carried)s = "
+                    "%(total)s)."
                 )
                 % {
                     "accounted": n(accounted),
@@ -82,7 +86,8 @@ def problem_sentences(report: ServiceReport) -> list[str]:
         elif problem == rules.RESOLVED_EXCEEDED:
             words.append(
                 _(
-                    "Resolved early, on time and late (%(split)s) are more than the %(resolved)s resolved."
+                    "Resolved early, on time and late (%(split)s) are more than the "
+                    "%(resolved)s resolved."
                 )
                 % {"split": n(split), "resolved": n(f.resolved)}
             )
@@ -159,7 +164,8 @@ class ServiceReportDetailPage(PermissionPage, View):
 
 
 class ServiceReportFormPage(PermissionPage, View):
-    """File a new report (``pk`` None) or correct one; stored exactly as typed and flagged if it does not add up."""
+    """File a new report (``pk`` None) or correct one; stored exactly as typed and flagged if it
+    does not add up."""
 
     permissions = ("reform.view_servicereport",)
     template_name = "reform/pages/service_report_form.html"

@@ -1,4 +1,5 @@
-"""The reform app's pages under /app/reform/ (names in the ``app:`` namespace, see workspace/urls.py)."""
+"""The reform app's pages under /app/reform/ (names in the ``app:`` namespace, see
+workspace/urls.py)."""
 
 from django.urls import path
 

@@ -1,4 +1,5 @@
-"""``import_dossiers FILE [--dry-run]``: one-stop dossiers (the electronic one-stop system's export), all-or-nothing.
+"""``import_dossiers FILE [--dry-run]``: one-stop dossiers (the electronic one-stop system's
+export), all-or-nothing.
 
 The same engine and report as ``import_staff``: non-zero exit when the sheet
 has any error (then nothing was written); progress on standard error.
@@ -15,7 +16,10 @@ from reform.importers import DossierImporter
 
 
 class Command(BaseCommand):
-    help = "Import one-stop dossiers (the electronic one-stop system's export) from .xlsx or .csv; one bad row and nothing is written."
+    help = (
+        "Import one-stop dossiers (the electronic one-stop system's export) from .xlsx or .csv; "
+        "one bad row and nothing is written."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="path of the .xlsx or .csv sheet")

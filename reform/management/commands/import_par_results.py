@@ -1,4 +1,5 @@
-"""``import_par_results FILE [--dry-run]``: PAR index results (a total per unit and year, optionally criterion scores), all-or-nothing.
+"""``import_par_results FILE [--dry-run]``: PAR index results (a total per unit and year, optionally
+criterion scores), all-or-nothing.
 
 The same engine and report as ``import_staff``: non-zero exit when the sheet
 has any error (then nothing was written); progress on standard error.
@@ -15,7 +16,10 @@ from reform.importers import ParResultImporter
 
 
 class Command(BaseCommand):
-    help = "Import PAR index results (a total per unit and year, optionally criterion scores) from .xlsx or .csv; one bad row and nothing is written."
+    help = (
+        "Import PAR index results (a total per unit and year, optionally criterion scores) from "
+        ".xlsx or .csv; one bad row and nothing is written."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="path of the .xlsx or .csv sheet")

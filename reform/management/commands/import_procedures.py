@@ -15,7 +15,10 @@ from reform.importers import ProcedureImporter
 
 
 class Command(BaseCommand):
-    help = "Import the administrative procedure list from .xlsx or .csv; one bad row and nothing is written."
+    help = (
+        "Import the administrative procedure list from .xlsx or .csv; one bad row and nothing "
+        "is written."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="path of the .xlsx or .csv sheet")
