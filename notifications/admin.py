@@ -1,4 +1,5 @@
-"""Notifications in the admin: for the admin role only (rows name recipients and citizens' addresses)."""
+"""Notifications in the admin: for the admin role only (rows name recipients and citizens'
+addresses)."""
 
 from django.contrib import admin
 

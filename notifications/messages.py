@@ -26,7 +26,8 @@ def _texts(kind: str, c: dict) -> tuple[str, str]:
         return (
             _("New feedback %(code)s about %(unit)s") % c,
             _(
-                "Citizen feedback %(code)s about %(unit)s was received on %(received)s and waits for triage."
+                "Citizen feedback %(code)s about %(unit)s was received on %(received)s and "
+                "waits for triage."
             )
             % {**c, "received": _day(c.get("received"))},
         )
@@ -60,7 +61,8 @@ def _texts(kind: str, c: dict) -> tuple[str, str]:
             _("Disciplinary case #%(id)s: handling deadline %(due)s")
             % {**c, "due": _day(c["due"])},
             _(
-                "The handling deadline of disciplinary case #%(id)s (%(unit)s) is %(due)s, in %(days)s days or less."
+                "The handling deadline of disciplinary case #%(id)s (%(unit)s) is %(due)s, "
+                "in %(days)s days or less."
             )
             % {**c, "due": _day(c["due"]), "days": days},
         )
@@ -68,7 +70,8 @@ def _texts(kind: str, c: dict) -> tuple[str, str]:
         return (
             _("Disciplinary case #%(id)s: handling deadline passed") % c,
             _(
-                "The handling deadline of disciplinary case #%(id)s (%(unit)s) was %(due)s and the case is still open."
+                "The handling deadline of disciplinary case #%(id)s (%(unit)s) was %(due)s "
+                "and the case is still open."
             )
             % {**c, "due": _day(c["due"])},
         )
@@ -83,7 +86,8 @@ def _texts(kind: str, c: dict) -> tuple[str, str]:
         return (
             _("Answer to petition %(code)s due on %(due)s") % {**c, "due": _day(c["due"])},
             _(
-                "The answer to petition %(code)s about %(unit)s is due on %(due)s (within 3 working days)."
+                "The answer to petition %(code)s about %(unit)s is due on %(due)s (within 3 "
+                "working days)."
             )
             % {**c, "due": _day(c["due"])},
         )
@@ -97,7 +101,8 @@ def _texts(kind: str, c: dict) -> tuple[str, str]:
         return (
             _("Improvement plan item for %(unit)s, due %(due)s") % {**c, "due": _day(c["due"])},
             _(
-                "%(unit)s is responsible for an item of the %(year)s plan to improve the PAR index (criterion %(criterion)s), due on %(due)s: %(text)s"
+                "%(unit)s is responsible for an item of the %(year)s plan to improve the "
+                "PAR index (criterion %(criterion)s), due on %(due)s: %(text)s"
             )
             % {**c, "due": _day(c["due"])},
         )
@@ -105,7 +110,8 @@ def _texts(kind: str, c: dict) -> tuple[str, str]:
         return (
             _("Improvement plan item due on %(due)s") % {"due": _day(c["due"])},
             _(
-                "The item of the %(year)s PAR index improvement plan (criterion %(criterion)s) of %(unit)s is due on %(due)s and is not done: %(text)s"
+                "The item of the %(year)s PAR index improvement plan (criterion "
+                "%(criterion)s) of %(unit)s is due on %(due)s and is not done: %(text)s"
             )
             % {**c, "due": _day(c["due"])},
         )
@@ -113,7 +119,8 @@ def _texts(kind: str, c: dict) -> tuple[str, str]:
         return (
             _("Improvement plan item overdue since %(due)s") % {"due": _day(c["due"])},
             _(
-                "The item of the %(year)s PAR index improvement plan (criterion %(criterion)s) of %(unit)s was due on %(due)s and is not done: %(text)s"
+                "The item of the %(year)s PAR index improvement plan (criterion "
+                "%(criterion)s) of %(unit)s was due on %(due)s and is not done: %(text)s"
             )
             % {**c, "due": _day(c["due"])},
         )

@@ -124,7 +124,8 @@ class Directory:
         return directory
 
     def sees(self, user, kind: str, unit: UnitRef) -> bool:
-        """May ``user`` view a record of ``kind`` in ``unit`` (the access module's permission and scope)."""
+        """May ``user`` view a record of ``kind`` in ``unit`` (the access module's permission and
+        scope)."""
         return user.pk in self.viewers[kind] and access.unit_in_scope(user, _Unit(unit.path))
 
     # --- the recipients of each kind -------------------------------------------------

@@ -202,7 +202,8 @@ def _petitions(day: dt.date, directory: Directory, since: dt.date):
 
 
 def _owner_accounts(emails: set[str]) -> dict[str, list]:
-    """Active accounts by lower-cased e-mail: how a plan item's owner (a staff record) is reached."""
+    """Active accounts by lower-cased e-mail: how a plan item's owner (a staff record) is
+    reached."""
     from django.contrib.auth import get_user_model
 
     from staff import access

@@ -78,7 +78,8 @@ def _claim(ids: list[int] | None, limit: int) -> tuple[str, list[Notification]]:
 
 
 def _send_batch(rows: list[Notification], renderer: Renderer) -> tuple[list[int], dict[int, str]]:
-    """Send each row; returns (sent ids, refused id -> error). Raises when the server is unavailable."""
+    """Send each row; returns (sent ids, refused id -> error). Raises when the server is
+    unavailable."""
     sent: list[int] = []
     refused: dict[int, str] = {}
     connection = get_connection(fail_silently=False)

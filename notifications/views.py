@@ -93,7 +93,9 @@ def preferences(request):
     return render(request, "notifications/preferences.html", {"form": form, "email": user.email})
 
 
-@csrf_exempt  # the signed token is the authority; mail clients post one-click (RFC 8058) without a form
+# csrf_exempt: the signed token is the authority; mail clients post one-click (RFC 8058) without
+# a form.
+@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):

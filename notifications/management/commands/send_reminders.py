@@ -43,5 +43,6 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"{day.isoformat()}: {summary.due} due, {summary.reminders} new reminder(s), "
-            f"{summary.notifications} notification(s) queued ({kinds}) in {time.monotonic() - started:.1f}s"
+            f"{summary.notifications} notification(s) queued ({kinds}) in "
+            f"{time.monotonic() - started:.1f}s"
         )
