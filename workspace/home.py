@@ -180,7 +180,8 @@ def inspections_running(user, today: dt.date) -> Section:
 
 
 def cases_near_deadline(user, today: dt.date) -> Section:
-    """Open cases whose handling deadline is within 14 days (or passed) or whose statute ends within 30 (2 queries)."""
+    """Open cases whose handling deadline is within 14 days (or passed) or whose statute ends within
+    30 (2 queries)."""
     qs = restrict(DisciplinaryCase.objects.still_open(), user).filter(
         Q(handling_deadline__lte=today + dt.timedelta(days=CASE_HORIZON))
         | Q(statute_deadline__lte=today + dt.timedelta(days=STATUTE_HORIZON))
@@ -235,7 +236,8 @@ def findings_proposed(user, today: dt.date) -> Section:
         url = _url("app:case-open", query=f"finding={finding.pk}")
         section.lines.append(
             Line(
-                f"{finding.staff.full_name if finding.staff else '#' + str(finding.pk)} · {finding.description[:80]}",
+                f"{finding.staff.full_name if finding.staff else '#' + str(finding.pk)} · "
+                f"{finding.description[:80]}",
                 url,
                 str(when),
             )
@@ -300,7 +302,8 @@ def below_requirement(user, today: dt.date) -> Section:
 
 
 def improvement_items_due(user, today: dt.date) -> Section:
-    """Open improvement plan items (PAR index) due within 7 days or overdue, for the plan's unit (2 queries).
+    """Open improvement plan items (PAR index) due within 7 days or overdue, for the plan's unit (2
+    queries).
 
     An item's owner is a staff member, who has no account: the line goes to
     the head of the plan's unit and to HR, who keep the plan.
@@ -348,7 +351,8 @@ def sections_for(user, role: str | None, today: dt.date) -> list[Section]:
 
 
 def is_leader(user, role: str | None) -> bool:
-    """Auditors, admins, and heads whose units (as the access layer gives them) are more than one."""
+    """Auditors, admins, and heads whose units (as the access layer gives them) are more than
+    one."""
     if role in ("auditor", "admin"):
         return True
     return role == "unit_head" and restrict(Unit.objects.all(), user)[:2].count() > 1

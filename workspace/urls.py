@@ -1,4 +1,5 @@
-"""URLs of the workspace at /app/: the shell here, then every app's pages (one namespace, ``app:``)."""
+"""URLs of the workspace at /app/: the shell here, then every app's pages (one namespace,
+``app:``)."""
 
 from django.urls import path
 
