@@ -112,7 +112,8 @@ def postgres_database(environ: dict[str, str] | None = None, size: int = 1) -> B
 
 
 def fingerprint(seed: int, size: int = 1) -> str:
-    """What the seeded data depends on: the seed, the size, the seeders' source and every migration."""
+    """What the seeded data depends on: the seed, the size, the seeders' source and every
+    migration."""
     digest = hashlib.sha256(
         f"province:{seed}".encode() + (f":x{size}".encode() if size != 1 else b"")
     )
@@ -225,11 +226,13 @@ def prepare(db: BenchDatabase, seed: int, *, fresh: bool = False, log=print) -> 
     marker = None if fresh else read_marker(db)
     if marker and marker.get("fingerprint") == wanted:
         log(
-            f"[{db.label}{_times(db)}] province data for seed {seed} already in place ({marker['seed_seconds']:.1f}s to seed)"
+            f"[{db.label}{_times(db)}] province data for seed {seed} already in place "
+            f"({marker['seed_seconds']:.1f}s to seed)"
         )
         return marker
     log(
-        f"[{db.label}{_times(db)}] building a fresh database ({'asked' if fresh else 'no matching seed marker'})"
+        f"[{db.label}{_times(db)}] building a fresh database "
+        f"({'asked' if fresh else 'no matching seed marker'})"
     )
     recreate(db)
     started = time.monotonic()

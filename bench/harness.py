@@ -301,7 +301,8 @@ def evaluate(results: Sequence[dict[str, Any]]) -> list[Check]:
             ok = None not in growth and growth[1] <= max(2.0 * growth[0], growth[0] + 50)
             return (
                 ok,
-                f"growth {_fmt(growth[0], 0)} MB at {row.get('small_rows')} rows, {_fmt(growth[1], 0)} MB at {row.get('rows')} rows",
+                f"growth {_fmt(growth[0], 0)} MB at {row.get('small_rows')} rows, "
+                f"{_fmt(growth[1], 0)} MB at {row.get('rows')} rows",
             )
 
         add("import_roster", db, "bounded memory", bounded)
@@ -319,8 +320,9 @@ def evaluate(results: Sequence[dict[str, Any]]) -> list[Check]:
             small, large = row.get("small_collect_queries"), row.get("collect_queries")
             ok = small is not None and small == large
             return ok, (
-                f"send_reminders: {large} queries for {row.get('items')} items, {small} for {row.get('small_items')}; "
-                f"sending: {row.get('send_queries')} for {row.get('mails')} mails"
+                f"send_reminders: {large} queries for {row.get('items')} items, {small} for "
+                f"{row.get('small_items')}; sending: {row.get('send_queries')} for "
+                f"{row.get('mails')} mails"
             )
 
         add(
@@ -371,7 +373,8 @@ def row_notes(row: dict[str, Any]) -> str:
     if row.get("peer_seconds") is not None:
         on = f" on {row['peer_rows']:,} rows" if row.get("peer_rows") else ""
         notes.append(
-            f"django-import-export {row['peer_seconds']:.1f}s{on}, {_fmt(row.get('peer_speedup'), 1)}x the API's time"
+            f"django-import-export {row['peer_seconds']:.1f}s{on}, "
+            f"{_fmt(row.get('peer_speedup'), 1)}x the API's time"
         )
     if row.get("throughput_share") is not None:
         notes.append(f"{_fmt(row['throughput_share'])}x bare view req/s")

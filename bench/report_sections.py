@@ -61,7 +61,8 @@ def main() -> None:
         ratio = f"{r / f:.2f}" if r and f else "-"
         print(f"| {name} | {r * 1000 if r else 0:.1f} | {f * 1000 if f else 0:.1f} | {ratio} |")
     print(
-        f"| **all** | **{total_r * 1000:.1f}** | **{total_f * 1000:.1f}** | **{total_r / total_f:.2f}** |"
+        f"| **all** | **{total_r * 1000:.1f}** | **{total_f * 1000:.1f}** | "
+        f"**{total_r / total_f:.2f}** |"
     )
 
 

@@ -157,14 +157,16 @@ def run_database(
             )
         row["wall_seconds"] = round(time.monotonic() - started, 1)
         log(
-            f"[{db.label}] {name}: {harness.row_notes(row) if row['status'] != 'ok' else _summary(row)}"
+            f"[{db.label}] {name}: "
+            f"{harness.row_notes(row) if row['status'] != 'ok' else _summary(row)}"
         )
         rows.append(row)
     return rows
 
 
 def run_subjects(db, names: list[str], available: dict, deadline: float) -> list[dict]:
-    """The subject phase of each case (in as many rounds as at 1x, the fastest kept) on a larger data set."""
+    """The subject phase of each case (in as many rounds as at 1x, the fastest kept) on a larger
+    data set."""
     rows = []
     tag = f"{db.label} x{db.size}"
     for name in names:
@@ -427,7 +429,8 @@ def main(argv: list[str] | None = None) -> int:
         verdict = {True: "met", False: "NOT MET", None: "not run"}[check.met]
         print(f"{verdict:8} {check.database:11} {check.case:14} {check.target}: {check.measured}")
     print(
-        f"\nbench: {elapsed / 60:.1f} min; wrote {RESULTS.relative_to(ROOT)} and {DOC.relative_to(ROOT)}"
+        f"\nbench: {elapsed / 60:.1f} min; wrote {RESULTS.relative_to(ROOT)} and "
+        f"{DOC.relative_to(ROOT)}"
     )
     return 0
 

@@ -40,7 +40,10 @@ def missing_rows(label: str, minimum: int) -> str | None:
     except Exception as exc:  # table missing: migrations not applied
         return f"{label} cannot be read ({exc.__class__.__name__})"
     if count < minimum:
-        return f"{label} has {count:,} rows, the province data set needs at least {minimum:,} (its seeder is not done)"
+        return (
+            f"{label} has {count:,} rows, the province data set needs at least {minimum:,} (its "
+            "seeder is not done)"
+        )
     return None
 
 

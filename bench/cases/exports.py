@@ -141,14 +141,17 @@ _FLOOR_STYLES = (
     '<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
     '<numFmts count="1"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/></numFmts>'
     '<fonts count="2"><font/><font><b/></font></fonts><fills count="2"><fill><patternFill/></fill>'
-    '<fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border/></borders>'
+    '<fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border/>'
+    "</borders>"
     '<cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="3"><xf/>'
-    '<xf numFmtId="164" applyNumberFormat="1"/><xf fontId="1" applyFont="1"/></cellXfs></styleSheet>'
+    '<xf numFmtId="164" applyNumberFormat="1"/><xf fontId="1" applyFont="1"/></cellXfs>'
+    "</styleSheet>"
 )
 
 
 def raw_xlsx(prefix: str = PREFIX) -> int:
-    """The file format's floor: the sheet XML by hand, each row one string, streamed into the zip."""
+    """The file format's floor: the sheet XML by hand, each row one string, streamed into the
+    zip."""
     import zipfile
 
     _lookups, headers = columns(prefix)
@@ -163,7 +166,9 @@ def raw_xlsx(prefix: str = PREFIX) -> int:
                 out.write(
                     (
                         '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" state="frozen"/></sheetView></sheetViews>'
+                        '<sheetViews><sheetView workbookViewId="0">'
+                        '<pane ySplit="1" topLeftCell="A2" state="frozen"/></sheetView>'
+                        "</sheetViews>"
                         f'<sheetData><row r="1">{head}</row>'
                     ).encode()
                 )
@@ -176,7 +181,8 @@ def raw_xlsx(prefix: str = PREFIX) -> int:
                         kind = type(value)
                         if kind is str:
                             cells.append(
-                                f'<c r="{letters[c]}{r}" t="inlineStr"><is><t>{_xml(value)}</t></is></c>'
+                                f'<c r="{letters[c]}{r}" '
+                                f't="inlineStr"><is><t>{_xml(value)}</t></is></c>'
                             )
                         elif kind is dt.date:
                             cells.append(
@@ -184,7 +190,8 @@ def raw_xlsx(prefix: str = PREFIX) -> int:
                             )
                         elif kind is dt.datetime:
                             cells.append(
-                                f'<c r="{letters[c]}{r}" s="1"><v>{(value.date() - _EPOCH).days}</v></c>'
+                                f'<c r="{letters[c]}{r}" '
+                                f's="1"><v>{(value.date() - _EPOCH).days}</v></c>'
                             )
                         elif kind is bool:
                             cells.append(f'<c r="{letters[c]}{r}" t="b"><v>{int(value)}</v></c>')
@@ -198,28 +205,44 @@ def raw_xlsx(prefix: str = PREFIX) -> int:
             ns = "http://schemas.openxmlformats.org"
             archive.writestr(
                 "[Content_Types].xml",
-                f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{ns}/package/2006/content-types">'
-                f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                '<?xml version="1.0" encoding="UTF-8"?>'
+                f'<Types xmlns="{ns}/package/2006/content-types">'
+                '<Default Extension="rels" '
+                'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
                 f'<Default Extension="xml" ContentType="application/xml"/>'
-                f'<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-                f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-                f'<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>',
+                '<Override PartName="/xl/workbook.xml" '
+                'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                '<Override PartName="/xl/worksheets/sheet1.xml" '
+                'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                '<Override PartName="/xl/styles.xml" '
+                'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+                "</Types>",
             )
             archive.writestr(
                 "_rels/.rels",
-                f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/relationships">'
-                f'<Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+                '<?xml version="1.0" encoding="UTF-8"?>'
+                f'<Relationships xmlns="{ns}/package/2006/relationships">'
+                '<Relationship Id="rId1" '
+                f'Type="{ns}/officeDocument/2006/relationships/officeDocument" '
+                'Target="xl/workbook.xml"/>'
+                "</Relationships>",
             )
             archive.writestr(
                 "xl/workbook.xml",
-                f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{ns}/spreadsheetml/2006/main" '
-                f'xmlns:r="{ns}/officeDocument/2006/relationships"><sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>',
+                '<?xml version="1.0" encoding="UTF-8"?>'
+                f'<workbook xmlns="{ns}/spreadsheetml/2006/main" '
+                f'xmlns:r="{ns}/officeDocument/2006/relationships"><sheets>'
+                '<sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>',
             )
             archive.writestr(
                 "xl/_rels/workbook.xml.rels",
-                f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/relationships">'
-                f'<Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-                f'<Relationship Id="rId2" Type="{ns}/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>',
+                '<?xml version="1.0" encoding="UTF-8"?>'
+                f'<Relationships xmlns="{ns}/package/2006/relationships">'
+                f'<Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/worksheet" '
+                'Target="worksheets/sheet1.xml"/>'
+                f'<Relationship Id="rId2" Type="{ns}/officeDocument/2006/relationships/styles" '
+                'Target="styles.xml"/>'
+                "</Relationships>",
             )
             archive.writestr("xl/styles.xml", _FLOOR_STYLES)
         return _read_back(handle)

@@ -1,4 +1,5 @@
-"""Dossier import: a 500,000-row export of the electronic one-stop system through ``manage.py import_dossiers``.
+"""Dossier import: a 500,000-row export of the electronic one-stop system through ``manage.py
+import_dossiers``.
 
 The file is CSV (UTF-8), as one-stop systems export it; an .xlsx of the same
 rows costs about a minute more in openpyxl alone on this machine, the same
@@ -41,7 +42,8 @@ class _Rollback(Exception):
 
 
 def write_export(path: Path, rows: int, seed: int = 17) -> None:
-    """Dossiers of 2025 for the province's district and commune counters; deterministic for ``seed``."""
+    """Dossiers of 2025 for the province's district and commune counters; deterministic for
+    ``seed``."""
     from reform.models import Procedure
     from staff.models import Unit
 

@@ -48,7 +48,8 @@ def _free_port() -> int:
 
 
 class Sink:
-    """``python -m aiosmtpd -c aiosmtpd.handlers.Sink`` on a free port, for the duration of a phase."""
+    """``python -m aiosmtpd -c aiosmtpd.handlers.Sink`` on a free port, for the duration of a
+    phase."""
 
     def __enter__(self):
         self.port = _free_port()
@@ -85,7 +86,8 @@ class Sink:
 
 
 def _make_due(items: int) -> int:
-    """``items`` open actions due within the week of DAY, one finding per unit; heads get addresses."""
+    """``items`` open actions due within the week of DAY, one finding per unit; heads get
+    addresses."""
     from django.contrib.auth import get_user_model
     from django.db.models import Value
     from django.db.models.functions import Concat
@@ -240,8 +242,9 @@ def _floor(ctx):
                             message["From"] = "CongVu <noreply@localhost>"
                             message["To"] = address
                             body = (
-                                f"Biện pháp khắc phục của {unit} đến hạn ngày {due:%d/%m/%Y} và chưa hoàn thành: {text}\n\n"
-                                f"Mở: http://127.0.0.1:8000/app/notifications/{pk}/open/\n"
+                                f"Biện pháp khắc phục của {unit} đến hạn ngày "
+                                f"{due:%d/%m/%Y} và chưa hoàn thành: {text}\n\nMở: "
+                                f"http://127.0.0.1:8000/app/notifications/{pk}/open/\n"
                             )
                             message.set_content(body)
                             message.add_alternative(f"<p>{body}</p>", subtype="html")

@@ -1,4 +1,5 @@
-"""Service delivery of the accountability report for a province-year, against a hand-written SQL floor.
+"""Service delivery of the accountability report for a province-year, against a hand-written SQL
+floor.
 
 Subject: what the report runs for its service-delivery section
 (``reports.queries.service_rows``, ``procedures_published_rows``,
@@ -62,7 +63,8 @@ def _case(condition: str) -> str:
 
 
 def floor_own_counts(root_path: str, periods, today: dt.date) -> list[list[dict]]:
-    """Own service-delivery counts per unit for each period, by hand-written SQL (also used by the report's floor)."""
+    """Own service-delivery counts per unit for each period, by hand-written SQL (also used by the
+    report's floor)."""
     from django.db import connection
 
     from reports import queries

@@ -183,7 +183,9 @@ def _payloads(marker: str, count: int) -> list[bytes]:
     for i in range(count):
         body = {
             "unit": units[i % len(units)],
-            "description": f"Cán bộ tiếp dân thái độ chưa đúng mực, hẹn trả hồ sơ trễ ({marker}-{i:05d}).",
+            "description": (
+                f"Cán bộ tiếp dân thái độ chưa đúng mực, hẹn trả hồ sơ trễ ({marker}-{i:05d})."
+            ),
         }
         if i % 2:
             body.update(
