@@ -46,7 +46,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-    "--lang=vi-VN",  # a Vietnamese browser: date pickers show dd/mm/yyyy, file buttons speak Vietnamese
+    # A Vietnamese browser: date pickers show dd/mm/yyyy, file buttons speak Vietnamese.
+    "--lang=vi-VN",
 ]
 
 
@@ -65,13 +66,15 @@ def locate_chromium() -> str:
         return CHROMIUM
     if in_ci():
         pytest.fail(
-            f"Chromium is missing at {CHROMIUM} under CI: .ci/run must install Debian's chromium package",
+            f"Chromium is missing at {CHROMIUM} under CI: .ci/run must install Debian's "
+            "chromium package",
             pytrace=False,
         )
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found is None:
         pytest.skip(
-            f"Chromium is not installed ({CHROMIUM}; apt-get install chromium): this browser test did not run"
+            f"Chromium is not installed ({CHROMIUM}; apt-get install chromium): this "
+            "browser test did not run"
         )
     return found
 
@@ -172,15 +175,16 @@ def pytest_collection_modifyitems(items):
 def other_backends(cursor) -> list[tuple]:
     """Other PostgreSQL sessions connected to this test database (ours excluded)."""
     cursor.execute(
-        "SELECT pid, application_name, state, backend_start, left(query, 120) FROM pg_stat_activity "
-        "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        "SELECT pid, application_name, state, backend_start, left(query, 120) FROM "
+        "pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
     )
     return cursor.fetchall()
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """pytest-django's test database, and after the session a check that nothing is still connected to it.
+    """pytest-django's test database, and after the session a check that nothing is still connected
+    to it.
 
     On PostgreSQL a connection left open (a thread of a test that never called
     ``connection.close()``, a worker process still running) stops the test
@@ -203,6 +207,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     if left:
         pytest.fail(
             f"{len(left)} connection(s) to the test database were left open by the tests "
-            f"(close them where they are opened, e.g. connection.close() at the end of a thread): {left}",
+            "(close them where they are opened, e.g. connection.close() at the end of a "
+            f"thread): {left}",
             pytrace=False,
         )

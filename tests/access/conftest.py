@@ -1,4 +1,5 @@
-"""One demo world per test module for the generated access tests (created once, rolled back at the end)."""
+"""One demo world per test module for the generated access tests (created once, rolled back at the
+end)."""
 
 from __future__ import annotations
 

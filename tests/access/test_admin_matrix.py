@@ -1,4 +1,5 @@
-"""Generated: every admin page of every registered model x every role of docs/access.md's roles table.
+"""Generated: every admin page of every registered model x every role of docs/access.md's roles
+table.
 
 Walks ``admin.site._registry``: the changelist, add, change, history, the
 history record (django-simple-history; also its POST, refused to everyone)

@@ -202,7 +202,8 @@ def test_extra_action(world, prefix, viewset, extra, role):
             from staff.access import workflow_actions
 
             assert extra.__name__ in workflow_actions(model), (
-                f"declare {extra.__name__} in {model._meta.app_label}/roles.py ACTIONS for {model._meta.model_name}"
+                f"declare {extra.__name__} in {model._meta.app_label}/roles.py ACTIONS for "
+                f"{model._meta.model_name}"
             )
             response = client.post(url, {}, format="json")
             if role == "anonymous":

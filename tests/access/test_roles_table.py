@@ -1,4 +1,5 @@
-"""The roles table of docs/access.md is what the role groups grant (so it can drive the matrices)."""
+"""The roles table of docs/access.md is what the role groups grant (so it can drive the
+matrices)."""
 
 from __future__ import annotations
 

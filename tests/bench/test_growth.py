@@ -1,4 +1,5 @@
-"""The growth runs (issue 19): sizes, exponents, folding, targets, the seeders' size. Nothing is timed."""
+"""The growth runs (issue 19): sizes, exponents, folding, targets, the seeders' size. Nothing is
+timed."""
 
 import io
 import json
@@ -265,7 +266,8 @@ def test_growth_marked_not_judged_is_shown_without_a_verdict():
 
 
 def test_fingerprint_reads_code_not_layout(tmp_path):
-    """Re-wrapping a seeder's lines or editing its comments keeps the seeded data; a change of code does not."""
+    """Re-wrapping a seeder's lines or editing its comments keeps the seeded data; a change of code
+    does not."""
     path = tmp_path / "demo.py"
     path.write_text("def seed(n):\n    return [i for i in range(n)]\n")
     before = databases._code_of(path)

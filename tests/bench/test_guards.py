@@ -94,7 +94,8 @@ def test_report_sql_floor_computes_the_report_figures(db):
 
 
 def test_report_sql_floor_matches_the_report_per_unit_and_period(db):
-    """Every unit's rolled-up figures, this year and last, equal the report's (all counts, no tolerance)."""
+    """Every unit's rolled-up figures, this year and last, equal the report's (all counts, no
+    tolerance)."""
     from bench import report_sql
     from reports import frames, queries
     from reports.frames import Period

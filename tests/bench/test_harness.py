@@ -1,4 +1,5 @@
-"""The benchmark's pure parts: ratios, combining phases, targets, table and markdown. Nothing is timed."""
+"""The benchmark's pure parts: ratios, combining phases, targets, table and markdown. Nothing is
+timed."""
 
 import json
 
@@ -180,8 +181,8 @@ def test_table_and_markdown_show_every_row_and_escape_pipes():
 
     checks = harness.render_checks_markdown(harness.evaluate(results))
     assert (
-        "| report_json | sqlite | within 1.2x of the hand-written SQL floor | ratio 1.50 | **not met** |"
-        in checks
+        "| report_json | sqlite | within 1.2x of the hand-written SQL floor | ratio 1.50 | "
+        "**not met** |" in checks
     )
     assert "not run" in checks
 

@@ -1,4 +1,5 @@
-"""Accessibility checks run inside the page by the browser tests (no library downloaded or vendored).
+"""Accessibility checks run inside the page by the browser tests (no library downloaded or
+vendored).
 
 * ``check_contrast``: every visible piece of text (text nodes, the value of a field, a placeholder)
   against the background it is drawn on (the element's and its ancestors' background colours,
@@ -30,14 +31,18 @@ _COLOUR = """
     return {r: mix(top.r, bottom.r), g: mix(top.g, bottom.g), b: mix(top.b, bottom.b), a};
   };
   const lum = (c) => {
-    const ch = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    const ch = (v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    };
     return 0.2126 * ch(c.r) + 0.7152 * ch(c.g) + 0.0722 * ch(c.b);
   };
   const ratio = (a, b) => {
     const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
     return (x + 0.05) / (y + 0.05);
   };
-  const hex = (c) => '#' + [c.r, c.g, c.b].map((v) => Math.round(v).toString(16).padStart(2, '0')).join('');
+  const hex = (c) => '#'
+    + [c.r, c.g, c.b].map((v) => Math.round(v).toString(16).padStart(2, '0')).join('');
   // The colour behind an element: its own and its ancestors' backgrounds over a white canvas.
   // Returns null when an image or gradient is behind it (not computable here, so reported).
   const backdrop = (el) => {
@@ -54,7 +59,9 @@ _COLOUR = """
   };
   const opacity = (el) => {
     let o = 1;
-    for (let n = el; n && n.nodeType === 1; n = n.parentElement) o *= Number(getComputedStyle(n).opacity);
+    for (let n = el; n && n.nodeType === 1; n = n.parentElement) {
+      o *= Number(getComputedStyle(n).opacity);
+    }
     return o;
   };
   // Drawn where a sighted user can see it: has a box, is not hidden, clipped away or off the page.
@@ -67,7 +74,8 @@ _COLOUR = """
     for (let n = el; n && n.nodeType === 1; n = n.parentElement) {
       const r = n.getBoundingClientRect();
       const st = getComputedStyle(n);
-      if ((st.overflow === 'hidden' || st.clip !== 'auto') && (r.width <= 1 || r.height <= 1)) return false;
+      const clipped = st.overflow === 'hidden' || st.clip !== 'auto';
+      if (clipped && (r.width <= 1 || r.height <= 1)) return false;
     }
     const r = el.getBoundingClientRect();
     if (offPage) return r.width > 0 && r.height > 0;
@@ -77,7 +85,8 @@ _COLOUR = """
     let d = el.tagName.toLowerCase();
     if (el.id) d += '#' + el.id;
     else if (el.classList.length) d += '.' + [...el.classList].join('.');
-    const text = (el.innerText || el.value || el.getAttribute('aria-label') || '').trim().replace(/\\s+/g, ' ');
+    const text = (el.innerText || el.value || el.getAttribute('aria-label') || '')
+      .trim().replace(/\\s+/g, ' ');
     return d + (text ? ' "' + text.slice(0, 40) + '"' : '');
   };
 """
@@ -89,7 +98,8 @@ CONTRAST = (
   const failures = [];
   const seen = new Set();
   const large = (s) => {
-    const px = parseFloat(s.fontSize), weight = Number(s.fontWeight) || (s.fontWeight === 'bold' ? 700 : 400);
+    const px = parseFloat(s.fontSize);
+    const weight = Number(s.fontWeight) || (s.fontWeight === 'bold' ? 700 : 400);
     return px >= 24 || (px >= 18.66 && weight >= 700);
   };
   const test = (el, colour, what) => {
@@ -99,7 +109,10 @@ CONTRAST = (
     const key = el.tagName + '|' + colour + '|' + what + '|' + describe(el);
     if (seen.has(key)) return;
     seen.add(key);
-    if (!bg) { failures.push({element: describe(el), what, problem: 'text over an image or gradient'}); return; }
+    if (!bg) {
+      failures.push({element: describe(el), what, problem: 'text over an image or gradient'});
+      return;
+    }
     const text = over({...fg, a: fg.a * opacity(el)}, bg);
     const r = ratio(text, bg);
     const need = large(s) ? 3 : 4.5;
@@ -109,20 +122,28 @@ CONTRAST = (
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const el = node.parentElement;
-    if (!node.nodeValue.trim() || !el || ['SCRIPT', 'STYLE', 'NOSCRIPT', 'OPTION', 'TEMPLATE'].includes(el.tagName)) continue;
+    if (!node.nodeValue.trim() || !el) continue;
+    if (['SCRIPT', 'STYLE', 'NOSCRIPT', 'OPTION', 'TEMPLATE'].includes(el.tagName)) continue;
     if (el.closest('[disabled]') || !shown(el)) continue;
     test(el, getComputedStyle(el).color, 'text');
   }
   for (const el of document.querySelectorAll('input, select, textarea')) {
-    if (el.disabled || ['hidden', 'checkbox', 'radio', 'file', 'submit', 'button', 'image', 'range', 'color'].includes(el.type) || !shown(el)) continue;
-    if (el.tagName === 'SELECT' ? el.selectedIndex >= 0 : el.value) test(el, getComputedStyle(el).color, 'value');
-    else if (el.placeholder) test(el, getComputedStyle(el, '::placeholder').color, 'placeholder');
+    const noText = [
+      'hidden', 'checkbox', 'radio', 'file', 'submit', 'button', 'image', 'range', 'color',
+    ];
+    if (el.disabled || noText.includes(el.type) || !shown(el)) continue;
+    if (el.tagName === 'SELECT' ? el.selectedIndex >= 0 : el.value) {
+      test(el, getComputedStyle(el).color, 'value');
+    } else if (el.placeholder) test(el, getComputedStyle(el, '::placeholder').color, 'placeholder');
   }
   return failures;
 }"""
 )
 
-FOCUSABLE = "a[href], area[href], button, input, select, textarea, summary, iframe, [tabindex], [contenteditable=true]"
+FOCUSABLE = (
+    "a[href], area[href], button, input, select, textarea, summary, iframe, [tabindex], "
+    "[contenteditable=true]"
+)
 
 # Records, on every focus change, which element has focus, where it is and how its focus is drawn.
 RECORD_FOCUS = (
@@ -139,13 +160,16 @@ RECORD_FOCUS = (
     const r = el.getBoundingClientRect();
     const width = parseFloat(s.outlineWidth) || 0;
     const outline = s.outlineStyle !== 'none' && width > 0 ? parse(s.outlineColor) : null;
-    // The outline is drawn outside the element (offset >= 0) over its parent's background, or inside it.
-    const around = Number.parseFloat(s.outlineOffset) >= 0 && el.parentElement ? backdrop(el.parentElement) : backdrop(el);
+    // The outline is drawn outside the element (offset >= 0) over its parent's background, or
+    // inside it.
+    const outside = Number.parseFloat(s.outlineOffset) >= 0 && el.parentElement;
+    const around = outside ? backdrop(el.parentElement) : backdrop(el);
     window.__focusLog.push({
       id: window.__focusId(el), element: describe(el),
       top: r.top + window.scrollY, bottom: r.bottom + window.scrollY, left: r.left, right: r.right,
       outline: s.outlineStyle, outlineWidth: width,
-      outlineContrast: outline && around ? Math.round(ratio(over(outline, around), around) * 100) / 100 : 0,
+      outlineContrast: outline && around
+        ? Math.round(ratio(over(outline, around), around) * 100) / 100 : 0,
       boxShadow: s.boxShadow,
     });
   }, true);
@@ -165,9 +189,11 @@ EXPECTED_STOPS = (
     if (el.tagName === 'SUMMARY' && el.parentElement.querySelector('summary') !== el) continue;
     // Off the page counts: a skip link waits there until it has focus.
     if (!shown(el, true)) continue;
-    // A radio group is one stop unless none is checked (the browser moves within it with the arrows).
+    // A radio group is one stop unless none is checked (the browser moves within it with the
+    // arrows).
     if (el.type === 'radio' && el.name) {
-      const group = [...document.querySelectorAll('input[type=radio]')].filter((r) => r.name === el.name && r.form === el.form);
+      const group = [...document.querySelectorAll('input[type=radio]')]
+        .filter((r) => r.name === el.name && r.form === el.form);
       const checked = group.find((r) => r.checked);
       if ((checked && checked !== el) || (!checked && group[0] !== el)) continue;
     }
@@ -215,7 +241,8 @@ def check_keyboard(page, what: str) -> None:
     assert stops, f"{what}: nothing on the page can be reached with the keyboard"
     reached = [entry["id"] for entry in log]
     expected = [stop["id"] for stop in stops]
-    # Focus goes through every stop in document order, then (after the browser's own controls) wraps.
+    # Focus goes through every stop in document order, then (after the browser's own controls)
+    # wraps.
     walked = reached[: len(expected)]
     missing = [s["element"] for s in stops if s["id"] not in reached]
     assert not missing, f"{what}: not reachable with Tab: {missing[:10]}"
@@ -255,7 +282,8 @@ UNLABELLED = """() => {
   const unlabelled = [];
   for (const el of document.querySelectorAll('input, select, textarea')) {
     if (['hidden', 'submit', 'button'].includes(el.type)) continue;
-    const named = (el.labels && el.labels.length) || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+    const named = (el.labels && el.labels.length) || el.getAttribute('aria-label')
+      || el.getAttribute('aria-labelledby');
     if (!named) unlabelled.push(el.name || el.id || el.outerHTML.slice(0, 60));
   }
   return unlabelled;

@@ -1,4 +1,5 @@
-"""The phone-sized page the citizen and report browser tests share (the browser is tests/conftest.py's)."""
+"""The phone-sized page the citizen and report browser tests share (the browser is
+tests/conftest.py's)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import pytest
 
 @pytest.fixture
 def browser_page(browser):
-    """A phone (narrow viewport, touch, Vietnamese); ``page.errors`` collects script errors and 5xx."""
+    """A phone (narrow viewport, touch, Vietnamese); ``page.errors`` collects script errors and
+    5xx."""
     context = browser.new_context(
         viewport={"width": 390, "height": 844},
         device_scale_factor=2,

@@ -1,9 +1,11 @@
 """Each role's home and main pages in Debian's Chromium, at 390 x 844 and 1366 x 768: every field
-labelled, text contrast AA, every control reachable with Tab in the page's order with a visible focus
-and no trap (tests/browser/a11y.py), no horizontal scroll and no English on the Vietnamese pages.
+labelled, text contrast AA, every control reachable with Tab in the page's order with a visible
+focus and no trap (tests/browser/a11y.py), no horizontal scroll and no English on the Vietnamese
+pages.
 
-Also the screenshots of each role's home and main page shown in docs/workspace.md: regenerate them with
-``UPDATE_SCREENSHOTS=1 .venv/bin/pytest tests/browser -m screenshots`` (they are written when missing).
+Also the screenshots of each role's home and main page shown in docs/workspace.md: regenerate them
+with ``UPDATE_SCREENSHOTS=1 .venv/bin/pytest tests/browser -m screenshots`` (they are written when
+missing).
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ pytestmark = [
 
 @pytest.fixture
 def world(tree, users):
-    """A little of everything each role's home lists: actions due and done, feedback, a case, a course."""
+    """A little of everything each role's home lists: actions due and done, feedback, a case, a
+    course."""
     today = dt.date.today()
     lead = StaffFactory(code="TT-1", full_name="Lê Thanh Tra", unit=tree["D-NV"])
     people = [

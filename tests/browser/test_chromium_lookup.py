@@ -1,4 +1,5 @@
-"""The one Chromium lookup (tests/conftest.py): under CI a missing browser fails, elsewhere it skips."""
+"""The one Chromium lookup (tests/conftest.py): under CI a missing browser fails, elsewhere it
+skips."""
 
 from __future__ import annotations
 

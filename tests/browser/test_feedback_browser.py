@@ -52,7 +52,8 @@ def test_citizen_files_feedback_in_vietnamese_and_tracks_it(
     page.goto(f"{live_server.url}/feedback/?unit=DH-XHL")
     assert page.locator("html").get_attribute("lang") == "vi"
     assert page.get_by_role("heading", name="Gửi phản ánh về cán bộ, công chức").is_visible()
-    # The QR link preselected the unit; the labels are real <label>s, so get_by_label finds the fields.
+    # The QR link preselected the unit; the labels are real <label>s, so get_by_label finds the
+    # fields.
     assert page.get_by_label("Đơn vị, cơ quan bị phản ánh").input_value() == "DH-XHL"
     page.get_by_label("Loại vấn đề phản ánh").select_option("extra_documents")
     page.get_by_label("Sự việc xảy ra như thế nào?").fill(

@@ -1,7 +1,7 @@
-"""HR in Debian's Chromium (Playwright), on a 390 x 844 phone and a 1366 x 768 screen: opens a case from
-a finding and takes it to a decision, takes attendance for a course; the leaders' and auditors' lists read
-only. Every page: no horizontal scroll, no English on Vietnamese pages, every input labelled.
-Screenshots go to docs/screenshots/ (with UPDATE_SCREENSHOTS=1 or when missing)."""
+"""HR in Debian's Chromium (Playwright), on a 390 x 844 phone and a 1366 x 768 screen: opens a case
+from a finding and takes it to a decision, takes attendance for a course; the leaders' and auditors'
+lists read only. Every page: no horizontal scroll, no English on Vietnamese pages, every input
+labelled. Screenshots go to docs/screenshots/ (with UPDATE_SCREENSHOTS=1 or when missing)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""A unit head files its unit's service delivery report in Debian's Chromium (Playwright), on a 390 x 844 phone
-and a 1366 x 768 screen: figures that do not add up are saved as typed and the problem is said in words.
-Every page: no horizontal scroll, no English on the Vietnamese page, every input labelled.
-Screenshots go to docs/screenshots/ (with UPDATE_SCREENSHOTS=1 or when missing)."""
+"""A unit head files its unit's service delivery report in Debian's Chromium (Playwright), on a 390
+x 844 phone and a 1366 x 768 screen: figures that do not add up are saved as typed and the problem
+is said in words. Every page: no horizontal scroll, no English on the Vietnamese page, every input
+labelled. Screenshots go to docs/screenshots/ (with UPDATE_SCREENSHOTS=1 or when missing)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The report page in a real Chromium at a phone's 390 px and a laptop's 1366 px (screenshots for docs/)."""
+"""The report page in a real Chromium at a phone's 390 px and a laptop's 1366 px (screenshots for
+docs/)."""
 
 from __future__ import annotations
 
@@ -59,7 +60,8 @@ def test_report_fits_a_phone_and_a_laptop(live_server, browser_page, tmp_path):
     for table in page.locator(".table-scroll").all():
         assert table.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), table.inner_html()[:200]
     heights = page.locator("table.ranking th.unit .name").evaluate_all(
-        "els => els.map(e => e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight || 20))"
+        "els => els.map(e => e.getBoundingClientRect().height / "
+        "parseFloat(getComputedStyle(e).lineHeight || 20))"
     )
     assert heights and max(heights) <= 2.2, heights
     page.screenshot(path=str(shots / "report-1366.png"), full_page=False)

@@ -26,16 +26,17 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1366, "height": 768}}
 # Words that betray an untranslated interface string on a Vietnamese page.
 ENGLISH = re.compile(
-    r"\b(the|and|Please|Save|Submit|Search|Filters?|Export|Next|Previous|required|Not Found|Sign in|Sign out|"
-    r"Log out|Show counts|error|Inspections?|Corrective|Unit|Status|Due|Choose|Verify|Findings?|Add|Delete|"
-    r"Home|My work|Overdue|Open|Done|Page)\b"
+    r"\b(the|and|Please|Save|Submit|Search|Filters?|Export|Next|Previous|required|Not Found|"
+    r"Sign in|Sign out|Log out|Show counts|error|Inspections?|Corrective|Unit|Status|Due|Choose|"
+    r"Verify|Findings?|Add|Delete|Home|My work|Overdue|Open|Done|Page)\b"
 )
 
 CHECK_PAGE = """() => {
   const unlabelled = [];
   for (const el of document.querySelectorAll('input, select, textarea')) {
     if (['hidden', 'submit', 'button'].includes(el.type)) continue;
-    const named = (el.labels && el.labels.length) || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+    const named = (el.labels && el.labels.length) || el.getAttribute('aria-label')
+      || el.getAttribute('aria-labelledby');
     if (!named) unlabelled.push(el.name || el.id || el.outerHTML.slice(0, 60));
   }
   return {scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
@@ -61,7 +62,8 @@ def open_page(browser, viewport: str):
 
 
 def shot(page, name: str, tmp_path: Path) -> None:
-    """docs/screenshots/<name>.png when asked (UPDATE_SCREENSHOTS=1) or missing; else a temporary file."""
+    """docs/screenshots/<name>.png when asked (UPDATE_SCREENSHOTS=1) or missing; else a temporary
+    file."""
     target = SCREENSHOTS / f"{name}.png"
     if not (os.environ.get("UPDATE_SCREENSHOTS") or not target.exists()):
         target = tmp_path / f"{name}.png"
@@ -138,7 +140,8 @@ def test_each_role_home_and_lists_fit_and_read_vietnamese(
 
 
 class Clicks:
-    """Counts what a person does with the pointer: clicks, choices in a list, files picked. Typing is free."""
+    """Counts what a person does with the pointer: clicks, choices in a list, files picked. Typing
+    is free."""
 
     def __init__(self, page):
         self.page, self.count, self.optional = page, 0, 0
@@ -250,7 +253,8 @@ def test_inspection_round_log_report_progress_verify(
     today = dt.date.today()
     assert page.get_by_role("button", name="Chọn ngày trên lịch").count() >= 1
     page.evaluate(
-        """(iso) => { const p = document.querySelector('#id_done_on').parentNode.querySelector('.date-picker');
+        """(iso) => {
+        const p = document.querySelector('#id_done_on').parentNode.querySelector('.date-picker');
         p.value = iso; p.dispatchEvent(new Event('change')); }""",
         today.isoformat(),
     )
@@ -316,8 +320,9 @@ def test_inspection_round_log_report_progress_verify(
     page.context.close()
     total = log_clicks + propose_clicks + case_clicks
     print(
-        f"clicks {viewport}: log {log_clicks}, progress {progress_clicks}, verify {verify_clicks}, "
-        f"propose {propose_clicks}, case {case_clicks}; inspection round {total} (+{log_optional} optional)"
+        f"clicks {viewport}: log {log_clicks}, progress {progress_clicks}, verify "
+        f"{verify_clicks}, propose {propose_clicks}, case {case_clicks}; inspection round "
+        f"{total} (+{log_optional} optional)"
     )
     assert total <= 38 // 3
 

@@ -1,4 +1,5 @@
-"""seed_demo's present day: work due around the day it runs, in the communes that succeeded Đạ Huoai's."""
+"""seed_demo's present day: work due around the day it runs, in the communes that succeeded Đạ
+Huoai's."""
 
 import datetime as dt
 import io

@@ -110,7 +110,8 @@ def test_user_throttle_never_writes_to_the_database_cache(cache_url, throttle_ba
     )
     code = (
         "import django; django.setup(); from django.conf import settings; "
-        "print(settings.CACHES['default']['BACKEND'].rsplit('.', 1)[1], settings.CACHES['throttle']['BACKEND'].rsplit('.', 1)[1])"
+        "print(settings.CACHES['default']['BACKEND'].rsplit('.', 1)[1], "
+        "settings.CACHES['throttle']['BACKEND'].rsplit('.', 1)[1])"
     )
     command = [sys.executable, "-c", code]  # our own interpreter and code
     result = subprocess.run(command, env=env, capture_output=True, text=True, check=True)  # noqa: S603

@@ -1,4 +1,5 @@
-"""The shared year filter: plausible whole years only, 400 otherwise; a valid year selects that calendar year."""
+"""The shared year filter: plausible whole years only, 400 otherwise; a valid year selects that
+calendar year."""
 
 import datetime as dt
 

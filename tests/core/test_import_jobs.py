@@ -109,7 +109,8 @@ def test_many_checked_rows_make_the_import_a_job(
 def test_the_job_imports_within_the_scope_of_who_asked(
     settings, users, tree, django_capture_on_commit_callbacks
 ):
-    """HR scoped to unit A: the row for unit B is refused by the job, with its row and column; nothing is written."""
+    """HR scoped to unit A: the row for unit B is refused by the job, with its row and column;
+    nothing is written."""
     UnitHead.objects.create(user=users["hr"], unit=tree["A"])
     settings.IMPORT_ASYNC_BYTES = 50
     client = signed_in(users["hr"])

@@ -1,4 +1,5 @@
-"""core.uploads: one checker for every upload (type sniffed, size bounded while reading, streamed hash)."""
+"""core.uploads: one checker for every upload (type sniffed, size bounded while reading, streamed
+hash)."""
 
 from __future__ import annotations
 

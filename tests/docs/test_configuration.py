@@ -101,7 +101,8 @@ def test_plain_defaults_match_the_code(variable):
 
 
 def test_computed_defaults_are_explained():
-    # DATABASE_URL, DJANGO_HTTPS, CACHE_URL, ... default to an expression: the page says what it gives.
+    # DATABASE_URL, DJANGO_HTTPS, CACHE_URL, ... default to an expression: the page says what it
+    # gives.
     computed = [v for v, exprs in READ.items() if any(expected_default(e) is None for e in exprs)]
     assert "DJANGO_HTTPS" in computed
     for variable in computed:

@@ -1,4 +1,5 @@
-"""The admin import flow: upload -> preview with bad rows highlighted -> confirm; HR and admin only."""
+"""The admin import flow: upload -> preview with bad rows highlighted -> confirm; HR and admin
+only."""
 
 from __future__ import annotations
 

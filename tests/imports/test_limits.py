@@ -41,7 +41,8 @@ MB = 1024 * 1024
 
 
 def with_giant_cell(chunks, *, level: int = 9) -> io.BytesIO:
-    """A real roster workbook whose sheet gets a row 3 with one inline-string cell made of ``chunks``."""
+    """A real roster workbook whose sheet gets a row 3 with one inline-string cell made of
+    ``chunks``."""
     source = zipfile.ZipFile(xlsx(GOOD))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as target:
@@ -76,7 +77,8 @@ def measured(buffer):
 
 
 def test_the_bomb_is_refused_from_the_zip_directory_in_a_few_megabytes(tree):
-    # 300 MB of one letter: deflate packs it into about 300 KB (the issue's 310 KB file took 1.3 GB).
+    # 300 MB of one letter: deflate packs it into about 300 KB (the issue's 310 KB file took 1.3
+    # GB).
     bomb = with_giant_cell(b"A" * MB for _ in range(300))
     assert len(bomb.getvalue()) < 1 * MB
     report, peak, seconds = measured(bomb)

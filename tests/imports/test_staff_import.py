@@ -1,4 +1,5 @@
-"""Roster import: real-looking files in, exact stored values or a refusal that writes nothing out."""
+"""Roster import: real-looking files in, exact stored values or a refusal that writes nothing
+out."""
 
 from __future__ import annotations
 
@@ -251,7 +252,8 @@ def test_one_bad_row_writes_nothing_and_names_row_and_column(tree):
     with translation.override("vi"):
         assert (
             str(report.errors[0])
-            == 'Trang tính "Danh sách", dòng 6, cột "Ngày sinh": 31/02/1990 không phải là một ngày có thật.'
+            == 'Trang tính "Danh sách", dòng 6, cột "Ngày sinh": 31/02/1990 không phải là một '
+            "ngày có thật."
         )
 
 

@@ -96,7 +96,8 @@ def test_overdue_filter_selects_open_actions_past_their_due_date(users, data, tr
 
 @pytest.fixture
 def cases(data, tree):
-    """Five cases with hand-set deadlines and statuses; today is 2023-06-01 (+90 days is 2023-08-30)."""
+    """Five cases with hand-set deadlines and statuses; today is 2023-06-01 (+90 days is
+    2023-08-30)."""
 
     def case(key, unit, status, handling, statute, decided=None):
         if key in data:

@@ -1,4 +1,5 @@
-"""Casework API: role x scope matrix on every endpoint, workflow, filters, exports, query counts, 400s."""
+"""Casework API: role x scope matrix on every endpoint, workflow, filters, exports, query counts,
+400s."""
 
 import datetime as dt
 import io
@@ -121,7 +122,7 @@ def test_history_follows_the_same_scope(client_for, work, kind, role, status):
         assert entries[-1]["type"] == "created"
 
 
-# --- Writing: role matrix ----------------------------------------------------------------------------
+# --- Writing: role matrix -------------------------------------------------------------------------
 
 
 def create_payload(kind, work):
@@ -438,7 +439,7 @@ def test_extension_and_suspension_endpoints(client_for, work):
     assert bad.status_code == 400
 
 
-# --- Bad input -----------------------------------------------------------------------------------------
+# --- Bad input ------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -538,7 +539,7 @@ def test_case_for_contract_staff_is_400(client_for, work, tree):
     assert "discovered_on" in response.json()
 
 
-# --- Filters ---------------------------------------------------------------------------------------------
+# --- Filters --------------------------------------------------------------------------------------
 
 
 def ids(response):
@@ -617,7 +618,7 @@ def test_finding_and_inspection_filters(client_for, work):
     )  # "Xã Đạ Tồn"
 
 
-# --- Exports ------------------------------------------------------------------------------------------------
+# --- Exports --------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
@@ -637,7 +638,7 @@ def test_xlsx_export(client_for, work, kind):
     assert sheet.max_row == 2
 
 
-# --- Query counts --------------------------------------------------------------------------------------------
+# --- Query counts ---------------------------------------------------------------------------------
 
 
 def _grow(work, tree, n):
@@ -676,7 +677,7 @@ def test_list_query_count_does_not_grow_with_rows(client_for, work, tree, kind, 
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
-# --- Evidence -------------------------------------------------------------------------------------------------
+# --- Evidence -------------------------------------------------------------------------------------
 
 
 def upload(client, **parent):

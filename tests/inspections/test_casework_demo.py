@@ -1,4 +1,5 @@
-"""The casework part of seed_demo: Đạ Huoai 2019 (and 2018), idempotent; the province benchmark path."""
+"""The casework part of seed_demo: Đạ Huoai 2019 (and 2018), idempotent; the province benchmark
+path."""
 
 import datetime as dt
 import io

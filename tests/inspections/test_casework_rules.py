@@ -346,7 +346,7 @@ def test_effects_end_twelve_or_twenty_four_months_after_the_decision():
     assert rules.effect_end(D(2019, 6, 15), R1_CS_FORMS[5]).value is None
 
 
-# --- Workflow --------------------------------------------------------------------------------------
+# --- Workflow -------------------------------------------------------------------------------------
 
 STATUSES = [
     "opened",
@@ -417,7 +417,7 @@ def test_exemption_and_closing_need_their_reasons():
     assert err.value.field == "note"
 
 
-# --- Properties ----------------------------------------------------------------------------------------
+# --- Properties -----------------------------------------------------------------------------------
 
 dates = st.dates(min_value=D(2000, 1, 1), max_value=D(2040, 12, 31))
 

@@ -73,7 +73,8 @@ def test_violation_discovered_in_2024_gets_five_and_ten_years():
 
 
 def test_violation_before_the_split_not_yet_barred_takes_the_new_statute():
-    # Two years from 15/01/2022 end on 15/01/2024, after 20/09/2023: still open on the day R1b began.
+    # Two years from 15/01/2022 end on 15/01/2024, after 20/09/2023: still open on the day R1b
+    # began.
     result = statute(violation_date=D(2022, 1, 15))
     assert result.value == D(2027, 1, 15)
     assert "15/01/2024" in result.explanation and "20/09/2023" in result.explanation

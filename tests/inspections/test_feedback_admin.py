@@ -1,4 +1,5 @@
-"""Feedback in the admin: identity only for inspectors and admins (logged), scoping, triage, QR codes."""
+"""Feedback in the admin: identity only for inspectors and admins (logged), scoping, triage, QR
+codes."""
 
 import pytest
 

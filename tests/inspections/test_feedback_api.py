@@ -1,4 +1,5 @@
-"""Feedback API: anonymous submission, bad input, status lookup, triage, confidentiality per role."""
+"""Feedback API: anonymous submission, bad input, status lookup, triage, confidentiality per
+role."""
 
 import datetime as dt
 import io

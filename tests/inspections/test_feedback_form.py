@@ -29,7 +29,10 @@ def form_data(**overrides):
     data = {
         "unit": "A",
         "category": "attitude",
-        "description": "Cán bộ một cửa nói năng hách dịch và yêu cầu nộp thêm giấy xác nhận không có trong danh mục.",
+        "description": (
+            "Cán bộ một cửa nói năng hách dịch và yêu cầu nộp thêm giấy xác nhận không có trong "
+            "danh mục."
+        ),
         "incident_date": "2019-05-06",
         "staff_name": "Chị Lan, quầy số 2",
         "reporter_name": "",

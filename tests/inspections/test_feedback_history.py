@@ -1,4 +1,5 @@
-"""Citizen feedback's history: triage is recorded; the reporter's identity never is, the internal note only for whole-tree readers."""
+"""Citizen feedback's history: triage is recorded; the reporter's identity never is, the internal
+note only for whole-tree readers."""
 
 from __future__ import annotations
 

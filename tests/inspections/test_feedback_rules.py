@@ -88,7 +88,8 @@ def test_reference_information_has_no_due_date(received):
 
 
 def test_fifteen_working_days_over_tet_2019():
-    # Tết 2019: 4-8 February off (Mon-Fri). Received Friday 1 Feb -> 15 working days end Friday 1 March.
+    # Tết 2019: 4-8 February off (Mon-Fri). Received Friday 1 Feb -> 15 working days end Friday 1
+    # March.
     tet = frozenset(dt.date(2019, 2, d) for d in range(4, 9))
     due = rules.response_due(
         dt.date(2019, 2, 1), is_formal=True, working_days=15, calendar=Calendar(holidays=tet)

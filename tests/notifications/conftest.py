@@ -1,4 +1,5 @@
-"""Fixtures for the notification tests: a real SMTP server, users with addresses, data due on a day."""
+"""Fixtures for the notification tests: a real SMTP server, users with addresses, data due on a
+day."""
 
 from __future__ import annotations
 

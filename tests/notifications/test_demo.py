@@ -1,4 +1,5 @@
-"""The demo: send_reminders --date 2019-12-31 sends that day's reminders, and nothing more when run again."""
+"""The demo: send_reminders --date 2019-12-31 sends that day's reminders, and nothing more when run
+again."""
 
 from __future__ import annotations
 

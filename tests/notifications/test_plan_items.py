@@ -1,4 +1,5 @@
-"""Improvement plan items (PAR index) are reminded like corrective actions, against a real SMTP server.
+"""Improvement plan items (PAR index) are reminded like corrective actions, against a real SMTP
+server.
 
 Assigned, due within 7 days, overdue weekly; to the item's owner (the account
 with the owner's e-mail, and the heads of the responsible unit or the nearest

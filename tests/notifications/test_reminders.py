@@ -1,4 +1,5 @@
-"""send_reminders against a real SMTP server: each kind once, to the right person, in their language."""
+"""send_reminders against a real SMTP server: each kind once, to the right person, in their
+language."""
 
 from __future__ import annotations
 
@@ -43,7 +44,8 @@ def test_each_kind_arrives_once_to_the_right_person(smtp, tree, people):
     assert not any("khắc phục" in s for s in head_b)
     # HR: every case kind, once each.
     assert len(hr) == 4
-    # The inspector: the petition assigned to them, the unassigned late one, and the action they logged.
+    # The inspector: the petition assigned to them, the unassigned late one, and the action they
+    # logged.
     assert len(inspector) == 3
     assert any(rec["petition_due_a"].tracking_code in s for s in inspector)
     assert any(rec["petition_late_b"].tracking_code in s for s in inspector)

@@ -1,4 +1,5 @@
-"""Administrative reform over HTTP: role x scope, filters, search, exports, errors in vi/en, query counts."""
+"""Administrative reform over HTTP: role x scope, filters, search, exports, errors in vi/en, query
+counts."""
 
 import datetime as dt
 

@@ -160,7 +160,8 @@ def test_demo_is_idempotent(demo):
 
 
 def test_bench_floor_counts_the_same_as_the_report(demo):
-    """``bench/cases/report_services.py``'s hand-written SQL gives the report's figures on the demo."""
+    """``bench/cases/report_services.py``'s hand-written SQL gives the report's figures on the
+    demo."""
     import datetime as dt
 
     from bench.cases.report_services import floor_own_counts

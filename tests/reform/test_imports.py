@@ -1,4 +1,5 @@
-"""Imports of dossiers, PAR results and procedures: all-or-nothing, row and column in every error."""
+"""Imports of dossiers, PAR results and procedures: all-or-nothing, row and column in every
+error."""
 
 import datetime as dt
 import io
@@ -87,7 +88,8 @@ def test_imports_dossiers_with_due_dates_from_the_calendar_and_is_idempotent(pro
     assert report.ok, [str(e) for e in report.errors]
     assert (report.created, report.updated) == (3, 0)
     d1 = Dossier.objects.get(code="HS-1")
-    # Friday 1 Feb + 3 working days: the weekend and Tết 2019 (4-8 Feb, from the holidays package) skipped.
+    # Friday 1 Feb + 3 working days: the weekend and Tết 2019 (4-8 Feb, from the holidays package)
+    # skipped.
     assert d1.level == "district" and d1.outcome == "late" and d1.late_in_system_only
     assert d1.due_on == dt.date(2019, 2, 13)
     d2 = Dossier.objects.get(code="HS-2")

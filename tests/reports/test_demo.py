@@ -47,7 +47,8 @@ def test_demo_head_of_commune_sees_own_report_only(demo, settings):
 
 
 def test_demo_peer_ranks_are_the_same_whoever_looks(demo, settings):
-    """A commune's rank is among the communes of the whole tree, for the admin, an auditor and its head."""
+    """A commune's rank is among the communes of the whole tree, for the admin, an auditor and its
+    head."""
     from rest_framework.test import APIClient
 
     from staff.roles import ensure_roles

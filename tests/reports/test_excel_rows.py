@@ -1,4 +1,5 @@
-"""``reports.excel.TableSheet``: unit rows written as finished sheet XML beside xlsxwriter's own cells."""
+"""``reports.excel.TableSheet``: unit rows written as finished sheet XML beside xlsxwriter's own
+cells."""
 
 import io
 import math

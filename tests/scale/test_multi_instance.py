@@ -155,7 +155,8 @@ def fleet(tmp_path_factory):
                 env=env,
                 stdout=(logs / f"{key}.log").open("w"),
                 stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group, so the whole instance can be killed
+                # Its own process group, so the whole instance can be killed.
+                start_new_session=True,
             )
         processes["worker"] = subprocess.Popen(  # noqa: S603
             [python, "manage.py", "run_worker"],
@@ -167,8 +168,9 @@ def fleet(tmp_path_factory):
         urls = {key: f"http://127.0.0.1:{port}" for key, port in ports.items()}
         _wait_ready(urls.values(), processes, logs)
         unit = _psql(
-            "SELECT code FROM staff_unit WHERE level = 'commune' AND (valid_from IS NULL OR valid_from <= CURRENT_DATE) "
-            "AND (valid_until IS NULL OR valid_until >= CURRENT_DATE) ORDER BY code LIMIT 1",
+            "SELECT code FROM staff_unit WHERE level = 'commune' AND (valid_from IS NULL OR "
+            "valid_from <= CURRENT_DATE) AND (valid_until IS NULL OR valid_until >= "
+            "CURRENT_DATE) ORDER BY code LIMIT 1",
             name,
         )
         assert unit, "the demo has no commune in force today"

@@ -1,4 +1,5 @@
-"""A backup restores to the same data: every model's row count, keys and relations, the history and the files."""
+"""A backup restores to the same data: every model's row count, keys and relations, the history and
+the files."""
 
 from __future__ import annotations
 
@@ -95,7 +96,7 @@ def test_backup_name_must_be_gzip_json(db, tmp_path):
         call_command("backup_data", output=str(tmp_path / "backup.json"))
 
 
-# --- the demo district with its files: records, history and files round-trip ------------------------
+# --- the demo district with its files: records, history and files round-trip ----------------------
 
 
 def _history_models():
@@ -127,7 +128,8 @@ def _history_rows() -> dict[str, list[dict]]:
 
 
 def _attach_files():
-    """One evidence file on each kind of record and one feedback attachment, as uploads make them."""
+    """One evidence file on each kind of record and one feedback attachment, as uploads make
+    them."""
     from django.core.files.base import ContentFile
     from django.core.files.uploadedfile import SimpleUploadedFile
 

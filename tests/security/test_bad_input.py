@@ -44,7 +44,7 @@ def test_out_of_range_errors_are_400_with_a_message(error):
     assert response.data["non_field_errors"]
 
 
-# --- deeply nested JSON ------------------------------------------------------------------------------
+# --- deeply nested JSON ---------------------------------------------------------------------------
 
 DEEP = "[" * 50000 + "]" * 50000
 
@@ -77,7 +77,7 @@ def test_json_nested_just_past_the_limit_is_400_and_within_it_parses(client_for)
     )  # a field error, not a parse error
 
 
-# --- dates out of range ------------------------------------------------------------------------------------
+# --- dates out of range ---------------------------------------------------------------------------
 
 COURSE = {
     "code": "NEW1",

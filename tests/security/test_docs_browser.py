@@ -16,7 +16,8 @@ document.addEventListener('securitypolicyviolation',
 
 @pytest.fixture
 def page(browser):
-    """A page of the shared Chromium (tests/conftest.py) that records policy violations and errors."""
+    """A page of the shared Chromium (tests/conftest.py) that records policy violations and
+    errors."""
     page = browser.new_page()
     page.add_init_script(_RECORD_VIOLATIONS)
     errors: list[str] = []

@@ -1,4 +1,5 @@
-"""Uploaded file names: the stored and served extension is the sniffed type's, not the uploader's."""
+"""Uploaded file names: the stored and served extension is the sniffed type's, not the
+uploader's."""
 
 from __future__ import annotations
 

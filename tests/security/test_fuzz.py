@@ -66,10 +66,14 @@ def _run_operation(operation, user, failures: dict[str, str], errors: _ServerErr
         try:
             case.validate_response(response, checks=[not_a_server_error])
         except (Failure, FailureGroup):  # keep going, report every operation that fails
-            key = f"{operation.method.upper()} {operation.path}: {errors.last.splitlines()[-1:] or response.status_code}"
+            key = (
+                f"{operation.method.upper()} {operation.path}: "
+                f"{errors.last.splitlines()[-1:] or response.status_code}"
+            )
             failures.setdefault(
                 key,
-                f"{key}\n  e.g. {case.formatted_path} query={case.query} body={str(case.body)[:200]}\n  {errors.last}",
+                f"{key}\n  e.g. {case.formatted_path} query={case.query} "
+                f"body={str(case.body)[:200]}\n  {errors.last}",
             )
 
     call()

@@ -113,8 +113,12 @@ _SETTINGS = """
 import json, django
 django.setup()
 from django.conf import settings
-print(json.dumps({"cache": settings.CACHES["default"]["BACKEND"], "location": settings.CACHES["default"].get("LOCATION"),
-                  "throttle": settings.CACHES["throttle"]["BACKEND"], "tasks": settings.TASKS_BACKEND}))
+print(json.dumps({
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "location": settings.CACHES["default"].get("LOCATION"),
+    "throttle": settings.CACHES["throttle"]["BACKEND"],
+    "tasks": settings.TASKS_BACKEND,
+}))
 """
 
 

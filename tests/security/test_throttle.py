@@ -1,4 +1,5 @@
-"""DRF throttling: anonymous clients per address, signed-in users per user, token requests per address."""
+"""DRF throttling: anonymous clients per address, signed-in users per user, token requests per
+address."""
 
 from __future__ import annotations
 
@@ -63,7 +64,7 @@ def test_forged_forwarded_for_does_not_escape_the_throttle(db, rates):
     assert client.get("/api/v1/schema/", HTTP_X_FORWARDED_FOR="2.2.2.2").status_code == 429
 
 
-# --- the same limits for every way in (issue 12, item 10) ------------------------------------------------
+# --- the same limits for every way in (issue 12, item 10) -----------------------------------------
 
 
 def _admin_login(client, username):
@@ -71,7 +72,8 @@ def _admin_login(client, username):
 
 
 def test_admin_login_is_limited_per_address_across_user_names(users, rates):
-    """25 user names in a few seconds from one address were never refused: the per-pair lockout could not see it."""
+    """25 user names in a few seconds from one address were never refused: the per-pair lockout
+    could not see it."""
     rates(auth="10/m")
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     codes = [_admin_login(client, f"user{i}").status_code for i in range(25)]

@@ -59,7 +59,8 @@ def listed(client, url):
 def test_year_and_turn_filters_select_the_right_enrolments(
     admin_client_for, classes, topic, roster, tree
 ):
-    """Edges of 2019 (31 Dec 2018, 1 Jan and 31 Dec 2019, 1 Jan 2020); turns are attended or completed only."""
+    """Edges of 2019 (31 Dec 2018, 1 Jan and 31 Dec 2019, 1 Jan 2020); turns are attended or
+    completed only."""
     dec18 = CourseFactory(
         code="DEC18", topic=topic, start_date=dt.date(2018, 12, 31), end_date=dt.date(2018, 12, 31)
     )

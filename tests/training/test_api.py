@@ -139,7 +139,8 @@ def test_only_hr_enrols(client_for, data, role, status):
         ("hr", "DIST19", 201),
         ("auditor", "DIST19", 403),
         # The role's right is checked before the row: without it the answer is 403 whatever the
-        # course (a course head_b cannot see, one it can, one that does not exist), so it tells nothing.
+        # course (a course head_b cannot see, one it can, one that does not exist), so it tells
+        # nothing.
         ("head_b", "DIST19", 403),
         ("head_b", "B18", 403),
         ("head_b", "NONE99", 403),

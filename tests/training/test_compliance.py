@@ -1,4 +1,5 @@
-"""The annual requirement: defaults, precedence of a position row, per-staff and per-unit compliance."""
+"""The annual requirement: defaults, precedence of a position row, per-staff and per-unit
+compliance."""
 
 import datetime as dt
 from decimal import Decimal

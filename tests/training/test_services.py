@@ -1,4 +1,5 @@
-"""Enrolment workflows: duplicates, capacity (also under concurrency), eligibility, bulk, attendance."""
+"""Enrolment workflows: duplicates, capacity (also under concurrency), eligibility, bulk,
+attendance."""
 
 import datetime as dt
 import threading
@@ -97,7 +98,8 @@ def test_sanctioned_person_is_refused_unless_overridden_with_a_reason(course, ro
 
 @time_machine.travel(dt.datetime(2019, 4, 1, 9, 0), tick=False)
 def test_sanction_bars_only_courses_towards_promotion_planning_or_appointment(topic, roster):
-    """Law on Cadres and Civil Servants art. 82 as amended in 2019: a refresher course stays open."""
+    """Law on Cadres and Civil Servants art. 82 as amended in 2019: a refresher course stays
+    open."""
     Staff.objects.filter(pk=roster["a2"].pk).update(sanction_until=dt.date(2019, 12, 31))
     person = Staff.objects.get(pk=roster["a2"].pk)
     refresher = CourseFactory(

@@ -1,4 +1,5 @@
-"""Fixtures of the workspace page tests: a Django test client signed in as each role, in Vietnamese."""
+"""Fixtures of the workspace page tests: a Django test client signed in as each role, in
+Vietnamese."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from django.test import Client
 
 @pytest.fixture
 def page_for(users):
-    """``page_for("inspector")`` -> a test client signed in as that role (``None``: anonymous), Vietnamese."""
+    """``page_for("inspector")`` -> a test client signed in as that role (``None``: anonymous),
+    Vietnamese."""
 
     def make(role: str | None, language: str = "vi") -> Client:
         client = Client(HTTP_ACCEPT_LANGUAGE=language)

@@ -1,4 +1,5 @@
-"""Corrective actions: who sees and does what, progress with files by the unit head, verification, fixed queries."""
+"""Corrective actions: who sees and does what, progress with files by the unit head, verification,
+fixed queries."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-""" "My work": what is due for each role, each line a link, counts per unit for leaders, fixed queries."""
+""" "My work": what is due for each role, each line a link, counts per unit for leaders, fixed
+queries."""
 
 from __future__ import annotations
 
@@ -96,7 +97,8 @@ def test_home_query_count_is_fixed(page_for, tree, role, queries):
 
 
 def test_home_sections_ask_the_access_layer_for_their_rows(tree, users):
-    """Courses, compliance and the leader's table come from staff.access.restrict, not a rule of their own."""
+    """Courses, compliance and the leader's table come from staff.access.restrict, not a rule of
+    their own."""
     from staff.models import UnitHead
     from tests.factories import StaffFactory, UserFactory
     from tests.training.factories import CourseFactory, EnrolmentFactory

@@ -1,5 +1,6 @@
-"""HR's discipline-case pages: the list (read only for auditors, exportable, fixed queries), a case with
-only its legal next steps and its deadlines in words, opening a case from a finding, a case to decision."""
+"""HR's discipline-case pages: the list (read only for auditors, exportable, fixed queries), a case
+with only its legal next steps and its deadlines in words, opening a case from a finding, a case to
+decision."""
 
 from __future__ import annotations
 

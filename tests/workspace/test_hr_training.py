@@ -1,5 +1,6 @@
-"""HR's training pages: courses (read only for auditors and exportable), bulk enrolment naming who was
-enrolled or skipped and why, the attendance sheet, compliance with names, a person's record, imports."""
+"""HR's training pages: courses (read only for auditors and exportable), bulk enrolment naming who
+was enrolled or skipped and why, the attendance sheet, compliance with names, a person's record,
+imports."""
 
 from __future__ import annotations
 
@@ -182,7 +183,8 @@ def test_compliance_by_unit_with_the_names_below(page_for, roster, course):
     )
     page = page_for("hr").get("/app/compliance/", {"year": 2019})
     names = [p.code for p in page.context["rows"]]
-    # A002 met 16 hours; the cadre A001 is below the Decree 101 default (30 hours); contract A003 is not counted.
+    # A002 met 16 hours; the cadre A001 is below the Decree 101 default (30 hours); contract A003 is
+    # not counted.
     assert sorted(names) == ["A001", "B001", "D001"]
     units = {u["code"]: u for u in page.context["units"]}
     assert units["A"]["met"] == 1 and units["A"]["below"] == 1 and units["B"]["below"] == 1

@@ -1,4 +1,5 @@
-"""Logging an inspection on one page: findings, actions and files saved together, pickers checked on the server."""
+"""Logging an inspection on one page: findings, actions and files saved together, pickers checked on
+the server."""
 
 from __future__ import annotations
 

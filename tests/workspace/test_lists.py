@@ -125,7 +125,8 @@ def test_query_count_does_not_grow_with_rows(page_for, tree, role, queries):
     "path", ["/app/inspections/", "/app/actions/", "/app/feedback/", "/app/cases/"]
 )
 def test_unit_filter_is_a_picker_when_filtered_too(page_for, inspections, path):
-    """The unit filter is the list of visible units, also once a filter is applied (it was a text box)."""
+    """The unit filter is the list of visible units, also once a filter is applied (it was a text
+    box)."""
     client = page_for("head_a")
     for params in ({}, {"unit": "A"}, {"unit": "A", "q": "x"}):
         html = client.get(path, params).content.decode()

@@ -1,7 +1,7 @@
-"""The reform pages of the workspace: dossiers with their apology status, period reports filed by HR or a unit head
-(flagged in words when they do not add up, never corrected), PAR index results with the improvement plan whose
-items the unit's head updates, the three imports; scope (a head sees its unit only, 404 elsewhere), errors in
-Vietnamese with 400, query counts pinned."""
+"""The reform pages of the workspace: dossiers with their apology status, period reports filed by HR
+or a unit head (flagged in words when they do not add up, never corrected), PAR index results with
+the improvement plan whose items the unit's head updates, the three imports; scope (a head sees its
+unit only, 404 elsewhere), errors in Vietnamese with 400, query counts pinned."""
 
 from __future__ import annotations
 
@@ -50,7 +50,8 @@ def world(tree):
         code="DD-01", name="Đăng ký đất đai lần đầu", level="district", resolution_days=10
     )
     dossiers = {
-        # Received 02/05, due 07/05 (3 working days), still pending on 20/05: pending and overdue, no apology.
+        # Received 02/05, due 07/05 (3 working days), still pending on 20/05: pending and overdue,
+        # no apology.
         "late": DossierFactory(
             code="HS-A-LATE", procedure=birth, unit=tree["A"], received_on=D(2019, 5, 2)
         ),
@@ -284,8 +285,9 @@ def test_head_files_its_units_report_stored_as_filed_and_flagged_in_words(page_f
     html = page.content.decode()
     assert "Số liệu không khớp." in html
     assert page.context["problems"] == [
-        "Tiếp nhận 2.061 + kỳ trước chuyển qua 0 = 2.061 hồ sơ phải giải quyết, nhưng đã giải quyết "
-        "1.731 + đang giải quyết trong hạn 96 + đang giải quyết quá hạn 0 = 1.827: chênh lệch 234 hồ sơ."
+        "Tiếp nhận 2.061 + kỳ trước chuyển qua 0 = 2.061 hồ sơ phải giải quyết, nhưng đã "
+        "giải quyết 1.731 + đang giải quyết trong hạn 96 + đang giải quyết quá hạn 0 = "
+        "1.827: chênh lệch 234 hồ sơ."
     ]
     listing = client.get("/app/reform/service-reports/", {"reconciles": "false"})
     assert [r.pk for r in listing.context["rows"]] == [report.pk]
@@ -525,7 +527,8 @@ def test_procedure_import_preview(page_for, world):
 def test_a_big_dossier_file_is_checked_and_imported_by_jobs(
     page_for, world, settings, django_capture_on_commit_callbacks
 ):
-    """The reform import pages ride on the import page's background jobs (``core/jobs.py``) unchanged."""
+    """The reform import pages ride on the import page's background jobs (``core/jobs.py``)
+    unchanged."""
     from core.models import Job, JobKind, JobStatus
 
     settings.IMPORT_ASYNC_BYTES = 50

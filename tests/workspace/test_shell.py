@@ -1,4 +1,5 @@
-"""The workspace shell: sign-in (with the second factor where required), the role menu, home, error pages."""
+"""The workspace shell: sign-in (with the second factor where required), the role menu, home, error
+pages."""
 
 from __future__ import annotations
 
