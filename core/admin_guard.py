@@ -15,10 +15,14 @@ core imports no app.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.admin import FieldListFilter, ListFilter
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.admin.views.main import ERROR_FLAG, IGNORED_PARAMS, PAGE_VAR
+
+from core.bases import AdminBase
 
 # Django's own changelist flags: search, ordering, pagination, popups, facets.
 BUILT_IN = {*IGNORED_PARAMS, PAGE_VAR, ERROR_FLAG}
@@ -26,7 +30,7 @@ BUILT_IN = {*IGNORED_PARAMS, PAGE_VAR, ERROR_FLAG}
 DATE_HIERARCHY_PARTS = ("year", "month", "day")
 
 
-class StrictChangelistMixin:
+class StrictChangelistMixin(AdminBase):
     """Refuse changelist query parameters the admin class does not declare."""
 
     def declared_changelist_params(self, request) -> set[str]:
@@ -48,13 +52,16 @@ class StrictChangelistMixin:
                 if parameter:
                     allowed.add(parameter)
                 continue
+            # A field path, or a (field path, FieldListFilter class) pair.
+            field_path: Any
+            filter_class: Any
             if isinstance(item, list | tuple):
                 field_path, filter_class = item
             else:
                 field_path, filter_class = item, FieldListFilter.create
             field = get_fields_from_path(self.model, field_path)[-1]
             spec = filter_class(field, request, {}, self.model, self, field_path=field_path)
-            allowed |= set(spec.expected_parameters())
+            allowed |= {p for p in spec.expected_parameters() if p}
         return allowed
 
     def changelist_view(self, request, extra_context=None):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import cast
 
 from django.db import connections, models, router
 
@@ -35,7 +36,8 @@ def insert_many(model: type[models.Model], objs: Sequence[models.Model]) -> int:
             )
         rows.append(row)
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
+    # A concrete field always has a column.
+    columns = ", ".join(quote(cast(str, f.column)) for f in fields)
     values = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(fields)))
     sql = (
         f"INSERT INTO {quote(model._meta.db_table)} ({columns}) SELECT {values} FROM json_each(%s)"  # noqa: S608 - names from the model

@@ -10,12 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 
 @register(Tags.compatibility)
 def check_configuration(app_configs=None, **kwargs):
-    problems = []
+    problems: list[CheckMessage] = []
     media = Path(settings.MEDIA_ROOT).resolve()
     static = Path(settings.STATIC_ROOT).resolve()
     if media == static or static in media.parents or media in static.parents:

@@ -31,6 +31,7 @@ from django.utils import timezone
 from rest_framework import renderers
 
 from core import jobs
+from core.bases import ViewSetBase
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -219,7 +220,7 @@ class _XlsxSheetWriter:
         so), and writing the reference of every cell cost a third of the
         writer's time and of the bytes to compress.
         """
-        cells = []
+        cells: list[str] = []
         append = cells.append
         letters = self.letters
         needs_work = _XML_NEEDS_WORK.search  # xlsx_text's first test, without the call
@@ -546,7 +547,7 @@ class XLSXRenderer(renderers.BaseRenderer):
         return buffer.getvalue()
 
 
-class ExportMixin:
+class ExportMixin(ViewSetBase):
     """Adds ``?format=csv`` and ``?format=xlsx`` to a ModelViewSet's list.
 
     The export holds every row the filters select (not one page), read with

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -26,6 +27,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import HistoricalRecords
+
+from core.bases import ViewSetBase
 
 # Bookkeeping columns nobody needs to read in a history.
 SKIPPED = {
@@ -82,8 +85,8 @@ def history_lines(obj, *, limit: int = 50) -> list[HistoryLine]:
     records = list(
         obj.history.select_related("history_user").order_by("history_date", "history_id")
     )[-limit - 1 :]
-    pairs = []
-    wanted: dict[type, set] = {}
+    pairs: list[tuple[Any, list]] = []
+    wanted: dict[type[models.Model], set] = {}
     previous = None
     for record in records:
         if previous is not None:
@@ -257,7 +260,7 @@ class HistoryRecordSerializer(HistoryEntrySerializer):
     values = serializers.DictField(child=serializers.CharField(allow_null=True))
 
 
-class HistoryViewSetMixin:
+class HistoryViewSetMixin(ViewSetBase):
     """``<record>/history/`` and ``<record>/history/<id>/``: read-only, scoped like the record.
 
     The record is found with the viewset's ``get_object()``, so a record

@@ -27,6 +27,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.bases import AdminBase
 from core.imports import MAX_PREVIEW_ROWS, Importer, run_import
 from core.jobs import defer_import, import_too_big
 
@@ -62,7 +63,7 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-class ImportAdminMixin:
+class ImportAdminMixin(AdminBase):
     """Mix into a ModelAdmin; define ``get_importer(request)`` and
     ``has_import_permission(request)``."""
 
@@ -146,7 +147,6 @@ class ImportAdminMixin:
         )
         if not report.ok:
             _discard(request, token)
-            token = None
         else:
             pending[token]["rows"] = report.rows
             request.session[_SESSION_KEY] = pending
@@ -154,7 +154,12 @@ class ImportAdminMixin:
         return TemplateResponse(
             request,
             self.import_template,
-            {**context, "report": report, "token": token, "form": ImportUploadForm()},
+            {
+                **context,
+                "report": report,
+                "token": token if report.ok else None,
+                "form": ImportUploadForm(),
+            },
             status=200 if report.ok else 400,
         )
 
@@ -163,7 +168,12 @@ class ImportAdminMixin:
         pending = request.session.get(_SESSION_KEY, {})
         entry = pending.get(token)
         stored = upload_dir() / f"{token}{entry['suffix']}" if entry else None
-        if entry is None or entry.get("model") != self.opts.label_lower or not stored.is_file():
+        if (
+            entry is None
+            or stored is None
+            or entry.get("model") != self.opts.label_lower
+            or not stored.is_file()
+        ):
             messages.error(
                 request, _("This upload has expired or is not yours; upload the file again.")
             )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -37,11 +38,14 @@ from core.imports import MAX_PREVIEW_ROWS, Importer, run_import
 from core.jobs import defer_import, import_too_big
 from core.pages import PermissionPage
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class ImportPage(PermissionPage, View):
     template_name = "pages/import.html"
-    title = ""
-    intro = ""
+    title: StrOrPromise = ""
+    intro: StrOrPromise = ""
     kind = ""  # a name for the pending upload, so one page cannot confirm another's file
 
     def get_importer(self) -> Importer:
@@ -103,7 +107,7 @@ class ImportPage(PermissionPage, View):
             # A big file is checked by a background job; its page offers the confirmation.
             return defer_import(
                 self.request,
-                label=self.title,
+                label=str(self.title),
                 stored=stored,
                 filename=upload.name,
                 token=token,
@@ -118,18 +122,22 @@ class ImportPage(PermissionPage, View):
         )
         if not report.ok:
             _discard(self.request, token)
-            token = None
         else:
             pending[token]["rows"] = report.rows
             self.request.session[_SESSION_KEY] = pending
-        return self.render_page(report=report, token=token)
+        return self.render_page(report=report, token=token if report.ok else None)
 
     def confirm(self, token: str):
         from django.utils.translation import gettext as _
 
         entry = self.request.session.get(_SESSION_KEY, {}).get(token)
         stored = upload_dir() / f"{token}{entry['suffix']}" if entry else None
-        if entry is None or entry.get("model") != f"page:{self.kind}" or not stored.is_file():
+        if (
+            entry is None
+            or stored is None
+            or entry.get("model") != f"page:{self.kind}"
+            or not stored.is_file()
+        ):
             messages.error(
                 self.request, _("This upload has expired or is not yours; upload the file again.")
             )
@@ -137,7 +145,7 @@ class ImportPage(PermissionPage, View):
         if import_too_big(size=stored.stat().st_size, rows=entry.get("rows")):
             response = defer_import(
                 self.request,
-                label=self.title,
+                label=str(self.title),
                 stored=stored,
                 filename=entry["name"],
                 token=token,

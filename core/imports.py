@@ -689,9 +689,9 @@ def _match_header(values: tuple, columns: Sequence[Column]) -> dict[int, Column]
     for index, value in enumerate(values):
         if value is None:
             continue
-        column = by_key.get(header_key(value))
-        if column is not None:
-            found[index] = column
+        known = by_key.get(header_key(value))
+        if known is not None:
+            found[index] = known
     return found
 
 

@@ -23,6 +23,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 from contextvars import ContextVar
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import File
@@ -136,7 +137,7 @@ def run_job(job_id: str) -> dict:
     request = RequestFactory().get(job.path, data=None, QUERY_STRING=job.query, HTTP_HOST=_host())
     request.user = job.user
     # DRF views read the user from here (as its own force_authenticate does).
-    request._force_auth_user = job.user
+    request._force_auth_user = job.user  # type: ignore[attr-defined]  # DRF's private hook
     match = resolve(job.path)
     token, progress_token = _replaying.set(job.pk), _progress.set(Progress(job, job.rows))
     try:
@@ -268,7 +269,8 @@ def _import_view(job, request):
         ) and view.may_import()
         return allowed, (view.get_importer() if allowed else None)
     # The admin's import view: admin_view() (and its decorators) wrap the ModelAdmin's bound method.
-    func, model_admin = match.func, None
+    func: Any = match.func
+    model_admin = None
     while model_admin is None and func is not None:
         model_admin = getattr(func, "__self__", None)
         func = getattr(func, "__wrapped__", None)
@@ -392,7 +394,8 @@ def run_import_job(job_id: str) -> dict:
                 )
                 job.file.delete(save=False)
                 return {"job": str(job.pk), "denied": True}
-            suffix = "." + job.file.name.rsplit(".", 1)[-1] if "." in job.file.name else ""
+            name = job.file.name or ""
+            suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
             with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
                 with job.file.open("rb") as source:
                     for chunk in iter(lambda: source.read(1024 * 1024), b""):

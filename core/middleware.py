@@ -15,6 +15,7 @@ import logging
 import re
 import time
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -54,7 +55,7 @@ class RequestLogMiddleware:
         request.request_id = _request_id(request)
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
-        user = getattr(request, "user", None)
+        user: Any = getattr(request, "user", None)
         request_logger.info(
             "request",
             extra={

@@ -15,7 +15,7 @@ it fails loudly instead of showing every unit's rows.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django import forms
@@ -30,6 +30,9 @@ from django.views.generic import TemplateView
 from core import jobs
 from core.exports import csv_response, xlsx_response
 from core.text import search_terms
+
+if TYPE_CHECKING:
+    from django_filters import FilterSet
 
 PAGE_SIZE = 25
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -109,7 +112,7 @@ class ListPage(PermissionPage, TemplateView):
 
     template_name = ""
     queryset: QuerySet | None = None
-    filterset_class = None
+    filterset_class: type[FilterSet] | None = None
     search_key_fields: Sequence[str] = ()
     search_code_fields: Sequence[str] = ()
     sort_fields: dict[str, tuple[Any, str]] = {}

@@ -10,6 +10,9 @@ that names the limit) before any serializer sees it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
@@ -22,6 +25,7 @@ def json_depth(value, *, limit: int) -> int:
     past ``limit``."""
     deepest = 0
     stack = [(value, 0)]
+    children: Iterable[Any]
     while stack:
         item, depth = stack.pop()
         if isinstance(item, dict):

@@ -28,19 +28,23 @@ import logging
 import math
 import time
 from functools import wraps
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import caches
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from drf_spectacular.authentication import SessionScheme
 from rest_framework import exceptions, throttling
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authtoken.models import Token
 from rest_framework.settings import api_settings
 
 from core.audit import client_ip
+from core.bases import RateThrottleBase
 
 logger = logging.getLogger("congvu.security")
 
@@ -107,8 +111,8 @@ class VerifiedTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
         model = self.get_model()
         try:
-            token = model.objects.select_related("user").get(key=key)
-        except model.DoesNotExist:
+            token = cast(Token, model._default_manager.select_related("user").get(key=key))
+        except ObjectDoesNotExist:
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
@@ -128,11 +132,13 @@ class VerifiedSessionScheme(SessionScheme):
     target_class = "core.security.VerifiedSessionAuthentication"
 
 
-class _SettingsRateMixin:
+class _SettingsRateMixin(RateThrottleBase):
     """Read the rate on every request (so settings overrides apply) and key by the real client
     address."""
 
     def get_rate(self):
+        if self.scope is None:
+            return None
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
     def get_ident(self, request):
@@ -187,6 +193,8 @@ class FeedbackThrottle(throttling.SimpleRateThrottle):
 
     def allow_request(self, request, view, *, now: float | None = None):
         limit, period = self.parse_rate(self.get_rate())
+        if limit is None or period is None:  # no rate: no limit, as DRF's throttles
+            return True
         now = time.time() if now is None else now
         window = int(now // period)
         self.retry_after = max(1, int((window + 1) * period - now))
@@ -232,7 +240,8 @@ def throttle_wait(request, scopes) -> int | None:
     seen = _SeenAsAnonymous(request)
     for scope in scopes:
         throttle = THROTTLES[scope]()
-        if not throttle.allow_request(seen, None):
+        # A throttle reads only the request's META and user, and no view.
+        if not throttle.allow_request(seen, None):  # type: ignore[arg-type]
             waits.append(throttle.wait() or 1)
     return math.ceil(max(waits)) if waits else None
 

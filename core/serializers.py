@@ -29,7 +29,8 @@ class ExactJSONEncoder(DjangoJSONEncoder):
 
 class Serializer(django_json.Serializer):
     def _init_options(self):
-        super()._init_options()
+        # django-stubs leave out the private Serializer._init_options.
+        super()._init_options()  # type: ignore[misc]
         self.json_kwargs["cls"] = ExactJSONEncoder
 
 

@@ -298,7 +298,7 @@ def requeue_abandoned_rq(queue_names=None) -> int:
                 job.save_meta()
                 args = {key: value for key, value in job.kwargs.items() if key != "_attempt"}
                 record_failure(
-                    job.func_name,
+                    job.func_name or "",
                     job.args,
                     args,
                     attempt,

@@ -75,7 +75,7 @@ def readyz(request):
         else:
             results[name] = "ok"
     down = [name for name, state in results.items() if state != "ok"]
-    body = {"status": "ok" if not down else "error", **results}
+    body: dict[str, object] = {"status": "ok" if not down else "error", **results}
     if down:
         body["down"] = down
     return JsonResponse(body, status=503 if down else 200)

@@ -31,14 +31,40 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING, Any, cast
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.bases import AdminBase, InlineBase, ViewSetBase
 from core.validation import onto_form, to_drf
-from staff.models import Unit, in_subtree
+from staff.models import Unit, UnitQuerySet, in_subtree
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+
+    class _AdminBase(AdminBase):
+        # django-simple-history's SimpleHistoryAdmin (the library ships no types) adds these.
+        def history_view(
+            self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+        ) -> HttpResponse: ...
+
+        def history_form_view(
+            self,
+            request: HttpRequest,
+            object_id: str,
+            version_id: str,
+            extra_context: dict | None = None,
+        ) -> HttpResponse: ...
+
+        def get_history_queryset(
+            self, request: HttpRequest, history_manager: Any, pk_name: str, object_id: str
+        ) -> QuerySet: ...
+
+else:
+    _AdminBase = AdminBase
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 CRUD = (VIEW, ADD, CHANGE, DELETE)
@@ -78,12 +104,16 @@ class Own:
     user: str
 
 
+# A SCOPE value: a unit lookup ("" for Unit itself), GLOBAL, a Rows or an Own.
+Declaration = str | Rows | Own
+
+
 # --- Declarations (each app's roles.py) -------------------------------------------------
 
 
 @cache
-def _declarations() -> tuple[dict[str, object], dict[str, dict[str, tuple[str, ...]]]]:
-    scope: dict[str, object] = {}
+def _declarations() -> tuple[dict[str, Declaration], dict[str, dict[str, tuple[str, ...]]]]:
+    scope: dict[str, Declaration] = {}
     actions: dict[str, dict[str, tuple[str, ...]]] = {}
     for config in apps.get_app_configs():
         try:
@@ -110,7 +140,7 @@ def _concrete(model: type[Model]) -> type[Model]:
     return recorded
 
 
-def declaration(model: type[Model]) -> object | None:
+def declaration(model: type[Model]) -> Declaration | None:
     """The SCOPE declaration of ``model``: a unit lookup, ``GLOBAL``, a ``Rows``, or None
     (undeclared)."""
     return _declarations()[0].get(_concrete(model)._meta.label_lower)
@@ -283,8 +313,8 @@ def unit_in_scope(user, unit: Unit | None) -> bool:
     return scope_of(user).covers(unit)
 
 
-def visible_units(user) -> QuerySet:
-    return rows_in_scope(Unit.objects.all(), user)
+def visible_units(user) -> UnitQuerySet:
+    return cast(UnitQuerySet, rows_in_scope(Unit.objects.all(), user))
 
 
 # --- Which rows --------------------------------------------------------------------------
@@ -308,11 +338,14 @@ def rows_in_scope(queryset: QuerySet, user, lookup: str | None = None) -> QueryS
         return queryset.none()
     if decl == GLOBAL:
         return queryset
+    root = scope.root
+    if root is None:  # not reached: a scope that is neither everything nor nothing has a root
+        return queryset.none()
     if isinstance(decl, Rows):
         if callable(decl.view):
-            return decl.view(queryset, scope.root)
+            return decl.view(queryset, root)
         decl = decl.view
-    return queryset.filter(in_subtree(scope.root, decl or ""))
+    return queryset.filter(in_subtree(root, decl or ""))
 
 
 def has_permission(user, action: str, model: type[Model]) -> bool:
@@ -342,8 +375,8 @@ def unit_of(obj: Model, lookup: str | None = None) -> Unit | None:
     if lookup == "":
         if isinstance(obj, Unit) and not obj.pk:
             return obj.parent
-        return obj
-    value = obj
+        return cast(Unit, obj)  # the lookup "" is declared for Unit only
+    value: Any = obj
     for part in lookup.split("__"):
         value = getattr(value, part, None)
         if value is None:
@@ -353,19 +386,22 @@ def unit_of(obj: Model, lookup: str | None = None) -> Unit | None:
 
 def can(user, action: str, obj: Model | None = None, *, model: type[Model] | None = None) -> bool:
     """May ``user`` do ``action`` (on ``obj``, or on ``model`` in general)?"""
-    model = model or type(obj)
+    if model is None:
+        if obj is None:
+            raise TypeError("can() needs an object or a model")
+        model = type(obj)
     if not has_permission(user, action, model):
         return False
     if obj is None:
         return not scope_of(user).nothing
     scope = scope_of(user)
-    if isinstance(declaration(model), Own):
-        return not scope.nothing and (user.is_superuser or _owner(obj, declaration(model)) == user)
+    decl = declaration(model)
+    if isinstance(decl, Own):
+        return not scope.nothing and (user.is_superuser or _owner(obj, decl) == user)
     if scope.everything:
         return True
     if scope.nothing:
         return False
-    decl = declaration(model)
     if decl == GLOBAL:
         return True
     if decl is None:
@@ -380,8 +416,8 @@ def can(user, action: str, obj: Model | None = None, *, model: type[Model] | Non
     return visible and (action == VIEW or scope.covers(unit_of(obj)))
 
 
-def _owner(obj: Model, decl: Own):
-    value = obj
+def _owner(obj: Model, decl: Own) -> Any:
+    value: Any = obj
     for part in decl.user.split("__"):
         value = getattr(value, part, None)
     return value
@@ -459,7 +495,7 @@ def has_permission_code(user, codename: str) -> bool:
 # --- API ------------------------------------------------------------------------------------
 
 
-class RestrictedViewSetMixin:
+class RestrictedViewSetMixin(ViewSetBase):
     """For viewsets: rows restricted for the request's action; writes checked against the target
     unit.
 
@@ -485,8 +521,11 @@ class RestrictedViewSetMixin:
             return name
         return VIEW
 
-    def get_queryset_model(self):
-        return self.queryset.model
+    def get_queryset_model(self) -> type[Model]:
+        queryset = type(self).queryset
+        if queryset is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} needs a queryset")
+        return queryset.model
 
     def check_permissions(self, request):
         super().check_permissions(request)
@@ -565,7 +604,8 @@ def _write_checked_form(form_class, user):
     move)."""
     from django.core.exceptions import ValidationError
 
-    class WriteCheckedForm(form_class):
+    # mypy cannot check a class whose base is only known at run time.
+    class WriteCheckedForm(form_class):  # type: ignore[misc,valid-type]
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             instance = self.instance
@@ -597,7 +637,7 @@ def _write_checked_form(form_class, user):
     return WriteCheckedForm
 
 
-class RestrictedInlineMixin:
+class RestrictedInlineMixin(InlineBase):
     """For admin inlines: the rows shown are those the user may see; new rows are checked like any
     write."""
 
@@ -625,7 +665,7 @@ def restricted_inline(inline_class: type) -> type:
     return _restricted_inlines[inline_class]
 
 
-class RestrictedAdminMixin:
+class RestrictedAdminMixin(_AdminBase):
     """Given to every ModelAdmin by the admin site (``settings.ADMIN_MODEL_MIXINS``).
 
     Lists, change and delete pages, autocomplete (which reads the target
@@ -660,14 +700,16 @@ class RestrictedAdminMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and getattr(field, "queryset", None) is not None:
-            field.queryset = rows_in_scope(field.queryset, request.user)
+        queryset = getattr(field, "queryset", None)
+        if field is not None and queryset is not None:
+            field.queryset = rows_in_scope(queryset, request.user)
         return field
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if field is not None and getattr(field, "queryset", None) is not None:
-            field.queryset = rows_in_scope(field.queryset, request.user)
+        queryset = getattr(field, "queryset", None)
+        if field is not None and queryset is not None:
+            field.queryset = rows_in_scope(queryset, request.user)
         return field
 
     # django-simple-history's pages (only on admins that have them).

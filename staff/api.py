@@ -67,7 +67,8 @@ class StaffCodeField(serializers.SlugRelatedField):
 
 
 class UnitSerializer(ModelCleanMixin, serializers.ModelSerializer):
-    parent = UnitCodeField(required=False, allow_null=True)
+    # The stubs see Field.parent here; DRF's metaclass moves declared fields out of the class.
+    parent = UnitCodeField(required=False, allow_null=True)  # type: ignore[assignment]
     successor = UnitCodeField(required=False, allow_null=True)
 
     class Meta:

@@ -119,7 +119,7 @@ class Unit(models.Model):
         with transaction.atomic():
             old_path = self.path
             super().save(*args, **kwargs)
-            parent_path = self.parent.path if self.parent_id else "/"
+            parent_path = self.parent.path if self.parent is not None else "/"
             new_path = f"{parent_path}{self.pk}/"
             if new_path != old_path:
                 Unit.objects.filter(pk=self.pk).update(path=new_path, depth=new_path.count("/") - 2)
@@ -135,7 +135,9 @@ class Unit(models.Model):
     def clean(self) -> None:
         self.name = nfc(self.name)
         if self.parent_id and self.pk:
-            if self.parent_id == self.pk or (self.parent.path or "").startswith(self.path or "//"):
+            if self.parent_id == self.pk or (
+                self.parent is not None and (self.parent.path or "").startswith(self.path or "//")
+            ):
                 raise ValidationError(
                     {"parent": _("A unit cannot be placed under itself or its own sub-unit.")}
                 )

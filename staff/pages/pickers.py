@@ -43,7 +43,8 @@ def staff_label(person) -> str:
 def use_staff_picker(field: forms.ModelChoiceField, people) -> forms.ModelChoiceField:
     """Offer ``people`` (ordered by unit, then name) in ``field``, each as "name · unit"."""
     field.queryset = people.select_related("unit").order_by("unit__path", "name_key", "pk")
-    field.label_from_instance = staff_label
+    # The field's own labeller (Django looks it up on the instance).
+    field.label_from_instance = staff_label  # type: ignore[method-assign,assignment]
     field.widget.attrs["class"] = " ".join(
         c for c in (field.widget.attrs.get("class", ""), "staff-picker") if c
     )

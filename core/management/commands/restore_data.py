@@ -16,6 +16,7 @@ from __future__ import annotations
 import tarfile
 import tempfile
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
@@ -25,6 +26,14 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from core.management.commands.backup_data import DATA_MEMBER, MEDIA_PREFIX
+
+
+def _member_file(archive: tarfile.TarFile, member: tarfile.TarInfo) -> IO[bytes]:
+    """The contents of a plain file member (``extractfile`` gives None for other kinds)."""
+    source = archive.extractfile(member)
+    if source is None:
+        raise CommandError(f"{member.name} is not a plain file in the archive")
+    return source
 
 
 def _media_name(member: tarfile.TarInfo) -> str | None:
@@ -78,7 +87,7 @@ class Command(BaseCommand):
                     f"The media folder already has {len(clashes)} of the files, e.g. {clashes[0]}"
                 )
             target = Path(folder) / DATA_MEMBER
-            with archive.extractfile(data) as source, target.open("wb") as out:
+            with _member_file(archive, data) as source, target.open("wb") as out:
                 while chunk := source.read(1024 * 1024):
                     out.write(chunk)
             written: list[str] = []
@@ -86,7 +95,7 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     self._load(target)
                     for member, name in files:
-                        with archive.extractfile(member) as source:
+                        with _member_file(archive, member) as source:
                             saved = default_storage.save(name, source)
                         written.append(saved)
                         if saved != name:

@@ -14,6 +14,7 @@ instead (docs/notifications.md).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import threading
@@ -56,9 +57,9 @@ def _rq_sweep_loop(stop: threading.Event, every: float) -> None:
 
 
 def _daily_loop(stop: threading.Event, check_every: float) -> None:
-    last_day = None
+    last_day: dt.date | None = None
     while not stop.is_set():
-        today = timezone.localdate()
+        today: dt.date | None = timezone.localdate()
         if today != last_day:
             for name in settings.DAILY_COMMANDS:
                 try:
