@@ -1,4 +1,5 @@
-"""``/api/v1/reports/accountability/``: the report as JSON, CSV (``format=csv``) or a workbook (``format=xlsx``).
+"""``/api/v1/reports/accountability/``: the report as JSON, CSV (``format=csv``) or a workbook
+(``format=xlsx``).
 
 The view only checks rights, validates parameters, resolves the scope and
 calls queries -> frames -> renderers (``reports.report``). Errors are JSON
@@ -31,7 +32,8 @@ from reports.report import build_report
 
 
 class ReportJSONRenderer(JSONRenderer):
-    """The report's JSON written by orjson: the same compact UTF-8 as DRF's renderer, in a fraction of the time.
+    """The report's JSON written by orjson: the same compact UTF-8 as DRF's renderer, in a fraction
+    of the time.
 
     Values orjson does not know (lazy translations, Decimals) go through
     DRF's own encoder. Errors keep DRF's renderer (``handle_exception``).
@@ -92,7 +94,8 @@ def pdf_file_response(report, lang: str | None) -> HttpResponse:
 
 
 def csv_file_response(report, lang: str | None, *, keys: bool = False):
-    """Vietnamese column titles and level names by default; ``keys`` for the stable keys and codes."""
+    """Vietnamese column titles and level names by default; ``keys`` for the stable keys and
+    codes."""
     response = csv_response(
         filename(report, "csv")[:-4], csv_headers(report, keys=keys), csv_rows(report, keys=keys)
     )
@@ -138,7 +141,8 @@ class AccountabilityReportView(APIView):
         wanted = params.resolve(request.user, request.query_params)
         output = getattr(request.accepted_renderer, "format", "json")
         if output == "xlsx" and jobs.wants_async(request):
-            # Built by a background job replaying this request (core/jobs.py): 202, or the job's page.
+            # Built by a background job replaying this request (core/jobs.py): 202, or the job's
+            # page.
             return jobs.deferred(
                 request, label=f"{wanted.root.name} {wanted.period.start.year}.xlsx"
             )

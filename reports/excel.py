@@ -123,7 +123,10 @@ class TableSheet(Worksheet):
             letter = _letters(col)
             if kind == "text":
                 cells = [
-                    f'<c r="{letter}{n}"{s} t="inlineStr"><is><t xml:space="preserve">{xlsx_text(v)}</t></is></c>'
+                    (
+                        f'<c r="{letter}{n}"{s} t="inlineStr"><is><t '
+                        f'xml:space="preserve">{xlsx_text(v)}</t></is></c>'
+                    )
                     if v
                     else f'<c r="{letter}{n}"{s}/>'
                     for n, v in zip(numbers, values, strict=True)
@@ -137,8 +140,8 @@ class TableSheet(Worksheet):
                 ]
             cells_by_column.append(cells)
             self.raw_columns.setdefault(col, []).append((first_row, values, kind == "text"))
-        for n, cells in zip(numbers, zip(*cells_by_column, strict=True), strict=True):
-            self.raw_rows[n - 1] = f'<row r="{n}">{"".join(cells)}</row>'
+        for n, row_cells in zip(numbers, zip(*cells_by_column, strict=True), strict=True):
+            self.raw_rows[n - 1] = f'<row r="{n}">{"".join(row_cells)}</row>'
         last = first_row + count - 1
         self._check_dimensions(first_row, min(c[0] for c in columns))
         self._check_dimensions(last, max(c[0] for c in columns))
@@ -186,7 +189,8 @@ def _width_px(columns: tuple[str, ...]) -> int:
 
 
 def number_line(report: Report) -> str:
-    """ "Số: ....../BC-UBND": the number is left blank for the clerk; the symbol names the issuing body."""
+    """ "Số: ....../BC-UBND": the number is left blank for the clerk; the symbol names the issuing
+    body."""
     return _("No.: ....../%(symbol)s") % {"symbol": f"BC-{report.document_symbol}"}
 
 
@@ -384,7 +388,8 @@ class _Writer:
         y_title: str,
         width_px: int,
     ) -> int:
-        """A native chart of ``rows`` (first, last) on its own rows from ``anchor_row``; returns the rows it takes.
+        """A native chart of ``rows`` (first, last) on its own rows from ``anchor_row``; returns the
+        rows it takes.
 
         Horizontal bars, one per unit, so the names read in full.
         """
@@ -500,7 +505,8 @@ class _Writer:
         self.page_setup(sheet)
 
     def charts(self) -> None:
-        """One block per peer group: its units' scores, findings and training turns, and three charts below.
+        """One block per peer group: its units' scores, findings and training turns, and three
+        charts below.
 
         Units are drawn only beside their peers (communes of districts with
         communes of districts), never beside the totals containing them; the
@@ -589,7 +595,8 @@ class _Writer:
         self.page_setup(sheet)
 
     def page_setup(self, sheet) -> None:
-        """A4 landscape, one page wide (as many pages down as needed), the table header on every page."""
+        """A4 landscape, one page wide (as many pages down as needed), the table header on every
+        page."""
         sheet.set_paper(A4)
         sheet.set_landscape()
         sheet.fit_to_pages(1, 0)
@@ -602,7 +609,10 @@ class _Writer:
         self.book.set_properties(
             {
                 "title": _("Accountability report and ranking of units"),
-                "subject": f"{report.root['name']} {report.period.start:%d/%m/%Y} - {report.period.end:%d/%m/%Y}",
+                "subject": (
+                    f"{report.root['name']} {report.period.start:%d/%m/%Y} - "
+                    f"{report.period.end:%d/%m/%Y}"
+                ),
                 "author": "CongVu",
                 "company": report.issuing_body,
                 "category": _("Accountability report"),

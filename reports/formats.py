@@ -48,7 +48,8 @@ def number(
 
 
 def count(value: Any, *, language: str | None = None) -> str:
-    """A count: an integer, thousands grouped (training hours keep one decimal when they have one)."""
+    """A count: an integer, thousands grouped (training hours keep one decimal when they have
+    one)."""
     if _missing(value):
         return DASH
     if float(value).is_integer():
@@ -81,7 +82,8 @@ def peer_group_name(group: str) -> str:
 
 
 def rank_text(rank: Any, peers: Any, group: str) -> str:
-    """ "10th of 10 communes under districts" / "thứ 10/10 xã thuộc huyện"; a dash when not ranked."""
+    """ "10th of 10 communes under districts" / "thứ 10/10 xã thuộc huyện"; a dash when not
+    ranked."""
     if _missing(rank) or _missing(peers):
         return DASH
     return str(

@@ -131,7 +131,9 @@ FLAG_COLUMNS = tuple(FLAGS)
 UNKNOWN_WHEN: dict[str, str] = {
     "dossiers_pending_in_time": "dossiers_pending_unreported",
     **{
-        f"dossiers_by_scope.{scope}.pending_in_time": f"dossiers_by_scope.{scope}.pending_unreported"
+        f"dossiers_by_scope.{scope}.pending_in_time": (
+            f"dossiers_by_scope.{scope}.pending_unreported"
+        )
         for scope in SERVICE_SCOPES
     },
 }
@@ -334,7 +336,8 @@ def _active_mask(units: Table, period: Period) -> np.ndarray:
 
 
 def ancestor_matrix(units: Table) -> np.ndarray:
-    """``A[i, j] = 1`` when unit ``i`` is unit ``j`` or one of its ancestors (positions in ``units``).
+    """``A[i, j] = 1`` when unit ``i`` is unit ``j`` or one of its ancestors (positions in
+    ``units``).
 
     Read from the materialised path; ids on a path that are not in ``units``
     (ancestors above the table's roots) are skipped. ``A @ own`` is then every
@@ -425,7 +428,8 @@ def _unknown_where(values: np.ndarray, unknown: np.ndarray) -> np.ndarray:
 
 
 def score(frame: Table, methodology: Methodology) -> dict[int, float | None]:
-    """Score 0..100 of each row (``reports.scoring``) by unit id: the sum of its components' points."""
+    """Score 0..100 of each row (``reports.scoring``) by unit id: the sum of its components'
+    points."""
     column = _column_array(frame)
     metrics = {c: column(c) for c in frame.columns if c in METRIC_COLUMNS or "." in c}
     scores = score_units(metrics, methodology, len(frame)).score
@@ -457,7 +461,8 @@ def values_frame(rows: list[dict]) -> Table:
 
 
 def _value_arrays(units_index: Sequence[int], values: Table | None) -> dict[str, np.ndarray]:
-    """``VALUE_COLUMNS`` aligned on ``units_index`` as floats (NaN where null; procedure counts zero)."""
+    """``VALUE_COLUMNS`` aligned on ``units_index`` as floats (NaN where null; procedure counts
+    zero)."""
     import numpy as np
 
     where = values._position if values is not None else {}
@@ -589,7 +594,8 @@ def period_frame(
     methodology: Methodology,
     values: Table | None = None,
 ) -> Table:
-    """One row per unit in force during ``period``: rolled-up metrics, rates, score, points, rank."""
+    """One row per unit in force during ``period``: rolled-up metrics, rates, score, points,
+    rank."""
     # Roll up over every unit of the tree (a record may sit on a unit that
     # has since been dissolved), then keep the units of the period.
     rolled = ancestor_matrix(units) @ _own_matrix(units, own)

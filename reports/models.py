@@ -31,7 +31,7 @@ def _validate_formula(value: str) -> None:
         ) from exc
 
 
-class MethodologyQuerySet(models.QuerySet):
+class MethodologyQuerySet(models.QuerySet["ScoringMethodology"]):
     def in_force_on(self, day: dt.date) -> ScoringMethodology | None:
         """The methodology with the latest ``valid_from`` on or before ``day``."""
         return (

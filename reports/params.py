@@ -46,7 +46,8 @@ class ReportParamsSerializer(serializers.Serializer):
         choices=[("vi", "Tiếng Việt"), ("en", "English")],
         required=False,
         help_text=_(
-            "Language of the workbook (default: the request's language); CSV columns are always the metric names."
+            "Language of the workbook (default: the request's language); CSV columns are "
+            "always the metric names."
         ),
     )
 

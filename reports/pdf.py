@@ -1,4 +1,5 @@
-"""The report as a PDF for signing: A4, in the layout Decree 30/2020/NĐ-CP gives administrative documents.
+"""The report as a PDF for signing: A4, in the layout Decree 30/2020/NĐ-CP gives administrative
+documents.
 
 Drawn on the server from an HTML template (``reports/pdf.html``) by
 WeasyPrint, which needs Pango from the system (Debian: ``libpango-1.0-0``
@@ -41,7 +42,8 @@ def recipients(report: Report) -> list[str]:
 
 
 def signature(report: Report) -> tuple[str, str]:
-    """(authority line, title of the signer): "TM. ỦY BAN NHÂN DÂN" / "CHỦ TỊCH" for a People's Committee."""
+    """(authority line, title of the signer): "TM. ỦY BAN NHÂN DÂN" / "CHỦ TỊCH" for a People's
+    Committee."""
     if report.root.get("level") in _PEOPLES_COMMITTEE_LEVELS and report.document_symbol == "UBND":
         return _("ON BEHALF OF THE PEOPLE'S COMMITTEE"), _("CHAIRPERSON")
     return "", _("HEAD OF THE ISSUING BODY")
@@ -95,7 +97,8 @@ def context(report: Report) -> dict[str, Any]:
                 LABELS["corrective_actions_on_time_rate"],
                 formats.percent(total["corrective_actions_on_time_rate"]),
             ),
-            # As the methodology scores discipline: decided within the handling deadline, not the caseload.
+            # As the methodology scores discipline: decided within the handling deadline, not the
+            # caseload.
             (
                 LABELS["discipline_handled_on_time_rate"],
                 formats.percent(total["discipline_handled_on_time_rate"]),

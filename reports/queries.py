@@ -56,6 +56,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -64,13 +65,15 @@ from django.db.models import (
     DateField,
     ExpressionWrapper,
     F,
+    Field,
     IntegerField,
+    Model,
     Q,
     QuerySet,
     Sum,
     When,
 )
-from django.db.models.expressions import CombinedExpression, Value
+from django.db.models.expressions import Combinable, CombinedExpression, Value
 
 from inspections.casework.choices import CaseStatus, InspectionStatus
 from inspections.casework.models import (
@@ -176,8 +179,8 @@ def _split(rows: list[dict[str, Any]], periods: int) -> list[list[dict[str, Any]
     plan = []
     for key in rows[0]:
         if key != UNIT_KEY:
-            name, _sep, index = key.rpartition("__p")
-            plan.append((key, name, int(index)))
+            name, _sep, suffix = key.rpartition("__p")
+            plan.append((key, name, int(suffix)))
     for row in rows:
         per = [{"unit_id": row[UNIT_KEY]} for _ in range(periods)]
         for key, name, index in plan:
@@ -188,6 +191,14 @@ def _split(rows: list[dict[str, Any]], periods: int) -> list[list[dict[str, Any]
         for i in range(periods):
             result[i].append(per[i])
     return result
+
+
+def _db_column(model: type[Model], name: str) -> str:
+    """The database column of a concrete field of ``model``."""
+    model_field = model._meta.get_field(name)
+    if not isinstance(model_field, Field) or model_field.column is None:
+        raise ImproperlyConfigured(f"{model.__name__}.{name} has no column")
+    return model_field.column
 
 
 def as_of_day(period: Period, today: dt.date) -> dt.date:
@@ -212,7 +223,7 @@ def units_rows(root: Unit) -> list[dict[str, Any]]:
             parent_code=F("parent__code"),
         )
     )
-    return [{**row, "parent": row.pop("parent_code")} for row in rows]
+    return [{**row, "parent": row["parent_code"]} for row in rows]
 
 
 def staff_rows(root: Unit, periods: list[Period]) -> list[dict[str, Any]]:
@@ -226,7 +237,8 @@ def staff_rows(root: Unit, periods: list[Period]) -> list[dict[str, Any]]:
 
 
 def _period_of(date_field: str, periods: list[Period]) -> Case:
-    """0 for a row dated in the current period, 1 in the previous one (the window holds only those two)."""
+    """0 for a row dated in the current period, 1 in the previous one (the window holds only those
+    two)."""
     return Case(
         When(**{f"{date_field}__lt": periods[0].start}, then=Value(1)),
         default=Value(0),
@@ -244,7 +256,8 @@ def _as_of(date_field: str, periods: list[Period], today: dt.date) -> Case:
 
 
 def _flag(condition: Q) -> Sum:
-    """``SUM(CASE WHEN condition THEN 1 ELSE 0 END)``: the rows of the group matching ``condition``."""
+    """``SUM(CASE WHEN condition THEN 1 ELSE 0 END)``: the rows of the group matching
+    ``condition``."""
     return Sum(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
 
 
@@ -268,7 +281,7 @@ def _keyed(
     key = ExpressionWrapper(
         F(f"{unit_field}_id") * 2 + _period_of(date_field, periods), output_field=IntegerField()
     )
-    group = {UNIT_KEY: key}
+    group: dict[str, Combinable] = {UNIT_KEY: key}
     if breakdown:
         group["breakdown"] = F(breakdown[0])
     names = list(measures)
@@ -341,7 +354,8 @@ def corrective_action_rows(
 def discipline_rows(
     root: Unit, periods: list[Period], today: dt.date
 ) -> list[list[dict[str, Any]]]:
-    """Cases opened in each period (keyed on the opening date), then decisions dated in it (on the decision date).
+    """Cases opened in each period (keyed on the opening date), then decisions dated in it (on the
+    decision date).
 
     Two keyed passes over the small cases table, as the floor reads it: a
     case opened in one period may be decided in the next, so one key per
@@ -434,7 +448,7 @@ def requirement_rows(root: Unit, period: Period) -> list[dict[str, Any]]:
     )
     table = qn(TrainingRequirement._meta.db_table)
     year, category, position, hours = (
-        qn(TrainingRequirement._meta.get_field(name).column)
+        qn(_db_column(TrainingRequirement, name))
         for name in ("year", "category", "position", "hours")
     )
     key = "p.uid + 0" if connection.vendor == "sqlite" else "p.uid"
@@ -442,10 +456,11 @@ def requirement_rows(root: Unit, period: Period) -> list[dict[str, Any]]:
     # Only quoted identifiers from the models' _meta and ORM-compiled SQL are
     # formatted in; every value travels as a parameter.
     sql = (
-        f"SELECT {key}, COUNT(*), SUM(CASE WHEN COALESCE(d.hours, 0) >= {required} THEN 1 ELSE 0 END) "  # noqa: S608
+        f"SELECT {key}, COUNT(*), "  # noqa: S608
+        f"SUM(CASE WHEN COALESCE(d.hours, 0) >= {required} THEN 1 ELSE 0 END) "
         f"FROM ({person_sql}) p "
-        f"LEFT JOIN {table} rs ON rs.{year} = %s AND rs.{category} = p.cat AND rs.{position} = p.pos "
-        f"AND rs.{position} <> '' "
+        f"LEFT JOIN {table} rs ON rs.{year} = %s AND rs.{category} = p.cat "
+        f"AND rs.{position} = p.pos AND rs.{position} <> '' "
         f"LEFT JOIN {table} rg ON rg.{year} = %s AND rg.{category} = p.cat AND rg.{position} = '' "
         f"LEFT JOIN ({done_sql}) d ON d.sid = p.sid "
         f"WHERE {required} IS NOT NULL GROUP BY 1"
@@ -697,14 +712,16 @@ def _service_columns(out: dict[str, Any]) -> dict[str, Any]:
 
 
 def service_rows(root: Unit, periods: list[Period], today: dt.date) -> list[list[dict[str, Any]]]:
-    """The service-delivery counts per unit for each period (two queries: dossiers, filed reports)."""
+    """The service-delivery counts per unit for each period (two queries: dossiers, filed
+    reports)."""
     return _service_counts(
         dossier_rows(root, periods, today), service_report_rows(root, periods), len(periods)
     )
 
 
 def procedures_published_rows(root: Unit, period: Period) -> list[dict[str, Any]]:
-    """Distinct procedures posted at the counters of each unit's subtree, by procedure level (one query).
+    """Distinct procedures posted at the counters of each unit's subtree, by procedure level (one
+    query).
 
     Not additive (a commune-level procedure posted at ten communes is one
     procedure of the district), so counted per subtree in SQL: postings are
@@ -722,7 +739,8 @@ def procedures_published_rows(root: Unit, period: Period) -> list[dict[str, Any]
         f"FROM {posting} pp JOIN {procedure} p ON p.id = pp.{qn('procedure_id')} "
         f"JOIN {unit} u ON u.id = pp.{qn('unit_id')} "
         f"JOIN {unit} a ON u.{qn('path')} LIKE a.{qn('path')} || '%%' "
-        f"WHERE a.{qn('path')} LIKE %s AND (pp.{qn('posted_on')} IS NULL OR pp.{qn('posted_on')} <= %s) "
+        f"WHERE a.{qn('path')} LIKE %s "
+        f"AND (pp.{qn('posted_on')} IS NULL OR pp.{qn('posted_on')} <= %s) "
         f"GROUP BY a.id, p.{qn('level')}"
     )
     rows: dict[int, dict[str, Any]] = {}
@@ -734,7 +752,8 @@ def procedures_published_rows(root: Unit, period: Period) -> list[dict[str, Any]
 
 
 def par_rows(root: Unit, period: Period) -> list[dict[str, Any]]:
-    """Each unit's own PAR index result for the period's year and its rank the year before (one query)."""
+    """Each unit's own PAR index result for the period's year and its rank the year before (one
+    query)."""
     from reform.models import ParResult
 
     year = period.end.year

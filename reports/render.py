@@ -1,4 +1,5 @@
-"""Accountability report, layer 3: the report table to JSON and CSV (the workbook is in ``excel.py``).
+"""Accountability report, layer 3: the report table to JSON and CSV (the workbook is in
+``excel.py``).
 
 ``Report`` is what every renderer receives: the period, the requested root,
 the report table of ``reports.frames`` and the subtree total. Metric labels
@@ -317,7 +318,8 @@ class Report:
         return tuple(f"points.{c.key}" for c in self.methodology.components)
 
     def unit_columns(self) -> dict[str, list[Any]]:
-        """Each column of ``unit_rows`` (unit fields, metrics, results, points) as a list of plain values."""
+        """Each column of ``unit_rows`` (unit fields, metrics, results, points) as a list of plain
+        values."""
         names = (*UNIT_FIELDS, *METRIC_COLUMNS, *RESULT_FIELDS, *self.point_columns)
         return {column: list(self.units[column]) for column in names}
 
@@ -330,7 +332,8 @@ class Report:
 
 
 def nest(flat: dict[str, Any]) -> dict[str, Any]:
-    """``{"a.b.c": 1}`` -> ``{"a": {"b": {"c": 1}}}``: the CSV's flat names to the JSON's objects."""
+    """``{"a.b.c": 1}`` -> ``{"a": {"b": {"c": 1}}}``: the CSV's flat names to the JSON's
+    objects."""
     nested: dict[str, Any] = {}
     for key, value in flat.items():
         *heads, last = key.split(".")
@@ -352,7 +355,8 @@ def _null_par_index(metrics: dict[str, Any]) -> dict[str, Any]:
 def _nested_columns(
     columns: dict[str, list[Any]], names: tuple[str, ...]
 ) -> tuple[list[str], list[list[Any]]]:
-    """The keys of ``nest`` over ``names`` and, per key, its values for every unit (dicts for nested keys).
+    """The keys of ``nest`` over ``names`` and, per key, its values for every unit (dicts for nested
+    keys).
 
     Column by column, so the nesting is worked out once and not once per unit.
     """
@@ -361,6 +365,8 @@ def _nested_columns(
         head, dot, _tail = name.partition(".")
         if dot:
             group = groups.setdefault(head, [])
+            if group is None:
+                raise ValueError(f"{head} is both a column and a group of columns")
             group.append(name)
         else:
             groups[name] = None
@@ -434,7 +440,8 @@ def to_json(report: Report) -> dict[str, Any]:
 
 
 def scoring_json(report: Report) -> dict[str, Any]:
-    """The methodology used, its components (and which could not be scored), and the method in words."""
+    """The methodology used, its components (and which could not be scored), and the method in
+    words."""
     method = report.methodology
     missing = {c.key for c in report.missing_components}
     return {
@@ -481,8 +488,9 @@ def method_in_words(report: Report) -> list[str]:
             "source": method.source_document,
         },
         gettext(
-            "Each component is a share between 0 and 1 of something a unit should do more of; a unit earns its "
-            "weight times that share as points, and its score (0 to 100) is the sum of its points."
+            "Each component is a share between 0 and 1 of something a unit should do more "
+            "of; a unit earns its weight times that share as points, and its score (0 to "
+            "100) is the sum of its points."
         ),
         "; ".join(
             gettext("%(name)s: %(weight)s%% (at least %(min)s cases)")
@@ -495,22 +503,23 @@ def method_in_words(report: Report) -> list[str]:
         )
         + ".",
         gettext(
-            "A component with fewer cases than its minimum for a unit is left out for that unit and the weights "
-            "of the others are rescaled to 100."
+            "A component with fewer cases than its minimum for a unit is left out for that "
+            "unit and the weights of the others are rescaled to 100."
         ),
     ]
     if missing:
         parts.append(
             gettext(
-                "Not scored, because the report has no figures for them: %(names)s; their weight is shared among the "
-                "other components."
+                "Not scored, because the report has no figures for them: %(names)s; their "
+                "weight is shared among the other components."
             )
             % {"names": ", ".join(c.label(language) for c in missing)}
         )
     parts.append(
         gettext(
-            "Units are ranked among units of the same level under the same level of parent in the whole province, "
-            "whoever reads the report; units with fewer than %(min)s staff are scored but not ranked."
+            "Units are ranked among units of the same level under the same level of parent "
+            "in the whole province, whoever reads the report; units with fewer than %(min)s "
+            "staff are scored but not ranked."
         )
         % {"min": method.min_staff}
     )
@@ -581,7 +590,8 @@ def filename(report: Report, extension: str) -> str:
 
 
 def service_summary(report: Report) -> dict[str, Any]:
-    """The total's service-delivery figures for the HTML page: one row per scope, the totals, the PAR index."""
+    """The total's service-delivery figures for the HTML page: one row per scope, the totals, the
+    PAR index."""
     total = total_metrics(report.total)
     scopes = [
         {"label": SCOPE_LABELS[scope], **total["dossiers_by_scope"][scope]}

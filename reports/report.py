@@ -1,4 +1,5 @@
-"""One call from parameters to a ``Report``: queries -> frames, shared by the API, the page and the command.
+"""One call from parameters to a ``Report``: queries -> frames, shared by the API, the page and the
+command.
 
 Scope is not checked here: callers pass a root the user may see
 (``staff.access``).

@@ -313,7 +313,9 @@ DEFAULT_METHODOLOGIES: tuple[Methodology, ...] = (
         code="cv-2017",
         name="Bộ tiêu chí trách nhiệm công vụ 2017",
         valid_from=dt.date(2017, 1, 1),
-        source_document="Quyết định 2640/QĐ-BNV ngày 10/10/2017 của Bộ Nội vụ (Chỉ số cải cách hành chính)",
+        source_document=(
+            "Quyết định 2640/QĐ-BNV ngày 10/10/2017 của Bộ Nội vụ (Chỉ số cải cách hành chính)"
+        ),
         min_staff=5,
         components=(
             _c(*INSPECTION_PLAN, 15),
@@ -329,8 +331,8 @@ DEFAULT_METHODOLOGIES: tuple[Methodology, ...] = (
         name="Bộ tiêu chí trách nhiệm công vụ 2022",
         valid_from=dt.date(2022, 6, 23),
         source_document=(
-            "Quyết định 766/QĐ-TTg ngày 23/6/2022 của Thủ tướng Chính phủ (Bộ chỉ số chất lượng phục vụ "
-            "người dân, doanh nghiệp)"
+            "Quyết định 766/QĐ-TTg ngày 23/6/2022 của Thủ tướng Chính phủ (Bộ chỉ số chất "
+            "lượng phục vụ người dân, doanh nghiệp)"
         ),
         min_staff=5,
         components=(

@@ -81,7 +81,8 @@ def bar_chart(
 def _legend(
     series: Sequence[tuple[str, Sequence[float | None]]], top: int
 ) -> tuple[list[str], int]:
-    """Legend items left to right, wrapping at the chart's width; returns the parts and the height used."""
+    """Legend items left to right, wrapping at the chart's width; returns the parts and the height
+    used."""
     parts: list[str] = []
     x, y = 0.0, top
     for i, (name, _values) in enumerate(series):
@@ -90,10 +91,12 @@ def _legend(
             x, y = 0.0, y + ROW
         colour = PALETTE[i % len(PALETTE)]
         parts.append(
-            f'<rect x="{x:.0f}" y="{y}" width="{LEGEND_SWATCH}" height="{LEGEND_SWATCH}" fill="{colour}"/>'
+            f'<rect x="{x:.0f}" y="{y}" width="{LEGEND_SWATCH}" height="{LEGEND_SWATCH}" '
+            f'fill="{colour}"/>'
         )
         parts.append(
-            f'<text x="{x + LEGEND_SWATCH + 4:.0f}" y="{y + 11}" class="chart-legend">{escape(name)}</text>'
+            f'<text x="{x + LEGEND_SWATCH + 4:.0f}" y="{y + 11}" '
+            f'class="chart-legend">{escape(name)}</text>'
         )
         x += item
     return parts, (y - top) + ROW
@@ -115,8 +118,8 @@ def stacked_bar_chart(
     y0 = 28 + legend_height
     height = y0 + ROW * len(labels) + 8
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {WIDTH} {height}" '
-        f'width="100%" aria-label="{escape(title)}">',
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 '
+        f'{WIDTH} {height}" width="100%" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
         f'<text x="0" y="16" class="chart-title">{escape(title)}</text>',
         *legend_parts,

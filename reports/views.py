@@ -7,6 +7,7 @@ Same parameters, scope and computation as the API (``reports.params``,
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -39,7 +40,8 @@ def _chart_label(row: dict) -> str:
 
 
 def _chart_groups(rows: list[dict], root_code: str) -> list[dict]:
-    """Charts per peer group: units drawn only beside their peers, never beside the totals containing them.
+    """Charts per peer group: units drawn only beside their peers, never beside the totals
+    containing them.
 
     The requested unit's own figures are the totals above the charts, so a
     group holding only the requested unit is not drawn.
@@ -100,7 +102,7 @@ def accountability(request):
     if not request.user.has_perm("staff.view_unit"):
         raise PermissionDenied
     this_year = timezone.localdate().year
-    context = {
+    context: dict[str, Any] = {
         "years": list(range(this_year, this_year - YEARS_BACK, -1)),
         "labels": {k: str(v) for k, v in LABELS.items()},
     }
@@ -124,6 +126,10 @@ def accountability(request):
         row["points"] = [row[f"points.{c.key}"] for c in components if c.key not in missing]
     query = {k: v for k, v in request.GET.items() if k in ("year", "start", "end", "unit")}
     api = reverse("report-accountability")
+    xlsx_query = {**query, "format": "xlsx"}
+    if wanted.root.level == "province":
+        # The whole province's workbook is built by a background job (core/jobs.py).
+        xlsx_query["async"] = "1"
     units = (
         visible_units(request.user)
         .active_during(wanted.period.start, wanted.period.end)
@@ -145,8 +151,7 @@ def accountability(request):
             "units": list(units),
             "selected_unit": wanted.root.code,
             "selected_year": wanted.period.start.year if wanted.period.is_whole_years else None,
-            # The whole province's workbook is built by a background job (core/jobs.py).
-            "xlsx_url": f"{api}?{urlencode({**query, 'format': 'xlsx', **({'async': '1'} if wanted.root.level == 'province' else {})})}",
+            "xlsx_url": f"{api}?{urlencode(xlsx_query)}",
             "csv_url": f"{api}?{urlencode({**query, 'format': 'csv'})}",
             "pdf_url": f"{api}?{urlencode({**query, 'format': 'pdf'})}",
         }

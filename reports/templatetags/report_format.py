@@ -1,4 +1,5 @@
-"""Template filters of the report page: ``count``, ``percent``, ``score``, ``signed``, ``signed_int``."""
+"""Template filters of the report page: ``count``, ``percent``, ``score``, ``signed``,
+``signed_int``."""
 
 from django import template
 

@@ -37,7 +37,8 @@ class Progress:
         if self.tty:
             filled = BAR_WIDTH * min(self.done, self.total) // self.total
             self.stream.write(
-                f"\r[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {self.done}/{self.total} {name:<24}",
+                f"\r[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {self.done}/{self.total} "
+                f"{name:<24}",
                 ending="",
             )
             if self.done >= self.total:
@@ -88,7 +89,8 @@ class Command(BaseCommand):
             )
             write_workbook(output, report, lang=options["lang"], on_step=progress)
         self.stdout.write(
-            f"{output}: {len(report.units)} units, {period.start:%d/%m/%Y} - {period.end:%d/%m/%Y}, root {root.code}"
+            f"{output}: {len(report.units)} units, {period.start:%d/%m/%Y} - "
+            f"{period.end:%d/%m/%Y}, root {root.code}"
         )
 
     def _period(self, options) -> Period:
