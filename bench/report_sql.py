@@ -148,9 +148,10 @@ def own_counts(year: int, today: dt.date) -> list[dict[int, dict[str, float]]]:
     joined, left = q.col("staff.Staff", "joined_on"), q.col("staff.Staff", "left_on")
     employed = f"({joined} IS NULL OR {joined} <= %s) AND ({left} IS NULL OR {left} >= %s)"
     sql = (
-        f"SELECT {unit} + 0, SUM(CASE WHEN {employed} THEN 1 ELSE 0 END), SUM(CASE WHEN "
-        f"{employed} THEN 1 ELSE 0 END) FROM {t} WHERE ({joined} IS NULL OR {joined} <= %s) "
-        f"AND ({left} IS NULL OR {left} >= %s) GROUP BY 1"
+        f"SELECT {unit} + 0, SUM(CASE WHEN {employed} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {employed} THEN 1 ELSE 0 END) FROM {t} "
+        f"WHERE ({joined} IS NULL OR {joined} <= %s) AND ({left} IS NULL OR {left} >= %s) "
+        "GROUP BY 1"
     )
     for unit_id, now, before in q.rows(
         sql, [d(cur_end), d(cur_start), d(prev_end), d(prev_start), *window[::-1]]
@@ -167,9 +168,10 @@ def own_counts(year: int, today: dt.date) -> list[dict[int, dict[str, float]]]:
     k, kp = key(q.col(label, "unit"), start)
     a, ap = as_of_for(start)
     sql = (
-        f"SELECT {k}, COUNT(*), SUM(CASE WHEN {status} = 'concluded' AND ({concluded_on} IS "
-        f"NULL OR {concluded_on} <= {a}) THEN 1 ELSE 0 END) FROM {t} WHERE {start} BETWEEN "
-        "%s AND %s GROUP BY 1"
+        f"SELECT {k}, COUNT(*), "
+        f"SUM(CASE WHEN {status} = 'concluded' AND ({concluded_on} IS NULL OR "
+        f"{concluded_on} <= {a}) THEN 1 ELSE 0 END) FROM {t} WHERE {start} BETWEEN %s AND %s "
+        "GROUP BY 1"
     )
     for k_value, n, concluded in q.rows(sql, [*kp, *ap, *window]):
         out.add(k_value, "inspections", n)
@@ -196,11 +198,13 @@ def own_counts(year: int, today: dt.date) -> list[dict[int, dict[str, float]]]:
     a, ap = as_of_for(due)
     open_now = f"({status} = 'open' OR {done} > {a})"
     sql = (
-        f"SELECT {k}, COUNT(*), SUM(CASE WHEN {due} <= {a} THEN 1 ELSE 0 END), SUM(CASE "
-        f"WHEN {due} <= {a} AND {status} <> 'open' AND {done} <= {due} THEN 1 ELSE 0 END), "
-        f"SUM(CASE WHEN {open_now} THEN 1 ELSE 0 END), SUM(CASE WHEN {open_now} AND {due} < "
-        f"{a} THEN 1 ELSE 0 END) FROM {q.table(label)} WHERE {due} BETWEEN %s AND %s GROUP "
-        "BY 1"
+        f"SELECT {k}, COUNT(*), "
+        f"SUM(CASE WHEN {due} <= {a} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {due} <= {a} AND {status} <> 'open' AND {done} <= {due} "
+        "THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {open_now} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {open_now} AND {due} < {a} THEN 1 ELSE 0 END) "
+        f"FROM {q.table(label)} WHERE {due} BETWEEN %s AND %s GROUP BY 1"
     )
     params = [*kp, *ap, *ap, *ap, *ap, *ap, *window]
     for k_value, n, is_due, on_time, still_open, overdue in q.rows(sql, params):
@@ -226,10 +230,12 @@ def own_counts(year: int, today: dt.date) -> list[dict[int, dict[str, float]]]:
     )
     closed = f"{status} IN ('decided', 'closed_no_action', 'exempt')"
     sql = (
-        f"SELECT {k}, COUNT(*), SUM(CASE WHEN {late} THEN 1 ELSE 0 END), SUM(CASE WHEN "
-        f"{closed} OR ({status} IN ({open_list}) AND {deadline} < {a}) THEN 1 ELSE 0 END), "
+        f"SELECT {k}, COUNT(*), SUM(CASE WHEN {late} THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {closed} OR ({status} IN ({open_list}) AND {deadline} < {a}) "
+        "THEN 1 ELSE 0 END), "
         f"SUM(CASE WHEN ({status} = 'decided' AND ({deadline} IS NULL OR {decided_on} <= "
-        f"{deadline})) OR {status} IN ('closed_no_action', 'exempt') THEN 1 ELSE 0 END) "
+        f"{deadline})) "
+        f"OR {status} IN ('closed_no_action', 'exempt') THEN 1 ELSE 0 END) "
         f"FROM {q.table(label)} WHERE {opened} BETWEEN %s AND %s GROUP BY 1"
     )
     for k_value, n, overdue, cases_due, in_time in q.rows(sql, [*kp, *ap, *ap, *window]):
@@ -255,10 +261,11 @@ def own_counts(year: int, today: dt.date) -> list[dict[int, dict[str, float]]]:
     k, kp = key(q.col(label, "unit"), received)
     a, ap = as_of_for(received)
     sql = (
-        f"SELECT {k}, COUNT(*), SUM(CASE WHEN {subst} = %s THEN 1 ELSE 0 END), SUM(CASE "
-        f"WHEN {resp_due} IS NOT NULL AND ({resolved} IS NOT NULL OR {resp_due} < {a}) THEN "
-        f"1 ELSE 0 END), SUM(CASE WHEN {resolved} <= {resp_due} THEN 1 ELSE 0 END) FROM "
-        f"{q.table(label)} WHERE {received} BETWEEN %s AND %s GROUP BY 1"
+        f"SELECT {k}, COUNT(*), SUM(CASE WHEN {subst} = %s THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {resp_due} IS NOT NULL AND ({resolved} IS NOT NULL OR {resp_due} < {a}) "
+        "THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN {resolved} <= {resp_due} THEN 1 ELSE 0 END) "
+        f"FROM {q.table(label)} WHERE {received} BETWEEN %s AND %s GROUP BY 1"
     )
     for k_value, n, substantiated, fb_due, on_time in q.rows(sql, [*kp, True, *ap, *window]):
         out.add(k_value, "feedback_received", n)
@@ -277,10 +284,10 @@ def own_counts(year: int, today: dt.date) -> list[dict[int, dict[str, float]]]:
     turn_list = ", ".join(f"'{s}'" for s in TURN_STATUSES)
     k, kp = key(f"e.{e_unit}", f"c.{c_start}")
     sql = (
-        f"SELECT {k}, c.{c_level}, COUNT(*), SUM(c.{c_hours}) FROM "
-        f"{q.table('training.Enrolment')} e JOIN {q.table('training.Course')} c ON c.id = "
-        f"e.{e_course} WHERE e.{e_status} IN ({turn_list}) AND c.{c_start} BETWEEN %s AND "
-        "%s GROUP BY 1, 2"
+        f"SELECT {k}, c.{c_level}, COUNT(*), SUM(c.{c_hours}) "
+        f"FROM {q.table('training.Enrolment')} e "
+        f"JOIN {q.table('training.Course')} c ON c.id = e.{e_course} "
+        f"WHERE e.{e_status} IN ({turn_list}) AND c.{c_start} BETWEEN %s AND %s GROUP BY 1, 2"
     )
     for k_value, level, n, hours in q.rows(sql, [*kp, *window]):
         out.add(k_value, "training_turns", n)
@@ -349,8 +356,8 @@ def units() -> list[tuple[int, str, str, str]]:
     q = _Sql()
     sql = (
         f"SELECT id, {q.col('staff.Unit', 'code')}, {q.col('staff.Unit', 'name')}, "
-        f"{q.col('staff.Unit', 'path')} FROM {q.table('staff.Unit')} ORDER BY "
-        f"{q.col('staff.Unit', 'path')}"
+        f"{q.col('staff.Unit', 'path')} "
+        f"FROM {q.table('staff.Unit')} ORDER BY {q.col('staff.Unit', 'path')}"
     )
     return q.rows(sql, [])
 
