@@ -240,7 +240,8 @@ class CitizenFeedbackQuerySet(models.QuerySet):
         return self.filter(feedback_overdue(day))
 
     def due_between(self, first: dt.date, last: dt.date) -> CitizenFeedbackQuerySet:
-        """Formal petitions unanswered on ``first`` whose due date falls between ``first`` and ``last``."""
+        """Formal petitions unanswered on ``first`` whose due date falls between ``first`` and
+        ``last``."""
         return self.filter(feedback_open(first), response_due__gte=first, response_due__lte=last)
 
     def resolved_on_time(self) -> CitizenFeedbackQuerySet:

@@ -40,7 +40,8 @@ def test_url_map_loads_no_heavy_library(tmp_path):
 
 
 def test_sqlite_process_does_not_import_psycopg(tmp_path):
-    """DRF's compat imports ``django.contrib.postgres.fields``, and psycopg with it, unless told it is absent."""
+    """DRF's compat imports ``django.contrib.postgres.fields``, and psycopg with it, unless told it
+    is absent."""
     assert _loaded(f"sqlite:///{tmp_path / 'db.sqlite3'}", ("psycopg",)) == []
 
 
