@@ -275,5 +275,9 @@ def test_fingerprint_reads_code_not_layout(tmp_path):
         "# rows\ndef seed(n):\n    return [\n        i  # each\n        for i in range(n)\n    ]\n"
     )
     assert databases._code_of(path) == before
+    path.write_text(
+        'def seed(n):\n    """Rows,\n    re-wrapped."""\n    return [i for i in range(n)]\n'
+    )
+    assert databases._code_of(path) == before
     path.write_text("def seed(n):\n    return [i for i in range(n + 1)]\n")
     assert databases._code_of(path) != before
