@@ -7,6 +7,11 @@ queries is the same whatever the number of records. A reminder is keyed by
 twice, or by two processes at once, and the second finds the key (or hits the
 constraint and rolls back) and sends nothing. Windows ("due within 7 days")
 rather than exact days make a missed day caught up on the next run.
+
+Every rule reads the same way: only what is still open now (the ``open``
+conditions with no day), judged due or overdue as of the run's day. A
+catch-up run for a past day (the worker was down) reminds of what is still
+to do, never of work done, answered or decided since.
 """
 
 from __future__ import annotations
@@ -124,6 +129,9 @@ def _action_loggers(ids: list[int]) -> dict[int, int]:
 def _cases(day: dt.date, directory: Directory, since: dt.date):
     from inspections.models import DisciplinaryCase
 
+    # A case's status is its state now (``case_open``): a run for a past day does
+    # not remind of a case decided or closed since.
+
     fields = ("pk", "handling_deadline", "statute_deadline", "unit_id", "unit__path", "unit__name")
     rules = [
         (
@@ -231,6 +239,7 @@ def _plan_items(day: dt.date, directory: Directory, since: dt.date):
     head may see the item): never anyone the item is outside the scope of.
     "Assigned" goes out once per item and due date, on the first run that
     finds the item to do with its plan adopted and its due date not passed.
+    Like every rule, only items still to do now, judged as of ``day``.
     """
     from reform.models import ImprovementItem
 
@@ -248,7 +257,8 @@ def _plan_items(day: dt.date, directory: Directory, since: dt.date):
         "plan__unit__path",
         "plan__year",
     )
-    items = ImprovementItem.objects.filter(
+    # Still to do now: a run for a past day does not remind of an item done since.
+    items = ImprovementItem.objects.open().filter(
         Q(plan__adopted_on__isnull=True) | Q(plan__adopted_on__lte=day)
     )
     assigned_ct = ContentType.objects.get_for_model(ImprovementItem).pk

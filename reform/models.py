@@ -576,10 +576,10 @@ class ImprovementItemQuerySet(models.QuerySet):
         return self.filter(item_open())
 
     def open_on(self, day) -> ImprovementItemQuerySet:
-        """``item_open``: items still to do on ``day``.
+        """``item_open``: items still to do on ``day`` (done only after it counts as to do).
 
-        A reminder run for a past date (``send_reminders --date``) then sees
-        the items as they stood that day, not as they stand now.
+        For a past day this is the items as they stood then; the reminders
+        add ``open()`` so that they speak only of items still to do now.
         """
         return self.filter(item_open(day))
 

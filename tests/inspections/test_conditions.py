@@ -337,8 +337,8 @@ def test_item_conditions_agree_on_the_day(items, day):
         i.pk for i in rows if i.status != "done" or (i.done_on is not None and i.done_on > day)
     }
     assert overdue == {i.pk for i in rows if i.pk in to_do and i.due_date < day}
-    # Plan items are reminded as they stood on the day.
-    assert reminded(day, K.PLAN_ITEM_OVERDUE) == overdue
+    # Reminded only while still to do now, as actions and petitions are.
+    assert reminded(day, K.PLAN_ITEM_OVERDUE) == overdue & pks(items.objects.open())
 
 
 def test_item_overdue_today_everywhere(items):
