@@ -30,11 +30,12 @@ def main() -> None:
     from django.utils import timezone
 
     from bench import report_sql
+    from bench.cases.report import report_year
     from reports import queries
     from reports.frames import Period
     from reports.report import top_unit
 
-    year = report_sql.busiest_year()
+    year = report_year()
     today = timezone.localdate()
     root = top_unit()
     report_best: dict[str, float] = {}

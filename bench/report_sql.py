@@ -42,23 +42,6 @@ TURN_STATUSES = ("attended", "completed")
 OPEN_CASE_STATUSES = ("opened", "self_review", "council", "postponed")
 
 
-def busiest_year() -> int:
-    """The year whose courses have the most enrolments: the report year of the benchmark."""
-    from django.db.models import Count
-    from django.db.models.functions import ExtractYear
-
-    from training.models import Course
-
-    row = (
-        Course.objects.annotate(year=ExtractYear("start_date"))
-        .values("year")
-        .annotate(n=Count("enrolments"))
-        .order_by("-n", "-year")
-        .first()
-    )
-    return row["year"]
-
-
 class _Sql:
     """Quoted table and column names of the models, and the vendor's grouping key."""
 
