@@ -642,38 +642,77 @@ def dossier_rows(root: Unit, periods: list[Period], today: dt.date) -> list[dict
     return list(by_unit.values())
 
 
+REPORT_FIGURES = (
+    "reports",
+    "unreconciled",
+    "received",
+    "resolved",
+    "resolved_judged",
+    "resolved_late",
+    "pending_in_time",
+    "pending_overdue",
+    "pending_unreported",
+    "late_in_system_only",
+    "apologies",
+)
+
+
 def service_report_rows(root: Unit, periods: list[Period]) -> list[dict[str, Any]]:
-    """Filed period totals per unit, scope and period (one grouped query)."""
+    """Filed period totals per unit, scope and period (one grouped query).
+
+    Only reports lying inside one of the periods are read, grouped on the
+    period they lie in: a stock (pending) is read from a report ending on
+    its period's last day, and a report inside one period cannot end on
+    the other's last day, so one set of aggregates serves every period.
+    """
     from reform.models import ServiceReport
 
-    first, last = periods[-1].start, periods[0].end
-    qs = ServiceReport.objects.filter(period_start__gte=first, period_end__lte=last)
-    measures = {}
-    for i, p in enumerate(periods):
-        inside = Q(period_start__gte=p.start, period_end__lte=p.end)
-        at_end = inside & Q(period_end=p.end)
-        measures[f"reports__p{i}"] = count_rows(inside)
-        measures[f"unreconciled__p{i}"] = count_rows(inside & Q(reconciles=False))
-        measures[f"received__p{i}"] = Sum("received", filter=inside)
-        measures[f"resolved__p{i}"] = Sum("resolved", filter=inside)
-        measures[f"resolved_judged__p{i}"] = Sum(
-            "resolved", filter=inside & Q(resolved_late__isnull=False)
-        )
-        measures[f"resolved_late__p{i}"] = Sum("resolved_late", filter=inside)
-        measures[f"pending_in_time__p{i}"] = Sum("pending_in_time", filter=at_end)
-        measures[f"pending_overdue__p{i}"] = Sum("pending_overdue", filter=at_end)
+    inside = Q()
+    for p in periods:
+        inside |= Q(period_start__gte=p.start, period_end__lte=p.end)
+    at_end = Q(period_end__in=[p.end for p in periods])
+    which = Case(
+        *(When(period_start__gte=p.start, then=Value(i)) for i, p in enumerate(periods[:-1])),
+        default=Value(len(periods) - 1),
+        output_field=IntegerField(),
+    )
+    measures = {
+        "reports": CountRows("pk"),
+        "unreconciled": count_rows(Q(reconciles=False)),
+        "received": Sum("received"),
+        "resolved": Sum("resolved"),
+        "resolved_judged": Sum("resolved", filter=Q(resolved_late__isnull=False)),
+        "resolved_late": Sum("resolved_late"),
+        "pending_in_time": Sum("pending_in_time", filter=at_end),
+        "pending_overdue": Sum("pending_overdue", filter=at_end),
         # Reports that leave the pending figure out (the article gives none for the
         # electronic system): the scope's pending figure is then unknown, not zero.
-        measures[f"pending_unreported__p{i}"] = count_rows(at_end & Q(pending_in_time__isnull=True))
-        measures[f"late_in_system_only__p{i}"] = Sum("late_in_system_only", filter=inside)
-        measures[f"apologies__p{i}"] = Sum("apologies_issued", filter=inside)
-    rows = (
-        _in_tree(qs, root)
+        "pending_unreported": count_rows(at_end & Q(pending_in_time__isnull=True)),
+        "late_in_system_only": Sum("late_in_system_only"),
+        "apologies": Sum("apologies_issued"),
+    }
+    qs = (
+        _in_tree(ServiceReport.objects.filter(inside), root)
         .order_by()
-        .values("scope", **{UNIT_KEY: unit_key("unit")})
-        .annotate(**measures)
+        .values("scope", period=which, **{UNIT_KEY: unit_key("unit")})
+        # Named apart from the model's fields ("received" is a column too).
+        .annotate(**{f"{name}__all": measure for name, measure in measures.items()})
+        .values_list("scope", "period", UNIT_KEY, *(f"{name}__all" for name in REPORT_FIGURES))
     )
-    return list(rows)
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    rows: dict[tuple[str, int], dict[str, Any]] = {}
+    for scope, index, unit, *figures in fetched:
+        row = rows.get((scope, unit))
+        if row is None:
+            row = rows[(scope, unit)] = {"scope": scope, UNIT_KEY: unit}
+            for i in range(len(periods)):
+                row[f"reports__p{i}"] = 0
+        for name, value in zip(REPORT_FIGURES, figures, strict=True):
+            row[f"{name}__p{index}"] = value
+    return list(rows.values())
 
 
 def _service_counts(
