@@ -264,11 +264,20 @@ class _Cells:
 
 def _floats(values: np.ndarray) -> list[float | None]:
     """A float array as Python floats, NaN as None."""
+    import numpy as np
+
+    if not np.isnan(values).any():
+        return values.tolist()
     return [None if v != v else v for v in values.tolist()]
 
 
 def _ints(values: np.ndarray) -> list[int | None]:
     """A float array of whole numbers as Python ints, NaN as None."""
+    import numpy as np
+
+    if not np.isnan(values).any():
+        # Converted in C; truncates toward zero as ``int()`` does.
+        return values.astype("int64").tolist()
     return [None if v != v else int(v) for v in values.tolist()]
 
 
@@ -292,9 +301,12 @@ _COUNT_INDEX = {column: i for i, column in enumerate(COUNT_COLUMNS)}
 
 def _counts_table(index: Sequence[int], rows: Sequence[Sequence[float]]) -> Table:
     """Rows of floats (one per ``COUNT_COLUMNS``) as a counts table: whole counts as ints."""
+    if not rows:
+        return Table(index, {column: [] for column in COUNT_COLUMNS})
+    # Transposed once, each column converted by ``map``: no indexing per cell.
     columns = {
-        column: [row[i] if column in FLOAT_COUNTS else int(row[i]) for row in rows]
-        for i, column in enumerate(COUNT_COLUMNS)
+        column: list(values) if column in FLOAT_COUNTS else list(map(int, values))
+        for column, values in zip(COUNT_COLUMNS, zip(*rows, strict=True), strict=True)
     }
     return Table(index, columns)
 

@@ -355,35 +355,35 @@ def _null_par_index(metrics: dict[str, Any]) -> dict[str, Any]:
 def _nested_columns(
     columns: dict[str, list[Any]], names: tuple[str, ...]
 ) -> tuple[list[str], list[list[Any]]]:
-    """The keys of ``nest`` over ``names`` and, per key, its values for every unit (dicts for nested
-    keys).
+    """The keys of ``nest`` over ``names`` and, per key, its values for every unit.
 
-    Column by column, so the nesting is worked out once and not once per unit.
+    Nested keys get dicts. Column by column, so the nesting is worked out
+    once and not once per unit; deeper names
+    (``dossiers_by_scope.district.received``) are nested the same way, one
+    level at a time.
     """
     groups: dict[str, list[str] | None] = {}
     for name in names:
-        head, dot, _tail = name.partition(".")
+        head, dot, tail = name.partition(".")
         if dot:
             group = groups.setdefault(head, [])
             if group is None:
                 raise ValueError(f"{head} is both a column and a group of columns")
-            group.append(name)
+            group.append(tail)
         else:
             groups[name] = None
     values: list[list[Any]] = []
-    for head, members in groups.items():
-        if members is None:
+    for head, tails in groups.items():
+        if tails is None:
             values.append(columns[head])
-        else:
-            tails = [member.partition(".")[2] for member in members]
-            rows = zip(*(columns[m] for m in members), strict=True)
-            if any("." in tail for tail in tails):
-                # Two levels (``dossiers_by_scope.district.received``): nested per row.
-                values.append([nest(dict(zip(tails, row, strict=True))) for row in rows])
-            elif head == "par_index":
-                values.append([_par_object(dict(zip(tails, row, strict=True))) for row in rows])
-            else:
-                values.append([dict(zip(tails, row, strict=True)) for row in rows])
+            continue
+        keys, inner = _nested_columns(
+            {tail: columns[f"{head}.{tail}"] for tail in tails}, tuple(tails)
+        )
+        objects = [dict(zip(keys, row, strict=True)) for row in zip(*inner, strict=True)]
+        if head == "par_index":
+            objects = [_par_object(par) for par in objects]
+        values.append(objects)
     return list(groups), values
 
 
