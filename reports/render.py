@@ -381,9 +381,7 @@ def _nested_columns(
             {tail: columns[f"{head}.{tail}"] for tail in tails}, tuple(tails)
         )
         objects = [dict(zip(keys, row, strict=True)) for row in zip(*inner, strict=True)]
-        if head == "par_index":
-            objects = [_par_object(par) for par in objects]
-        values.append(objects)
+        values.append([_par_object(par) for par in objects] if head == "par_index" else objects)
     return list(groups), values
 
 
