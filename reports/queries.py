@@ -66,6 +66,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Field,
+    Func,
     IntegerField,
     Model,
     Q,
@@ -74,6 +75,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import Combinable, CombinedExpression, Value
+from django.db.models.lookups import LessThanOrEqual
 
 from inspections.casework.choices import CaseStatus, InspectionStatus
 from inspections.casework.models import (
@@ -126,6 +128,19 @@ def unit_key(field: str = "unit") -> F | CombinedExpression:
     if connection.vendor == "sqlite":
         return CombinedExpression(column, "+", Value(0), output_field=IntegerField())
     return column
+
+
+def _read_by_scan(field: str, output_field: Field) -> F | Func:
+    """``field`` as SQLite cannot answer it from an index (unary ``+``); the plain column elsewhere.
+
+    For a bound that keeps most of a large table: without statistics SQLite
+    takes any index on a range, and reading a million rows through an index
+    costs more than scanning the table (the dossiers of two years of a
+    province: 6.1 s against 3.6 s).
+    """
+    if connection.vendor == "sqlite":
+        return Func(F(field), template="+%(expressions)s", output_field=output_field)
+    return F(field)
 
 
 def _between(field: str, start: dt.date, end: dt.date) -> Q:
@@ -592,7 +607,8 @@ def dossier_rows(root: Unit, periods: list[Period], today: dt.date) -> list[dict
     from reform.models import Dossier, dossier_pending_in_time, dossier_pending_overdue
 
     first, last = periods[-1].start, periods[0].end
-    window = Q(received_on__lte=last) & (Q(resolved_on__isnull=True) | Q(resolved_on__gte=first))
+    received_by_last = LessThanOrEqual(_read_by_scan("received_on", DateField()), last)
+    window = Q(resolved_on__isnull=True) | Q(resolved_on__gte=first)
     measures = {}
     for i, p in enumerate(periods):
         as_of = as_of_day(p, today)
@@ -609,7 +625,7 @@ def dossier_rows(root: Unit, periods: list[Period], today: dt.date) -> list[dict
         for name, condition in zip(DOSSIER_FIGURES, conditions, strict=True):
             measures[f"{name}__p{i}"] = count_rows(condition)
     qs = (
-        _in_tree(Dossier.objects.filter(window), root)
+        _in_tree(Dossier.objects.filter(received_by_last, window), root)
         .order_by()
         .values("level", "channel", "electronic", **{UNIT_KEY: unit_key("unit")})
         .annotate(**measures)
