@@ -329,3 +329,35 @@ def test_requirement_for_a_position_takes_precedence(tree):
     data.turn(clerk, short)  # 8 h: short of the generic 30 h
     m = metrics(tree, "A")
     assert (m["training_required_staff"], m["training_requirement_met"]) == (2, 1)
+
+
+def _requirement_statements(tree, period):
+    with CaptureQueriesContext(connection) as ctx:
+        build_report(tree["P"], period, today=TODAY)
+    return [q["sql"] for q in ctx.captured_queries if "training_trainingrequirement" in q["sql"]]
+
+
+def test_a_year_without_requirement_rows_requires_nobody(tree):
+    from training.models import TrainingRequirement
+
+    people = data.staff(tree["A"], 2)
+    data.turn(people[0], data.course(hours="30"))
+    year = 2030
+    assert not TrainingRequirement.objects.filter(year=year).exists()
+    m = metrics(tree, "A", period=Period.year(year))
+    assert (m["training_required_staff"], m["training_requirement_met"]) == (0, 0)
+    assert metrics(tree, "A")["training_required_staff"] == 2  # 2019 has a requirement
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan checked is PostgreSQL's")
+def test_a_year_without_requirement_rows_reads_no_staff(tree):
+    """Guards the benchmark: the requirement statement probes the year before joining the staff."""
+    data.staff(tree["A"], 2)
+    statements = _requirement_statements(tree, Period.year(2030))
+    assert len(statements) == 2  # the period and the one before
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) {sql}")
+            plan = [row[0] for row in cursor.fetchall()]
+            scans = [line for line in plan if "Scan on staff_staff" in line]
+            assert scans and all("never executed" in line for line in scans), plan
