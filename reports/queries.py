@@ -667,12 +667,7 @@ def dossier_rows(root: Unit, periods: list[Period], today: dt.date) -> list[dict
 REPORT_FIGURES = (
     "reports",
     "unreconciled",
-    "received",
-    "resolved",
-    "resolved_judged",
-    "resolved_late",
-    "pending_in_time",
-    "pending_overdue",
+    *SERVICE_FIGURES,
     "pending_unreported",
     "late_in_system_only",
     "apologies",
